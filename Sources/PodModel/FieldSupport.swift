@@ -1,0 +1,296 @@
+/// What podctl does with every field of the Pod API it knows: the source of truth for
+/// `docs/pod-spec.md` (a test renders this table and compares it with the doc) and for
+/// the decoder's verdict on a field the model does not read.
+public struct FieldSupport: Sendable {
+    public enum Status: String, Sendable {
+        /// Read, defaulted and validated as the API server does.
+        case supported
+        /// Read, with limits the note states.
+        case partial
+        /// Accepted with a warning: it means nothing on one host (scheduling, service accounts).
+        case ignored
+        /// Accepted without a word: set by the server, not the user (`status`, `uid`).
+        case serverSet = "server-set"
+        /// Refused with an error naming it: podctl would not honour it.
+        case notYet = "not yet"
+    }
+
+    public let type: String
+    public let field: String
+    public let status: Status
+    public let note: String
+
+    init(_ type: String, _ field: String, _ status: Status, _ note: String = "") {
+        self.type = type
+        self.field = field
+        self.status = status
+        self.note = note
+    }
+
+    public static func lookup(type: String, field: String) -> FieldSupport? {
+        table.first { $0.type == type && $0.field == field }
+    }
+}
+
+extension FieldSupport {
+    static let scheduling = "no scheduler: podctl runs every pod on this host"
+
+    /// Every known field, grouped by the API type that holds it.
+    public static let table: [FieldSupport] = pod + meta + podSpec + container + containerParts
+        + volumes + probes + security + configObjects
+
+    static let pod: [FieldSupport] = [
+        .init("Pod", "apiVersion", .supported, "must be `v1`"),
+        .init("Pod", "kind", .supported, "`Pod`; a file may also hold `List`, `ConfigMap`, `Secret`"),
+        .init("Pod", "metadata", .supported),
+        .init("Pod", "spec", .supported),
+        .init("Pod", "status", .serverSet, "podctl reports status; input status is dropped"),
+    ]
+
+    static let meta: [FieldSupport] = [
+        .init("ObjectMeta", "name", .supported, "DNS-1123 subdomain"),
+        .init("ObjectMeta", "namespace", .supported, "default `default`; pods are keyed by namespace and name"),
+        .init("ObjectMeta", "labels", .supported),
+        .init("ObjectMeta", "annotations", .supported),
+        .init("ObjectMeta", "generateName", .notYet, "give `metadata.name`: apply is declarative"),
+        .init("ObjectMeta", "ownerReferences", .ignored, "no garbage collector on one host"),
+        .init("ObjectMeta", "finalizers", .ignored, "no controllers on one host"),
+        .init("ObjectMeta", "uid", .serverSet),
+        .init("ObjectMeta", "resourceVersion", .serverSet),
+        .init("ObjectMeta", "generation", .serverSet),
+        .init("ObjectMeta", "creationTimestamp", .serverSet),
+        .init("ObjectMeta", "deletionTimestamp", .serverSet),
+        .init("ObjectMeta", "deletionGracePeriodSeconds", .serverSet),
+        .init("ObjectMeta", "managedFields", .serverSet),
+        .init("ObjectMeta", "selfLink", .serverSet),
+    ]
+
+    static let podSpec: [FieldSupport] = [
+        .init("PodSpec", "containers", .supported),
+        .init("PodSpec", "initContainers", .supported, "sidecars (`restartPolicy: Always`) included"),
+        .init("PodSpec", "restartPolicy", .supported, "default `Always`"),
+        .init("PodSpec", "terminationGracePeriodSeconds", .supported, "default 30"),
+        .init("PodSpec", "activeDeadlineSeconds", .supported),
+        .init("PodSpec", "hostname", .supported, "default: the pod name"),
+        .init("PodSpec", "subdomain", .supported),
+        .init("PodSpec", "shareProcessNamespace", .supported),
+        .init("PodSpec", "hostNetwork", .supported),
+        .init("PodSpec", "hostPID", .supported),
+        .init("PodSpec", "hostIPC", .supported),
+        .init("PodSpec", "hostUsers", .supported, "`false` gives the pod a user namespace"),
+        .init("PodSpec", "hostAliases", .supported),
+        .init("PodSpec", "dnsPolicy", .partial, "default `ClusterFirst`; there is no cluster DNS, so `ClusterFirst` and `Default` both use the host's resolv.conf"),
+        .init("PodSpec", "dnsConfig", .supported),
+        .init("PodSpec", "volumes", .supported, "emptyDir, hostPath, configMap, secret"),
+        .init("PodSpec", "securityContext", .supported),
+        .init("PodSpec", "os", .partial, "only `linux`"),
+        .init("PodSpec", "nodeName", .ignored, scheduling),
+        .init("PodSpec", "nodeSelector", .ignored, scheduling),
+        .init("PodSpec", "affinity", .ignored, scheduling),
+        .init("PodSpec", "tolerations", .ignored, scheduling),
+        .init("PodSpec", "topologySpreadConstraints", .ignored, scheduling),
+        .init("PodSpec", "schedulerName", .ignored, scheduling),
+        .init("PodSpec", "schedulingGates", .ignored, scheduling),
+        .init("PodSpec", "priority", .ignored, scheduling),
+        .init("PodSpec", "priorityClassName", .ignored, scheduling),
+        .init("PodSpec", "preemptionPolicy", .ignored, scheduling),
+        .init("PodSpec", "serviceAccountName", .ignored, "no API server: no service account token is mounted"),
+        .init("PodSpec", "serviceAccount", .ignored, "no API server: no service account token is mounted"),
+        .init("PodSpec", "automountServiceAccountToken", .ignored, "no API server: no service account token is mounted"),
+        .init("PodSpec", "enableServiceLinks", .ignored, "no Services on one host: no service environment variables"),
+        .init("PodSpec", "imagePullSecrets", .ignored, "no Secrets API: podctl uses `podctl login` credentials"),
+        .init("PodSpec", "readinessGates", .notYet),
+        .init("PodSpec", "runtimeClassName", .notYet),
+        .init("PodSpec", "overhead", .notYet),
+        .init("PodSpec", "setHostnameAsFQDN", .notYet),
+        .init("PodSpec", "ephemeralContainers", .notYet, "use `podctl exec`"),
+        .init("PodSpec", "resourceClaims", .notYet),
+        .init("PodSpec", "resources", .notYet, "pod-level resources; give them per container"),
+        .init("PodSpec", "hostnameOverride", .notYet),
+    ]
+
+    static let container: [FieldSupport] = [
+        .init("Container", "name", .supported, "DNS-1123 label, unique in the pod"),
+        .init("Container", "image", .supported),
+        .init("Container", "imagePullPolicy", .supported, "default `Always` for `:latest` or no tag, else `IfNotPresent`"),
+        .init("Container", "command", .supported),
+        .init("Container", "args", .supported),
+        .init("Container", "workingDir", .supported),
+        .init("Container", "env", .supported),
+        .init("Container", "envFrom", .partial, "ConfigMaps and Secrets from the same apply"),
+        .init("Container", "ports", .supported),
+        .init("Container", "resources", .supported),
+        .init("Container", "volumeMounts", .supported),
+        .init("Container", "securityContext", .supported),
+        .init("Container", "livenessProbe", .supported),
+        .init("Container", "readinessProbe", .supported),
+        .init("Container", "startupProbe", .supported),
+        .init("Container", "lifecycle", .supported),
+        .init("Container", "stdin", .supported),
+        .init("Container", "stdinOnce", .supported),
+        .init("Container", "tty", .supported),
+        .init("Container", "restartPolicy", .supported, "init containers only: `Always` makes a sidecar"),
+        .init("Container", "terminationMessagePath", .supported, "default `/dev/termination-log`"),
+        .init("Container", "terminationMessagePolicy", .supported, "default `File`"),
+        .init("Container", "volumeDevices", .notYet),
+        .init("Container", "resizePolicy", .notYet),
+        .init("Container", "restartPolicyRules", .notYet),
+    ]
+
+    static let containerParts: [FieldSupport] = [
+        .init("ContainerPort", "name", .supported),
+        .init("ContainerPort", "containerPort", .supported),
+        .init("ContainerPort", "hostPort", .supported),
+        .init("ContainerPort", "hostIP", .supported),
+        .init("ContainerPort", "protocol", .partial, "TCP and UDP; SCTP is refused"),
+        .init("EnvVar", "name", .supported),
+        .init("EnvVar", "value", .supported, "`$(VAR)` expansion as Kubernetes does"),
+        .init("EnvVar", "valueFrom", .supported),
+        .init("EnvVarSource", "fieldRef", .supported),
+        .init("EnvVarSource", "configMapKeyRef", .partial, "ConfigMaps from the same apply"),
+        .init("EnvVarSource", "secretKeyRef", .partial, "Secrets from the same apply"),
+        .init("EnvVarSource", "resourceFieldRef", .supported),
+        .init("EnvVarSource", "fileKeyRef", .notYet),
+        .init("ObjectFieldSelector", "apiVersion", .supported),
+        .init("ObjectFieldSelector", "fieldPath", .supported),
+        .init("ResourceFieldSelector", "containerName", .supported),
+        .init("ResourceFieldSelector", "resource", .supported),
+        .init("ResourceFieldSelector", "divisor", .supported),
+        .init("KeySelector", "name", .supported),
+        .init("KeySelector", "key", .supported),
+        .init("KeySelector", "optional", .supported),
+        .init("EnvFromSource", "prefix", .supported),
+        .init("EnvFromSource", "configMapRef", .supported),
+        .init("EnvFromSource", "secretRef", .supported),
+        .init("ObjectReference", "name", .supported),
+        .init("ObjectReference", "optional", .supported),
+        .init("ResourceRequirements", "limits", .partial, "cpu, memory, ephemeral-storage (validated, not enforced), hugepages-* refused"),
+        .init("ResourceRequirements", "requests", .partial, "as limits"),
+        .init("ResourceRequirements", "claims", .notYet),
+        .init("VolumeMount", "name", .supported),
+        .init("VolumeMount", "mountPath", .supported),
+        .init("VolumeMount", "subPath", .supported),
+        .init("VolumeMount", "readOnly", .supported),
+        .init("VolumeMount", "subPathExpr", .notYet),
+        .init("VolumeMount", "mountPropagation", .notYet, "mounts are private"),
+        .init("VolumeMount", "recursiveReadOnly", .notYet),
+    ]
+
+    static let volumes: [FieldSupport] = [
+        .init("Volume", "name", .supported),
+        .init("Volume", "emptyDir", .supported),
+        .init("Volume", "hostPath", .supported),
+        .init("Volume", "configMap", .partial, "the ConfigMap must be in the same apply"),
+        .init("Volume", "secret", .partial, "the Secret must be in the same apply"),
+    ] + ["persistentVolumeClaim", "projected", "downwardAPI", "nfs", "csi", "ephemeral", "image", "iscsi",
+         "gitRepo", "awsElasticBlockStore", "gcePersistentDisk", "azureDisk", "azureFile", "cephfs", "cinder",
+         "fc", "flexVolume", "flocker", "glusterfs", "photonPersistentDisk", "portworxVolume", "quobyte",
+         "rbd", "scaleIO", "storageos", "vsphereVolume"].map { .init("Volume", $0, .notYet) } + [
+        .init("EmptyDirVolumeSource", "medium", .partial, "`\"\"` or `Memory`; `HugePages` refused"),
+        .init("EmptyDirVolumeSource", "sizeLimit", .supported),
+        .init("HostPathVolumeSource", "path", .supported),
+        .init("HostPathVolumeSource", "type", .supported),
+        .init("ConfigMapVolumeSource", "name", .supported),
+        .init("ConfigMapVolumeSource", "items", .supported),
+        .init("ConfigMapVolumeSource", "defaultMode", .supported, "default 0644"),
+        .init("ConfigMapVolumeSource", "optional", .supported),
+        .init("SecretVolumeSource", "secretName", .supported),
+        .init("SecretVolumeSource", "items", .supported),
+        .init("SecretVolumeSource", "defaultMode", .supported, "default 0644"),
+        .init("SecretVolumeSource", "optional", .supported),
+        .init("KeyToPath", "key", .supported),
+        .init("KeyToPath", "path", .supported),
+        .init("KeyToPath", "mode", .supported),
+    ]
+
+    static let probes: [FieldSupport] = [
+        .init("Probe", "exec", .supported),
+        .init("Probe", "httpGet", .supported),
+        .init("Probe", "tcpSocket", .supported),
+        .init("Probe", "grpc", .supported),
+        .init("Probe", "initialDelaySeconds", .supported, "default 0"),
+        .init("Probe", "timeoutSeconds", .supported, "default 1"),
+        .init("Probe", "periodSeconds", .supported, "default 10"),
+        .init("Probe", "successThreshold", .supported, "default 1"),
+        .init("Probe", "failureThreshold", .supported, "default 3"),
+        .init("Probe", "terminationGracePeriodSeconds", .supported),
+        .init("ExecAction", "command", .supported),
+        .init("HTTPGetAction", "path", .supported, "default `/`"),
+        .init("HTTPGetAction", "port", .supported, "number or port name"),
+        .init("HTTPGetAction", "host", .supported, "default: the pod IP"),
+        .init("HTTPGetAction", "scheme", .supported, "default `HTTP`"),
+        .init("HTTPGetAction", "httpHeaders", .supported),
+        .init("HTTPHeader", "name", .supported),
+        .init("HTTPHeader", "value", .supported),
+        .init("TCPSocketAction", "port", .supported),
+        .init("TCPSocketAction", "host", .supported),
+        .init("GRPCAction", "port", .supported),
+        .init("GRPCAction", "service", .supported),
+        .init("Lifecycle", "postStart", .supported),
+        .init("Lifecycle", "preStop", .supported),
+        .init("Lifecycle", "stopSignal", .notYet),
+        .init("LifecycleHandler", "exec", .supported),
+        .init("LifecycleHandler", "httpGet", .supported),
+        .init("LifecycleHandler", "sleep", .supported),
+        .init("LifecycleHandler", "tcpSocket", .notYet, "deprecated in Kubernetes, and the kubelet does not run it"),
+        .init("SleepAction", "seconds", .supported),
+    ]
+
+    static let security: [FieldSupport] = [
+        .init("PodSecurityContext", "runAsUser", .supported),
+        .init("PodSecurityContext", "runAsGroup", .supported),
+        .init("PodSecurityContext", "runAsNonRoot", .supported),
+        .init("PodSecurityContext", "supplementalGroups", .supported),
+        .init("PodSecurityContext", "fsGroup", .supported, "ownership of emptyDir volumes"),
+        .init("PodSecurityContext", "sysctls", .partial, "the namespaced safe set only"),
+        .init("PodSecurityContext", "seccompProfile", .supported, "podctl's default is `RuntimeDefault`"),
+        .init("PodSecurityContext", "fsGroupChangePolicy", .notYet),
+        .init("PodSecurityContext", "supplementalGroupsPolicy", .notYet),
+        .init("PodSecurityContext", "seLinuxOptions", .notYet),
+        .init("PodSecurityContext", "seLinuxChangePolicy", .notYet),
+        .init("PodSecurityContext", "appArmorProfile", .notYet),
+        .init("PodSecurityContext", "windowsOptions", .ignored, "Linux host"),
+        .init("SecurityContext", "capabilities", .supported),
+        .init("SecurityContext", "privileged", .supported),
+        .init("SecurityContext", "runAsUser", .supported),
+        .init("SecurityContext", "runAsGroup", .supported),
+        .init("SecurityContext", "runAsNonRoot", .supported),
+        .init("SecurityContext", "readOnlyRootFilesystem", .supported),
+        .init("SecurityContext", "allowPrivilegeEscalation", .supported),
+        .init("SecurityContext", "procMount", .supported),
+        .init("SecurityContext", "seccompProfile", .supported),
+        .init("SecurityContext", "seLinuxOptions", .notYet),
+        .init("SecurityContext", "appArmorProfile", .notYet),
+        .init("SecurityContext", "windowsOptions", .ignored, "Linux host"),
+        .init("Capabilities", "add", .supported),
+        .init("Capabilities", "drop", .supported),
+        .init("SeccompProfile", "type", .supported),
+        .init("SeccompProfile", "localhostProfile", .supported),
+        .init("Sysctl", "name", .supported),
+        .init("Sysctl", "value", .supported),
+        .init("PodOSSelector", "name", .supported),
+        .init("HostAlias", "ip", .supported),
+        .init("HostAlias", "hostnames", .supported),
+        .init("PodDNSConfig", "nameservers", .supported),
+        .init("PodDNSConfig", "searches", .supported),
+        .init("PodDNSConfig", "options", .supported),
+        .init("PodDNSConfigOption", "name", .supported),
+        .init("PodDNSConfigOption", "value", .supported),
+    ]
+
+    static let configObjects: [FieldSupport] = [
+        .init("ConfigMap", "apiVersion", .supported),
+        .init("ConfigMap", "kind", .supported),
+        .init("ConfigMap", "metadata", .supported),
+        .init("ConfigMap", "data", .supported),
+        .init("ConfigMap", "binaryData", .supported),
+        .init("ConfigMap", "immutable", .supported),
+        .init("Secret", "apiVersion", .supported),
+        .init("Secret", "kind", .supported),
+        .init("Secret", "metadata", .supported),
+        .init("Secret", "data", .supported),
+        .init("Secret", "stringData", .supported),
+        .init("Secret", "type", .supported),
+        .init("Secret", "immutable", .supported),
+    ]
+}

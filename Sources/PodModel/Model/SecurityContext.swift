@@ -1,0 +1,36 @@
+public struct PodSecurityContext: Codable, Equatable, Sendable {
+    public var runAsUser: Int64?
+    public var runAsGroup: Int64?
+    public var runAsNonRoot: Bool?
+    public var supplementalGroups: [Int64]?
+    public var fsGroup: Int64?
+    public var sysctls: [Sysctl]?
+    public var seccompProfile: SeccompProfile?
+}
+
+public struct SecurityContext: Codable, Equatable, Sendable {
+    public var capabilities: Capabilities?
+    public var privileged: Bool?
+    public var runAsUser: Int64?
+    public var runAsGroup: Int64?
+    public var runAsNonRoot: Bool?
+    public var readOnlyRootFilesystem: Bool?
+    public var allowPrivilegeEscalation: Bool?
+    public var procMount: String?
+    public var seccompProfile: SeccompProfile?
+}
+
+public struct Capabilities: Codable, Equatable, Sendable {
+    public var add: [String]?
+    public var drop: [String]?
+}
+
+public struct SeccompProfile: Codable, Equatable, Sendable {
+    public var type: String?
+    public var localhostProfile: String?
+}
+
+public struct Sysctl: Codable, Equatable, Sendable {
+    public var name: String?
+    public var value: String?
+}

@@ -1,0 +1,63 @@
+import Glibc
+import PodCore
+
+/// Whole-file writes that a crash can never tear: the new content goes to a temporary
+/// file in the same directory, is fsynced, and replaces the old file with rename(2),
+/// which POSIX makes atomic. The directory is fsynced too, so the rename itself
+/// survives a power cut (see the ext4 notes on `auto_da_alloc` for why both are needed).
+/// A reader sees the old file or the new one, never a mix.
+public enum AtomicFile {
+    /// Prefix of temporary files; `sweep` removes ones that a killed writer left.
+    public static let temporaryPrefix = ".tmp-"
+
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(PodError) {
+        let temporary = try writeTemporary(bytes, for: path, mode: mode)
+        do {
+            try syscall("rename", path: path) { rename(temporary, path) }
+        } catch {
+            try? Files.remove(temporary)
+            throw error
+        }
+        try syncDirectory(Files.dirname(of: path))
+    }
+
+    public static func write(_ text: String, to path: String, mode: mode_t = 0o600) throws(PodError) {
+        try write(Array(text.utf8), to: path, mode: mode)
+    }
+
+    /// The first half of `write`: the content lands in a temporary file beside `path`.
+    /// Exposed so tests can stop a write half-way, as a killed process would.
+    public static func writeTemporary(_ bytes: [UInt8], for path: String, mode: mode_t, stopAfter limit: Int? = nil) throws(PodError) -> String {
+        let directory = Files.dirname(of: path)
+        let temporary = "\(directory)/\(temporaryPrefix)\(Files.basename(of: path)).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+        let file = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: mode)
+        do {
+            try file.writeAll(limit.map { Array(bytes.prefix($0)) } ?? bytes)
+            if limit != nil { return temporary }
+            try syscall("fchmod", path: temporary) { fchmod(file.raw, mode) }
+            try file.sync()
+        } catch {
+            try? Files.remove(temporary)
+            throw error
+        }
+        return temporary
+    }
+
+    /// Removes temporary files of writers that died before their rename.
+    /// Only files older than `minimumAge` seconds go, so a live writer is never disturbed.
+    public static func sweep(directory: String, minimumAge: Int = 60) throws(PodError) {
+        let now = time(nil)
+        for name in try Files.list(directory) where name.hasPrefix(temporaryPrefix) {
+            var info = stat()
+            let path = directory + "/" + name
+            if lstat(path, &info) == 0 && now - info.st_mtim.tv_sec >= minimumAge {
+                try Files.remove(path)
+            }
+        }
+    }
+
+    static func syncDirectory(_ directory: String) throws(PodError) {
+        let dir = try FileDescriptor.open(directory, O_RDONLY | O_DIRECTORY)
+        try dir.sync()
+    }
+}

@@ -1,0 +1,95 @@
+import Glibc
+import PodCore
+
+/// An exclusive advisory lock on a file (flock(2)), held until `unlock` or until the
+/// process dies — the kernel drops it then, so a crashed podctl never leaves a pod
+/// locked for good.
+///
+/// A lock file may be removed by its holder (when the thing it guards is deleted).
+/// A waiter that then gets the lock holds it on an unlinked inode; it checks that the
+/// path still names the inode it locked and starts over if not — the usual pattern
+/// for removable lock files.
+public final class FileLock: @unchecked Sendable {
+    public let path: String
+    private var descriptor: FileDescriptor?
+
+    private init(path: String, descriptor: FileDescriptor) {
+        self.path = path
+        self.descriptor = descriptor
+    }
+
+    public enum Wait: Sendable {
+        case no
+        case upTo(seconds: Double)
+    }
+
+    /// Takes the lock; returns nil when another process holds it past the wait.
+    public static func acquire(_ path: String, wait: Wait) throws(PodError) -> FileLock? {
+        let deadline = monotonicSeconds() + {
+            if case let .upTo(seconds) = wait { return seconds }
+            return 0
+        }()
+        while true {
+            let file = try FileDescriptor.open(path, O_RDWR | O_CREAT, mode: 0o600)
+            if flock(file.raw, LOCK_EX | LOCK_NB) == 0 {
+                if try sameInode(file, path) {
+                    let lock = FileLock(path: path, descriptor: file)
+                    lock.recordHolder()
+                    return lock
+                }
+                continue  // the holder removed the file while we waited: lock the new one
+            }
+            let code = Glibc.errno
+            guard code == EWOULDBLOCK || code == EINTR else {
+                throw PodError.system("flock", errno: code, path: path)
+            }
+            if monotonicSeconds() >= deadline { return nil }
+            usleep(5_000)
+        }
+    }
+
+    /// The pid that holds (or last held) the lock, as it wrote itself into the file.
+    public static func holder(of path: String) -> Int32? {
+        guard let text = try? Files.readText(path) else { return nil }
+        return Int32(text.trimmingWhitespace())
+    }
+
+    public func unlock() {
+        descriptor = nil  // closing the descriptor releases the flock
+    }
+
+    /// Removes the lock file and releases the lock: for the holder that deletes what it guards.
+    public func unlockAndRemove() {
+        try? Files.remove(path)
+        unlock()
+    }
+
+    private func recordHolder() {
+        guard let descriptor else { return }
+        _ = ftruncate(descriptor.raw, 0)
+        let text = Array("\(getpid())\n".utf8)
+        _ = text.withUnsafeBytes { pwrite(descriptor.raw, $0.baseAddress, $0.count, 0) }
+    }
+
+    private static func sameInode(_ file: FileDescriptor, _ path: String) throws(PodError) -> Bool {
+        var opened = stat()
+        var named = stat()
+        try syscall("fstat", path: path) { fstat(file.raw, &opened) }
+        if stat(path, &named) != 0 { return false }
+        return opened.st_ino == named.st_ino && opened.st_dev == named.st_dev
+    }
+}
+
+public func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Glibc
+import PodCore
+import PodOS
+
+/// The state store: the directory layout of docs/state.md, atomic record writes,
+/// and a lock per pod.
+///
+///     <root>/pods/<namespace>/<name>/        applied manifest, volumes, logs
+///     <root>/images/                          the image store
+///     <run-root>/pods/<namespace>/<name>/    supervisor socket, pid, namespace binds
+///     <run-root>/locks/<namespace>_<name>.lock
+public final class Store: Sendable {
+    public let roots: StoreRoots
+
+    public init(roots: StoreRoots) {
+        self.roots = roots
+    }
+
+    public var imagesDirectory: String { roots.root + "/images" }
+
+    public func podDirectory(_ key: PodKey) -> String { "\(roots.root)/pods/\(key.namespace)/\(key.name)" }
+    public func podRunDirectory(_ key: PodKey) -> String { "\(roots.runRoot)/pods/\(key.namespace)/\(key.name)" }
+    func lockPath(_ key: PodKey) -> String { "\(roots.runRoot)/locks/\(key.fileName).lock" }
+
+    /// Creates the roots (0700: state may hold secrets) and their fixed subdirectories.
+    public func prepare() throws(PodError) {
+        for directory in [roots.root, roots.root + "/pods", imagesDirectory, roots.runRoot, roots.runRoot + "/pods", roots.runRoot + "/locks"] {
+            try Files.makeDirectories(directory, mode: 0o700)
+        }
+    }
+
+    /// Takes the pod's lock. With `.upTo(seconds:)` it waits for another podctl to finish;
+    /// if that takes too long the error names the holder.
+    public func lock(_ key: PodKey, wait: FileLock.Wait = .upTo(seconds: 30)) throws(PodError) -> PodLock {
+        try prepare()
+        let path = lockPath(key)
+        guard let lock = try FileLock.acquire(path, wait: wait) else {
+            let holder = FileLock.holder(of: path).map { " (pid \($0))" } ?? ""
+            throw PodError(.conflict, "pod \(key) is being changed by another podctl\(holder); try again when it has finished")
+        }
+        return PodLock(key: key, lock: lock)
+    }
+
+    /// Every pod that has state, sorted by namespace and name. Entries that are not
+    /// valid names (left by hand, say) are skipped: they can never be a pod.
+    public func podKeys() throws(PodError) -> [PodKey] {
+        var keys: [PodKey] = []
+        for namespace in try Files.list(roots.root + "/pods") {
+            for name in try Files.list("\(roots.root)/pods/\(namespace)") {
+                if let key = try? PodKey(namespace: namespace, name: name) { keys.append(key) }
+            }
+        }
+        return keys.sorted()
+    }
+
+    /// Writes a record as JSON, atomically: readers see the old record or the new one.
+    public func write<T: Encodable>(_ record: T, to path: String) throws(PodError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.dateEncodingStrategy = .iso8601
+        let data: Data
+        do { data = try encoder.encode(record) } catch {
+            throw PodError(.internal, "cannot encode the record for \(path)", cause: .text("\(error)"))
+        }
+        try Files.makeDirectories(Files.dirname(of: path), mode: 0o700)
+        try AtomicFile.write(Array(data), to: path, mode: 0o600)
+    }
+
+    /// Reads a record; nil when there is none. A record that does not decode is an
+    /// error naming the file: podctl never guesses what a damaged record meant.
+    public func read<T: Decodable>(_ type: T.Type, from path: String) throws(PodError) -> T? {
+        guard Files.exists(path) else { return nil }
+        let bytes = try Files.read(path)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(type, from: Data(bytes))
+        } catch {
+            throw PodError(.corruptState, "the state file \(path) is damaged and cannot be read; move it aside or delete the pod with --force",
+                           cause: .text(Self.describe(error)))
+        }
+    }
+
+    /// Removes all state of a pod. Every directory is tried; the errors are collected.
+    public func removeState(_ key: PodKey) throws(PodError) {
+        var failures: [PodError] = []
+        for directory in [podDirectory(key), podRunDirectory(key)] {
+            do { try Files.removeTree(directory) } catch { failures.append(error) }
+        }
+        for parent in ["\(roots.root)/pods/\(key.namespace)", "\(roots.runRoot)/pods/\(key.namespace)"] {
+            _ = rmdir(parent)  // only succeeds when empty: the namespace held no other pod
+        }
+        if let first = failures.first {
+            throw PodError(first.code, "cannot remove all state of pod \(key) (\(failures.count) failure(s))", cause: .error(first))
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case let DecodingError.dataCorrupted(context): return context.debugDescription
+        case let DecodingError.keyNotFound(key, _): return "the field \"\(key.stringValue)\" is missing"
+        case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context):
+            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+        default: return "\(error)"
+        }
+    }
+}
+
+/// The lock of one pod, held until `release` (or the process ends).
+public final class PodLock: Sendable {
+    public let key: PodKey
+    private let lock: FileLock
+
+    init(key: PodKey, lock: FileLock) {
+        self.key = key
+        self.lock = lock
+    }
+
+    public func release() { lock.unlock() }
+
+    /// For delete: the lock file goes with the pod, so nothing is left behind.
+    public func releaseAndRemove() { lock.unlockAndRemove() }
+}

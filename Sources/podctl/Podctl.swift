@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import PodCore
+
+@main
+struct Podctl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "podctl",
+        abstract: "Run Kubernetes v1 Pods on this host.",
+        discussion: "Exit codes: 0 success, 1 bad input (manifest, arguments, unknown pod), 2 host failure (a system call, damaged state), 3 another podctl holds the pod, 64 command-line usage.",
+        version: PodctlVersion.text,
+        subcommands: [Apply.self, Version.self, Completion.self])
+
+    static func main() {
+        do {
+            var command = try parseAsRoot(normalize(Array(CommandLine.arguments.dropFirst())))
+            try command.run()
+        } catch let error as PodError {
+            Terminal.error(error.description)
+            Foundation.exit(error.code.exitCode)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// kubectl's `--dry-run=client` (and `=server`, which means the same here) become the
+    /// plain flag; `--dry-run=none` is the default and is dropped.
+    static func normalize(_ arguments: [String]) -> [String] {
+        arguments.compactMap { argument in
+            switch argument {
+            case "--dry-run=client", "--dry-run=server": return "--dry-run"
+            case "--dry-run=none": return nil
+            default: return argument
+            }
+        }
+    }
+}
+
+enum PodctlVersion {
+    static let number = "0.1.0"
+    static var text: String { "podctl \(number)" }
+}
+
+/// Where podctl's state lives; every command takes these.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Persistent state directory (env PODCTL_ROOT).", valueName: "dir"))
+    var root: String?
+
+    @Option(name: .long, help: ArgumentHelp("Runtime state directory (env PODCTL_RUN_ROOT).", valueName: "dir"))
+    var runRoot: String?
+}
+
+enum Terminal {
+    static func error(_ line: String) { standardError("error: \(line)") }
+    static func warning(_ line: String) { standardError("Warning: \(line)") }
+
+    static func standardError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}

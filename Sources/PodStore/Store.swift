@@ -21,6 +21,9 @@ public final class Store: Sendable {
 
     public func podDirectory(_ key: PodKey) -> String { "\(roots.root)/pods/\(key.namespace)/\(key.name)" }
     public func podRunDirectory(_ key: PodKey) -> String { "\(roots.runRoot)/pods/\(key.namespace)/\(key.name)" }
+    /// The applied (defaulted) manifest of a pod, as JSON: what `apply` compares against
+    /// and what the image store reads to know which images are in use.
+    public func manifestPath(_ key: PodKey) -> String { podDirectory(key) + "/manifest.json" }
     func lockPath(_ key: PodKey) -> String { "\(roots.runRoot)/locks/\(key.fileName).lock" }
 
     /// Creates the roots (0700: state may hold secrets) and their fixed subdirectories.

@@ -4,9 +4,6 @@
 extension Pod {
     public func withDefaults() -> Pod {
         var pod = self
-        var meta = pod.metadata ?? ObjectMeta()
-        if meta.namespace == nil || meta.namespace == "" { meta.namespace = "default" }
-        pod.metadata = meta
         if pod.spec != nil { pod.spec!.applyDefaults() }
         return pod
     }

@@ -294,3 +294,19 @@ extension FieldSupport {
         .init("Secret", "immutable", .supported),
     ]
 }
+
+extension FieldSupport {
+    /// The table of docs/pod-spec.md, one section per API type, in the order of `table`.
+    public static func markdownTable() -> String {
+        var text = ""
+        var currentType = ""
+        for entry in table {
+            if entry.type != currentType {
+                currentType = entry.type
+                text += "\n### \(entry.type)\n\n| field | status | note |\n|---|---|---|\n"
+            }
+            text += "| `\(entry.field)` | \(entry.status.rawValue) | \(entry.note) |\n"
+        }
+        return text
+    }
+}

@@ -34,7 +34,7 @@ public enum Manifest {
             do {
                 documents = try Value.documents(yaml: text)
             } catch {
-                set.documentErrors.append("\(source): error parsing YAML: \(error)")
+                set.documentErrors.append("\(source): error parsing YAML: \(yamlErrorLine(error))")
                 continue
             }
             if documents.isEmpty { set.documentErrors.append("\(source): no objects passed to apply") }

@@ -58,10 +58,14 @@ extension Value {
     /// YAML 1.1 scalars resolve as in go-yaml, which Kubernetes uses: `yes`/`on` are booleans there too.
     public static func documents(yaml text: String) throws -> [Value] {
         var result: [Value] = []
-        for node in try Yams.compose_all(yaml: text) {
+        // The sequence ends quietly on a syntax error and keeps the error in itself,
+        // so iterate it in place (a for-in loop would iterate a copy) and then ask.
+        var nodes = try Yams.compose_all(yaml: text)
+        while let node = nodes.next() {
             let value = try Value(node: node)
             if value != .null { result.append(value) }
         }
+        if let error = nodes.error { throw error }
         return result
     }
 
@@ -93,5 +97,23 @@ extension Value {
         case .float: return node.float.map(Value.float) ?? .string(scalar.string)
         default: return .string(scalar.string)
         }
+    }
+}
+
+/// A YAML error on one line: where, and what libyaml says (Yams' own description
+/// repeats the whole document).
+func yamlErrorLine(_ error: Error) -> String {
+    guard let yaml = error as? YamlError else { return "\(error)" }
+    switch yaml {
+    case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+        let while_ = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
+        return "line \(mark.line), column \(mark.column): \(problem)\(while_)"
+    case let .duplicatedKeysInMapping(duplicates, context):
+        let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+        return "line \(context.mark.line), column \(context.mark.column): duplicate key \(keys) in one mapping"
+    case let .reader(problem, offset, _, _):
+        return "\(problem)" + (offset.map { " at byte \($0)" } ?? "")
+    default:
+        return "\(yaml)"
     }
 }

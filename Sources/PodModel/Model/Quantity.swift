@@ -4,7 +4,7 @@ import Foundation
 /// and parsed exactly as `k8s.io/apimachinery/pkg/api/resource` does:
 ///
 ///     quantity ::= signedNumber suffix
-///     suffix   ::= Ki | Mi | Gi | Ti | Pi | Ei | m | "" | k | M | G | T | P | E | (e|E) signedInt
+///     suffix   ::= Ki | Mi | Gi | Ti | Pi | Ei | n | u | m | "" | k | M | G | T | P | E | (e|E) signedInt
 ///
 /// YAML may give it as a number (`cpu: 1`), which the API accepts too.
 public struct Quantity: Codable, Equatable, Hashable, Sendable, CustomStringConvertible {
@@ -69,7 +69,7 @@ public struct Quantity: Codable, Equatable, Hashable, Sendable, CustomStringConv
 
     private static func multiplier(for suffix: String) -> Decimal? {
         let binary: [String: Int] = ["Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60]
-        let decimal: [String: Int] = ["m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18]
+        let decimal: [String: Int] = ["n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18]
         if let power = binary[suffix] { return Decimal(sign: .plus, exponent: 0, significand: 1) * pow(Decimal(2), power) }
         if let power = decimal[suffix] { return Decimal(sign: .plus, exponent: power, significand: 1) }
         guard let first = suffix.first, first == "e" || first == "E" else { return nil }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages podctl builds against and its tests use.
+# apt-get update runs only when something is missing, so a prepared machine stays offline.
+set -euo pipefail
+
+packages=(
+  libarchive-dev libseccomp-dev libmnl-dev libnftables-dev libcap-dev   # libraries podctl links
+  busybox-static skopeo umoci zstd                                      # test and demo images
+  iproute2 nftables util-linux procps                                   # namespaces and network checks in tests
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f '${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "deps: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  if [ -x /opt/swift/usr/bin/swift ]; then
+    echo "deps: swift is at /opt/swift/usr/bin; add it to PATH (the scripts here do)" >&2
+  else
+    echo "deps: Swift 6 is needed: install a Swift toolchain under /opt/swift (swift.org) and run again" >&2
+    exit 1
+  fi
+fi

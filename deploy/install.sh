@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs podctl on this machine: Debian packages, a release build, and the binaries
+# under /usr/local/bin. Run as root from the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=/opt/swift/usr/bin:$PATH
+
+bash deploy/deps.sh
+echo "install: building podctl (release)" >&2
+swift build -c release --product podctl 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' >&2
+bin=$(swift build -c release --show-bin-path)
+install -m 0755 "$bin/podctl" /usr/local/bin/podctl
+install -d -m 0700 /var/lib/podctl
+echo "install: $(/usr/local/bin/podctl version) installed in /usr/local/bin" >&2

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The README's test command, and what CI runs: dependencies, a build, every test.
+# Integration tests need root and namespaces; without root they skip with a message,
+# and with CI=true a skip is a failure (checked by the tests and again here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=/opt/swift/usr/bin:$PATH
+
+bash deploy/deps.sh
+swift build --build-tests 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]'
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+swift test --skip-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# Swift Testing prints "Test name() skipped: reason"; XCTest "Test Case '…' skipped".
+if [ "${CI:-}" = true ] && grep -Eq "Test .*skipped" "$log"; then
+  echo "run-tests: tests were skipped under CI=true; every test must run in CI" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,73 @@
+import Foundation
+import Glibc
+import PodCore
+import PodLogs
+import PodOS
+
+/// A fresh directory under /tmp, removed at the end.
+final class TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        var template = Array("/tmp/podctl-logs-test-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw PodError.system("mkdtemp", errno: errno) }
+        path = String(cString: made)
+    }
+
+    deinit { try? Files.removeTree(path) }
+}
+
+/// The records of a log file, parsed.
+func records(_ path: String) throws -> [LogRecord] {
+    let bytes = try Files.read(path)
+    return bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        .dropLast()  // the file ends with a newline
+        .map { LogRecord.parse(Array($0)) }
+}
+
+func text(_ record: LogRecord) -> String { String(decoding: record.text, as: UTF8.self) }
+
+func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+extension ContainerLogReader {
+    /// The output as text lines (without their newlines).
+    func lines(_ options: LogOptions = LogOptions(), restart: Int? = nil) throws -> [String] {
+        let output = String(decoding: try readAll(options, restart: restart), as: UTF8.self)
+        var lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+}
+
+/// What a follower delivered, shared between its task and the test.
+final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var output: [UInt8] = []
+    private var stopFlag = false
+
+    func add(_ line: LogLine) {
+        lock.withLock { output += line.bytes }
+    }
+
+    var text: String { lock.withLock { String(decoding: output, as: UTF8.self) } }
+
+    var lines: [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    var shouldStop: Bool {
+        get { lock.withLock { stopFlag } }
+        set { lock.withLock { stopFlag = newValue } }
+    }
+}
+
+/// Polls `condition` until it holds or `seconds` pass: the wait is on the condition,
+/// the short sleep only paces the polling.
+func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return condition()
+}

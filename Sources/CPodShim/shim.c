@@ -1,7 +1,10 @@
 #define _GNU_SOURCE
 #include "shim.h"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -19,4 +22,41 @@ int podshim_pidfd_send_signal(int pidfd, int sig, unsigned int flags) {
 
 int podshim_close_range(unsigned int first, unsigned int last, unsigned int flags) {
     return (int)syscall(SYS_close_range, first, last, flags);
+}
+
+const int podshim_O_PATH = O_PATH;
+const long podshim_UTIME_OMIT = UTIME_OMIT;
+const int podshim_CLONE_NEWNS = CLONE_NEWNS;
+
+int podshim_syncfs(int fd) {
+    return syncfs(fd);
+}
+
+int podshim_unshare(int flags) {
+    return unshare(flags);
+}
+
+/* Syscall numbers of the new mount API are the same on every architecture (the
+ * unified table from 5.1 on); older kernel headers may lack the names. */
+#ifndef SYS_fsopen
+#define SYS_move_mount 429
+#define SYS_fsopen 430
+#define SYS_fsconfig 431
+#define SYS_fsmount 432
+#endif
+
+int podshim_fsopen(const char *fs_name, unsigned int flags) {
+    return (int)syscall(SYS_fsopen, fs_name, flags);
+}
+
+int podshim_fsconfig(int fs_fd, unsigned int cmd, const char *key, const void *value, int aux) {
+    return (int)syscall(SYS_fsconfig, fs_fd, cmd, key, value, aux);
+}
+
+int podshim_fsmount(int fs_fd, unsigned int flags, unsigned int attr_flags) {
+    return (int)syscall(SYS_fsmount, fs_fd, flags, attr_flags);
+}
+
+int podshim_move_mount(int from_dirfd, const char *from_path, int to_dirfd, const char *to_path, unsigned int flags) {
+    return (int)syscall(SYS_move_mount, from_dirfd, from_path, to_dirfd, to_path, flags);
 }

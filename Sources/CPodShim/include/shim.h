@@ -12,6 +12,8 @@
 #define PODCTL_SHIM_H
 
 #include <sys/types.h>
+/* glibc wraps the xattr calls, but Swift's Glibc module does not include their header. */
+#include <sys/xattr.h>
 
 /* pivot_root(2): glibc has no wrapper. */
 int podshim_pivot_root(const char *new_root, const char *put_old);
@@ -24,5 +26,41 @@ int podshim_pidfd_send_signal(int pidfd, int sig, unsigned int flags);
 
 /* close_range(2). */
 int podshim_close_range(unsigned int first, unsigned int last, unsigned int flags);
+
+/*
+ * Constants whose glibc macros need _GNU_SOURCE or contain casts, which Swift cannot
+ * import; shim.c (built with _GNU_SOURCE) defines them from the real headers.
+ */
+extern const int podshim_O_PATH;
+extern const long podshim_UTIME_OMIT;
+extern const int podshim_CLONE_NEWNS;
+
+/* syncfs(2): glibc wraps it only under _GNU_SOURCE. */
+int podshim_syncfs(int fd);
+
+/*
+ * unshare(2), same reason. podctl's multi-threaded processes never call it (see
+ * docs/architecture.md, "The one rule for namespaces"); tests use it on a dedicated
+ * thread to get a private mount namespace (see Tests/PodImageTests/OverlayMountTests).
+ */
+int podshim_unshare(int flags);
+
+/*
+ * The new mount API (Linux 5.2; fsconfig "lowerdir+" for overlayfs since 6.8). glibc
+ * 2.36 has wrappers, older ones do not; the syscalls are stable. Constants are from
+ * <linux/mount.h>, which cannot be included beside glibc's <sys/mount.h>.
+ */
+enum {
+    PODSHIM_FSOPEN_CLOEXEC = 0x00000001,
+    PODSHIM_FSMOUNT_CLOEXEC = 0x00000001,
+    PODSHIM_FSCONFIG_SET_FLAG = 0,
+    PODSHIM_FSCONFIG_SET_STRING = 1,
+    PODSHIM_FSCONFIG_CMD_CREATE = 6,
+    PODSHIM_MOVE_MOUNT_F_EMPTY_PATH = 0x00000004,
+};
+int podshim_fsopen(const char *fs_name, unsigned int flags);
+int podshim_fsconfig(int fs_fd, unsigned int cmd, const char *key, const void *value, int aux);
+int podshim_fsmount(int fs_fd, unsigned int flags, unsigned int attr_flags);
+int podshim_move_mount(int from_dirfd, const char *from_path, int to_dirfd, const char *to_path, unsigned int flags);
 
 #endif

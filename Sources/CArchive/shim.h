@@ -1,0 +1,12 @@
+/*
+ * CArchive: libarchive, as Swift imports it. podctl reads (and, for `image import`
+ * of a directory, writes) tar streams with it: plain, gzip and zstd, the layer
+ * encodings of the OCI image spec. Nothing but the two public headers is exposed.
+ */
+#ifndef PODCTL_CARCHIVE_H
+#define PODCTL_CARCHIVE_H
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#endif

@@ -7,27 +7,63 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "podctl", targets: ["podctl"]),
+        .executable(name: "pod-helper", targets: ["pod-helper"]),
+        .executable(name: "pod-supervisor", targets: ["pod-supervisor"]),
+        // One tiny static binary in two roles, chosen by argv[0] (docs/pause-and-init.md).
+        .executable(name: "pod-pause", targets: ["pod-pause"]),
+        .executable(name: "pod-init", targets: ["pod-pause"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
     ],
     targets: [
         // The one error type every module throws; nothing else lives here.
         .target(name: "PodCore"),
         // C only where Swift cannot go safely (see the header of shim.h).
         .target(name: "CPodShim"),
+        // The launch plan and report protocol shared by the supervisor and pod-helper (stdlib only).
+        .target(name: "PodLaunch"),
+        // The single-threaded namespace helper: no Foundation, no Dispatch (docs/architecture.md, D13).
+        .executableTarget(name: "pod-helper", dependencies: ["PodLaunch", "CPodShim"]),
+        .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "CPodShim"]),
+        // One per pod: starts pause and containers, reaps, restarts, logs (docs/runtime.md).
+        .executableTarget(name: "pod-supervisor", dependencies: ["PodRuntime"]),
         .target(name: "PodOS", dependencies: ["PodCore", "CPodShim"]),
         .target(name: "PodModel", dependencies: ["PodCore", "Yams"]),
         .target(name: "PodStore", dependencies: ["PodCore", "PodOS", "PodModel"]),
+        // Container logs in the CRI format: writer, rotation, reader; see docs/logs.md.
+        .target(name: "PodLogs", dependencies: ["PodCore", "PodOS"]),
+        // libarchive reads every tar podctl meets (plain, gzip, zstd); see docs/images.md.
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .target(
+            name: "PodImage",
+            dependencies: [
+                "PodCore", "PodOS", "PodStore", "PodModel", "CPodShim", "CArchive",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .executableTarget(
             name: "podctl",
             dependencies: [
-                "PodCore", "PodModel", "PodStore",
+                "PodCore", "PodModel", "PodStore", "PodImage", "PodRuntime", "PodLogs", "PodLaunch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PodStoreTests", dependencies: ["PodStore", "PodOS"]),
+        .testTarget(name: "PodLogsTests", dependencies: ["PodLogs"]),
+        .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodModel"]),
         .testTarget(name: "PodctlTests", dependencies: ["PodModel"]),
+        .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "PodModel", "CArchive"]),
+        // Pause and container init: Embedded Swift, statically linked, under 1 MiB RSS
+        // (docs/pause-and-init.md). The tests run the built binaries, not the module.
+        .executableTarget(
+            name: "pod-pause",
+            swiftSettings: [
+                .enableExperimentalFeature("Embedded"), .enableExperimentalFeature("Extern"),
+                .unsafeFlags(["-wmo", "-Osize"]),
+            ],
+            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-static"])]),
+        .testTarget(name: "PauseTests", dependencies: []),
     ]
 )

@@ -7,8 +7,15 @@ export PATH=/opt/swift/usr/bin:$PATH
 
 bash deploy/deps.sh
 echo "install: building podctl (release)" >&2
-swift build -c release --product podctl 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' >&2
+swift build -c release 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' >&2
 bin=$(swift build -c release --show-bin-path)
 install -m 0755 "$bin/podctl" /usr/local/bin/podctl
+# The helpers live beside each other; podctl finds them in ../libexec/podctl.
+install -d -m 0755 /usr/local/libexec/podctl
+for helper in pod-helper pod-supervisor pod-pause; do
+  install -m 0755 "$bin/$helper" /usr/local/libexec/podctl/$helper
+done
+# pause and init are one binary chosen by its name: a hard link shares its pages.
+ln -f /usr/local/libexec/podctl/pod-pause /usr/local/libexec/podctl/pod-init
 install -d -m 0700 /var/lib/podctl
 echo "install: $(/usr/local/bin/podctl version) installed in /usr/local/bin" >&2

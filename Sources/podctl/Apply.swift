@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PodCore
 import PodModel
+import PodRuntime
 import PodStore
 
 struct Apply: ParsableCommand {
@@ -10,7 +11,7 @@ struct Apply: ParsableCommand {
         discussion: """
             Reads YAML or JSON (several documents per file, kind: List, and the ConfigMaps and \
             Secrets the pods use). Every error is printed with its file and field path.
-            In this build apply validates only: pass --dry-run. Running pods needs the runtime.
+            A pod is created, or re-created when its spec changed, or left unchanged.
             """)
 
     @Option(name: .shortAndLong, help: ArgumentHelp("A manifest file, a directory of them, or - for standard input.", valueName: "file"))
@@ -40,12 +41,41 @@ struct Apply: ParsableCommand {
             throw PodError(.invalidManifest, "\(set.errorLines.count) error(s): nothing was applied")
         }
         guard dryRun else {
-            throw PodError(.unsupported, "this build of podctl validates manifests but cannot run pods yet (the pod runtime is not part of it): use --dry-run")
+            try applyForReal(set)
+            return
         }
         if let output {
             print(try ObjectPrinter.render(set.objects, as: output), terminator: "")
             return
         }
         for object in set.objects { print("\(object.resourceName) created (dry run)") }
+    }
+
+    /// Applies every pod; ConfigMaps and Secrets travel inside the pods that use them.
+    private func applyForReal(_ set: ManifestSet) throws {
+        let context = try Context(global)
+        let configMaps = set.objects.compactMap { object -> ConfigMap? in
+            if case let .configMap(map) = object.content { return map }
+            return nil
+        }
+        let secrets = set.objects.compactMap { object -> Secret? in
+            if case let .secret(secret) = object.content { return secret }
+            return nil
+        }
+        var failures: [PodError] = []
+        for object in set.objects {
+            guard let pod = object.pod else {
+                print("\(object.resourceName) configured (kept with the pods that use it)")
+                continue
+            }
+            do {
+                let outcome = try context.manager.apply(pod, configMaps: configMaps, secrets: secrets)
+                print("\(object.resourceName) \(outcome.rawValue)")
+            } catch {
+                Terminal.error("\(object.resourceName): \(error)")
+                failures.append(error)
+            }
+        }
+        if let first = failures.first { throw PodError(first.code, "\(failures.count) pod(s) were not applied") }
     }
 }

@@ -3,18 +3,22 @@ import Foundation
 import PodCore
 
 @main
-struct Podctl: ParsableCommand {
+struct Podctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "podctl",
         abstract: "Run Kubernetes v1 Pods on this host.",
         discussion: "Exit codes: 0 success, 1 bad input (manifest, arguments, unknown pod), 2 host failure (a system call, damaged state), 3 another podctl holds the pod, 64 command-line usage.",
         version: PodctlVersion.text,
-        subcommands: [Apply.self, Version.self, Completion.self])
+        subcommands: [Apply.self, Get.self, Delete.self, Logs.self, Exec.self, Image.self, Version.self, Completion.self])
 
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot(normalize(Array(CommandLine.arguments.dropFirst())))
-            try command.run()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let error as PodError {
             Terminal.error(error.description)
             Foundation.exit(error.code.exitCode)

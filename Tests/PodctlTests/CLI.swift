@@ -46,7 +46,7 @@ struct CLI {
         let errData = DispatchQueue.global().sync { err.fileHandleForReading.readDataToEndOfFile() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: stateRoot)
+        if root == nil { try? FileManager.default.removeItem(atPath: stateRoot) }
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 }

@@ -18,6 +18,8 @@ public struct SecurityContext: Codable, Equatable, Sendable {
     public var allowPrivilegeEscalation: Bool?
     public var procMount: String?
     public var seccompProfile: SeccompProfile?
+
+    public init() {}
 }
 
 public struct Capabilities: Codable, Equatable, Sendable {

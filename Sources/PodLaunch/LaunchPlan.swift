@@ -1,0 +1,77 @@
+/// What the namespace helper (`pod-helper`) is asked to do. The supervisor (or the CLI,
+/// for exec) writes a plan on the helper's plan descriptor; the helper is a separate,
+/// single-threaded executable because `setns`, `unshare` and work between `fork` and
+/// `exec` are unsafe in a multi-threaded Swift process (docs/architecture.md, D13).
+///
+/// This module uses the standard library only: the helper links neither Foundation nor
+/// Dispatch.
+public struct LaunchPlan: Equatable, Sendable {
+    public enum Mode: String, Sendable {
+        /// New net, UTS, IPC, mount and PID namespaces; `lo` up; pause as PID 1.
+        case sandbox
+        /// Join the pause's net, UTS, IPC (and mount) namespaces; own mount, PID and
+        /// cgroup namespaces on an overlay root; exec the container's init.
+        case container
+        /// Join every namespace of a running container and run a command in it.
+        case exec
+    }
+
+    public var mode: Mode
+    /// sandbox: the pod's hostname.
+    public var hostname = ""
+    /// container: the pause's PID, whose namespaces the container joins.
+    public var podPID: Int32 = 0
+    /// container: join the pause's PID namespace instead of a new one (shareProcessNamespace).
+    public var sharePID = false
+    /// exec: the PID of the container process whose namespaces to join.
+    public var targetPID: Int32 = 0
+    /// container: overlay layers, topmost first, and the container's own upper and work dirs.
+    public var lowerDirs: [String] = []
+    public var upperDir = ""
+    public var workDir = ""
+    /// container: the host directory the root is mounted on (in the container's mount namespace only).
+    public var rootfs = ""
+    public var readOnlyRoot = false
+    /// sandbox: tmpfs mounts made in the pod's mount namespace (shared /dev/shm, memory emptyDirs).
+    /// container: mounts into the root, in order.
+    public var mounts: [MountSpec] = []
+    /// The program and its arguments; `argv[0]` is resolved against `PATH` inside the root.
+    public var argv: [String] = []
+    public var env: [String] = []
+    public var cwd = "/"
+    public var uid: UInt32 = 0
+    public var gid: UInt32 = 0
+    public var groups: [UInt32] = []
+    /// Host path of the static init (sandbox: of pause) to exec as PID 1; empty: exec the program itself.
+    public var initPath = ""
+    /// exec: make the command the session leader of its terminal (stdin is a pty).
+    public var tty = false
+
+    public init(mode: Mode) {
+        self.mode = mode
+    }
+}
+
+/// One mount. `target` is inside the container's root (container mode) or a host path
+/// (sandbox mode, in the pod's own mount namespace).
+public struct MountSpec: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        case bind
+        case tmpfs
+    }
+
+    public var kind: Kind
+    public var source: String
+    public var target: String
+    public var readOnly: Bool
+    /// tmpfs options (`size=64m,mode=1777`).
+    public var options: String
+
+    public init(kind: Kind, source: String, target: String, readOnly: Bool = false, options: String = "") {
+        self.kind = kind
+        self.source = source
+        self.target = target
+        self.readOnly = readOnly
+        self.options = options
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import CPodShim
+import Glibc
+import PodCore
+import PodModel
+import PodOS
+import PodStore
+
+/// What the CLI does to pods: apply, delete, read status. Every change holds the pod's
+/// lock; state is written atomically; a failed create leaves nothing behind.
+public final class PodManager: @unchecked Sendable {
+    public let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    public enum ApplyOutcome: String, Sendable {
+        case created, configured, unchanged
+    }
+
+    /// Applies one pod of a validated manifest set.
+    public func apply(_ pod: Pod, configMaps: [ConfigMap], secrets: [Secret]) throws(PodError) -> ApplyOutcome {
+        let key = try PodKey(namespace: pod.namespace, name: pod.name)
+        try store.prepare()
+        let lock = try store.lock(key)
+        defer { lock.release() }
+        let paths = PodPaths(store: store, key: key)
+        var outcome = ApplyOutcome.created
+        if let existing = try store.read(Pod.self, from: paths.manifest) {
+            let alive = supervisorAlive(try readStatus(paths))
+            if alive && existing.specHashes == pod.specHashes && existing.metadata == pod.metadata { return .unchanged }
+            // A changed spec (or a pod whose supervisor died) is made anew.
+            try stopAndRemove(key, paths: paths, grace: nil)
+            outcome = .configured
+        }
+        do {
+            try create(pod, key: key, paths: paths, configMaps: configMaps, secrets: secrets)
+        } catch {
+            try? stopAndRemove(key, paths: paths, grace: 0)
+            throw error
+        }
+        return outcome
+    }
+
+    private func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret]) throws(PodError) {
+        let binaries = try Binaries.locate()
+        let planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: UUID().uuidString.lowercased())
+        let plan = try planner.plan()
+        try store.write(pod, to: paths.manifest)
+        try store.write(plan, to: paths.runPlan)
+        let pid = try spawnSupervisor(binaries.supervisor, plan: paths.runPlan, log: paths.supervisorLog)
+        try waitForSandbox(paths, supervisor: pid)
+    }
+
+    /// The supervisor runs detached in its own session, so it outlives this command.
+    private func spawnSupervisor(_ path: String, plan: String, log: String) throws(PodError) -> pid_t {
+        let logFD = try syscall("open", path: log) { open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
+        let null = try syscall("open", path: "/dev/null") { open("/dev/null", O_RDONLY | O_CLOEXEC) }
+        defer { close(logFD); close(null) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, null, 0)
+        posix_spawn_file_actions_adddup2(&actions, logFD, 1)
+        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
+        podshim_spawn_close_from(&actions, 3)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setflags(&attributes, Int16(posixSpawnSetSID | POSIX_SPAWN_SETSIGMASK))
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(path), strdup(plan), nil]
+        defer { argv.forEach { free($0) } }
+        let result = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        guard result == 0 else { throw PodError.system("posix_spawn", errno: result, path: path, "cannot start the pod supervisor \(path)") }
+        return pid
+    }
+
+    /// Returns once the supervisor has made the sandbox, or fails with what it reported.
+    private func waitForSandbox(_ paths: PodPaths, supervisor: pid_t) throws(PodError) {
+        let deadline = monotonicSeconds() + 30
+        while monotonicSeconds() < deadline {
+            if let status = try? readStatus(paths) {
+                if status.sandboxReady { return }
+                if status.phase == "Failed" {
+                    throw PodError(.system, status.message ?? "the pod sandbox could not be created (see \(paths.supervisorLog))")
+                }
+            }
+            var raw: Int32 = 0
+            if waitpid(supervisor, &raw, WNOHANG) == supervisor {
+                let log = (try? Files.readText(paths.supervisorLog)) ?? ""
+                throw PodError(.system, "the pod supervisor exited before the pod started: \(log.split(separator: "\n").last ?? "")")
+            }
+            usleep(2_000)
+        }
+        throw PodError(.system, "the pod sandbox did not start within 30 s (see \(paths.supervisorLog))")
+    }
+
+    public func readStatus(_ paths: PodPaths) throws(PodError) -> PodStatusRecord? {
+        try store.read(PodStatusRecord.self, from: paths.status)
+    }
+
+    /// True when the pod's supervisor process is alive.
+    public func supervisorAlive(_ status: PodStatusRecord?) -> Bool {
+        guard let pid = status?.supervisorPID, pid > 0 else { return false }
+        guard let command = try? Files.readText("/proc/\(pid)/cmdline") else { return false }
+        return command.contains("pod-supervisor")
+    }
+}
+
+/// POSIX_SPAWN_SETSID (spawn.h, glibc 2.26+): Swift does not import it.
+let posixSpawnSetSID: Int32 = 0x80

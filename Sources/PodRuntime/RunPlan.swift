@@ -1,0 +1,54 @@
+import PodLaunch
+
+/// Everything the supervisor needs to run a pod, computed by `podctl apply` from the
+/// manifest and the image store (RunPlanner). The supervisor reads only this: it does
+/// not decode manifests or look up images, so it stays small and starts fast.
+public struct RunPlan: Codable, Equatable, Sendable {
+    public var namespace: String
+    public var name: String
+    public var uid: String
+    public var hostname: String
+    public var sharePID: Bool
+    /// `Always`, `OnFailure` or `Never`.
+    public var restartPolicy: String
+    public var terminationGracePeriodSeconds: Int64
+    public var activeDeadlineSeconds: Int64?
+    /// tmpfs mounts made in the pod's mount namespace (shared /dev/shm, memory emptyDirs).
+    public var sandboxMounts: [MountSpec]
+    public var initContainers: [ContainerPlan]
+    public var containers: [ContainerPlan]
+    /// Host paths of the helper binaries.
+    public var helperPath: String
+    public var pausePath: String
+    public var initPath: String
+    /// Where the supervisor writes status and logs.
+    public var statusPath: String
+    public var logDirectory: String
+    public var containerDirectory: String
+
+    public var allContainers: [ContainerPlan] { initContainers + containers }
+}
+
+public struct ContainerPlan: Codable, Equatable, Sendable {
+    public var name: String
+    public var image: String
+    public var imageID: String
+    public var argv: [String]
+    public var env: [String]
+    public var cwd: String
+    public var uid: UInt32
+    public var gid: UInt32
+    public var groups: [UInt32]
+    public var lowerDirs: [String]
+    public var mounts: [MountSpec]
+    public var readOnlyRoot: Bool
+    /// Run the workload under pod-init (the default); an annotation turns it off.
+    public var useInit: Bool
+    /// An init container with `restartPolicy: Always`.
+    public var isSidecar: Bool
+    /// The signal that stops it: the image's StopSignal, else SIGTERM.
+    public var stopSignal: Int32
+    public var stdin: Bool
+    public var tty: Bool
+    public var specHash: String
+}

@@ -1,0 +1,69 @@
+import PodCore
+import PodLaunch
+import PodModel
+import PodOS
+
+extension RunPlanner {
+    /// /etc/hosts, /etc/hostname and /etc/resolv.conf of the pod, bind-mounted into every
+    /// container as the kubelet does.
+    func writeEtcFiles() throws(PodError) -> [MountSpec] {
+        try AtomicFile.write(hostsFile(), to: paths.etc + "/hosts", mode: 0o644)
+        try AtomicFile.write(hostname + "\n", to: paths.etc + "/hostname", mode: 0o644)
+        try AtomicFile.write(resolvConf(), to: paths.etc + "/resolv.conf", mode: 0o644)
+        return ["hosts", "hostname", "resolv.conf"].map {
+            MountSpec(kind: .bind, source: paths.etc + "/" + $0, target: "/etc/" + $0)
+        }
+    }
+
+    /// Until the pod network exists the pod has only its loopback: its own name maps to
+    /// 127.0.0.1 beside localhost. hostAliases follow, as the kubelet writes them.
+    func hostsFile() -> String {
+        var lines = [
+            "# Kubernetes-managed hosts file (podctl).",
+            "127.0.0.1\tlocalhost",
+            "::1\tlocalhost ip6-localhost ip6-loopback",
+            "fe00::0\tip6-localnet",
+            "fe00::0\tip6-mcastprefix",
+            "fe00::1\tip6-allnodes",
+            "fe00::2\tip6-allrouters",
+            "127.0.0.1\t\(hostname)" + (spec.subdomain.map { "\t\(hostname).\($0).\(pod.namespace).svc.cluster.local" } ?? ""),
+        ]
+        let aliases = spec.hostAliases ?? []
+        if !aliases.isEmpty {
+            lines.append("")
+            lines.append("# Entries added by HostAliases.")
+            for alias in aliases { lines.append(([alias.ip ?? ""] + (alias.hostnames ?? [])).joined(separator: "\t")) }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The host's resolver (no cluster DNS here, so ClusterFirst is Default), with
+    /// dnsConfig merged in; `dnsPolicy: None` uses dnsConfig alone.
+    func resolvConf() -> String {
+        var nameservers: [String] = []
+        var searches: [String] = []
+        var options: [String] = []
+        if spec.dnsPolicy != "None" {
+            let host = (try? Files.readText("/etc/resolv.conf")) ?? ""
+            for line in host.split(separator: "\n") {
+                let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+                guard let first = fields.first else { continue }
+                if first == "nameserver", fields.count > 1 { nameservers.append(fields[1]) }
+                if first == "search" || first == "domain" { searches += fields.dropFirst() }
+                if first == "options" { options += fields.dropFirst() }
+            }
+        }
+        let config = spec.dnsConfig
+        nameservers += config?.nameservers ?? []
+        searches += config?.searches ?? []
+        for option in config?.options ?? [] {
+            let name = option.name ?? ""
+            options.removeAll { $0 == name || $0.hasPrefix(name + ":") }
+            options.append(option.value.map { "\(name):\($0)" } ?? name)
+        }
+        var lines = Array(nameservers.prefix(3)).map { "nameserver \($0)" }
+        if !searches.isEmpty { lines.append("search " + searches.prefix(32).joined(separator: " ")) }
+        if !options.isEmpty { lines.append("options " + options.joined(separator: " ")) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

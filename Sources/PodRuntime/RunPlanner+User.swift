@@ -1,0 +1,73 @@
+import PodCore
+import PodModel
+import PodOS
+
+extension RunPlanner {
+    struct ResolvedUser {
+        let uid: UInt32
+        let gid: UInt32
+        let groups: [UInt32]
+    }
+
+    /// runAsUser/runAsGroup win; else the image's `User` (`name`, `uid`, `name:group`,
+    /// `uid:gid`), names looked up in the image's /etc/passwd and /etc/group; a numeric
+    /// user not in passwd gets group 0, as container runtimes do.
+    func resolveUser(_ container: Container, image: ResolvedImage) throws(PodError) -> ResolvedUser {
+        let security = effectiveSecurity(container)
+        let imageUser = image.record.config.user ?? ""
+        let parts = imageUser.split(separator: ":", maxSplits: 1).map(String.init)
+        let passwd = Self.readImageFile("etc/passwd", layers: image.lowerDirs)
+        let groupFile = Self.readImageFile("etc/group", layers: image.lowerDirs)
+        var uid: UInt32 = 0
+        var gid: UInt32?
+        if let runAsUser = security.runAsUser {
+            uid = UInt32(runAsUser)
+            gid = Self.passwdEntry(passwd, matching: String(runAsUser))?.gid
+        } else if let userPart = parts.first, !userPart.isEmpty {
+            let entry = Self.passwdEntry(passwd, matching: userPart)
+            if let number = UInt32(userPart) {
+                uid = number
+                gid = entry?.gid
+            } else if let entry {
+                uid = entry.uid
+                gid = entry.gid
+            } else {
+                throw PodError(.invalidManifest, "container \"\(container.name ?? "")\": the image's user \"\(userPart)\" is not in the image's /etc/passwd; set securityContext.runAsUser")
+            }
+        }
+        if let runAsGroup = security.runAsGroup { gid = UInt32(runAsGroup) }
+        else if parts.count == 2 { gid = UInt32(parts[1]) ?? Self.groupID(groupFile, named: parts[1]) }
+        if security.runAsNonRoot == true && uid == 0 {
+            throw PodError(.invalidManifest, "container \"\(container.name ?? "")\" has runAsNonRoot and its image will run as root; set securityContext.runAsUser to a non-zero user")
+        }
+        var groups = (spec.securityContext?.supplementalGroups ?? []).map { UInt32($0) }
+        if let fsGroup = spec.securityContext?.fsGroup { groups.append(UInt32(fsGroup)) }
+        return ResolvedUser(uid: uid, gid: gid ?? 0, groups: groups)
+    }
+
+    /// A file of the image: the topmost layer that has it (whiteouts are not followed:
+    /// passwd and group are never deleted in practice).
+    static func readImageFile(_ path: String, layers: [String]) -> String {
+        for layer in layers where Files.exists(layer + "/" + path) {
+            return (try? Files.readText(layer + "/" + path)) ?? ""
+        }
+        return ""
+    }
+
+    static func passwdEntry(_ passwd: String, matching user: String) -> (uid: UInt32, gid: UInt32)? {
+        for line in passwd.split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            guard fields.count >= 4, fields[0] == user || fields[2] == user, let uid = UInt32(fields[2]), let gid = UInt32(fields[3]) else { continue }
+            return (uid, gid)
+        }
+        return nil
+    }
+
+    static func groupID(_ groups: String, named name: String) -> UInt32? {
+        for line in groups.split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            if fields.count >= 3, fields[0] == name { return UInt32(fields[2]) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Glibc
+import PodCore
+import PodLaunch
+import PodModel
+import PodOS
+
+/// Where a volume's content is on the host.
+struct MountSource {
+    let path: String
+    /// configMap and secret volumes are read-only in Kubernetes whatever the mount says.
+    let forceReadOnly: Bool
+}
+
+extension RunPlanner {
+    /// Makes each volume's host side: emptyDir directories (memory ones are mounted by the
+    /// sandbox), hostPath checks per `type`, configMap and secret files.
+    func prepareVolumes() throws(PodError) -> [String: MountSource] {
+        var sources: [String: MountSource] = [:]
+        for volume in spec.volumes ?? [] {
+            let name = volume.name ?? ""
+            if let emptyDir = volume.emptyDir {
+                let path = emptyDir.medium == "Memory" ? paths.memoryVolumes + "/" + name : paths.volumes + "/" + name
+                try Files.makeDirectories(path, mode: 0o777)
+                chmod(path, 0o777)
+                if let fsGroup = spec.securityContext?.fsGroup { chown(path, 0, gid_t(fsGroup)); chmod(path, 0o2777) }
+                sources[name] = MountSource(path: path, forceReadOnly: false)
+            } else if let hostPath = volume.hostPath {
+                try checkHostPath(hostPath, volume: name)
+                sources[name] = MountSource(path: hostPath.path ?? "", forceReadOnly: false)
+            } else if let source = volume.configMap {
+                let data = (configMaps[source.name ?? ""]?.data ?? [:]).mapValues { Array($0.utf8) }
+                sources[name] = try writeProjection(name, data: data, items: source.items, mode: source.defaultMode)
+            } else if let source = volume.secret {
+                let data = (secrets[source.secretName ?? ""]).map { secretValues($0).mapValues { Array($0.utf8) } } ?? [:]
+                sources[name] = try writeProjection(name, data: data, items: source.items, mode: source.defaultMode)
+            }
+        }
+        return sources
+    }
+
+    /// The hostPath `type` checks of the kubelet (HostPathType): the OrCreate kinds create.
+    private func checkHostPath(_ source: HostPathVolumeSource, volume: String) throws(PodError) {
+        let path = source.path ?? ""
+        var info = stat()
+        let exists = stat(path, &info) == 0
+        let kind = info.st_mode & S_IFMT
+        let problem: String?
+        switch source.type ?? "" {
+        case "DirectoryOrCreate":
+            if !exists { try Files.makeDirectories(path, mode: 0o755) }
+            problem = exists && kind != S_IFDIR ? "is not a directory" : nil
+        case "FileOrCreate":
+            if !exists { try AtomicFile.write([], to: path, mode: 0o644) }
+            problem = exists && kind != S_IFREG ? "is not a file" : nil
+        case "Directory": problem = !exists ? "does not exist" : kind != S_IFDIR ? "is not a directory" : nil
+        case "File": problem = !exists ? "does not exist" : kind != S_IFREG ? "is not a file" : nil
+        case "Socket": problem = !exists ? "does not exist" : kind != S_IFSOCK ? "is not a socket" : nil
+        case "CharDevice": problem = !exists ? "does not exist" : kind != S_IFCHR ? "is not a character device" : nil
+        case "BlockDevice": problem = !exists ? "does not exist" : kind != S_IFBLK ? "is not a block device" : nil
+        default: problem = nil
+        }
+        if let problem {
+            throw PodError(.invalidManifest, "pod \(key): hostPath volume \"\(volume)\": \(path) \(problem) (type: \(source.type ?? ""))")
+        }
+    }
+
+    /// configMap and secret volumes: one file per key (or per item), with its mode, in the
+    /// pod's run directory (tmpfs on most hosts: secrets stay off the disk).
+    private func writeProjection(_ name: String, data: [String: [UInt8]], items: [KeyToPath]?, mode: Int32?) throws(PodError) -> MountSource {
+        let directory = paths.memoryVolumes + "/" + name
+        try Files.removeTree(directory)
+        try Files.makeDirectories(directory, mode: 0o755)
+        chmod(directory, 0o755)
+        let files: [(String, String, Int32?)] = items.map { $0.map { ($0.key ?? "", $0.path ?? "", $0.mode) } } ?? data.keys.sorted().map { ($0, $0, nil) }
+        for (dataKey, relative, itemMode) in files {
+            guard let content = data[dataKey] else { continue }
+            let path = directory + "/" + relative
+            try Files.makeDirectories(Files.dirname(of: path), mode: 0o755)
+            try AtomicFile.write(content, to: path, mode: mode_t(itemMode ?? mode ?? 0o644))
+        }
+        return MountSource(path: directory, forceReadOnly: true)
+    }
+
+    /// The container's volume mounts, in order, with subPath and readOnly.
+    func mounts(for container: Container, volumes: [String: MountSource]) throws(PodError) -> [MountSpec] {
+        var result = [MountSpec(kind: .bind, source: paths.shm, target: "/dev/shm")]
+        for mount in container.volumeMounts ?? [] {
+            guard let source = volumes[mount.name ?? ""] else { continue }
+            var path = source.path
+            if let subPath = mount.subPath, !subPath.isEmpty {
+                path += "/" + subPath
+                if !Files.exists(path) { try Files.makeDirectories(path, mode: 0o777) }
+            }
+            result.append(MountSpec(kind: .bind, source: path, target: mount.mountPath ?? "", readOnly: mount.readOnly == true || source.forceReadOnly))
+        }
+        return result
+    }
+}

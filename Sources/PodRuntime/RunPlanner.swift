@@ -1,0 +1,105 @@
+import Foundation
+import Glibc
+import PodCore
+import PodImage
+import PodLaunch
+import PodModel
+import PodOS
+import PodStore
+
+/// Turns a validated, defaulted pod into a RunPlan: images resolved to layers, commands
+/// and environment resolved the Kubernetes way, volumes and generated files prepared.
+public struct RunPlanner {
+    let pod: Pod
+    let key: PodKey
+    let paths: PodPaths
+    let images: ImageStore
+    let binaries: Binaries
+    let configMaps: [String: ConfigMap]
+    let secrets: [String: Secret]
+    let uid: String
+
+    public init(pod: Pod, key: PodKey, store: Store, binaries: Binaries, configMaps: [ConfigMap], secrets: [Secret], uid: String) {
+        self.pod = pod
+        self.key = key
+        paths = PodPaths(store: store, key: key)
+        images = ImageStore(store: store)
+        self.binaries = binaries
+        self.configMaps = Dictionary(configMaps.map { ($0.metadata?.name ?? "", $0) }, uniquingKeysWith: { $1 })
+        self.secrets = Dictionary(secrets.map { ($0.metadata?.name ?? "", $0) }, uniquingKeysWith: { $1 })
+        self.uid = uid
+    }
+
+    var spec: PodSpec { pod.spec ?? PodSpec() }
+    var hostname: String { spec.hostname ?? String(pod.name.prefix(63)).trimmingTrailing("-.") }
+
+    /// Resolves every image first (a missing one fails the apply before anything is made),
+    /// then prepares volumes and generated files and returns the plan.
+    public func plan() throws(PodError) -> RunPlan {
+        let resolved = try spec.allContainers.map { container throws(PodError) in try resolveImage(container) }
+        try prepareDirectories()
+        let volumeMounts = try prepareVolumes()
+        let etcMounts = try writeEtcFiles()
+        var containerPlans: [ContainerPlan] = []
+        for (container, image) in zip(spec.allContainers, resolved) {
+            containerPlans.append(try containerPlan(container, image: image, volumes: volumeMounts, etc: etcMounts))
+        }
+        let initCount = spec.initContainers?.count ?? 0
+        return RunPlan(
+            namespace: key.namespace, name: key.name, uid: uid, hostname: hostname,
+            sharePID: spec.shareProcessNamespace == true, restartPolicy: spec.restartPolicy ?? "Always",
+            terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
+            activeDeadlineSeconds: spec.activeDeadlineSeconds, sandboxMounts: sandboxMounts(),
+            initContainers: Array(containerPlans.prefix(initCount)), containers: Array(containerPlans.dropFirst(initCount)),
+            helperPath: binaries.helper, pausePath: binaries.pause, initPath: binaries.initProcess,
+            statusPath: paths.status, logDirectory: paths.logs, containerDirectory: paths.containers)
+    }
+
+    struct ResolvedImage {
+        let record: ImageRecord
+        let lowerDirs: [String]
+    }
+
+    /// Only local images exist until registry pulls land: `imagePullPolicy: Never` and a
+    /// missing image give ErrImageNeverPull's words, other policies say how to load it.
+    func resolveImage(_ container: Container) throws(PodError) -> ResolvedImage {
+        let name = container.image ?? ""
+        let resolved: ImageStore.Resolved
+        do { resolved = try images.resolve(name) } catch {
+            let policy = container.imagePullPolicy ?? "IfNotPresent"
+            let what = policy == "Never"
+                ? "ErrImageNeverPull: container image \"\(name)\" is not present with pull policy of Never"
+                : "ErrImagePull: pulling from registries is not supported yet"
+            throw PodError(.notFound, "pod \(key) container \"\(container.name ?? "")\": \(what)", cause: .error(error))
+        }
+        return ResolvedImage(record: resolved.image.record, lowerDirs: try images.lowerDirectories(for: resolved.image.record))
+    }
+
+    func prepareDirectories() throws(PodError) {
+        for directory in [paths.directory, paths.logs, paths.containers, paths.volumes, paths.etc, paths.runDirectory, paths.shm, paths.memoryVolumes] {
+            try Files.makeDirectories(directory, mode: 0o700)
+        }
+        // Containers running as another user must reach their volumes through these.
+        for directory in [paths.directory, paths.volumes, paths.runDirectory, paths.memoryVolumes, paths.etc] { chmod(directory, 0o711) }
+        chmod(paths.shm, 0o1777)
+    }
+
+    /// The pod's /dev/shm and memory emptyDirs are tmpfs mounts in the pod's own mount
+    /// namespace, made by the sandbox: shared by the containers, gone with the pod.
+    func sandboxMounts() -> [MountSpec] {
+        var mounts = [MountSpec(kind: .tmpfs, source: "shm", target: paths.shm, options: "mode=1777,size=65536k")]
+        for volume in spec.volumes ?? [] where volume.emptyDir?.medium == "Memory" {
+            let size = volume.emptyDir?.sizeLimit?.value.map { ",size=\($0)" } ?? ""
+            mounts.append(MountSpec(kind: .tmpfs, source: "tmpfs", target: paths.memoryVolumes + "/" + (volume.name ?? ""), options: "mode=0777" + size))
+        }
+        return mounts
+    }
+}
+
+extension String {
+    func trimmingTrailing(_ characters: String) -> String {
+        var text = self
+        while let last = text.last, characters.contains(last) { text.removeLast() }
+        return text
+    }
+}

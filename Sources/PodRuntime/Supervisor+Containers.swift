@@ -1,0 +1,188 @@
+import Glibc
+import PodCore
+import PodLaunch
+import PodLogs
+import PodOS
+
+extension Supervisor {
+    /// Starts init containers one by one (a sidecar counts as done once started), then
+    /// every app container.
+    func advanceInitContainers() {
+        while nextInit < plan.initContainers.count {
+            let index = nextInit
+            if containers[index].plan.isSidecar {
+                if !containers[index].isRunning && containers[index].restartAt == nil { start(index) }
+                guard containers[index].isRunning else { return }
+                nextInit += 1
+                continue
+            }
+            if containers[index].done && containers[index].exitCode == 0 { nextInit += 1; continue }
+            if !containers[index].isRunning && containers[index].restartAt == nil { start(index) }
+            return
+        }
+        guard !status.initDone else { return }
+        status.initDone = true
+        for index in plan.initContainers.count..<containers.count { start(index) }
+        updatePhase()
+    }
+
+    func start(_ index: Int) {
+        guard stopping == nil, status.sandboxReady else { return }
+        let container = containers[index].plan
+        // restartCount counts restarts made, as the kubelet's: not the one waiting in back-off.
+        if containers[index].attempted {
+            containers[index].restarts += 1
+            let restarts = containers[index].restarts
+            updateStatus(index) { $0.restartCount = restarts }
+        }
+        containers[index].attempted = true
+        do {
+            try prepareRoot(container)
+            let output = try makePipe()
+            let errors = try makePipe()
+            let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            defer { close(null); close(output.write); close(errors.write) }
+            let running = try launcher.start(launchPlan(for: container), stdio: .init(input: null, output: output.write, error: errors.write))
+            containers[index].pipes = [.stdout: output.read, .stderr: errors.read]
+            for fd in [output.read, errors.read] { _ = fcntl(fd, F_SETFL, O_NONBLOCK) }
+            containers[index].writer = try? ContainerLogWriter(directory: "\(plan.logDirectory)/\(container.name)", restartCount: containers[index].restarts)
+            let (reports, _) = running.finish()
+            handleStartReports(index, reports)
+        } catch {
+            startFailed(index, reason: "CreateContainerError", message: error.description, exitCode: nil)
+        }
+        statusDirty = true
+    }
+
+    private func handleStartReports(_ index: Int, _ reports: [HelperReport]) {
+        for report in reports {
+            switch report {
+            case let .started(pid):
+                containers[index].pid = pid
+                containers[index].startedAt = Clock.monotonic()
+                updateStatus(index) { $0.state = .running(startedAt: Clock.rfc3339()); $0.started = true; $0.ready = true; $0.pid = pid }
+                log("container \(containers[index].plan.name) started: pid \(pid)")
+            case let .failed(failure):
+                // The process may have been forked before it failed; its exit is reaped as usual.
+                let notFound = failure.kind == .notFound || failure.kind == .notExecutable
+                containers[index].pid = nil
+                startFailed(index, reason: notFound ? "StartError" : "CreateContainerError", message: failure.message, exitCode: notFound ? 128 : nil)
+            }
+        }
+    }
+
+    /// A container that could not start: a StartError terminates it (exit code 128, as
+    /// containerd reports it); a CreateContainerError leaves it waiting. Either way the
+    /// restart policy and back-off decide what comes next.
+    private func startFailed(_ index: Int, reason: String, message: String, exitCode: Int32?) {
+        log("container \(containers[index].plan.name): \(reason): \(message)")
+        closeLogs(index)
+        if let exitCode {
+            updateStatus(index) { $0.state = .terminated(exitCode: exitCode, signal: nil, reason: reason, message: message, startedAt: nil, finishedAt: Clock.rfc3339()); $0.pid = nil; $0.ready = false }
+        } else {
+            updateStatus(index) { $0.state = .waiting(reason: reason, message: message); $0.pid = nil; $0.ready = false }
+        }
+        decideRestart(index, exitCode: exitCode ?? 1, ranFor: 0)
+    }
+
+    func containerExited(_ index: Int, code: Int32) {
+        let ranFor = Clock.monotonic() - containers[index].startedAt
+        containers[index].pid = nil
+        containers[index].exitCode = code
+        drainOutput(index)
+        closeLogs(index)
+        let reason = code == 0 ? "Completed" : "Error"
+        let signal: Int32? = code > 128 ? code - 128 : nil
+        updateStatus(index) { record in
+            var startedAt: String?
+            if case let .running(time) = record.state { startedAt = time }
+            record.state = .terminated(exitCode: code, signal: signal, reason: reason, message: nil, startedAt: startedAt, finishedAt: Clock.rfc3339())
+            record.pid = nil
+            record.ready = false
+        }
+        log("container \(containers[index].plan.name) exited: code \(code)")
+        if stopping != nil { return }
+        decideRestart(index, exitCode: code, ranFor: ranFor)
+    }
+
+    /// The restart policy: sidecars always restart; init containers restart on failure
+    /// unless the pod's policy is Never; app containers follow the pod's policy.
+    func decideRestart(_ index: Int, exitCode: Int32, ranFor: Double) {
+        let container = containers[index]
+        let restart: Bool
+        if container.plan.isSidecar { restart = true }
+        else if container.isInit { restart = exitCode != 0 && plan.restartPolicy != "Never" }
+        else { restart = plan.restartPolicy == "Always" || (plan.restartPolicy == "OnFailure" && exitCode != 0) }
+        guard restart else {
+            containers[index].done = true
+            if container.isInit && exitCode == 0 { advanceInitContainers() }
+            updatePhase()
+            return
+        }
+        let delay = containers[index].backoff.delay(afterRunning: ranFor)
+        containers[index].restartAt = Clock.monotonic() + delay
+        updateStatus(index) { record in
+            if delay > 0 {
+                record.lastState = record.state
+                record.state = .waiting(reason: "CrashLoopBackOff", message: "back-off \(Int(delay))s restarting failed container=\(container.plan.name) pod=\(plan.name)_\(plan.namespace)(\(plan.uid))")
+            }
+        }
+        if delay == 0 { updateStatus(index) { $0.lastState = $0.state } }
+        updatePhase()
+    }
+
+    func updateStatus(_ index: Int, _ change: (inout ContainerStatusRecord) -> Void) {
+        let initCount = plan.initContainers.count
+        if index < initCount { change(&status.initContainers[index]) } else { change(&status.containers[index - initCount]) }
+        statusDirty = true
+    }
+
+    /// The pod phase as the kubelet computes it (`getPhase`): Pending until every app
+    /// container has started; Running while any runs or will restart; Succeeded or Failed
+    /// once all have terminated for good.
+    func updatePhase() {
+        statusDirty = true
+        if status.phase == "Failed" && status.reason != nil { return }
+        let apps = containers.filter { !$0.isInit }
+        if !status.initDone {
+            let failedInit = containers.contains { $0.isInit && $0.done && ($0.exitCode ?? 0) != 0 }
+            status.phase = failedInit ? "Failed" : "Pending"
+            return
+        }
+        if apps.allSatisfy(\.done) {
+            status.phase = apps.allSatisfy { $0.exitCode == 0 } ? "Succeeded" : "Failed"
+        } else {
+            status.phase = "Running"
+        }
+    }
+
+    func launchPlan(for container: ContainerPlan) -> LaunchPlan {
+        var launch = LaunchPlan(mode: .container)
+        launch.podPID = status.pausePID
+        launch.sharePID = plan.sharePID
+        launch.lowerDirs = container.lowerDirs
+        let base = "\(plan.containerDirectory)/\(container.name)"
+        launch.upperDir = base + "/upper"
+        launch.workDir = base + "/work"
+        launch.rootfs = base + "/rootfs"
+        launch.readOnlyRoot = container.readOnlyRoot
+        launch.mounts = container.mounts
+        launch.argv = container.argv
+        launch.env = container.env
+        launch.cwd = container.cwd
+        launch.uid = container.uid
+        launch.gid = container.gid
+        launch.groups = container.groups
+        launch.initPath = container.useInit ? plan.initPath : ""
+        return launch
+    }
+
+    /// A fresh writable layer for every start: a restarted container is a new container
+    /// in Kubernetes, and does not see what the last one wrote to its root.
+    func prepareRoot(_ container: ContainerPlan) throws(PodError) {
+        let base = "\(plan.containerDirectory)/\(container.name)"
+        try Files.removeTree(base + "/upper")
+        try Files.removeTree(base + "/work")
+        for directory in ["upper", "work", "rootfs"] { try Files.makeDirectories(base + "/" + directory, mode: 0o755) }
+    }
+}

@@ -1,0 +1,138 @@
+import CPodShim
+import Foundation
+import Glibc
+import PodCore
+import PodLaunch
+import PodLogs
+import PodOS
+
+/// The per-pod supervisor: a daemon in the host's namespaces that starts the pod's pause
+/// and containers through pod-helper, is the subreaper of every pod process (so it reads
+/// every exit status itself), writes each container's output to CRI logs, restarts per
+/// the restart policy with the kubelet's back-off, and stops the pod gracefully on
+/// SIGTERM. It is single-threaded: one poll loop over a signalfd and the log pipes.
+public final class Supervisor {
+    let plan: RunPlan
+    let launcher: HelperLauncher
+    var status = PodStatusRecord()
+    var containers: [ContainerRun] = []
+    var signals: Int32 = -1
+    var stopping: StopState?
+    var nextInit = 0
+    var statusDirty = true
+
+    public init(plan: RunPlan) {
+        self.plan = plan
+        launcher = HelperLauncher(helperPath: plan.helperPath)
+        containers = plan.initContainers.map { ContainerRun(plan: $0, isInit: true) } + plan.containers.map { ContainerRun(plan: $0, isInit: false) }
+        status.supervisorPID = getpid()
+        status.initContainers = plan.initContainers.map { ContainerStatusRecord(name: $0.name, image: $0.image, imageID: $0.imageID) }
+        status.containers = plan.containers.map { ContainerStatusRecord(name: $0.name, image: $0.image, imageID: $0.imageID) }
+    }
+
+    /// Runs the pod until it is stopped; returns the process exit code.
+    public func run() -> Int32 {
+        // Orphans of the pod (a container's init, once its helper exits) come to us.
+        _ = podshim_set_subreaper()
+        signals = makeSignalDescriptor([SIGCHLD, SIGTERM, SIGINT, SIGHUP])
+        status.startTime = Clock.rfc3339()
+        writeStatus()
+        guard startSandbox() else {
+            writeStatus()
+            return 1
+        }
+        advanceInitContainers()
+        while !(stopping?.finished ?? false) {
+            pollOnce()
+            runTimers()
+            if statusDirty { writeStatus() }
+        }
+        finishStop()
+        return 0
+    }
+
+    /// Waits for a signal, log output or the next timer, and handles what came.
+    func pollOnce() {
+        var fds = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
+        var owners: [(Int, LogStream)] = []
+        for (index, container) in containers.enumerated() {
+            for (stream, fd) in container.openPipes {
+                fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
+                owners.append((index, stream))
+            }
+        }
+        let timeout = Int32(max(0, min(1000, (nextDeadline() - Clock.monotonic()) * 1000)).rounded(.up))
+        let ready = poll(&fds, nfds_t(fds.count), timeout)
+        if ready <= 0 { return }
+        if fds[0].revents != 0 { handleSignals() }
+        for (offset, owner) in owners.enumerated() where fds[offset + 1].revents != 0 {
+            readOutput(of: owner.0, stream: owner.1)
+        }
+    }
+
+    func handleSignals() {
+        while true {
+            let number = podshim_read_signal(signals)
+            if number < 0 { return }
+            switch number {
+            case SIGCHLD: reapChildren()
+            case SIGTERM, SIGINT: beginStop(grace: gracePeriodRequested())
+            default: break
+            }
+        }
+    }
+
+    /// Reaps every exited child: pause, container inits, stray helpers.
+    func reapChildren() {
+        while true {
+            var raw: Int32 = 0
+            let pid = waitpid(-1, &raw, WNOHANG)
+            if pid <= 0 { return }
+            let code = podshim_exit_code(raw)
+            if pid == status.pausePID { pauseExited(code: code) }
+            else if let index = containers.firstIndex(where: { $0.pid == pid }) { containerExited(index, code: code) }
+        }
+    }
+
+    /// The earliest moment something must happen without an event: a restart, a stop deadline, a log flush.
+    func nextDeadline() -> Double {
+        var deadlines = containers.compactMap(\.restartAt) + containers.compactMap(\.flushAt)
+        if let stopping { deadlines.append(stopping.deadline) }
+        return deadlines.min() ?? Clock.monotonic() + 1
+    }
+
+    func runTimers() {
+        let now = Clock.monotonic()
+        for index in containers.indices {
+            if let due = containers[index].flushAt, due <= now { flushPartial(index) }
+            if stopping == nil, let due = containers[index].restartAt, due <= now {
+                containers[index].restartAt = nil
+                start(index)
+            }
+        }
+        if let stopping, !stopping.finished { continueStop(now: now) }
+    }
+
+    func writeStatus() {
+        statusDirty = false
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(status) else { return }
+        do { try AtomicFile.write(Array(data), to: plan.statusPath, mode: 0o600) } catch {
+            FileHandle.standardError.write(Data("supervisor: cannot write \(plan.statusPath): \(error)\n".utf8))
+        }
+    }
+
+    func log(_ line: String) {
+        FileHandle.standardError.write(Data("\(Clock.rfc3339()) \(line)\n".utf8))
+    }
+}
+
+/// A signalfd for `signals`, which are blocked so that only the descriptor sees them.
+func makeSignalDescriptor(_ signals: [Int32]) -> Int32 {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for signal in signals { sigaddset(&set, signal) }
+    sigprocmask(SIG_BLOCK, &set, nil)
+    return podshim_signalfd(&set)
+}

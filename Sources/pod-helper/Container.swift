@@ -1,0 +1,64 @@
+import CPodShim
+import Glibc
+import PodLaunch
+
+/// Starts a container: joins the pause's network, UTS, IPC and mount namespaces, then
+/// makes its own mount, cgroup and PID namespaces, builds the root and execs the init.
+///
+/// The container's PID namespace is a sibling of the pod's, not nested in it
+/// (docs/architecture.md, D14): nesting needs a process inside the pod's namespace to
+/// unshare (copy_pid_ns refuses when pid_for_children is not the caller's own), and the
+/// container's init would then be reparented to pause, not to the supervisor, which must
+/// read exit statuses itself. With shareProcessNamespace the container joins the pod's
+/// namespace instead, and its processes are children of the supervisor all the same.
+func startContainer(_ plan: LaunchPlan) -> Never {
+    for (kind, flag) in [("net", Namespace.net), ("uts", Namespace.uts), ("ipc", Namespace.ipc), ("mnt", Namespace.mount)] {
+        join(kind, of: plan.podPID, flag: flag)
+    }
+    if plan.sharePID { join("pid", of: plan.podPID, flag: Namespace.pid) }
+    unshareNamespaces(Namespace.mount | Namespace.cgroup | (plan.sharePID ? 0 : Namespace.pid), "container's mount, cgroup and PID")
+    // Opened now, while the host's files are visible; exec'd by descriptor after pivot_root.
+    let initDescriptor = plan.initPath.isEmpty ? -1 : check(open(plan.initPath, openPathOnly | O_CLOEXEC), "open", plan.initPath, "cannot open the container init")
+    let pid = fork()
+    if pid < 0 { check(-1, "fork", "", "cannot start the container") }
+    if pid > 0 {
+        report(.started(pid: pid))
+        exit(0)
+    }
+    buildRoot(plan)
+    let program = resolveProgram(plan)
+    enterWorkingDirectory(plan)
+    dropPrivileges(plan)
+    closeReportOnExec()
+    execute(program: program, plan: plan, initDescriptor: initDescriptor)
+}
+
+func enterWorkingDirectory(_ plan: LaunchPlan) {
+    if chdir(plan.cwd) != 0 {
+        fail(.setup, "chdir", errno, plan.cwd, "the working directory \(plan.cwd) does not exist in the container: \(String(cString: strerror(errno)))")
+    }
+}
+
+/// Sets the workload's groups, group and user, in that order (setuid last, or the
+/// others are no longer permitted).
+func dropPrivileges(_ plan: LaunchPlan) {
+    var groups = plan.groups.map { gid_t($0) }
+    check(setgroups(groups.count, &groups), "setgroups", "", "cannot set the supplementary groups")
+    check(setgid(plan.gid), "setgid", "", "cannot set group \(plan.gid)")
+    check(setuid(plan.uid), "setuid", "", "cannot set user \(plan.uid)")
+}
+
+/// Execs the init (from its descriptor) with the program as its argument, or the program
+/// itself when the init is turned off.
+func execute(program: String, plan: LaunchPlan, initDescriptor: Int32) -> Never {
+    let env = cStringArray(plan.env)
+    if initDescriptor >= 0 {
+        let argv = cStringArray(["pod-init", "--", program] + plan.argv.dropFirst())
+        _ = podshim_execveat_fd(initDescriptor, argv, env)
+        fail(.setup, "execveat", errno, plan.initPath, "cannot run the container init: \(String(cString: strerror(errno)))")
+    }
+    let argv = cStringArray([plan.argv.first ?? program] + plan.argv.dropFirst())
+    execve(program, argv, env)
+    let code = errno
+    fail(code == EACCES || code == ENOEXEC ? .notExecutable : .notFound, "execve", code, program, "cannot run \(program): \(String(cString: strerror(code)))")
+}

@@ -1,0 +1,87 @@
+import CPodShim
+import Glibc
+import PodLaunch
+
+/// Runs a command inside a running container: joins all of its namespaces (the mount
+/// namespace last: after it, /proc paths of the host are gone, and setns(2) moves the
+/// root and working directory to the container's), forks so the child is in the
+/// container's PID namespace, and waits for it, passing signals on. The helper's exit
+/// code is the command's.
+func runExec(_ plan: LaunchPlan) -> Never {
+    let target = plan.targetPID
+    for (kind, flag) in [("ipc", Namespace.ipc), ("uts", Namespace.uts), ("net", Namespace.net), ("cgroup", Namespace.cgroup), ("pid", Namespace.pid), ("mnt", Namespace.mount)] {
+        join(kind, of: target, flag: flag)
+    }
+    let program = resolveProgram(plan)
+    enterWorkingDirectory(plan)
+    let terminal = plan.tty ? openTerminal() : nil
+    blockForwardedSignals()
+    let pid = fork()
+    if pid < 0 { check(-1, "fork", "", "cannot start the command") }
+    if pid == 0 {
+        unblockSignals()
+        if let terminal { attachTerminal(terminal.slavePath) }
+        dropPrivileges(plan)
+        closeReportOnExec()
+        let argv = cStringArray(plan.argv)
+        execve(program, argv, cStringArray(plan.env))
+        let code = errno
+        fail(code == EACCES || code == ENOEXEC ? .notExecutable : .notFound, "execve", code, program, "cannot run \(program): \(String(cString: strerror(code)))")
+    }
+    if let terminal {
+        check(podshim_send_fd(HelperDescriptors.terminal, terminal.master), "sendmsg", "", "cannot hand the terminal to podctl")
+        close(terminal.master)
+        close(HelperDescriptors.terminal)
+    }
+    report(.started(pid: pid))
+    close(HelperDescriptors.report)
+    exit(forwardSignals(until: pid))
+}
+
+/// A pty made from the container's own /dev/ptmx, so the command sees a terminal its
+/// devpts knows (ttyname works, as with runc's console socket).
+private func openTerminal() -> (master: Int32, slavePath: String) {
+    var path = [CChar](repeating: 0, count: 128)
+    let master = check(podshim_open_pty(&path, path.count), "posix_openpt", "/dev/ptmx", "cannot open a terminal in the container")
+    return (master, String(decoding: path.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+}
+
+/// The command's session gets the pty as its controlling terminal and standard streams.
+private func attachTerminal(_ slavePath: String) {
+    check(setsid(), "setsid", "")
+    let slave = check(open(slavePath, O_RDWR), "open", slavePath, "cannot open the terminal")
+    check(podshim_set_controlling_tty(slave), "ioctl(TIOCSCTTY)", slavePath, "cannot attach the terminal")
+    for target in [Int32(0), 1, 2] { dup2(slave, target) }
+    if slave > 2 { close(slave) }
+}
+
+private let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH]
+
+private func blockForwardedSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for signal in forwarded + [SIGCHLD] { sigaddset(&set, signal) }
+    sigprocmask(SIG_BLOCK, &set, nil)
+}
+
+private func unblockSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigprocmask(SIG_SETMASK, &set, nil)
+}
+
+/// Waits for the command, sending on every signal the helper gets; returns the exit code.
+private func forwardSignals(until child: pid_t) -> Int32 {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for signal in forwarded + [SIGCHLD] { sigaddset(&set, signal) }
+    while true {
+        var status: Int32 = 0
+        let done = waitpid(child, &status, WNOHANG)
+        if done == child { return podshim_exit_code(status) }
+        if done < 0 && errno != EINTR { return 255 }
+        var info = siginfo_t()
+        let signal = sigwaitinfo(&set, &info)
+        if signal > 0 && signal != SIGCHLD { kill(child, signal) }
+    }
+}

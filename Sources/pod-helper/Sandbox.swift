@@ -1,0 +1,28 @@
+import Glibc
+import PodLaunch
+
+/// Creates the pod sandbox: new network, UTS, IPC, mount and PID namespaces, the
+/// hostname, `lo` up, the pod-level tmpfs mounts (the shared /dev/shm, memory
+/// emptyDirs) in the pod's own mount namespace, and pause as PID 1.
+func startSandbox(_ plan: LaunchPlan) -> Never {
+    unshareNamespaces(Namespace.net | Namespace.uts | Namespace.ipc | Namespace.mount | Namespace.pid, "pod's network, UTS, IPC, mount and PID")
+    check(sethostname(plan.hostname, plan.hostname.utf8.count), "sethostname", plan.hostname)
+    loopbackUp()
+    // Nothing mounted here may propagate back to the host (mount_namespaces(7)).
+    check(mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil), "mount", "/", "cannot make the pod's mounts private")
+    for spec in plan.mounts where spec.kind == .tmpfs {
+        check(mount("tmpfs", spec.target, "tmpfs", UInt(MS_NOSUID | MS_NODEV), spec.options), "mount", spec.target, "cannot mount a tmpfs for the pod")
+    }
+    // After unshare(CLONE_NEWPID) the first child is PID 1 of the new namespace.
+    let pid = fork()
+    if pid < 0 { check(-1, "fork", "", "cannot start the pod's pause") }
+    if pid > 0 {
+        report(.started(pid: pid))
+        exit(0)
+    }
+    closeReportOnExec()
+    let argv = cStringArray([plan.initPath])
+    let env = cStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
+    execve(plan.initPath, argv, env)
+    fail(.notFound, "execve", errno, plan.initPath, "cannot run pause \(plan.initPath): \(String(cString: strerror(errno)))")
+}

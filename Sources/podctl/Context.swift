@@ -1,0 +1,39 @@
+import PodCore
+import PodRuntime
+import PodStore
+
+/// What every pod command needs: the state store of the chosen roots.
+struct Context {
+    let store: Store
+    let manager: PodManager
+
+    init(_ global: GlobalOptions) throws(PodError) {
+        store = Store(roots: try StoreRoots.resolve(root: global.root, runRoot: global.runRoot))
+        manager = PodManager(store: store)
+    }
+
+    /// kubectl's "pods X not found" for a pod with no state.
+    func view(_ name: String, namespace: String) throws(PodError) -> PodView {
+        let key = try PodKey(namespace: namespace, name: name)
+        guard let view = try manager.view(key) else {
+            throw PodError(.notFound, "pods \"\(name)\" not found in namespace \(namespace)")
+        }
+        return view
+    }
+}
+
+/// `pod`, `pods`, `po`, or `pod/NAME` as kubectl takes them.
+enum ResourceArgument {
+    static func podNames(_ arguments: [String]) throws(PodError) -> [String] {
+        guard let first = arguments.first else {
+            throw PodError(.invalidArgument, "give a resource type: pods (podctl manages pods only)")
+        }
+        if first.hasPrefix("pod/") || first.hasPrefix("pods/") || first.hasPrefix("po/") {
+            return arguments.map { String($0.split(separator: "/", maxSplits: 1).last ?? "") }
+        }
+        guard ["pod", "pods", "po"].contains(first) else {
+            throw PodError(.invalidArgument, "the server doesn't have a resource type \"\(first)\": podctl manages pods only")
+        }
+        return Array(arguments.dropFirst())
+    }
+}

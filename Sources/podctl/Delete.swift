@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import PodCore
+import PodModel
+import PodRuntime
+import PodStore
+
+struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Stop pods gracefully and remove every trace of them.",
+        discussion: "podctl delete pod web; podctl delete -f pods/web.yaml; --grace-period=0 --now for an immediate stop.")
+
+    @Argument(help: "pod NAME... (or pod/NAME).")
+    var resource: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Delete the pods of these manifests.", valueName: "file"))
+    var filename: [String] = []
+
+    @Option(help: "Seconds to wait for a graceful stop (default: the pod's terminationGracePeriodSeconds).")
+    var gracePeriod: Int?
+
+    @Flag(help: "Stop at once: the same as --grace-period=1, as kubectl.")
+    var now = false
+
+    @Flag(help: "Do not fail when a pod does not exist.")
+    var ignoreNotFound = false
+
+    @Option(name: .shortAndLong, help: "The namespace.")
+    var namespace: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let context = try Context(global)
+        var keys: [PodKey] = []
+        if !filename.isEmpty {
+            let set = try ManifestInput.load(filename, namespace: namespace)
+            keys += try set.pods.map { pod throws(PodError) in try PodKey(namespace: pod.namespace, name: pod.name) }
+        }
+        if !resource.isEmpty {
+            keys += try ResourceArgument.podNames(resource).map { name throws(PodError) in try PodKey(namespace: namespace ?? "default", name: name) }
+        }
+        if keys.isEmpty { throw ValidationError("give pods to delete: podctl delete pod NAME, or -f FILE") }
+        let grace = now ? 1 : gracePeriod.map(Double.init)
+        var failure: PodError?
+        for key in keys {
+            do {
+                try context.manager.delete(key, grace: grace)
+                print("pod \"\(key.name)\" deleted")
+            } catch {
+                if error.code == .notFound && ignoreNotFound { continue }
+                Terminal.error(error.description)
+                failure = failure ?? error
+            }
+        }
+        if let failure { throw PodError(failure.code, "not every pod was deleted") }
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import PodCore
+import PodLogs
+import PodRuntime
+
+struct Logs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a container's logs, as kubectl logs.",
+        discussion: "podctl logs web; podctl logs web -c content -f --tail 10; --previous for the last restart.")
+
+    @Argument(help: "The pod (NAME or pod/NAME).")
+    var pod: String
+
+    @Option(name: .shortAndLong, help: "The container (default: the kubectl.kubernetes.io/default-container annotation, else the first).")
+    var container: String?
+
+    @Flag(name: .shortAndLong, help: "Keep printing new lines.")
+    var follow = false
+
+    @Option(help: "Only the last N lines.")
+    var tail: Int?
+
+    @Option(help: "Only lines newer than a duration: 10s, 5m, 3h.")
+    var since: String?
+
+    @Option(help: "Only lines at or after an RFC 3339 time.")
+    var sinceTime: String?
+
+    @Flag(help: "Prefix each line with its time.")
+    var timestamps = false
+
+    @Flag(name: .shortAndLong, help: "The previous instance of the container (before its last restart).")
+    var previous = false
+
+    @Flag(help: "Every container of the pod.")
+    var allContainers = false
+
+    @Flag(help: "Prefix each line with [pod/NAME/CONTAINER].")
+    var prefix = false
+
+    @Option(help: "Stop after this many bytes.")
+    var limitBytes: Int?
+
+    @Option(name: .shortAndLong, help: "The namespace.")
+    var namespace: String = "default"
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        if since != nil && sinceTime != nil { throw ValidationError("give --since or --since-time, not both") }
+        let name = pod.hasPrefix("pod/") ? String(pod.dropFirst(4)) : pod
+        let view = try Context(global).view(name, namespace: namespace)
+        var options = LogOptions(tail: tail, timestamps: timestamps, previous: previous, limitBytes: limitBytes)
+        if let since { options.since = try LogOptions.since(since) }
+        if let sinceTime { options.since = try LogOptions.sinceTime(sinceTime) }
+        let names = (view.manifest.spec?.allContainers ?? []).compactMap(\.name)
+        let output = FileHandle.standardOutput
+        let emit: (LogLine) -> Bool = { line in output.write(Data(line.bytes)); return true }
+        if allContainers {
+            try ContainerLogReader.readAll(podDirectory: view.paths.directory, pod: name, containers: names, options, prefix: prefix, to: emit)
+            return
+        }
+        let chosen = try chooseContainer(view, names: names)
+        if prefix { options.prefix = LogPrefix.kubectl(pod: name, container: chosen) }
+        let reader = ContainerLogReader(podDirectory: view.paths.directory, pod: name, container: chosen)
+        guard follow else { return try reader.read(options, to: emit) }
+        let context = try Context(global)
+        let key = view.key
+        try await reader.follow(options, shouldStop: {
+            guard let current = try? context.manager.view(key) else { return true }
+            let record = current.status?.containers.first { $0.name == chosen } ?? current.status?.initContainers.first { $0.name == chosen }
+            return !current.supervisorAlive || record?.pid == nil
+        }, to: emit)
+    }
+
+    private func chooseContainer(_ view: PodView, names: [String]) throws -> String {
+        if let container {
+            guard names.contains(container) else {
+                throw PodError(.notFound, "container \(container) is not valid for pod \(view.key.name): its containers are \(names.joined(separator: ", "))")
+            }
+            return container
+        }
+        if let preferred = view.manifest.metadata?.annotations?["kubectl.kubernetes.io/default-container"], names.contains(preferred) { return preferred }
+        return view.manifest.spec?.containers?.first?.name ?? names.first ?? ""
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Integration tests run the real podctl as root inside a throwaway network and mount
+/// namespace (a holder process entered with nsenter: `ip netns exec` would remount /sys),
+/// with their own state roots, so nothing touches the machine's network, mounts or
+/// podctl state. Without root they skip with a message; with CI=true a skip fails.
+final class Harness: @unchecked Sendable {
+    let holder: pid_t
+    let base: String
+    let images: String
+
+    static var canRun: Bool {
+        if getuid() == 0 { return true }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("integration tests need root, and CI=true forbids skipping them")
+        } else {
+            print("skipping podctl runtime integration tests: they need root (namespaces, mounts)")
+        }
+        return false
+    }
+
+    init() throws {
+        base = try Self.temporaryDirectory()
+        images = base + "/images"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        process.arguments = ["--net", "--mount", "--propagation", "private", "sleep", "infinity"]
+        try process.run()
+        holder = process.processIdentifier
+        let own = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
+        let deadline = Date().addingTimeInterval(10)
+        while (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(holder)/ns/net")) == own || (try? String(contentsOfFile: "/proc/\(holder)/comm", encoding: .utf8)) != "sleep\n" {
+            guard Date() < deadline else { throw HarnessError("the namespace holder did not start") }
+            usleep(2_000)
+        }
+        _ = try run(["ip", "link", "set", "lo", "up"], podctl: false)
+    }
+
+    deinit {
+        kill(holder, SIGKILL)
+        var status: Int32 = 0
+        waitpid(holder, &status, 0)
+        try? FileManager.default.removeItem(atPath: base)
+    }
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs podctl (or another program) inside the holder's namespaces with the test's roots.
+    @discardableResult
+    func run(_ arguments: [String], stdin: String? = nil, podctl: Bool = true) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+        process.arguments = ["-t", String(holder), "-n", "-m", "--"] + (podctl ? [Self.binary] : []) + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["PODCTL_ROOT"] = base + "/lib"
+        environment["PODCTL_RUN_ROOT"] = base + "/run"
+        process.environment = environment
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let errData = DispatchQueue.global().sync { err.fileHandleForReading.readDataToEndOfFile() }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Applies a manifest given as text and expects success.
+    func apply(_ manifest: String) throws {
+        let result = try run(["apply", "-f", "-"], stdin: manifest)
+        guard result.status == 0 else { throw HarnessError("apply failed (\(result.status)): \(result.stderr)") }
+    }
+
+    /// Loads the busybox test image once per harness (built by deploy/images/build-test-images.sh).
+    func loadBusybox() throws {
+        let archive = try Self.testImages() + "/busybox-docker.tar"
+        let result = try run(["image", "load", "-i", archive])
+        guard result.status == 0 else { throw HarnessError("image load failed: \(result.stderr)") }
+    }
+
+    /// The supervisor's status record of a pod, as JSON.
+    func status(_ pod: String) throws -> [String: Any] {
+        let path = "\(base)/run/pods/default/\(pod)/status.json"
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    func containerPID(_ pod: String, _ container: String) throws -> pid_t? {
+        let all = ((try status(pod)["containers"] as? [[String: Any]]) ?? []) + ((try status(pod)["initContainers"] as? [[String: Any]]) ?? [])
+        return (all.first { $0["name"] as? String == container }?["pid"] as? Int).map { pid_t($0) }
+    }
+
+    /// Waits for a condition with a deadline; never a fixed sleep as the wait.
+    func waitFor(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if (try? condition()) == true { return }
+            usleep(20_000)
+        }
+        throw HarnessError("timed out after \(seconds)s waiting for \(what)")
+    }
+
+    func waitForRunning(_ pod: String, containers: [String]) throws {
+        try waitFor("\(pod) running") { try containers.allSatisfy { try containerPID(pod, $0) != nil } }
+    }
+
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["PODCTL_BINARY"] { return path }
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundle, bundle.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("podctl").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return bundle.appendingPathComponent("podctl").path
+    }
+
+    static var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// The test images, built once per machine into /tmp (the script is idempotent).
+    static func testImages() throws -> String {
+        let directory = NSTemporaryDirectory() + "podctl-test-images"
+        if FileManager.default.fileExists(atPath: directory + "/busybox-docker.tar") { return directory }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [repository.appendingPathComponent("deploy/images/build-test-images.sh").path, directory]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw HarnessError("deploy/images/build-test-images.sh failed") }
+        return directory
+    }
+
+    static func temporaryDirectory() throws -> String {
+        var template = Array("/tmp/podctl-it-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed") }
+        return String(cString: made)
+    }
+
+    /// Inode of a namespace of a process, e.g. `net:[4026532327]`.
+    static func namespace(_ kind: String, of pid: pid_t) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/\(kind)")
+    }
+
+    /// Processes whose network namespace is `namespace`.
+    static func processes(in namespace: String) -> [pid_t] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid_t($0) }.filter { Self.namespace("net", of: $0) == namespace }
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -15,8 +15,42 @@ public struct PodStatusRecord: Codable, Equatable, Sendable {
     public var stopped = false
     public var initContainers: [ContainerStatusRecord] = []
     public var containers: [ContainerStatusRecord] = []
+    /// The pod's events, oldest first, at most `EventRecord.limit` (describe shows them).
+    public var events: [EventRecord] = []
 
     public init() {}
+
+    /// Records an event as the kubelet's recorder does: a repeat of the last event with the
+    /// same reason, object and message counts up instead of adding a line.
+    public mutating func record(_ type: EventRecord.Kind, _ reason: String, _ message: String, object: String? = nil) {
+        let now = Clock.rfc3339()
+        if let index = events.lastIndex(where: { $0.reason == reason && $0.message == message && $0.object == object }) {
+            events[index].count += 1
+            events[index].lastTimestamp = now
+            return
+        }
+        events.append(EventRecord(type: type, reason: reason, message: message, object: object, count: 1, firstTimestamp: now, lastTimestamp: now))
+        if events.count > EventRecord.limit { events.removeFirst(events.count - EventRecord.limit) }
+    }
+}
+
+/// A Kubernetes-style event of the pod: `Normal Started Started container web`.
+public struct EventRecord: Codable, Equatable, Sendable {
+    public static let limit = 100
+
+    public enum Kind: String, Codable, Sendable {
+        case normal = "Normal"
+        case warning = "Warning"
+    }
+
+    public var type: Kind
+    public var reason: String
+    public var message: String
+    /// The field path of the container it is about (`spec.containers{web}`), if any.
+    public var object: String?
+    public var count: Int
+    public var firstTimestamp: String
+    public var lastTimestamp: String
 }
 
 public struct ContainerStatusRecord: Codable, Equatable, Sendable {

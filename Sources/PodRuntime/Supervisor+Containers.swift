@@ -60,6 +60,9 @@ extension Supervisor {
             case let .started(pid):
                 containers[index].pid = pid
                 containers[index].startedAt = Clock.monotonic()
+                let name = containers[index].plan.name
+                status.record(.normal, "Created", "Created container \(name)", object: fieldPath(index))
+                status.record(.normal, "Started", "Started container \(name)", object: fieldPath(index))
                 updateStatus(index) { $0.state = .running(startedAt: Clock.rfc3339()); $0.started = true; $0.ready = true; $0.pid = pid }
                 log("container \(containers[index].plan.name) started: pid \(pid)")
             case let .failed(failure):
@@ -76,6 +79,7 @@ extension Supervisor {
     /// restart policy and back-off decide what comes next.
     private func startFailed(_ index: Int, reason: String, message: String, exitCode: Int32?) {
         log("container \(containers[index].plan.name): \(reason): \(message)")
+        status.record(.warning, "Failed", "Error: \(message)", object: fieldPath(index))
         closeLogs(index)
         if let exitCode {
             updateStatus(index) { $0.state = .terminated(exitCode: exitCode, signal: nil, reason: reason, message: message, startedAt: nil, finishedAt: Clock.rfc3339()); $0.pid = nil; $0.ready = false }
@@ -121,6 +125,9 @@ extension Supervisor {
         }
         let delay = containers[index].backoff.delay(afterRunning: ranFor)
         containers[index].restartAt = Clock.monotonic() + delay
+        if delay > 0 {
+            status.record(.warning, "BackOff", "Back-off restarting failed container \(container.plan.name) in pod \(plan.name)_\(plan.namespace)(\(plan.uid))", object: fieldPath(index))
+        }
         updateStatus(index) { record in
             if delay > 0 {
                 record.lastState = record.state
@@ -129,6 +136,12 @@ extension Supervisor {
         }
         if delay == 0 { updateStatus(index) { $0.lastState = $0.state } }
         updatePhase()
+    }
+
+    /// The object an event is about, as the kubelet names it: `spec.containers{web}`.
+    func fieldPath(_ index: Int) -> String {
+        let container = containers[index]
+        return "spec.\(container.isInit ? "initContainers" : "containers"){\(container.plan.name)}"
     }
 
     func updateStatus(_ index: Int, _ change: (inout ContainerStatusRecord) -> Void) {

@@ -25,6 +25,7 @@ extension Supervisor {
         }
         guard status.pausePID > 0 else { return failSandbox("the namespace helper reported no pause process") }
         status.sandboxReady = true
+        status.record(.normal, "SandboxReady", "Pod sandbox created (pause pid \(status.pausePID))")
         log("sandbox started: pause pid \(status.pausePID)")
         return true
     }
@@ -33,6 +34,7 @@ extension Supervisor {
         status.phase = "Failed"
         status.reason = "SandboxCreateError"
         status.message = "cannot create the pod sandbox: \(message)"
+        status.record(.warning, "FailedCreatePodSandBox", status.message ?? "")
         log(status.message ?? "")
         return false
     }

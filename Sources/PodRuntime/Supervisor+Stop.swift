@@ -60,6 +60,9 @@ extension Supervisor {
     /// to the workload's process group; SIGKILL to the init kills the whole namespace.
     private func signal(_ index: Int, _ number: Int32) {
         guard let pid = containers[index].pid else { return }
+        if number != SIGKILL {
+            status.record(.normal, "Killing", "Stopping container \(containers[index].plan.name)", object: fieldPath(index))
+        }
         kill(pid, number)
     }
 

@@ -3,7 +3,11 @@ import PodLogs
 /// One container as the supervisor runs it: its plan, the process, its log pipes and
 /// writer, and its back-off.
 struct ContainerRun {
-    let plan: ContainerPlan
+    var plan: ContainerPlan
+    /// A new spec from apply, taken when the running instance has stopped.
+    var pendingPlan: ContainerPlan?
+    /// When a stop for a replacement turns into SIGKILL.
+    var killAt: Double?
     let isInit: Bool
     var pid: Int32?
     var startedAt: Double = 0

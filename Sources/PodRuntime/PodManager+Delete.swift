@@ -27,8 +27,11 @@ extension PodManager {
     func stopAndRemove(_ key: PodKey, paths: PodPaths, grace: Double?) throws(PodError) {
         let status = try? readStatus(paths)
         if let status, supervisorAlive(status) {
-            if let grace { try? AtomicFile.write(String(grace), to: paths.gracePeriod) }
-            kill(status.supervisorPID, SIGTERM)
+            // The control socket first; SIGTERM (with the grace period in a file) if it does not answer.
+            if (try? SupervisorClient(path: paths.controlSocket).send(ControlRequest(op: .stop, grace: grace)))?.ok != true {
+                if let grace { try? AtomicFile.write(String(grace), to: paths.gracePeriod) }
+                kill(status.supervisorPID, SIGTERM)
+            }
             let limit = (grace ?? 30) + 10
             if !waitUntil(seconds: limit, { !self.supervisorAlive(status) }) {
                 kill(status.supervisorPID, SIGKILL)

@@ -29,8 +29,14 @@ public final class PodManager: @unchecked Sendable {
         var outcome = ApplyOutcome.created
         if let existing = try store.read(Pod.self, from: paths.manifest) {
             let alive = supervisorAlive(try readStatus(paths))
-            if alive && existing.specHashes == pod.specHashes && existing.metadata == pod.metadata { return .unchanged }
-            // A changed spec (or a pod whose supervisor died) is made anew.
+            let old = existing.specHashes
+            let new = pod.specHashes
+            if alive && old == new && existing.metadata == pod.metadata { return .unchanged }
+            if alive && old.sandbox == new.sandbox {
+                try updateInPlace(pod, key: key, paths: paths, configMaps: configMaps, secrets: secrets)
+                return .configured
+            }
+            // A changed sandbox (or a pod whose supervisor died) is made anew.
             try stopAndRemove(key, paths: paths, grace: nil)
             outcome = .configured
         }
@@ -41,6 +47,19 @@ public final class PodManager: @unchecked Sendable {
             throw error
         }
         return outcome
+    }
+
+    /// Same sandbox, other containers (or only labels and annotations): the new manifest and
+    /// plan are written and the supervisor restarts the changed containers in place.
+    private func updateInPlace(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret]) throws(PodError) {
+        let binaries = try Binaries.locate()
+        let previous = try store.read(RunPlan.self, from: paths.runPlan)
+        let planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: previous?.uid ?? UUID().uuidString.lowercased())
+        let plan = try planner.plan()
+        try store.write(pod, to: paths.manifest)
+        try store.write(plan, to: paths.runPlan)
+        let reply = try SupervisorClient(path: paths.controlSocket).send(ControlRequest(op: .reload))
+        guard reply.ok else { throw PodError(.system, "the pod's supervisor refused the update: \(reply.message)") }
     }
 
     private func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret]) throws(PodError) {

@@ -20,6 +20,7 @@ public struct PodPaths: Sendable {
     public var supervisorLog: String { runDirectory + "/supervisor.log" }
     public var supervisorPID: String { runDirectory + "/supervisor.pid" }
     public var gracePeriod: String { runDirectory + "/grace-period" }
+    public var controlSocket: String { runDirectory + "/supervisor.sock" }
     public var shm: String { runDirectory + "/shm" }
     public var memoryVolumes: String { runDirectory + "/volumes" }
 }

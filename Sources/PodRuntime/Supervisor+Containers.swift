@@ -106,6 +106,11 @@ extension Supervisor {
         }
         log("container \(containers[index].plan.name) exited: code \(code)")
         if stopping != nil { return }
+        if containers[index].pendingPlan != nil {
+            updateStatus(index) { $0.lastState = $0.state }
+            adoptPendingPlan(index)
+            return
+        }
         decideRestart(index, exitCode: code, ranFor: ranFor)
     }
 

@@ -13,16 +13,20 @@ import PodOS
 /// SIGTERM. It is single-threaded: one poll loop over a signalfd and the log pipes.
 public final class Supervisor {
     let plan: RunPlan
+    /// Where the plan came from: reload reads it again.
+    let planPath: String
     let launcher: HelperLauncher
     var status = PodStatusRecord()
     var containers: [ContainerRun] = []
     var signals: Int32 = -1
+    var control: Int32 = -1
     var stopping: StopState?
     var nextInit = 0
     var statusDirty = true
 
-    public init(plan: RunPlan) {
+    public init(plan: RunPlan, planPath: String) {
         self.plan = plan
+        self.planPath = planPath
         launcher = HelperLauncher(helperPath: plan.helperPath)
         containers = plan.initContainers.map { ContainerRun(plan: $0, isInit: true) } + plan.containers.map { ContainerRun(plan: $0, isInit: false) }
         status.supervisorPID = getpid()
@@ -35,6 +39,8 @@ public final class Supervisor {
         // Orphans of the pod (a container's init, once its helper exits) come to us.
         _ = podshim_set_subreaper()
         signals = makeSignalDescriptor([SIGCHLD, SIGTERM, SIGINT, SIGHUP])
+        _ = signal(SIGPIPE, SIG_IGN)
+        control = openControlSocket()
         status.startTime = Clock.rfc3339()
         writeStatus()
         guard startSandbox() else {
@@ -48,12 +54,13 @@ public final class Supervisor {
             if statusDirty { writeStatus() }
         }
         finishStop()
+        if control >= 0 { close(control); unlink(socketPath) }
         return 0
     }
 
     /// Waits for a signal, log output or the next timer, and handles what came.
     func pollOnce() {
-        var fds = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
+        var fds = [pollfd(fd: signals, events: Int16(POLLIN), revents: 0), pollfd(fd: control, events: Int16(POLLIN), revents: 0)]
         var owners: [(Int, LogStream)] = []
         for (index, container) in containers.enumerated() {
             for (stream, fd) in container.openPipes {
@@ -65,7 +72,8 @@ public final class Supervisor {
         let ready = poll(&fds, nfds_t(fds.count), timeout)
         if ready <= 0 { return }
         if fds[0].revents != 0 { handleSignals() }
-        for (offset, owner) in owners.enumerated() where fds[offset + 1].revents != 0 {
+        if fds[1].revents != 0 { acceptControlConnections() }
+        for (offset, owner) in owners.enumerated() where fds[offset + 2].revents != 0 {
             readOutput(of: owner.0, stream: owner.1)
         }
     }
@@ -96,7 +104,7 @@ public final class Supervisor {
 
     /// The earliest moment something must happen without an event: a restart, a stop deadline, a log flush.
     func nextDeadline() -> Double {
-        var deadlines = containers.compactMap(\.restartAt) + containers.compactMap(\.flushAt)
+        var deadlines = containers.compactMap(\.restartAt) + containers.compactMap(\.flushAt) + containers.compactMap(\.killAt)
         if let stopping { deadlines.append(stopping.deadline) }
         return deadlines.min() ?? Clock.monotonic() + 1
     }
@@ -105,6 +113,10 @@ public final class Supervisor {
         let now = Clock.monotonic()
         for index in containers.indices {
             if let due = containers[index].flushAt, due <= now { flushPartial(index) }
+            if let due = containers[index].killAt, due <= now, let pid = containers[index].pid {
+                containers[index].killAt = nil
+                kill(pid, SIGKILL)
+            }
             if stopping == nil, let due = containers[index].restartAt, due <= now {
                 containers[index].restartAt = nil
                 start(index)

@@ -12,7 +12,7 @@ let path = CommandLine.arguments[1]
 do {
     let data = try Data(contentsOf: URL(fileURLWithPath: path))
     let plan = try JSONDecoder().decode(RunPlan.self, from: data)
-    exit(Supervisor(plan: plan).run())
+    exit(Supervisor(plan: plan, planPath: path).run())
 } catch {
     FileHandle.standardError.write(Data("pod-supervisor: cannot read the run plan \(path): \(error)\n".utf8))
     exit(2)

@@ -1,0 +1,54 @@
+import Foundation
+import Glibc
+
+extension Supervisor {
+    /// Re-reads the run plan `podctl apply` rewrote, and replaces each container whose spec
+    /// hash changed: it is stopped (stop signal, then SIGKILL after the grace period) and
+    /// started again at once with its new spec, as the kubelet restarts a container whose
+    /// spec changed. Changes to the sandbox never come here: apply re-creates the pod.
+    func reload() -> ControlReply {
+        guard stopping == nil else { return ControlReply(ok: false, message: "the pod is stopping") }
+        let fresh: RunPlan
+        do {
+            fresh = try JSONDecoder().decode(RunPlan.self, from: Data(contentsOf: URL(fileURLWithPath: planPath)))
+        } catch {
+            return ControlReply(ok: false, message: "cannot read the run plan \(planPath): \(error)")
+        }
+        var restarted: [String] = []
+        for (index, container) in containers.enumerated() {
+            guard let updated = fresh.allContainers.first(where: { $0.name == container.plan.name }), updated.specHash != container.plan.specHash else { continue }
+            restarted.append(updated.name)
+            replace(index, with: updated)
+        }
+        return ControlReply(ok: true, message: restarted.isEmpty ? "nothing changed" : "restarting \(restarted.joined(separator: ", "))", restarted: restarted)
+    }
+
+    private func replace(_ index: Int, with updated: ContainerPlan) {
+        containers[index].pendingPlan = updated
+        containers[index].restartAt = nil
+        log("container \(updated.name): spec changed, restarting it")
+        status.record(.normal, "Killing", "Container \(updated.name) definition changed, will be restarted", object: fieldPath(index))
+        if let pid = containers[index].pid {
+            kill(pid, containers[index].plan.stopSignal)
+            containers[index].killAt = Clock.monotonic() + Double(plan.terminationGracePeriodSeconds)
+        } else {
+            adoptPendingPlan(index)
+        }
+        statusDirty = true
+    }
+
+    /// Called when a container with a pending new spec is down: swap the spec and start now.
+    func adoptPendingPlan(_ index: Int) {
+        guard let updated = containers[index].pendingPlan else { return }
+        containers[index].plan = updated
+        containers[index].pendingPlan = nil
+        containers[index].killAt = nil
+        containers[index].done = false
+        containers[index].backoff = Backoff()
+        updateStatus(index) { record in
+            record.image = updated.image
+            record.imageID = updated.imageID
+        }
+        containers[index].restartAt = Clock.monotonic()
+    }
+}

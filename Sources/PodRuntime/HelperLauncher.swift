@@ -27,38 +27,20 @@ public struct HelperLauncher: Sendable {
     public func start(_ plan: LaunchPlan, stdio: Stdio, terminalSocket: Int32? = nil) throws(PodError) -> Running {
         let planPipe = try makePipe()
         let reportPipe = try makePipe()
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        // The sources are first copied above every target number, so one dup2 can never
-        // overwrite the source of the next (a low-numbered pipe end would be clobbered);
-        // dup2 onto the protocol numbers then clears close-on-exec on the copies only.
-        var mapping: [(Int32, Int32)] = [(stdio.input, 0), (stdio.output, 1), (stdio.error, 2), (planPipe.read, HelperDescriptors.plan), (reportPipe.write, HelperDescriptors.report)]
-        if let terminalSocket { mapping.append((terminalSocket, HelperDescriptors.terminal)) }
-        let copies = mapping.map { fcntl($0.0, F_DUPFD_CLOEXEC, 16) }
-        defer { copies.forEach { close($0) } }
-        for (copy, target) in zip(copies, mapping.map(\.1)) {
-            posix_spawn_file_actions_adddup2(&actions, copy, target)
+        var descriptors: [(source: Int32, target: Int32)] = [
+            (stdio.input, 0), (stdio.output, 1), (stdio.error, 2),
+            (planPipe.read, HelperDescriptors.plan), (reportPipe.write, HelperDescriptors.report),
+        ]
+        if let terminalSocket { descriptors.append((terminalSocket, HelperDescriptors.terminal)) }
+        let pid: pid_t
+        do {
+            pid = try spawnProcess(helperPath, arguments: [], descriptors: descriptors)
+        } catch {
+            close(planPipe.read); close(planPipe.write); close(reportPipe.read); close(reportPipe.write)
+            throw PodError(error.code, "cannot run the namespace helper \(helperPath)", cause: .error(error))
         }
-        podshim_spawn_close_from(&actions, (terminalSocket == nil ? HelperDescriptors.report : HelperDescriptors.terminal) + 1)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(helperPath), nil]
-        defer { argv.forEach { free($0) } }
-        let result = posix_spawn(&pid, helperPath, &actions, &attributes, argv, environ)
         close(planPipe.read)
         close(reportPipe.write)
-        guard result == 0 else {
-            close(planPipe.write)
-            close(reportPipe.read)
-            throw PodError.system("posix_spawn", errno: result, path: helperPath, "cannot run the namespace helper \(helperPath)")
-        }
         let bytes = plan.encoded()
         _ = bytes.withUnsafeBytes { write(planPipe.write, $0.baseAddress, $0.count) }
         close(planPipe.write)

@@ -55,8 +55,15 @@ extension PodManager {
                 (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\($0)/ns/net")) == namespace
             }
         }
-        for pid in members() { kill(pid, SIGKILL) }
-        _ = waitUntil(seconds: 10) { members().isEmpty }
+        // Kill until none is left: a process forked while the list was read is caught on
+        // the next round, and "none" must be seen twice in a row.
+        var emptyRounds = 0
+        _ = waitUntil(seconds: 10) {
+            let pids = members()
+            pids.forEach { kill($0, SIGKILL) }
+            emptyRounds = pids.isEmpty ? emptyRounds + 1 : 0
+            return emptyRounds >= 2
+        }
     }
 
     func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {

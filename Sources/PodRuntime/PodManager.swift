@@ -77,26 +77,7 @@ public final class PodManager: @unchecked Sendable {
         let logFD = try syscall("open", path: log) { open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
         let null = try syscall("open", path: "/dev/null") { open("/dev/null", O_RDONLY | O_CLOEXEC) }
         defer { close(logFD); close(null) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, null, 0)
-        posix_spawn_file_actions_adddup2(&actions, logFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
-        podshim_spawn_close_from(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setflags(&attributes, Int16(posixSpawnSetSID | POSIX_SPAWN_SETSIGMASK))
-        var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(path), strdup(plan), nil]
-        defer { argv.forEach { free($0) } }
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
-        guard result == 0 else { throw PodError.system("posix_spawn", errno: result, path: path, "cannot start the pod supervisor \(path)") }
-        return pid
+        return try spawnProcess(path, arguments: [plan], descriptors: [(null, 0), (logFD, 1), (logFD, 2)], newSession: true)
     }
 
     /// Returns once the supervisor has made the sandbox, or fails with what it reported.
@@ -130,6 +111,3 @@ public final class PodManager: @unchecked Sendable {
         return command.contains("pod-supervisor")
     }
 }
-
-/// POSIX_SPAWN_SETSID (spawn.h, glibc 2.26+): Swift does not import it.
-let posixSpawnSetSID: Int32 = 0x80

@@ -79,6 +79,10 @@ import Testing
         #expect(badContainer.status == 1)
         #expect(badContainer.stderr.contains("container nope not found in pod duo"))
         #expect(try harness.run(["exec", "duo", "-i", "--", "cat"], stdin: "piped\n").stdout == "piped\n")
+        // -t: a pty from the container's own devpts, and the command's exit code through it.
+        let terminal = try harness.run(["script", "-qec", "\(Harness.binary) exec -t duo -c side -- sh -c 'tty; exit 5'", "/dev/null"], podctl: false)
+        #expect(terminal.status == 5)
+        #expect(terminal.stdout.contains("/dev/pts/0"))
         #expect(try harness.run(["get", "pod", "nothere"]).stderr == "error: pods \"nothere\" not found in namespace default\n")
         #expect(try harness.run(["apply", "-f", "-"], stdin: Self.twoContainers).stdout == "pod/duo unchanged\n")
         try harness.run(["delete", "pod", "duo", "--now"])

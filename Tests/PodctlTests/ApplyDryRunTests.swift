@@ -120,7 +120,7 @@ import Testing
     }
 
     @Test func commandsThatDoNotExistYetAreNotPretended() throws {
-        for command in ["describe", "wait", "top"] {
+        for command in ["top"] {
             let result = try CLI.run([command, "pods"])
             #expect(result.status == 64, "\(command) must not exist until it is built")
         }

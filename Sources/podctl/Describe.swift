@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import PodCore
+import PodRuntime
+import PodStore
+
+struct Describe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a pod in detail, as kubectl describe: containers, conditions, volumes, events.",
+        discussion: "podctl describe pod web; podctl describe pods (every pod); podctl describe pod/web -n team")
+
+    @Argument(help: "pod NAME... (or pod/NAME), or pods for every pod.")
+    var resource: [String] = []
+
+    @Option(name: .shortAndLong, help: "The namespace.")
+    var namespace: String = "default"
+
+    @Flag(name: [.customShort("A"), .long], help: "Pods of every namespace.")
+    var allNamespaces = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let names = try ResourceArgument.podNames(resource)
+        let context = try Context(global)
+        var views: [PodView] = []
+        var failure: PodError?
+        if names.isEmpty {
+            views = try context.manager.list(namespace: allNamespaces ? nil : namespace)
+            if views.isEmpty {
+                Terminal.standardError(allNamespaces ? "No resources found" : "No resources found in \(namespace) namespace.")
+                return
+            }
+        } else {
+            for name in names {
+                do {
+                    views.append(try context.view(name, namespace: namespace))
+                } catch {
+                    // As kubectl: a single name that is no pod describes the pods it begins.
+                    let matching = names.count == 1 && error.code == .notFound
+                        ? try context.manager.list(namespace: namespace).filter { $0.key.name.hasPrefix(name) } : []
+                    if matching.isEmpty {
+                        Terminal.error(error.description)
+                        failure = failure ?? error
+                    }
+                    views += matching
+                }
+            }
+        }
+        let node = ProcessInfo.processInfo.hostName
+        let texts = views.map { view in
+            let uid = (try? context.store.read(RunPlan.self, from: view.paths.runPlan))??.uid
+            return view.describe(node: node, uid: uid)
+        }
+        print(texts.joined(separator: "\n\n"), terminator: "")
+        if let failure { throw PodError(failure.code, views.isEmpty ? "no pod was described" : "not every pod was described") }
+    }
+}

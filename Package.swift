@@ -43,6 +43,13 @@ let package = Package(
                 "PodCore", "PodOS", "PodStore", "PodModel", "CPodShim", "CArchive",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // Pod networking (docs/network.md): rtnetlink through libmnl in PodNetlink, which is
+        // Foundation-free so pod-helper can configure eth0 after setns; bridge, IPAM and
+        // nftables (libnftables) in PodNetwork.
+        .systemLibrary(name: "CMnl", pkgConfig: "libmnl", providers: [.apt(["libmnl-dev"])]),
+        .systemLibrary(name: "CNftables", pkgConfig: "libnftables", providers: [.apt(["libnftables-dev"])]),
+        .target(name: "PodNetlink", dependencies: ["PodCore", "CMnl"]),
+        .target(name: "PodNetwork", dependencies: ["PodCore", "PodOS", "PodStore", "PodNetlink", "CNftables"]),
         .executableTarget(
             name: "podctl",
             dependencies: [
@@ -55,6 +62,7 @@ let package = Package(
         .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodModel"]),
         .testTarget(name: "PodctlTests", dependencies: ["PodModel"]),
         .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "PodModel", "CArchive"]),
+        .testTarget(name: "PodNetworkTests", dependencies: ["PodNetwork", "PodNetlink", "PodCore", "PodOS", "PodStore", "CPodShim"], exclude: ["Golden"]),
         // Pause and container init: Embedded Swift, statically linked, under 1 MiB RSS
         // (docs/pause-and-init.md). The tests run the built binaries, not the module.
         .executableTarget(

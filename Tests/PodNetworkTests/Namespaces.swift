@@ -1,0 +1,276 @@
+import CPodShim
+import Foundation
+import Glibc
+import PodNetlink
+import Testing
+
+/// Integration tests never touch the machine's own network namespace: every link,
+/// address, route and nftables rule is made inside throwaway namespaces, each held by a
+/// `sleep` in its own network namespace (`unshare --net`), and entered by a dedicated
+/// thread that calls `setns` (a network namespace is per thread; the thread ends after
+/// its work, so nothing of the test process stays in it).
+enum Integration {
+    /// Root, or a printed skip; with CI=true a skip is a recorded failure.
+    static var canRun: Bool {
+        if getuid() == 0 { return true }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("pod network integration tests need root, and CI=true forbids skipping them")
+        } else {
+            print("skipping pod network integration tests: they need root (network namespaces, netlink, nftables)")
+        }
+        return false
+    }
+
+    /// Runs a read-only check command in the test process's own namespace (the machine's),
+    /// to prove the tests leave it as it was.
+    static func machine(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A process holding a fresh network namespace; killed (by its pid) and reaped on `stop`.
+final class NamespaceHolder: @unchecked Sendable {
+    let pid: pid_t
+    private var stopped = false
+
+    init() throws {
+        var pid: pid_t = 0
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        _ = podshim_spawn_close_from(&actions, 3)
+        // Default signal handling and an empty mask in the child, whatever this process blocks.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let arguments = ["/usr/bin/unshare", "--net", "sleep", "infinity"]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let status = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
+        guard status == 0 else { throw TestFailure("posix_spawn unshare: errno \(status)") }
+        self.pid = pid
+        let own = Self.namespace(of: getpid())
+        try waitUntil("namespace holder \(pid) to start", timeout: 10) {
+            Self.namespace(of: pid) != own && (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "sleep\n"
+        }
+    }
+
+    func stop() {
+        if stopped { return }
+        stopped = true
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
+
+    deinit { stop() }
+
+    static func namespace(of pid: pid_t) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/net")
+    }
+
+    /// Runs `body` on a new thread inside this namespace and returns its result.
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        let pid = self.pid
+        let thread = Thread {
+            defer { done.signal() }
+            let fd = open("/proc/\(pid)/ns/net", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { box.result = .failure(TestFailure("open /proc/\(pid)/ns/net: errno \(errno)")); return }
+            defer { close(fd) }
+            guard podshim_setns(fd, 0x4000_0000) == 0 else {  // CLONE_NEWNET
+                box.result = .failure(TestFailure("setns into the namespace of \(pid): errno \(errno)"))
+                return
+            }
+            box.result = Result { try body() }
+        }
+        thread.start()
+        done.wait()
+        return try box.result!.get()
+    }
+
+    /// Runs a program inside the namespace (`nsenter -t PID -n`) for checks; returns stdout.
+    @discardableResult
+    func command(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+        process.arguments = ["-t", String(pid), "-n", "--"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.standardError
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestFailure("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}
+
+/// Polls `condition` until it holds or `timeout` seconds pass.
+func waitUntil(_ what: String, timeout: Double, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while true {
+        if try condition() { return }
+        guard Date() < deadline else { throw TestFailure("timed out after \(timeout) s waiting for \(what)") }
+        usleep(10_000)
+    }
+}
+
+/// A TCP and a UDP server answering with a fixed word, on sockets made inside a namespace.
+/// The sockets stay in that namespace whichever thread serves them.
+final class WordServer: @unchecked Sendable {
+    let word: String
+    private let tcp: Int32
+    private let udp: Int32
+    private let lock = NSLock()
+    private var running = true
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(in holder: NamespaceHolder, port: UInt16, word: String) throws {
+        self.word = word
+        (tcp, udp) = try holder.run {
+            let tcp = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let udp = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            var one: Int32 = 1
+            setsockopt(tcp, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            for fd in [tcp, udp] {
+                var address = Sockets.address(IPv4Address(0), port)
+                let result = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                guard result == 0 else { throw TestFailure("bind port \(port): errno \(errno)") }
+            }
+            guard listen(tcp, 16) == 0 else { throw TestFailure("listen: errno \(errno)") }
+            return (tcp, udp)
+        }
+        Thread { self.serve() }.start()
+    }
+
+    private var isRunning: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return running
+    }
+
+    private func serve() {
+        let reply = Array((word + "\n").utf8)
+        while isRunning {
+            var fds = [pollfd(fd: tcp, events: Int16(POLLIN), revents: 0), pollfd(fd: udp, events: Int16(POLLIN), revents: 0)]
+            guard poll(&fds, 2, 50) > 0 else { continue }
+            if fds[0].revents & Int16(POLLIN) != 0 {
+                let client = accept(tcp, nil, nil)
+                if client >= 0 {
+                    _ = reply.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+                    close(client)
+                }
+            }
+            if fds[1].revents & Int16(POLLIN) != 0 {
+                var buffer = [UInt8](repeating: 0, count: 512)
+                var peer = sockaddr_in()
+                var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+                let count = withUnsafeMutablePointer(to: &peer) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(udp, &buffer, buffer.count, 0, $0, &length) }
+                }
+                if count >= 0 {
+                    _ = withUnsafePointer(to: &peer) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                            reply.withUnsafeBytes { sendto(udp, $0.baseAddress, $0.count, 0, pointer, length) }
+                        }
+                    }
+                }
+            }
+        }
+        close(tcp)
+        close(udp)
+        finished.signal()
+    }
+
+    func stop() {
+        lock.lock()
+        let wasRunning = running
+        running = false
+        lock.unlock()
+        if wasRunning { finished.wait() }
+    }
+}
+
+enum Sockets {
+    static func address(_ ip: IPv4Address, _ port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = ip.value.bigEndian
+        return address
+    }
+
+    /// One TCP exchange from the calling thread's namespace: connect, read to end of file.
+    /// Nil when the connection fails or nothing comes within `timeout`.
+    static func fetchTCP(_ ip: IPv4Address, _ port: UInt16, timeout: Int32 = 1000) -> String? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = Sockets.address(ip, port)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if result != 0 && errno != EINPROGRESS { return nil }
+        var bytes: [UInt8] = []
+        while true {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, timeout) > 0 else { return nil }
+            var chunk = [UInt8](repeating: 0, count: 256)
+            let count = read(fd, &chunk, chunk.count)
+            if count > 0 { bytes += chunk[0..<count]; continue }
+            if count == 0 { return String(decoding: bytes, as: UTF8.self) }
+            if errno == EAGAIN { continue }
+            return nil
+        }
+    }
+
+    /// One UDP exchange: a datagram out, the answer back within `timeout`.
+    static func fetchUDP(_ ip: IPv4Address, _ port: UInt16, timeout: Int32 = 500) -> String? {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = Sockets.address(ip, port)
+        let sent = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, "ping", 4, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard sent == 4 else { return nil }
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, timeout) > 0 else { return nil }
+        var chunk = [UInt8](repeating: 0, count: 256)
+        let count = recv(fd, &chunk, chunk.count, 0)
+        return count > 0 ? String(decoding: chunk[0..<count], as: UTF8.self) : nil
+    }
+
+    /// A TCP listener on `port` of every address, in the calling thread's namespace.
+    static func listener(port: UInt16) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = Sockets.address(IPv4Address(0), port)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard fd >= 0, result == 0, listen(fd, 4) == 0 else { throw TestFailure("listener on \(port): errno \(errno)") }
+        return fd
+    }
+}

@@ -26,8 +26,13 @@ let package = Package(
         // The launch plan and report protocol shared by the supervisor and pod-helper (stdlib only).
         .target(name: "PodLaunch"),
         // The single-threaded namespace helper: no Foundation, no Dispatch (docs/architecture.md, D13).
-        .executableTarget(name: "pod-helper", dependencies: ["PodLaunch", "CPodShim"]),
-        .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "CPodShim"]),
+        .executableTarget(name: "pod-helper", dependencies: ["PodLaunch", "CPodShim", "CSeccomp"]),
+        // libseccomp builds and loads the filters; only pod-helper links it (docs/security.md).
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        // Confinement computed from the security context: capability sets, the default
+        // seccomp profile, Localhost profiles (docs/security.md). Pure computation.
+        .target(name: "PodSecurity", dependencies: ["PodCore", "PodLaunch"]),
+        .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "CPodShim"]),
         // One per pod: starts pause and containers, reaps, restarts, logs (docs/runtime.md).
         .executableTarget(name: "pod-supervisor", dependencies: ["PodRuntime"]),
         .target(name: "PodOS", dependencies: ["PodCore", "CPodShim"]),
@@ -59,8 +64,9 @@ let package = Package(
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PodStoreTests", dependencies: ["PodStore", "PodOS"]),
         .testTarget(name: "PodLogsTests", dependencies: ["PodLogs"]),
-        .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodModel"]),
+        .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodModel", "PodSecurity"]),
         .testTarget(name: "PodctlTests", dependencies: ["PodModel"]),
+        .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PodLaunch"]),
         .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "PodModel", "CArchive"]),
         .testTarget(name: "PodNetworkTests", dependencies: ["PodNetwork", "PodNetlink", "PodCore", "PodOS", "PodStore", "CPodShim"], exclude: ["Golden"]),
         // Pause and container init: Embedded Swift, statically linked, under 1 MiB RSS

@@ -14,6 +14,9 @@ public struct LaunchPlan: Equatable, Sendable {
         case container
         /// Join every namespace of a running container and run a command in it.
         case exec
+        /// Compile the confinement's seccomp rules with libseccomp and write the BPF
+        /// program on standard output (`podctl apply` does it once per distinct filter).
+        case seccomp
     }
 
     public var mode: Mode
@@ -46,6 +49,12 @@ public struct LaunchPlan: Equatable, Sendable {
     public var initPath = ""
     /// exec: make the command the session leader of its terminal (stdin is a pty).
     public var tty = false
+    /// container, exec: capabilities, no_new_privs, seccomp, masked and read-only paths
+    /// (docs/security.md).
+    public var confinement = Confinement.none
+    /// sandbox: namespaced sysctls as `PATH=VALUE`, PATH under /proc/sys
+    /// (`net/ipv4/ip_local_port_range`), written in the pod's new namespaces.
+    public var sysctls: [String] = []
 
     public init(mode: Mode) {
         self.mode = mode

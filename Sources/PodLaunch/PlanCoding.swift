@@ -15,6 +15,8 @@ extension LaunchPlan {
         items += argv.map { ("arg", $0) }
         items += env.map { ("env", $0) }
         items += groups.map { ("group", String($0)) }
+        items += confinement.encodedItems
+        items += sysctls.map { ("sysctl", $0) }
         var bytes: [UInt8] = []
         for (key, value) in items {
             bytes += Array(key.utf8)
@@ -66,8 +68,12 @@ extension LaunchPlan {
         case "mount":
             guard let spec = MountSpec(encoded: value) else { return PlanError("a malformed mount: \(value)") }
             mounts.append(spec)
+        case "sysctl":
+            guard value.contains("=") else { return PlanError("a malformed sysctl: \(value)") }
+            sysctls.append(value)
         default:
-            return PlanError("unknown key \(key)")
+            guard let outcome = confinement.set(key, value) else { return PlanError("unknown key \(key)") }
+            return outcome
         }
         return nil
     }
@@ -90,4 +96,84 @@ extension MountSpec {
 public struct PlanError: Error, Equatable, Sendable {
     public let message: String
     public init(_ message: String) { self.message = message }
+}
+
+/// The confinement on the wire:
+///
+///     capabilities=BND:EFF:PRM:INH:AMB    hexadecimal bit masks
+///     noNewPrivileges=1   privileged=1
+///     masked=PATH   readOnlyPath=PATH     (repeated)
+///     seccomp=DEFAULT|ARCH,ARCH|FLAG,FLAG                 a filter (flags: log, spec-allow)
+///     seccompRule=ACTION|NAME,NAME|INDEX:OP:VALUE:VALUE2;…  (repeated, after `seccomp`)
+///     seccompProgram=HEX          the compiled filter, instead of the rules
+extension Confinement {
+    var encodedItems: [(String, String)] {
+        let sets = capabilities
+        var items: [(String, String)] = [
+            ("capabilities", [sets.bounding, sets.effective, sets.permitted, sets.inheritable, sets.ambient].map { String($0, radix: 16) }.joined(separator: ":")),
+            ("noNewPrivileges", noNewPrivileges ? "1" : "0"), ("privileged", privileged ? "1" : "0"),
+        ]
+        items += maskedPaths.map { ("masked", $0) }
+        items += readOnlyPaths.map { ("readOnlyPath", $0) }
+        if let filter = seccomp {
+            let flags = (filter.log ? ["log"] : []) + (filter.specAllow ? ["spec-allow"] : [])
+            items.append(("seccomp", [filter.defaultAction.description, filter.architectures.joined(separator: ","), flags.joined(separator: ",")].joined(separator: "|")))
+            // The helper needs the program or the rules, not both.
+            if let program = filter.program { items.append(("seccompProgram", program.hex)); return items }
+            for rule in filter.rules {
+                let arguments = rule.arguments.map { "\($0.index):\($0.op.rawValue):\($0.value):\($0.valueTwo)" }
+                items.append(("seccompRule", [rule.action.description, rule.names.joined(separator: ","), arguments.joined(separator: ";")].joined(separator: "|")))
+            }
+        }
+        return items
+    }
+
+    /// nil: not a confinement key; `.some(nil)`: set; `.some(error)`: a bad value.
+    mutating func set(_ key: String, _ value: String) -> PlanError?? {
+        switch key {
+        case "capabilities":
+            let masks = value.split(separator: ":", omittingEmptySubsequences: false).map { UInt64($0, radix: 16) }
+            guard masks.count == 5, !masks.contains(nil) else { return .some(PlanError("malformed capabilities: \(value)")) }
+            capabilities = CapabilitySets(bounding: masks[0]!, effective: masks[1]!, permitted: masks[2]!, inheritable: masks[3]!, ambient: masks[4]!)
+        case "noNewPrivileges": noNewPrivileges = value == "1"
+        case "privileged": privileged = value == "1"
+        case "masked": maskedPaths.append(value)
+        case "readOnlyPath": readOnlyPaths.append(value)
+        case "seccomp":
+            let parts = value.split(separator: "|", omittingEmptySubsequences: false)
+            guard parts.count == 3, let action = SeccompAction(text: String(parts[0])) else { return .some(PlanError("a malformed seccomp filter: \(value)")) }
+            let flags = parts[2].split(separator: ",")
+            guard flags.allSatisfy({ $0 == "log" || $0 == "spec-allow" }) else { return .some(PlanError("unknown seccomp flags: \(parts[2])")) }
+            seccomp = SeccompFilter(defaultAction: action, architectures: parts[1].split(separator: ",").map(String.init), rules: [],
+                                    log: flags.contains("log"), specAllow: flags.contains("spec-allow"))
+        case "seccompProgram":
+            guard seccomp != nil else { return .some(PlanError("a seccomp program before the filter")) }
+            guard let program = SeccompProgram(hex: value) else { return .some(PlanError("a malformed seccomp program")) }
+            seccomp?.program = program
+        case "seccompRule":
+            guard seccomp != nil else { return .some(PlanError("a seccomp rule before the filter")) }
+            guard let rule = SeccompRule(encoded: value) else { return .some(PlanError("a malformed seccomp rule: \(value)")) }
+            seccomp?.rules.append(rule)
+        default:
+            return nil
+        }
+        return .some(nil)
+    }
+}
+
+extension SeccompRule {
+    init?(encoded: String) {
+        let parts = encoded.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 3, let action = SeccompAction(text: String(parts[0])) else { return nil }
+        let names = parts[1].split(separator: ",").map(String.init)
+        guard !names.isEmpty else { return nil }
+        var arguments: [SeccompArgument] = []
+        for text in parts[2].split(separator: ";") {
+            let fields = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard fields.count == 4, let index = UInt32(fields[0]), let op = SeccompArgument.Operator(rawValue: String(fields[1])),
+                  let value = UInt64(fields[2]), let valueTwo = UInt64(fields[3]) else { return nil }
+            arguments.append(SeccompArgument(index: index, op: op, value: value, valueTwo: valueTwo))
+        }
+        self.init(action: action, names: names, arguments: arguments)
+    }
 }

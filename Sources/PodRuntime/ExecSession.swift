@@ -35,6 +35,22 @@ public struct ExecTarget: Sendable {
         }
         return ExecTarget(pid: pid, plan: containerPlan, paths: view.paths)
     }
+
+    /// The exec helper's plan: the container's environment, working directory, user and
+    /// confinement (capabilities, no_new_privs, seccomp), as the runtimes give an exec.
+    public func launchPlan(command: [String], tty: Bool) -> LaunchPlan {
+        var launch = LaunchPlan(mode: .exec)
+        launch.targetPID = pid
+        launch.argv = command
+        launch.env = plan.env
+        launch.cwd = plan.cwd
+        launch.uid = plan.uid
+        launch.gid = plan.gid
+        launch.groups = plan.groups
+        launch.tty = tty
+        launch.confinement = plan.confinement
+        return launch
+    }
 }
 
 extension ContainerPlan {

@@ -15,6 +15,9 @@ public struct RunPlan: Codable, Equatable, Sendable {
     public var activeDeadlineSeconds: Int64?
     /// tmpfs mounts made in the pod's mount namespace (shared /dev/shm, memory emptyDirs).
     public var sandboxMounts: [MountSpec]
+    /// `spec.securityContext.sysctls` (the safe namespaced set) as `PATH=VALUE`, PATH
+    /// under /proc/sys, written by the sandbox in the pod's new namespaces.
+    public var sysctls: [String] = []
     public var initContainers: [ContainerPlan]
     public var containers: [ContainerPlan]
     /// Host paths of the helper binaries.
@@ -51,4 +54,6 @@ public struct ContainerPlan: Codable, Equatable, Sendable {
     public var stdin: Bool
     public var tty: Bool
     public var specHash: String
+    /// Capabilities, no_new_privs, seccomp, masked paths (docs/security.md); exec gets it too.
+    public var confinement = Confinement.none
 }

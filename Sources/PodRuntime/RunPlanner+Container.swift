@@ -47,6 +47,7 @@ extension RunPlanner {
         context.runAsUser = context.runAsUser ?? podContext?.runAsUser
         context.runAsGroup = context.runAsGroup ?? podContext?.runAsGroup
         context.runAsNonRoot = context.runAsNonRoot ?? podContext?.runAsNonRoot
+        context.seccompProfile = context.seccompProfile ?? podContext?.seccompProfile
         return context
     }
 

@@ -40,9 +40,13 @@ extension RunPlanner {
         if security.runAsNonRoot == true && uid == 0 {
             throw PodError(.invalidManifest, "container \"\(container.name ?? "")\" has runAsNonRoot and its image will run as root; set securityContext.runAsUser to a non-zero user")
         }
-        var groups = (spec.securityContext?.supplementalGroups ?? []).map { UInt32($0) }
+        // The user's groups in the image's /etc/group, then supplementalGroups and fsGroup
+        // (Kubernetes' `Merge` policy, containerd's additional GIDs).
+        var groups = Self.memberships(groupFile, of: Self.userName(passwd, uid: uid))
+        groups += (spec.securityContext?.supplementalGroups ?? []).map { UInt32($0) }
         if let fsGroup = spec.securityContext?.fsGroup { groups.append(UInt32(fsGroup)) }
-        return ResolvedUser(uid: uid, gid: gid ?? 0, groups: groups)
+        var seen = Set<UInt32>()
+        return ResolvedUser(uid: uid, gid: gid ?? 0, groups: groups.filter { seen.insert($0).inserted })
     }
 
     /// A file of the image: the topmost layer that has it (whiteouts are not followed:
@@ -61,6 +65,24 @@ extension RunPlanner {
             return (uid, gid)
         }
         return nil
+    }
+
+    static func userName(_ passwd: String, uid: UInt32) -> String? {
+        for line in passwd.split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            if fields.count >= 3, UInt32(fields[2]) == uid { return String(fields[0]) }
+        }
+        return nil
+    }
+
+    /// The groups whose member list (the fourth field) names the user.
+    static func memberships(_ groups: String, of user: String?) -> [UInt32] {
+        guard let user, !user.isEmpty else { return [] }
+        return groups.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            guard fields.count >= 4, fields[3].split(separator: ",").contains(where: { $0 == user }) else { return nil }
+            return UInt32(fields[2])
+        }
     }
 
     static func groupID(_ groups: String, named name: String) -> UInt32? {

@@ -5,6 +5,7 @@ import PodImage
 import PodLaunch
 import PodModel
 import PodOS
+import PodSecurity
 import PodStore
 
 /// Turns a validated, defaulted pod into a RunPlan: images resolved to layers, commands
@@ -18,6 +19,8 @@ public struct RunPlanner {
     let configMaps: [String: ConfigMap]
     let secrets: [String: Secret]
     let uid: String
+    /// Where `Localhost` seccomp profiles live: `<root>/seccomp` (docs/security.md).
+    let seccompDirectory: String
 
     public init(pod: Pod, key: PodKey, store: Store, binaries: Binaries, configMaps: [ConfigMap], secrets: [Secret], uid: String) {
         self.pod = pod
@@ -28,28 +31,34 @@ public struct RunPlanner {
         self.configMaps = Dictionary(configMaps.map { ($0.metadata?.name ?? "", $0) }, uniquingKeysWith: { $1 })
         self.secrets = Dictionary(secrets.map { ($0.metadata?.name ?? "", $0) }, uniquingKeysWith: { $1 })
         self.uid = uid
+        seccompDirectory = LocalhostProfile.directory(root: store.roots.root)
     }
 
     var spec: PodSpec { pod.spec ?? PodSpec() }
     var hostname: String { spec.hostname ?? String(pod.name.prefix(63)).trimmingTrailing("-.") }
 
-    /// Resolves every image first (a missing one fails the apply before anything is made),
-    /// then prepares volumes and generated files and returns the plan.
+    /// Resolves every image and confinement first (a missing image or a bad seccomp
+    /// profile fails the apply before anything is made), then prepares volumes and
+    /// generated files and returns the plan.
     public func plan() throws(PodError) -> RunPlan {
         let resolved = try spec.allContainers.map { container throws(PodError) in try resolveImage(container) }
+        // Before anything is made: a bad Localhost seccomp profile fails the apply.
+        let confinements = try confinements()
         try prepareDirectories()
         let volumeMounts = try prepareVolumes()
         let etcMounts = try writeEtcFiles()
         var containerPlans: [ContainerPlan] = []
-        for (container, image) in zip(spec.allContainers, resolved) {
-            containerPlans.append(try containerPlan(container, image: image, volumes: volumeMounts, etc: etcMounts))
+        for (index, (container, image)) in zip(spec.allContainers, resolved).enumerated() {
+            var containerPlan = try containerPlan(container, image: image, volumes: volumeMounts, etc: etcMounts)
+            containerPlan.confinement = confinements[index]
+            containerPlans.append(containerPlan)
         }
         let initCount = spec.initContainers?.count ?? 0
         return RunPlan(
             namespace: key.namespace, name: key.name, uid: uid, hostname: hostname,
             sharePID: spec.shareProcessNamespace == true, restartPolicy: spec.restartPolicy ?? "Always",
             terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
-            activeDeadlineSeconds: spec.activeDeadlineSeconds, sandboxMounts: sandboxMounts(),
+            activeDeadlineSeconds: spec.activeDeadlineSeconds, sandboxMounts: sandboxMounts(), sysctls: try sysctls(),
             initContainers: Array(containerPlans.prefix(initCount)), containers: Array(containerPlans.dropFirst(initCount)),
             helperPath: binaries.helper, pausePath: binaries.pause, initPath: binaries.initProcess,
             statusPath: paths.status, logDirectory: paths.logs, containerDirectory: paths.containers)

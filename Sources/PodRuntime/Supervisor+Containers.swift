@@ -192,6 +192,7 @@ extension Supervisor {
         launch.gid = container.gid
         launch.groups = container.groups
         launch.initPath = container.useInit ? plan.initPath : ""
+        launch.confinement = container.confinement
         return launch
     }
 

@@ -8,6 +8,7 @@ extension Supervisor {
         sandbox.hostname = plan.hostname
         sandbox.initPath = plan.pausePath
         sandbox.mounts = plan.sandboxMounts
+        sandbox.sysctls = plan.sysctls
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }
         do {

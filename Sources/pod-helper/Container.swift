@@ -39,15 +39,6 @@ func enterWorkingDirectory(_ plan: LaunchPlan) {
     }
 }
 
-/// Sets the workload's groups, group and user, in that order (setuid last, or the
-/// others are no longer permitted).
-func dropPrivileges(_ plan: LaunchPlan) {
-    var groups = plan.groups.map { gid_t($0) }
-    check(setgroups(groups.count, &groups), "setgroups", "", "cannot set the supplementary groups")
-    check(setgid(plan.gid), "setgid", "", "cannot set group \(plan.gid)")
-    check(setuid(plan.uid), "setuid", "", "cannot set user \(plan.uid)")
-}
-
 /// Execs the init (from its descriptor) with the program as its argument, or the program
 /// itself when the init is turned off.
 func execute(program: String, plan: LaunchPlan, initDescriptor: Int32) -> Never {

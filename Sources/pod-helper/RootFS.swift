@@ -3,7 +3,8 @@ import Glibc
 import PodLaunch
 
 /// Builds the container's root in its own mount namespace: the overlay, the volumes and
-/// generated files, /proc, /dev, /sys; then pivot_root into it and detach the old root.
+/// generated files, /proc, /dev, /sys, the masked and read-only paths of its
+/// confinement; then pivot_root into it and detach the old root.
 /// Every mount lives and dies with the container's mount namespace: nothing reaches
 /// the host's mount table.
 func buildRoot(_ plan: LaunchPlan) {
@@ -11,20 +12,23 @@ func buildRoot(_ plan: LaunchPlan) {
     check(mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil), "mount", "/", "cannot make the container's mounts private")
     let options = "lowerdir=\(plan.lowerDirs.joined(separator: ":")),upperdir=\(plan.upperDir),workdir=\(plan.workDir)"
     check(mount("overlay", root, "overlay", 0, options), "mount", root, "cannot mount the container's overlay root")
-    mountKernelFilesystems(root)
+    mountKernelFilesystems(root, writableSys: plan.confinement.privileged)
     for spec in plan.mounts { mountVolume(spec, root: root) }
+    maskPaths(plan.confinement.maskedPaths, root: root)
+    makeReadOnly(plan.confinement.readOnlyPaths, root: root)
     pivot(into: root)
     if plan.readOnlyRoot {
         check(mount("none", "/", nil, UInt(MS_REMOUNT | MS_BIND | MS_RDONLY), nil), "mount", "/", "cannot make the root read-only")
     }
 }
 
-private func mountKernelFilesystems(_ root: String) {
+/// /proc, /sys (read-only unless the container is privileged) and /dev.
+private func mountKernelFilesystems(_ root: String, writableSys: Bool) {
     let secure = UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC)
     makeDirectory(root + "/proc")
     check(mount("proc", root + "/proc", "proc", secure, nil), "mount", root + "/proc", "cannot mount /proc")
     makeDirectory(root + "/sys")
-    check(mount("sysfs", root + "/sys", "sysfs", secure | UInt(MS_RDONLY), nil), "mount", root + "/sys", "cannot mount /sys")
+    check(mount("sysfs", root + "/sys", "sysfs", secure | (writableSys ? 0 : UInt(MS_RDONLY)), nil), "mount", root + "/sys", "cannot mount /sys")
     makeDevices(root + "/dev")
 }
 

@@ -2,12 +2,14 @@ import Glibc
 import PodLaunch
 
 /// Creates the pod sandbox: new network, UTS, IPC, mount and PID namespaces, the
-/// hostname, `lo` up, the pod-level tmpfs mounts (the shared /dev/shm, memory
-/// emptyDirs) in the pod's own mount namespace, and pause as PID 1.
+/// hostname, `lo` up, the pod's sysctls, the pod-level tmpfs mounts (the shared
+/// /dev/shm, memory emptyDirs) in the pod's own mount namespace, and pause as PID 1,
+/// without capabilities.
 func startSandbox(_ plan: LaunchPlan) -> Never {
     unshareNamespaces(Namespace.net | Namespace.uts | Namespace.ipc | Namespace.mount | Namespace.pid, "pod's network, UTS, IPC, mount and PID")
     check(sethostname(plan.hostname, plan.hostname.utf8.count), "sethostname", plan.hostname)
     loopbackUp()
+    writeSysctls(plan.sysctls)
     // Nothing mounted here may propagate back to the host (mount_namespaces(7)).
     check(mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil), "mount", "/", "cannot make the pod's mounts private")
     for spec in plan.mounts where spec.kind == .tmpfs {
@@ -20,9 +22,24 @@ func startSandbox(_ plan: LaunchPlan) -> Never {
         report(.started(pid: pid))
         exit(0)
     }
+    confinePause()
     closeReportOnExec()
     let argv = cStringArray([plan.initPath])
     let env = cStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
     execve(plan.initPath, argv, env)
     fail(.notFound, "execve", errno, plan.initPath, "cannot run pause \(plan.initPath): \(String(cString: strerror(errno)))")
+}
+
+/// The pod's namespaced sysctls: /proc/sys/net and the IPC ones show the namespaces of
+/// the process that opens them, so after unshare these writes reach the pod's own.
+private func writeSysctls(_ sysctls: [String]) {
+    for item in sysctls {
+        guard let equals = item.firstIndex(of: "=") else { continue }
+        let path = "/proc/sys/" + item[..<equals]
+        let value = Array((item[item.index(after: equals)...] + "\n").utf8)
+        let fd = check(open(path, O_WRONLY | O_CLOEXEC), "open", path, "cannot set sysctl \(item[..<equals])")
+        let written = value.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if written != value.count { check(-1, "write", path, "cannot set sysctl \(item)") }
+        close(fd)
+    }
 }

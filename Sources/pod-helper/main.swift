@@ -18,4 +18,5 @@ switch plan.mode {
 case .sandbox: startSandbox(plan)
 case .container: startContainer(plan)
 case .exec: runExec(plan)
+case .seccomp: compileSeccomp(plan)
 }

@@ -35,15 +35,7 @@ struct Exec: ParsableCommand {
         let name = pod.hasPrefix("pod/") ? String(pod.dropFirst(4)) : pod
         let view = try Context(global).view(name, namespace: namespace)
         let target = try ExecTarget.find(view, container: container)
-        var plan = LaunchPlan(mode: .exec)
-        plan.targetPID = target.pid
-        plan.argv = command
-        plan.env = target.plan.env
-        plan.cwd = target.plan.cwd
-        plan.uid = target.plan.uid
-        plan.gid = target.plan.gid
-        plan.groups = target.plan.groups
-        plan.tty = tty
+        let plan = target.launchPlan(command: command, tty: tty)
         let runPlan = try target.runPlan
         let launcher = HelperLauncher(helperPath: runPlan.helperPath)
         let code = try ExecSession(launcher: launcher, plan: plan, interactive: stdin, tty: tty).run()

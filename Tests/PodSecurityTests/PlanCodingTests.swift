@@ -1,0 +1,60 @@
+import PodLaunch
+import PodSecurity
+import Testing
+
+@Suite struct ConfinementCodingTests {
+    @Test func aConfinementAndSysctlsSurviveThePlanCoding() throws {
+        var plan = LaunchPlan(mode: .container)
+        plan.confinement = try ConfinementPolicy.confinement(for: SecurityRequest(add: ["NET_ADMIN"]), profileDirectory: "/nonexistent", host: testHost)
+        plan.confinement.seccomp?.log = true
+        plan.confinement.capabilities.ambient = 0x400
+        plan.sysctls = ["net/ipv4/ip_local_port_range=1024 65000", "kernel/shm_rmid_forced=1"]
+        let decoded = try LaunchPlan.decode(plan.encoded()).get()
+        #expect(decoded == plan)
+        #expect(decoded.confinement.seccomp?.rules.count == plan.confinement.seccomp?.rules.count)
+    }
+
+    @Test func aCompiledProgramTravelsInsteadOfTheRules() throws {
+        var plan = LaunchPlan(mode: .exec)
+        plan.confinement = try ConfinementPolicy.confinement(for: SecurityRequest(), profileDirectory: "", host: testHost)
+        let program = SeccompProgram(bytes: (0..<32).map { UInt8($0 * 7 & 0xff) })
+        plan.confinement.seccomp?.program = program
+        let decoded = try LaunchPlan.decode(plan.encoded()).get()
+        #expect(decoded.confinement.seccomp?.program == program)
+        #expect(decoded.confinement.seccomp?.rules == [])
+        #expect(decoded.confinement.seccomp?.defaultAction == .errno(1))
+        #expect(SeccompProgram(hex: program.hex) == program)
+        #expect(SeccompProgram(hex: "0011") == nil, "not whole instructions")
+        #expect(SeccompProgram(hex: "zz00000000000000") == nil)
+    }
+
+    @Test func noFilterStaysNoFilter() throws {
+        var plan = LaunchPlan(mode: .exec)
+        plan.confinement = try ConfinementPolicy.confinement(for: SecurityRequest(privileged: true), profileDirectory: "", host: testHost)
+        #expect(try LaunchPlan.decode(plan.encoded()).get() == plan)
+        #expect(try LaunchPlan.decode(LaunchPlan(mode: .exec).encoded()).get().confinement == .none)
+    }
+
+    @Test func malformedConfinementItemsAreErrors() {
+        func decode(_ items: [String]) -> String? {
+            let bytes: [UInt8] = items.flatMap { Array($0.utf8) + [0] }
+            if case let .failure(error) = LaunchPlan.decode(bytes) { return error.message }
+            return nil
+        }
+        #expect(decode(["mode=container", "capabilities=1:2:3"]) == "malformed capabilities: 1:2:3")
+        #expect(decode(["mode=container", "seccompRule=allow|read|"]) == "a seccomp rule before the filter")
+        #expect(decode(["mode=container", "seccomp=errno:1|x86_64|", "seccompRule=allow|read|0:zz:1:0"]) == "a malformed seccomp rule: allow|read|0:zz:1:0")
+        #expect(decode(["mode=container", "seccomp=nope|x86_64|"]) == "a malformed seccomp filter: nope|x86_64|")
+        #expect(decode(["mode=sandbox", "sysctl=novalue"]) == "a malformed sysctl: novalue")
+        #expect(decode(["mode=sandbox", "confinement=1"]) == "unknown key confinement")
+    }
+
+    @Test func actionsAsText() {
+        for action in [SeccompAction.allow, .errno(1), .errno(38), .killProcess, .killThread, .trap, .log, .trace(7)] {
+            #expect(SeccompAction(text: action.description) == action)
+        }
+        #expect(SeccompAction.errno(1).libseccompValue == 0x0005_0001)
+        #expect(SeccompAction.allow.libseccompValue == 0x7fff_0000)
+        #expect(SeccompAction(text: "errno:x") == nil)
+    }
+}

@@ -26,13 +26,13 @@ let package = Package(
         // The launch plan and report protocol shared by the supervisor and pod-helper (stdlib only).
         .target(name: "PodLaunch"),
         // The single-threaded namespace helper: no Foundation, no Dispatch (docs/architecture.md, D13).
-        .executableTarget(name: "pod-helper", dependencies: ["PodLaunch", "CPodShim", "CSeccomp"]),
+        .executableTarget(name: "pod-helper", dependencies: ["PodLaunch", "CPodShim", "CSeccomp", "PodNetlink"]),
         // libseccomp builds and loads the filters; only pod-helper links it (docs/security.md).
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Confinement computed from the security context: capability sets, the default
         // seccomp profile, Localhost profiles (docs/security.md). Pure computation.
         .target(name: "PodSecurity", dependencies: ["PodCore", "PodLaunch"]),
-        .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "CPodShim"]),
+        .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "CPodShim"]),
         // One per pod: starts pause and containers, reaps, restarts, logs (docs/runtime.md).
         .executableTarget(name: "pod-supervisor", dependencies: ["PodRuntime"]),
         .target(name: "PodOS", dependencies: ["PodCore", "CPodShim"]),

@@ -17,6 +17,8 @@ public struct LaunchPlan: Equatable, Sendable {
         /// Compile the confinement's seccomp rules with libseccomp and write the BPF
         /// program on standard output (`podctl apply` does it once per distinct filter).
         case seccomp
+        /// Join the pause's network namespace and configure the pod's `eth0` there.
+        case network
     }
 
     public var mode: Mode
@@ -49,6 +51,10 @@ public struct LaunchPlan: Equatable, Sendable {
     public var initPath = ""
     /// exec: make the command the session leader of its terminal (stdin is a pty).
     public var tty = false
+    /// sandbox: share the host's network and UTS namespaces (hostNetwork).
+    public var hostNetwork = false
+    /// network: `eth0 10.88.0.2/16 via 10.88.0.1` (PodInterfaceConfig.encoded).
+    public var interface = ""
     /// container, exec: capabilities, no_new_privs, seccomp, masked and read-only paths
     /// (docs/security.md).
     public var confinement = Confinement.none

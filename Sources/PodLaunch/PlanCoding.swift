@@ -8,7 +8,7 @@ extension LaunchPlan {
             ("sharePID", sharePID ? "1" : "0"), ("targetPID", String(targetPID)),
             ("upperDir", upperDir), ("workDir", workDir), ("rootfs", rootfs),
             ("readOnlyRoot", readOnlyRoot ? "1" : "0"), ("cwd", cwd), ("uid", String(uid)),
-            ("gid", String(gid)), ("initPath", initPath), ("tty", tty ? "1" : "0"),
+            ("gid", String(gid)), ("initPath", initPath), ("tty", tty ? "1" : "0"), ("hostNetwork", hostNetwork ? "1" : "0"), ("interface", interface),
         ]
         items += lowerDirs.map { ("lower", $0) }
         items += mounts.map { ("mount", $0.encoded) }
@@ -62,6 +62,8 @@ extension LaunchPlan {
             if key == "uid" { uid = id } else if key == "gid" { gid = id } else { groups.append(id) }
         case "initPath": initPath = value
         case "tty": tty = value == "1"
+        case "hostNetwork": hostNetwork = value == "1"
+        case "interface": interface = value
         case "lower": lowerDirs.append(value)
         case "arg": argv.append(value)
         case "env": env.append(value)

@@ -38,7 +38,9 @@ extension PodManager {
             }
         }
         killLeftovers(status)
+        let networkError = releaseNetwork(key)
         try store.removeState(key)
+        if let networkError { throw networkError }
     }
 
     /// Kills every process still in the pod's network namespace (pause, containers,

@@ -54,7 +54,8 @@ public final class PodManager: @unchecked Sendable {
     private func updateInPlace(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret]) throws(PodError) {
         let binaries = try Binaries.locate()
         let previous = try store.read(RunPlan.self, from: paths.runPlan)
-        let planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: previous?.uid ?? UUID().uuidString.lowercased())
+        var planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: previous?.uid ?? UUID().uuidString.lowercased())
+        planner.network = previous?.network
         let plan = try planner.plan()
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)
@@ -64,7 +65,8 @@ public final class PodManager: @unchecked Sendable {
 
     private func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret]) throws(PodError) {
         let binaries = try Binaries.locate()
-        let planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: UUID().uuidString.lowercased())
+        var planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: UUID().uuidString.lowercased())
+        planner.network = try networkPlan(for: pod, key: key)
         let plan = try planner.plan()
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)

@@ -28,6 +28,8 @@ public struct RunPlan: Codable, Equatable, Sendable {
     public var statusPath: String
     public var logDirectory: String
     public var containerDirectory: String
+    /// nil: loopback only (a plan written before networking existed).
+    public var network: NetworkPlan?
 
     public var allContainers: [ContainerPlan] { initContainers + containers }
 }

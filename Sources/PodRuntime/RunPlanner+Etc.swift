@@ -26,7 +26,7 @@ extension RunPlanner {
             "fe00::0\tip6-mcastprefix",
             "fe00::1\tip6-allnodes",
             "fe00::2\tip6-allrouters",
-            "127.0.0.1\t\(hostname)" + (spec.subdomain.map { "\t\(hostname).\($0).\(pod.namespace).svc.cluster.local" } ?? ""),
+            "\(network?.podIP ?? "127.0.0.1")\t\(hostname)" + (spec.subdomain.map { "\t\(hostname).\($0).\(pod.namespace).svc.cluster.local" } ?? ""),
         ]
         let aliases = spec.hostAliases ?? []
         if !aliases.isEmpty {

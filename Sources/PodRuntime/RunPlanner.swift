@@ -19,6 +19,8 @@ public struct RunPlanner {
     let configMaps: [String: ConfigMap]
     let secrets: [String: Secret]
     let uid: String
+    /// The pod's network as apply decided it (lease taken, ports checked); nil: loopback only.
+    public var network: NetworkPlan?
     /// Where `Localhost` seccomp profiles live: `<root>/seccomp` (docs/security.md).
     let seccompDirectory: String
 
@@ -61,7 +63,8 @@ public struct RunPlanner {
             activeDeadlineSeconds: spec.activeDeadlineSeconds, sandboxMounts: sandboxMounts(), sysctls: try sysctls(),
             initContainers: Array(containerPlans.prefix(initCount)), containers: Array(containerPlans.dropFirst(initCount)),
             helperPath: binaries.helper, pausePath: binaries.pause, initPath: binaries.initProcess,
-            statusPath: paths.status, logDirectory: paths.logs, containerDirectory: paths.containers)
+            statusPath: paths.status, logDirectory: paths.logs, containerDirectory: paths.containers,
+            network: network)
     }
 
     struct ResolvedImage {

@@ -9,6 +9,7 @@ extension Supervisor {
         sandbox.initPath = plan.pausePath
         sandbox.mounts = plan.sandboxMounts
         sandbox.sysctls = plan.sysctls
+        sandbox.hostNetwork = plan.network?.hostNetwork ?? false
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }
         do {

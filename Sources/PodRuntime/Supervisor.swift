@@ -47,6 +47,16 @@ public final class Supervisor {
             writeStatus()
             return 1
         }
+        guard attachNetwork() else {
+            // Nothing runs in the sandbox yet: take pause down with it.
+            kill(status.pausePID, SIGKILL)
+            var raw: Int32 = 0
+            waitpid(status.pausePID, &raw, 0)
+            status.pausePID = 0
+            status.sandboxReady = false
+            writeStatus()
+            return 1
+        }
         advanceInitContainers()
         while !(stopping?.finished ?? false) {
             pollOnce()

@@ -6,9 +6,13 @@ import PodLaunch
 /// /dev/shm, memory emptyDirs) in the pod's own mount namespace, and pause as PID 1,
 /// without capabilities.
 func startSandbox(_ plan: LaunchPlan) -> Never {
-    unshareNamespaces(Namespace.net | Namespace.uts | Namespace.ipc | Namespace.mount | Namespace.pid, "pod's network, UTS, IPC, mount and PID")
-    check(sethostname(plan.hostname, plan.hostname.utf8.count), "sethostname", plan.hostname)
-    loopbackUp()
+    // hostNetwork pods share the host's network and, as with the CRI runtimes, its UTS namespace.
+    let own = plan.hostNetwork ? 0 : Namespace.net | Namespace.uts
+    unshareNamespaces(own | Namespace.ipc | Namespace.mount | Namespace.pid, "pod's network, UTS, IPC, mount and PID")
+    if !plan.hostNetwork {
+        check(sethostname(plan.hostname, plan.hostname.utf8.count), "sethostname", plan.hostname)
+        loopbackUp()
+    }
     writeSysctls(plan.sysctls)
     // Nothing mounted here may propagate back to the host (mount_namespaces(7)).
     check(mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil), "mount", "/", "cannot make the pod's mounts private")

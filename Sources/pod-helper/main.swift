@@ -19,4 +19,5 @@ case .sandbox: startSandbox(plan)
 case .container: startContainer(plan)
 case .exec: runExec(plan)
 case .seccomp: compileSeccomp(plan)
+case .network: configureNetwork(plan)
 }

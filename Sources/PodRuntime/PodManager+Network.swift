@@ -1,0 +1,47 @@
+import Foundation
+import PodCore
+import PodModel
+import PodNetwork
+import PodStore
+
+extension PodManager {
+    var networkConfig: NetworkConfig {
+        get throws(PodError) { try NetworkConfig.resolve(root: store.roots.root, environment: ProcessInfo.processInfo.environment) }
+    }
+
+    /// Decides the pod's network at apply: hostNetwork, or a lease on the bridge's subnet
+    /// (taken now so /etc/hosts can name the pod's address) and its hostPorts, checked now
+    /// so a taken port fails the apply before anything starts.
+    func networkPlan(for pod: Pod, key: PodKey) throws(PodError) -> NetworkPlan {
+        let spec = pod.spec ?? PodSpec()
+        let containers = (spec.containers ?? []) + (spec.initContainers ?? []).filter(\.isSidecar)
+        var ports: [PortPlan] = []
+        for port in containers.flatMap({ $0.ports ?? [] }) {
+            guard let hostPort = port.hostPort, hostPort != 0 else { continue }
+            ports.append(PortPlan(proto: port.protocol ?? "TCP", hostIP: port.hostIP, hostPort: Int(hostPort), containerPort: Int(port.containerPort ?? 0)))
+        }
+        if spec.hostNetwork == true {
+            return NetworkPlan(hostNetwork: true, root: store.roots.root, bridge: "", subnet: "", podIP: nil, ports: ports)
+        }
+        let config = try networkConfig
+        let network = PodNetwork(config: config)
+        try network.checkPorts(try ports.map { port throws(PodError) in
+            try HostPort(protocolName: port.proto, hostIP: port.hostIP, hostPort: port.hostPort, containerPort: port.containerPort)
+        }, for: key)
+        let address = try network.ipam.allocate(for: key)
+        return NetworkPlan(hostNetwork: false, root: store.roots.root, bridge: config.bridge, subnet: config.subnet.description, podIP: address.description, ports: ports)
+    }
+
+    /// Removes the pod's veth, published ports and lease, if it has a lease. Returns the
+    /// error instead of throwing, so the rest of the cleanup still runs.
+    func releaseNetwork(_ key: PodKey) -> PodError? {
+        do {
+            let network = PodNetwork(config: try networkConfig)
+            guard try network.ipam.address(of: key) != nil else { return nil }
+            try network.detach(pod: key)
+            return nil
+        } catch {
+            return error
+        }
+    }
+}

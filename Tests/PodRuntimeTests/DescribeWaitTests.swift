@@ -54,8 +54,9 @@ import Testing
         let result = try harness.run(["describe", "pod", "duo"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = Self.squeezed(result.stdout)
+        let podIP = try #require(try harness.status("duo")["podIP"] as? String)
         for expected in [
-            "Name: duo", "Namespace: default", "Priority: 0", "Labels: app=duo", "Status: Running", "IP: <none>",
+            "Name: duo", "Namespace: default", "Priority: 0", "Labels: app=duo", "Status: Running", "IP: \(podIP)",
             "Containers:", "web:", "side:", "Image: localhost/busybox:1", "Port: 8080/TCP (http)", "Host Port: 0/TCP",
             "/shared from shared (ro)", "/shared from shared (rw)", "Ready: True", "Restart Count: 0",
             "Conditions:", "Type Status", "Ready True", "ContainersReady True", "Initialized True", "PodReadyToStartContainers True",

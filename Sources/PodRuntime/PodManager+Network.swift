@@ -2,6 +2,7 @@ import Foundation
 import PodCore
 import PodModel
 import PodNetwork
+import PodOS
 import PodStore
 
 extension PodManager {
@@ -30,6 +31,28 @@ extension PodManager {
         }, for: key)
         let address = try network.ipam.allocate(for: key)
         return NetworkPlan(hostNetwork: false, root: store.roots.root, bridge: config.bridge, subnet: config.subnet.description, podIP: address.description, ports: ports)
+    }
+
+    /// Takes the leases of every pod of one apply up front (allocation is idempotent per
+    /// pod), so each pod's /etc/hosts can name the others. Returns name → address for the
+    /// pods of the same namespace as each other; pods on the host's network have none.
+    public func reserveAddresses(for pods: [Pod]) -> [String: [String: String]] {
+        guard let config = try? networkConfig else { return [:] }
+        let network = PodNetwork(config: config)
+        var result: [String: [String: String]] = [:]
+        for pod in pods where pod.spec?.hostNetwork != true {
+            guard let key = try? PodKey(namespace: pod.namespace, name: pod.name),
+                  let address = try? network.ipam.allocate(for: key) else { continue }
+            result[key.namespace, default: [:]][key.name] = address.description
+        }
+        return result
+    }
+
+    /// After an apply: a reserved lease of a pod that was not created goes back.
+    public func releaseUnusedLease(_ pod: Pod) {
+        guard let key = try? PodKey(namespace: pod.namespace, name: pod.name),
+              !Files.exists(PodPaths(store: store, key: key).manifest) else { return }
+        _ = releaseNetwork(key)
     }
 
     /// Removes the pod's veth, published ports and lease, if it has a lease. Returns the

@@ -20,7 +20,8 @@ public final class PodManager: @unchecked Sendable {
     }
 
     /// Applies one pod of a validated manifest set.
-    public func apply(_ pod: Pod, configMaps: [ConfigMap], secrets: [Secret]) throws(PodError) -> ApplyOutcome {
+    /// `peers`: the other pods of the same apply by name, with their addresses, for /etc/hosts.
+    public func apply(_ pod: Pod, configMaps: [ConfigMap], secrets: [Secret], peers: [String: String] = [:]) throws(PodError) -> ApplyOutcome {
         let key = try PodKey(namespace: pod.namespace, name: pod.name)
         try store.prepare()
         let lock = try store.lock(key)
@@ -41,7 +42,7 @@ public final class PodManager: @unchecked Sendable {
             outcome = .configured
         }
         do {
-            try create(pod, key: key, paths: paths, configMaps: configMaps, secrets: secrets)
+            try create(pod, key: key, paths: paths, configMaps: configMaps, secrets: secrets, peers: peers)
         } catch {
             try? stopAndRemove(key, paths: paths, grace: 0)
             throw error
@@ -63,10 +64,11 @@ public final class PodManager: @unchecked Sendable {
         guard reply.ok else { throw PodError(.system, "the pod's supervisor refused the update: \(reply.message)") }
     }
 
-    private func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret]) throws(PodError) {
+    private func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret], peers: [String: String]) throws(PodError) {
         let binaries = try Binaries.locate()
         var planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: UUID().uuidString.lowercased())
         planner.network = try networkPlan(for: pod, key: key)
+        planner.peers = peers.filter { $0.key != key.name && $0.value != planner.network?.podIP }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let plan = try planner.plan()
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)

@@ -28,6 +28,12 @@ extension RunPlanner {
             "fe00::2\tip6-allrouters",
             "\(network?.podIP ?? "127.0.0.1")\t\(hostname)" + (spec.subdomain.map { "\t\(hostname).\($0).\(pod.namespace).svc.cluster.local" } ?? ""),
         ]
+        // Pods applied together find each other by name, as Services would on a cluster.
+        if !peers.isEmpty {
+            lines.append("")
+            lines.append("# Pods applied together with this one (podctl).")
+            for peer in peers { lines.append("\(peer.ip)\t\(peer.name)") }
+        }
         let aliases = spec.hostAliases ?? []
         if !aliases.isEmpty {
             lines.append("")

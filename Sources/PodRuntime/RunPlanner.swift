@@ -21,6 +21,8 @@ public struct RunPlanner {
     let uid: String
     /// The pod's network as apply decided it (lease taken, ports checked); nil: loopback only.
     public var network: NetworkPlan?
+    /// The other pods of the same apply (name, address), written into /etc/hosts.
+    public var peers: [(name: String, ip: String)] = []
     /// Where `Localhost` seccomp profiles live: `<root>/seccomp` (docs/security.md).
     let seccompDirectory: String
 

@@ -63,17 +63,19 @@ struct Apply: ParsableCommand {
             return nil
         }
         var failures: [PodError] = []
+        let peers = context.manager.reserveAddresses(for: set.pods)
         for object in set.objects {
             guard let pod = object.pod else {
                 print("\(object.resourceName) configured (kept with the pods that use it)")
                 continue
             }
             do {
-                let outcome = try context.manager.apply(pod, configMaps: configMaps, secrets: secrets)
+                let outcome = try context.manager.apply(pod, configMaps: configMaps, secrets: secrets, peers: peers[pod.namespace] ?? [:])
                 print("\(object.resourceName) \(outcome.rawValue)")
             } catch {
                 Terminal.error("\(object.resourceName): \(error)")
                 failures.append(error)
+                context.manager.releaseUnusedLease(pod)
             }
         }
         if let first = failures.first { throw PodError(first.code, "\(failures.count) pod(s) were not applied") }

@@ -86,12 +86,14 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         let key = try PodKey(namespace: "default", name: "web")
         let store = roots.store
         let first = try store.lock(key, wait: .no)
+        let started = DispatchSemaphore(value: 0)
         let waiter = Task { await onThread { () -> Bool in
+            started.signal()
             guard let lock = try? store.lock(key, wait: .upTo(seconds: 20)) else { return false }
             lock.release()
             return true
         } }
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(await onThread { started.wait(timeout: .now() + 10) == .success })
         first.release()
         #expect(await waiter.value)
     }
@@ -101,13 +103,15 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         let key = try PodKey(namespace: "default", name: "web")
         let store = roots.store
         let first = try store.lock(key, wait: .no)
+        let started = DispatchSemaphore(value: 0)
         let waiter = Task { await onThread { () -> Bool in
+            started.signal()
             guard let lock = try? store.lock(key, wait: .upTo(seconds: 20)) else { return false }
             defer { lock.release() }
             // The waiter must hold a lock on the file that the path names now.
             return Files.exists(store.roots.runRoot + "/locks/default_web.lock")
         } }
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(await onThread { started.wait(timeout: .now() + 10) == .success })
         first.releaseAndRemove()
         #expect(await waiter.value)
     }

@@ -41,6 +41,7 @@ public struct IPAM: Sendable {
                 if !used.contains(candidate) {
                     let address = IPv4Address(candidate)
                     state.leases[pod] = address
+                    state.taken[pod] = Self.now()
                     state.last = address
                     return address
                 }
@@ -53,19 +54,37 @@ public struct IPAM: Sendable {
     /// Frees the pod's address; returns it, or nil if the pod held none.
     @discardableResult
     public func release(_ pod: PodKey) throws(PodError) -> IPv4Address? {
-        try update { state throws(PodError) in state.leases.removeValue(forKey: pod) }
+        try update { state throws(PodError) in
+            state.taken.removeValue(forKey: pod)
+            return state.leases.removeValue(forKey: pod)
+        }
     }
 
     /// Frees the leases of every pod not in `live` (pods deleted while podctl could not
-    /// clean up); returns what it freed.
+    /// clean up); returns what it freed. A lease younger than `minimumAge` seconds stays:
+    /// another podctl may have just taken it for a pod it has not yet written down (an
+    /// apply takes every lease of its file before it creates the first pod).
     @discardableResult
-    public func reclaim(keeping live: Set<PodKey>) throws(PodError) -> [PodKey: IPv4Address] {
+    public func reclaim(keeping live: Set<PodKey>, minimumAge: Double = 0) throws(PodError) -> [PodKey: IPv4Address] {
         try update { state throws(PodError) in
-            let stale = state.leases.filter { !live.contains($0.key) }
-            for key in stale.keys { state.leases.removeValue(forKey: key) }
+            let now = Self.now()
+            let stale = state.leases.filter { lease in
+                !live.contains(lease.key) && now - (state.taken[lease.key] ?? 0) >= minimumAge
+            }
+            for key in stale.keys {
+                state.leases.removeValue(forKey: key)
+                state.taken.removeValue(forKey: key)
+            }
             return stale
         }
     }
+
+    /// When each lease was taken, in seconds since the epoch (0 when the file predates it).
+    public func leaseTimes() throws(PodError) -> [PodKey: Double] {
+        try load().taken
+    }
+
+    static func now() -> Double { Date().timeIntervalSince1970 }
 
     /// Every lease, read without the lock (the file is replaced atomically).
     public func leases() throws(PodError) -> [PodKey: IPv4Address] {
@@ -82,6 +101,7 @@ public struct IPAM: Sendable {
         var subnet: IPv4Subnet
         var last: IPv4Address?
         var leases: [PodKey: IPv4Address]
+        var taken: [PodKey: Double] = [:]
     }
 
     /// The file's form: leases as a list sorted by address, so it reads well and diffs well.
@@ -93,6 +113,8 @@ public struct IPAM: Sendable {
             var namespace: String
             var name: String
             var address: IPv4Address
+            /// Seconds since the epoch; optional so files written before it still load.
+            var taken: Double?
         }
     }
 
@@ -120,6 +142,7 @@ public struct IPAM: Sendable {
             throw PodError(.corruptState, "the lease file \(leaseFile) cannot be read", cause: .text("\(error)"))
         }
         var leases: [PodKey: IPv4Address] = [:]
+        var taken: [PodKey: Double] = [:]
         var seen: Set<IPv4Address> = []
         for lease in record.leases {
             let key = try PodKey(namespace: lease.namespace, name: lease.name)
@@ -127,6 +150,7 @@ public struct IPAM: Sendable {
                 throw PodError(.corruptState, "the lease file \(leaseFile) gives \(lease.address) or pod \(key) twice")
             }
             leases[key] = lease.address
+            taken[key] = lease.taken
         }
         if record.subnet != subnet {
             if leases.isEmpty { return State(subnet: subnet, last: nil, leases: [:]) }
@@ -136,12 +160,12 @@ public struct IPAM: Sendable {
         for (key, address) in leases where !subnet.contains(address) {
             throw PodError(.corruptState, "the lease file \(leaseFile) gives pod \(key) \(address), outside \(subnet)")
         }
-        return State(subnet: record.subnet, last: record.last, leases: leases)
+        return State(subnet: record.subnet, last: record.last, leases: leases, taken: taken)
     }
 
     private func save(_ state: State) throws(PodError) {
         let leases = state.leases.sorted { $0.value < $1.value }.map {
-            Record.Lease(namespace: $0.key.namespace, name: $0.key.name, address: $0.value)
+            Record.Lease(namespace: $0.key.namespace, name: $0.key.name, address: $0.value, taken: state.taken[$0.key])
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

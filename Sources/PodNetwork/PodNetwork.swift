@@ -232,12 +232,16 @@ public struct PodNetwork: Sendable {
     /// leases, map elements and host veths of every pod not in `live`. Collects errors
     /// as `detach` does; returns the pods it cleaned up after.
     @discardableResult
-    public func reclaim(keeping live: Set<PodKey>) throws(PodError) -> [PodKey] {
+    public func reclaim(keeping live: Set<PodKey>, minimumLeaseAge: Double = 0) throws(PodError) -> [PodKey] {
         try locked { () throws(PodError) in
             var errors: [PodError] = []
             var gone: Set<PodKey> = []
             var stale: [PodKey: IPv4Address] = [:]
-            do throws(PodError) { stale = try ipam.leases().filter { !live.contains($0.key) } } catch { errors.append(error) }
+            do throws(PodError) {
+                let now = IPAM.now()
+                let times = try ipam.leaseTimes()
+                stale = try ipam.leases().filter { !live.contains($0.key) && now - (times[$0.key] ?? 0) >= minimumLeaseAge }
+            } catch { errors.append(error) }
             gone.formUnion(stale.keys)
             let liveNames = Set(live.map(\.description))
             let leasedIPs = Set(((try? ipam.leases()) ?? [:]).filter { live.contains($0.key) }.values)
@@ -263,7 +267,7 @@ public struct PodNetwork: Sendable {
                     if parts.count == 2, let key = try? PodKey(namespace: String(parts[0]), name: String(parts[1])) { gone.insert(key) }
                 }
             } catch { errors.append(error) }
-            do throws(PodError) { try ipam.reclaim(keeping: live) } catch { errors.append(error) }
+            do throws(PodError) { try ipam.reclaim(keeping: live, minimumAge: minimumLeaseAge) } catch { errors.append(error) }
             try Self.throwing(errors, "cleaning up after deleted pods")
             return gone.sorted()
         }

@@ -78,6 +78,7 @@ struct Apply: ParsableCommand {
                 context.manager.releaseUnusedLease(pod)
             }
         }
+        context.reclaimNetwork()
         if let first = failures.first { throw PodError(first.code, "\(failures.count) pod(s) were not applied") }
     }
 }

@@ -20,6 +20,17 @@ struct Context {
         }
         return view
     }
+
+    /// Cleans up the network of pods that went without podctl (PodManager.reclaimNetwork);
+    /// a failure is a warning: the command itself did what it was asked.
+    func reclaimNetwork() {
+        do {
+            let gone = try manager.reclaimNetwork()
+            if !gone.isEmpty { Terminal.warning("cleaned up the network of pods that are gone: \(gone.map(\.description).joined(separator: ", "))") }
+        } catch {
+            Terminal.warning("cannot clean up after deleted pods: \(error)")
+        }
+    }
 }
 
 /// `pod`, `pods`, `po`, or `pod/NAME` as kubectl takes them.

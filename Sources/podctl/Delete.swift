@@ -53,6 +53,7 @@ struct Delete: ParsableCommand {
                 failure = failure ?? error
             }
         }
+        context.reclaimNetwork()
         if let failure { throw PodError(failure.code, "not every pod was deleted") }
     }
 }

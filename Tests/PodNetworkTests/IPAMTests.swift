@@ -57,6 +57,16 @@ import PodStore
         #expect(try ipam.reclaim(keeping: [key("b")]).isEmpty)
     }
 
+    @Test func reclaimKeepsLeasesYoungerThanTheMinimumAge() throws {
+        let dir = try TemporaryDirectory()
+        let ipam = IPAM(directory: dir.path, subnet: subnet)
+        _ = try ipam.allocate(for: key("fresh"))
+        #expect(try ipam.reclaim(keeping: [], minimumAge: 60).isEmpty, "another apply may have just taken it")
+        let taken = try #require(try ipam.leaseTimes()[key("fresh")])
+        #expect(abs(taken - Date().timeIntervalSince1970) < 60)
+        #expect(try ipam.reclaim(keeping: [], minimumAge: 0) == [key("fresh"): IPv4Address("10.88.0.2")!])
+    }
+
     @Test func leasesPersistInAReadableFile() throws {
         let dir = try TemporaryDirectory()
         _ = try IPAM(directory: dir.path, subnet: subnet).allocate(for: key("web"))

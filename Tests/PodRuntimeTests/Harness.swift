@@ -162,3 +162,33 @@ struct HarnessError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+extension Harness {
+    /// Starts a long-lived program inside the holder's namespaces (a server, a second
+    /// namespace holder); the caller stops it by PID.
+    func start(_ arguments: [String], namespaces: [String] = ["-n", "-m"], of target: pid_t? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+        process.arguments = ["-t", String(target ?? holder)] + namespaces + ["--"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs a program in another process's network namespace (an outside client's).
+    @discardableResult
+    func run(_ arguments: [String], inNetworkOf pid: pid_t) throws -> Result {
+        try run(["nsenter", "-t", String(pid), "-n", "--"] + arguments, podctl: false)
+    }
+}
+
+/// A process that stops itself (by PID) when the test is done with it.
+final class Stopper {
+    let process: Process
+    init(_ process: Process) { self.process = process }
+    deinit {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}

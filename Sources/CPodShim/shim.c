@@ -1,7 +1,9 @@
 #define _GNU_SOURCE
 #include "shim.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -59,4 +61,38 @@ int podshim_fsmount(int fs_fd, unsigned int flags, unsigned int attr_flags) {
 
 int podshim_move_mount(int from_dirfd, const char *from_path, int to_dirfd, const char *to_path, unsigned int flags) {
     return (int)syscall(SYS_move_mount, from_dirfd, from_path, to_dirfd, to_path, flags);
+}
+
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+
+/* <linux/mount.h>: struct mount_attr and its constants. */
+struct podshim_mount_attr {
+    uint64_t attr_set;
+    uint64_t attr_clr;
+    uint64_t propagation;
+    uint64_t userns_fd;
+};
+#define PODSHIM_OPEN_TREE_CLONE 1
+#define PODSHIM_MOUNT_ATTR_IDMAP 0x00100000
+
+int podshim_open_idmapped(const char *path, int userns_fd, const char **failed_call) {
+    int fd = (int)syscall(SYS_open_tree, AT_FDCWD, path, PODSHIM_OPEN_TREE_CLONE | O_CLOEXEC);
+    if (fd < 0) {
+        *failed_call = "open_tree";
+        return -1;
+    }
+    struct podshim_mount_attr attr = { .attr_set = PODSHIM_MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd };
+    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        *failed_call = "mount_setattr";
+        return -1;
+    }
+    return fd;
 }

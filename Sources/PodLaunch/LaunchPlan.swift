@@ -61,6 +61,10 @@ public struct LaunchPlan: Equatable, Sendable {
     /// sandbox: namespaced sysctls as `PATH=VALUE`, PATH under /proc/sys
     /// (`net/ipv4/ip_local_port_range`), written in the pod's new namespaces.
     public var sysctls: [String] = []
+    /// sandbox, container, exec: the pod's user namespace (hostUsers: false). The sandbox
+    /// makes it, mapped so; a container or an exec enters the pause's just before it
+    /// takes its user and capabilities, after every mount is made (docs/security.md).
+    public var idMap: IDMap?
 
     public init(mode: Mode) {
         self.mode = mode
@@ -88,5 +92,34 @@ public struct MountSpec: Codable, Equatable, Sendable {
         self.target = target
         self.readOnly = readOnly
         self.options = options
+    }
+}
+
+/// Container IDs 0..<size map to host IDs hostUID..<hostUID+size (and the same for
+/// groups): one line of `/proc/PID/uid_map` and of `gid_map`.
+public struct IDMap: Codable, Equatable, Sendable {
+    public var hostUID: UInt32
+    public var hostGID: UInt32
+    public var size: UInt32
+
+    public init(hostUID: UInt32, hostGID: UInt32, size: UInt32) {
+        self.hostUID = hostUID
+        self.hostGID = hostGID
+        self.size = size
+    }
+
+    public var uidMapLine: String { "0 \(hostUID) \(size)\n" }
+    public var gidMapLine: String { "0 \(hostGID) \(size)\n" }
+
+    /// The host's ID of a container's user or group, for files podctl makes for the pod.
+    public func hostUID(of uid: UInt32) -> UInt32 { uid < size ? hostUID + uid : uid }
+    public func hostGID(of gid: UInt32) -> UInt32 { gid < size ? hostGID + gid : gid }
+
+    var encoded: String { "\(hostUID):\(hostGID):\(size)" }
+
+    init?(encoded: String) {
+        let parts = encoded.split(separator: ":").map { UInt32($0) }
+        guard parts.count == 3, let uid = parts[0], let gid = parts[1], let size = parts[2], size > 0 else { return nil }
+        self.init(hostUID: uid, hostGID: gid, size: size)
     }
 }

@@ -17,6 +17,7 @@ extension LaunchPlan {
         items += groups.map { ("group", String($0)) }
         items += confinement.encodedItems
         items += sysctls.map { ("sysctl", $0) }
+        if let idMap { items.append(("idMap", idMap.encoded)) }
         var bytes: [UInt8] = []
         for (key, value) in items {
             bytes += Array(key.utf8)
@@ -70,6 +71,9 @@ extension LaunchPlan {
         case "mount":
             guard let spec = MountSpec(encoded: value) else { return PlanError("a malformed mount: \(value)") }
             mounts.append(spec)
+        case "idMap":
+            guard let map = IDMap(encoded: value) else { return PlanError("a malformed ID map: \(value)") }
+            idMap = map
         case "sysctl":
             guard value.contains("=") else { return PlanError("a malformed sysctl: \(value)") }
             sysctls.append(value)

@@ -9,6 +9,8 @@ public struct ExecTarget: Sendable {
     public let pid: Int32
     public let plan: ContainerPlan
     let paths: PodPaths
+    /// The pod's user namespace, which the exec enters as its container did.
+    var idMap: IDMap? = nil
 
     public var runPlan: RunPlan {
         get throws(PodError) {
@@ -33,7 +35,7 @@ public struct ExecTarget: Sendable {
         guard view.supervisorAlive, let pid = records.first(where: { $0.name == chosen })?.pid else {
             throw PodError(.invalidArgument, "unable to upgrade connection: container \(chosen) in pod \(view.key.name) is not running")
         }
-        return ExecTarget(pid: pid, plan: containerPlan, paths: view.paths)
+        return ExecTarget(pid: pid, plan: containerPlan, paths: view.paths, idMap: plan.idMap)
     }
 
     /// The exec helper's plan: the container's environment, working directory, user and
@@ -49,6 +51,7 @@ public struct ExecTarget: Sendable {
         launch.groups = plan.groups
         launch.tty = tty
         launch.confinement = plan.confinement
+        launch.idMap = idMap
         return launch
     }
 }

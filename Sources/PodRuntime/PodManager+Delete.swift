@@ -39,8 +39,9 @@ extension PodManager {
         }
         killLeftovers(status)
         let networkError = releaseNetwork(key)
+        let rangeError = releaseUserNamespace(key)
         try store.removeState(key)
-        if let networkError { throw networkError }
+        if let error = networkError ?? rangeError { throw error }
     }
 
     /// Kills every process still in the pod's network namespace (pause, containers,
@@ -91,5 +92,18 @@ extension PodManager {
         guard let manifest = try store.read(Pod.self, from: paths.manifest) else { return nil }
         let status = try readStatus(paths)
         return PodView(key: key, manifest: manifest, status: status, supervisorAlive: supervisorAlive(status), paths: paths)
+    }
+}
+
+extension PodManager {
+    var userNamespaceRanges: UserNamespaceRanges {
+        get throws(PodError) { UserNamespaceRanges(root: store.roots.root, pool: try UserNamespaceRanges.configuredPool()) }
+    }
+
+    /// Gives the pod's block of host IDs back; the error is returned, not thrown, so the
+    /// rest of the cleanup runs.
+    func releaseUserNamespace(_ key: PodKey) -> PodError? {
+        do { try userNamespaceRanges.release(key) } catch { return error }
+        return nil
     }
 }

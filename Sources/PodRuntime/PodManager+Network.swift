@@ -71,16 +71,16 @@ extension PodManager {
 
 extension PodManager {
     /// Cleans up after pods that went without podctl cleaning up (their state removed by
-    /// hand, a crash between two steps of a delete): the leases, published ports and veths
-    /// of pods that have no state. Run after every apply and delete. A lease younger than
+    /// hand, a crash between two steps of a delete): the leases, published ports, veths
+    /// and user namespace blocks of pods that have no state. Run after every apply and delete. A lease younger than
     /// a minute stays: another podctl may have just taken it for a pod of its apply that
     /// it has not written down yet. Returns the pods it cleaned up after.
     public func reclaimNetwork() throws(PodError) -> [PodKey] {
-        let config = try networkConfig
-        let network = PodNetwork(config: config)
-        // Nothing was ever leased: no bridge or table to look at, so no cost.
-        guard Files.exists(network.ipam.leaseFile) else { return [] }
         let live = Set(try store.podKeys())
-        return try network.reclaim(keeping: live, minimumLeaseAge: 60)
+        let ranges = try userNamespaceRanges.reclaim(keeping: live, minimumAge: 60)
+        let network = PodNetwork(config: try networkConfig)
+        // Nothing was ever leased: no bridge or table to look at, so no cost.
+        guard Files.exists(network.ipam.leaseFile) else { return ranges }
+        return Array(Set(ranges + (try network.reclaim(keeping: live, minimumLeaseAge: 60)))).sorted()
     }
 }

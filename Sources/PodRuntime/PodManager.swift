@@ -57,6 +57,7 @@ public final class PodManager: @unchecked Sendable {
         let previous = try store.read(RunPlan.self, from: paths.runPlan)
         var planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: previous?.uid ?? UUID().uuidString.lowercased())
         planner.network = previous?.network
+        planner.idMap = previous?.idMap
         let plan = try planner.plan()
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)
@@ -68,6 +69,9 @@ public final class PodManager: @unchecked Sendable {
         let binaries = try Binaries.locate()
         var planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: UUID().uuidString.lowercased())
         planner.network = try networkPlan(for: pod, key: key)
+        if pod.spec?.hostUsers == false {
+            planner.idMap = try UserNamespaceRanges(root: store.roots.root, pool: try UserNamespaceRanges.configuredPool()).allocate(for: key)
+        }
         planner.peers = peers.filter { $0.key != key.name && $0.value != planner.network?.podIP }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let plan = try planner.plan()
         try store.write(pod, to: paths.manifest)

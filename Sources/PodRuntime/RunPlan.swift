@@ -30,6 +30,8 @@ public struct RunPlan: Codable, Equatable, Sendable {
     public var containerDirectory: String
     /// nil: loopback only (a plan written before networking existed).
     public var network: NetworkPlan?
+    /// The pod's user namespace (hostUsers: false); nil: the host's.
+    public var idMap: IDMap?
 
     public var allContainers: [ContainerPlan] { initContainers + containers }
 }

@@ -10,7 +10,6 @@ extension RunPlanner {
     /// a ready program (docs/security.md, "Cost").
     func confinements() throws(PodError) -> [Confinement] {
         // What the pod asks and podctl refuses fails here, before anything is made.
-        try refuseUserNamespaces()
         _ = try sysctls()
         var confinements: [Confinement] = []
         var compiled: [(filter: SeccompFilter, program: SeccompProgram)] = []
@@ -106,15 +105,5 @@ extension RunPlanner {
             items.append("\(path)=\(sysctl.value ?? "")")
         }
         return items
-    }
-}
-
-extension RunPlanner {
-    /// `hostUsers: false` asks for a user namespace, which podctl does not make yet:
-    /// refused rather than run without one.
-    func refuseUserNamespaces() throws(PodError) {
-        if spec.hostUsers == false {
-            throw PodError(.unsupported, "pod \(key): hostUsers: false (a user namespace for the pod) is not supported yet; remove it to run the pod in the host's user namespace")
-        }
     }
 }

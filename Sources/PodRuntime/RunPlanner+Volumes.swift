@@ -23,7 +23,15 @@ extension RunPlanner {
                 let path = emptyDir.medium == "Memory" ? paths.memoryVolumes + "/" + name : paths.volumes + "/" + name
                 try Files.makeDirectories(path, mode: 0o777)
                 chmod(path, 0o777)
-                if let fsGroup = spec.securityContext?.fsGroup { chown(path, 0, gid_t(fsGroup)); chmod(path, 0o2777) }
+                // With a user namespace the directory belongs to the pod's root (and fsGroup),
+                // as host IDs of the pod's block.
+                let owner = idMap?.hostUID(of: 0) ?? 0
+                if let fsGroup = spec.securityContext?.fsGroup {
+                    chown(path, owner, idMap?.hostGID(of: UInt32(fsGroup)) ?? gid_t(fsGroup))
+                    chmod(path, 0o2777)
+                } else if let idMap {
+                    chown(path, owner, idMap.hostGID(of: 0))
+                }
                 sources[name] = MountSource(path: path, forceReadOnly: false)
             } else if let hostPath = volume.hostPath {
                 try checkHostPath(hostPath, volume: name)

@@ -23,6 +23,8 @@ public struct RunPlanner {
     public var network: NetworkPlan?
     /// The other pods of the same apply (name, address), written into /etc/hosts.
     public var peers: [(name: String, ip: String)] = []
+    /// The pod's user namespace block as apply allocated it (hostUsers: false).
+    public var idMap: IDMap?
     /// Where `Localhost` seccomp profiles live: `<root>/seccomp` (docs/security.md).
     let seccompDirectory: String
 
@@ -66,7 +68,7 @@ public struct RunPlanner {
             initContainers: Array(containerPlans.prefix(initCount)), containers: Array(containerPlans.dropFirst(initCount)),
             helperPath: binaries.helper, pausePath: binaries.pause, initPath: binaries.initProcess,
             statusPath: paths.status, logDirectory: paths.logs, containerDirectory: paths.containers,
-            network: network)
+            network: network, idMap: idMap)
     }
 
     struct ResolvedImage {

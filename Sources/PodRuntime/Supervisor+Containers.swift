@@ -193,6 +193,7 @@ extension Supervisor {
         launch.groups = container.groups
         launch.initPath = container.useInit ? plan.initPath : ""
         launch.confinement = container.confinement
+        launch.idMap = plan.idMap
         return launch
     }
 

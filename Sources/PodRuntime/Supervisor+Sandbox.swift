@@ -10,6 +10,7 @@ extension Supervisor {
         sandbox.mounts = plan.sandboxMounts
         sandbox.sysctls = plan.sysctls
         sandbox.hostNetwork = plan.network?.hostNetwork ?? false
+        sandbox.idMap = plan.idMap
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }
         do {

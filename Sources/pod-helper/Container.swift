@@ -16,6 +16,7 @@ func startContainer(_ plan: LaunchPlan) -> Never {
         join(kind, of: plan.podPID, flag: flag)
     }
     if plan.sharePID { join("pid", of: plan.podPID, flag: Namespace.pid) }
+    let userNamespace = openUserNamespace(of: plan.podPID, plan)
     unshareNamespaces(Namespace.mount | Namespace.cgroup | (plan.sharePID ? 0 : Namespace.pid), "container's mount, cgroup and PID")
     // Opened now, while the host's files are visible; exec'd by descriptor after pivot_root.
     let initDescriptor = plan.initPath.isEmpty ? -1 : check(open(plan.initPath, openPathOnly | O_CLOEXEC), "open", plan.initPath, "cannot open the container init")
@@ -25,9 +26,10 @@ func startContainer(_ plan: LaunchPlan) -> Never {
         report(.started(pid: pid))
         exit(0)
     }
-    buildRoot(plan)
+    buildRoot(plan, userNamespace: userNamespace)
     let program = resolveProgram(plan)
     enterWorkingDirectory(plan)
+    enterUserNamespace(userNamespace)
     dropPrivileges(plan)
     closeReportOnExec()
     execute(program: program, plan: plan, initDescriptor: initDescriptor)

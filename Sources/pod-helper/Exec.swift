@@ -9,6 +9,8 @@ import PodLaunch
 /// code is the command's.
 func runExec(_ plan: LaunchPlan) -> Never {
     let target = plan.targetPID
+    // Opened before the mount namespace changes hide the host's /proc.
+    let userNamespace = openUserNamespace(of: target, plan)
     for (kind, flag) in [("ipc", Namespace.ipc), ("uts", Namespace.uts), ("net", Namespace.net), ("cgroup", Namespace.cgroup), ("pid", Namespace.pid), ("mnt", Namespace.mount)] {
         join(kind, of: target, flag: flag)
     }
@@ -21,6 +23,7 @@ func runExec(_ plan: LaunchPlan) -> Never {
     if pid == 0 {
         unblockSignals()
         if let terminal { attachTerminal(terminal.slavePath) }
+        enterUserNamespace(userNamespace)
         dropPrivileges(plan)
         closeReportOnExec()
         let argv = cStringArray(plan.argv)

@@ -7,13 +7,14 @@ import PodLaunch
 /// confinement; then pivot_root into it and detach the old root.
 /// Every mount lives and dies with the container's mount namespace: nothing reaches
 /// the host's mount table.
-func buildRoot(_ plan: LaunchPlan) {
+func buildRoot(_ plan: LaunchPlan, userNamespace: Int32) {
     let root = plan.rootfs
     check(mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil), "mount", "/", "cannot make the container's mounts private")
+    idmapLayers(plan, userNamespace: userNamespace)
     let options = "lowerdir=\(plan.lowerDirs.joined(separator: ":")),upperdir=\(plan.upperDir),workdir=\(plan.workDir)"
     check(mount("overlay", root, "overlay", 0, options), "mount", root, "cannot mount the container's overlay root")
-    mountKernelFilesystems(root, writableSys: plan.confinement.privileged)
-    for spec in plan.mounts { mountVolume(spec, root: root) }
+    mountKernelFilesystems(root, plan)
+    for spec in plan.mounts { mountVolume(spec, root: root, plan) }
     maskPaths(plan.confinement.maskedPaths, root: root)
     makeReadOnly(plan.confinement.readOnlyPaths, root: root)
     pivot(into: root)
@@ -23,20 +24,21 @@ func buildRoot(_ plan: LaunchPlan) {
 }
 
 /// /proc, /sys (read-only unless the container is privileged) and /dev.
-private func mountKernelFilesystems(_ root: String, writableSys: Bool) {
+private func mountKernelFilesystems(_ root: String, _ plan: LaunchPlan) {
+    let writableSys = plan.confinement.privileged
     let secure = UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC)
     makeDirectory(root + "/proc")
     check(mount("proc", root + "/proc", "proc", secure, nil), "mount", root + "/proc", "cannot mount /proc")
     makeDirectory(root + "/sys")
     check(mount("sysfs", root + "/sys", "sysfs", secure | (writableSys ? 0 : UInt(MS_RDONLY)), nil), "mount", root + "/sys", "cannot mount /sys")
-    makeDevices(root + "/dev")
+    makeDevices(root + "/dev", plan)
 }
 
 /// /dev as a tmpfs with the standard nodes, its own devpts, and mqueue (as the OCI
 /// runtime spec's default devices and mounts).
-private func makeDevices(_ dev: String) {
+private func makeDevices(_ dev: String, _ plan: LaunchPlan) {
     makeDirectory(dev)
-    check(mount("tmpfs", dev, "tmpfs", UInt(MS_NOSUID | MS_STRICTATIME), "mode=755,size=65536k"), "mount", dev, "cannot mount /dev")
+    check(mount("tmpfs", dev, "tmpfs", UInt(MS_NOSUID | MS_STRICTATIME), ownerOptions(plan, "mode=755,size=65536k")), "mount", dev, "cannot mount /dev")
     let nodes: [(String, UInt32, UInt32)] = [("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0)]
     for (name, major, minor) in nodes {
         let path = dev + "/" + name
@@ -57,12 +59,12 @@ private func makeDevices(_ dev: String) {
 /// A bind mount of a host path (a volume, /etc/hosts, the pod's /dev/shm) or a tmpfs,
 /// at `target` inside the root. The target is created when missing: a file for a file,
 /// a directory otherwise.
-private func mountVolume(_ spec: MountSpec, root: String) {
+private func mountVolume(_ spec: MountSpec, root: String, _ plan: LaunchPlan) {
     let target = root + spec.target
     switch spec.kind {
     case .tmpfs:
         makeDirectory(target)
-        check(mount("tmpfs", target, "tmpfs", UInt(MS_NOSUID | MS_NODEV), spec.options), "mount", target, "cannot mount a tmpfs at \(spec.target)")
+        check(mount("tmpfs", target, "tmpfs", UInt(MS_NOSUID | MS_NODEV), ownerOptions(plan, spec.options)), "mount", target, "cannot mount a tmpfs at \(spec.target)")
     case .bind:
         var info = stat()
         check(stat(spec.source, &info), "stat", spec.source, "the volume source \(spec.source) is missing")

@@ -6,20 +6,35 @@ import PodLaunch
 /// /dev/shm, memory emptyDirs) in the pod's own mount namespace, and pause as PID 1,
 /// without capabilities.
 func startSandbox(_ plan: LaunchPlan) -> Never {
+    if let map = plan.idMap { startSandboxInUserNamespace(plan, map) }
     // hostNetwork pods share the host's network and, as with the CRI runtimes, its UTS namespace.
     let own = plan.hostNetwork ? 0 : Namespace.net | Namespace.uts
     unshareNamespaces(own | Namespace.ipc | Namespace.mount | Namespace.pid, "pod's network, UTS, IPC, mount and PID")
+    configureSandbox(plan)
+    makePodMounts(plan)
+    forkPause(plan)
+}
+
+/// The hostname, `lo` and the sysctls of the pod's new namespaces.
+func configureSandbox(_ plan: LaunchPlan) {
     if !plan.hostNetwork {
         check(sethostname(plan.hostname, plan.hostname.utf8.count), "sethostname", plan.hostname)
         loopbackUp()
     }
     writeSysctls(plan.sysctls)
+}
+
+/// The pod-level tmpfs mounts, in the pod's own mount namespace.
+func makePodMounts(_ plan: LaunchPlan) {
     // Nothing mounted here may propagate back to the host (mount_namespaces(7)).
     check(mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil), "mount", "/", "cannot make the pod's mounts private")
     for spec in plan.mounts where spec.kind == .tmpfs {
-        check(mount("tmpfs", spec.target, "tmpfs", UInt(MS_NOSUID | MS_NODEV), spec.options), "mount", spec.target, "cannot mount a tmpfs for the pod")
+        check(mount("tmpfs", spec.target, "tmpfs", UInt(MS_NOSUID | MS_NODEV), ownerOptions(plan, spec.options)), "mount", spec.target, "cannot mount a tmpfs for the pod")
     }
-    // After unshare(CLONE_NEWPID) the first child is PID 1 of the new namespace.
+}
+
+/// After unshare(CLONE_NEWPID) the first child is PID 1 of the new namespace.
+func forkPause(_ plan: LaunchPlan) -> Never {
     let pid = fork()
     if pid < 0 { check(-1, "fork", "", "cannot start the pod's pause") }
     if pid > 0 {

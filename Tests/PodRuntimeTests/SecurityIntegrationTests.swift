@@ -240,10 +240,6 @@ import Testing
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("cannot read the seccomp profile \(harness.base)/lib/seccomp/nope.json"), "\(missing.stderr)")
         #expect(!(try harness.run(["get", "pods"]).stdout.contains("broken")))
-        // No user namespaces yet: refused, not run without one.
-        let users = try harness.run(["apply", "-f", "-"], stdin: Self.pod("users", pod: "hostUsers: false"))
-        #expect(users.status != 0)
-        #expect(users.stderr.contains("hostUsers: false (a user namespace for the pod) is not supported yet"), "\(users.stderr)")
     }
 
     @Test func sysctlsAreSetInThePodsNamespacesOnly() throws {

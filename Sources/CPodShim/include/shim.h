@@ -63,4 +63,14 @@ int podshim_fsconfig(int fs_fd, unsigned int cmd, const char *key, const void *v
 int podshim_fsmount(int fs_fd, unsigned int flags, unsigned int attr_flags);
 int podshim_move_mount(int from_dirfd, const char *from_path, int to_dirfd, const char *to_path, unsigned int flags);
 
+/*
+ * Idmapped mounts (mount_setattr(2), Linux 5.12; under overlayfs layers since 5.19):
+ * open_tree(OPEN_TREE_CLONE) makes a detached copy of the mount at `path`, and
+ * mount_setattr(MOUNT_ATTR_IDMAP) makes it show its files' owners through the user
+ * namespace `userns_fd`. The returned descriptor is attached with podshim_move_mount.
+ * On failure, -1 with errno, and *failed_call names the call ("open_tree" or
+ * "mount_setattr").
+ */
+int podshim_open_idmapped(const char *path, int userns_fd, const char **failed_call);
+
 #endif

@@ -22,6 +22,16 @@ struct ContainerRun {
     /// It exited and the policy says it stays down.
     var done = false
     var exitCode: Int32?
+    /// Its startup probe passed (or it has none) and its postStart hook returned: it
+    /// counts as started (a sidecar lets the next init container go).
+    var started = false
+    /// The postStart hook returned; until then the container is not Running.
+    var postStartDone = false
+    var probes: [ProbeKind: ProbeState] = [:]
+    /// A stop was asked for (the signal to send once preStop is done).
+    var stopSignal: Int32?
+    /// Why the last instance was stopped by podctl (a failed probe or hook), for its status.
+    var stopCause: String?
 
     init(plan: ContainerPlan, isInit: Bool) {
         self.plan = plan
@@ -30,4 +40,19 @@ struct ContainerRun {
 
     var openPipes: [(LogStream, Int32)] { pipes.sorted { $0.key == .stdout && $1.key != .stdout }.map { ($0.key, $0.value) } }
     var isRunning: Bool { pid != nil }
+}
+
+/// A probe of a running container: when it runs next and how its results stand.
+struct ProbeState {
+    let plan: ProbePlan
+    var nextAt: Double?
+    var successes = 0
+    var failures = 0
+    /// nil until a threshold is reached.
+    var result: Bool?
+    var running = false
+
+    init(plan: ProbePlan) {
+        self.plan = plan
+    }
 }

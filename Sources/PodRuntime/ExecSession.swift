@@ -41,16 +41,24 @@ public struct ExecTarget: Sendable {
     /// The exec helper's plan: the container's environment, working directory, user and
     /// confinement (capabilities, no_new_privs, seccomp), as the runtimes give an exec.
     public func launchPlan(command: [String], tty: Bool) -> LaunchPlan {
+        LaunchPlan.exec(into: plan, pid: pid, idMap: idMap, command: command, tty: tty)
+    }
+}
+
+extension LaunchPlan {
+    /// The plan of an exec into a running container (podctl exec, exec probes and hooks):
+    /// its environment, working directory, user, confinement and user namespace.
+    static func exec(into container: ContainerPlan, pid: Int32, idMap: IDMap?, command: [String], tty: Bool) -> LaunchPlan {
         var launch = LaunchPlan(mode: .exec)
         launch.targetPID = pid
         launch.argv = command
-        launch.env = plan.env
-        launch.cwd = plan.cwd
-        launch.uid = plan.uid
-        launch.gid = plan.gid
-        launch.groups = plan.groups
+        launch.env = container.env
+        launch.cwd = container.cwd
+        launch.uid = container.uid
+        launch.gid = container.gid
+        launch.groups = container.groups
         launch.tty = tty
-        launch.confinement = plan.confinement
+        launch.confinement = container.confinement
         launch.idMap = idMap
         return launch
     }

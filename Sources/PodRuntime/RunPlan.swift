@@ -60,4 +60,6 @@ public struct ContainerPlan: Codable, Equatable, Sendable {
     public var specHash: String
     /// Capabilities, no_new_privs, seccomp, masked paths (docs/security.md); exec gets it too.
     public var confinement = Confinement.none
+    /// Probes and lifecycle hooks (docs/runtime.md, "Probes and hooks").
+    public var health = ContainerHealthPlan()
 }

@@ -50,6 +50,7 @@ public struct RunPlanner {
         let resolved = try spec.allContainers.map { container throws(PodError) in try resolveImage(container) }
         // Before anything is made: a bad Localhost seccomp profile fails the apply.
         let confinements = try confinements()
+        let healths = try spec.allContainers.map { container throws(PodError) in try healthPlan(container) }
         try prepareDirectories()
         let volumeMounts = try prepareVolumes()
         let etcMounts = try writeEtcFiles()
@@ -57,6 +58,7 @@ public struct RunPlanner {
         for (index, (container, image)) in zip(spec.allContainers, resolved).enumerated() {
             var containerPlan = try containerPlan(container, image: image, volumes: volumeMounts, etc: etcMounts)
             containerPlan.confinement = confinements[index]
+            containerPlan.health = healths[index]
             containerPlans.append(containerPlan)
         }
         let initCount = spec.initContainers?.count ?? 0

@@ -12,7 +12,8 @@ extension Supervisor {
             let index = nextInit
             if containers[index].plan.isSidecar {
                 if !containers[index].isRunning && containers[index].restartAt == nil { start(index) }
-                guard containers[index].isRunning else { return }
+                // Started: its startup probe passed (or it has none) and postStart returned.
+                guard containers[index].isRunning && containers[index].started else { return }
                 nextInit += 1
                 continue
             }
@@ -63,8 +64,9 @@ extension Supervisor {
                 let name = containers[index].plan.name
                 status.record(.normal, "Created", "Created container \(name)", object: fieldPath(index))
                 status.record(.normal, "Started", "Started container \(name)", object: fieldPath(index))
-                updateStatus(index) { $0.state = .running(startedAt: Clock.rfc3339()); $0.started = true; $0.ready = true; $0.pid = pid }
+                updateStatus(index) { $0.state = .waiting(reason: "ContainerCreating", message: nil); $0.started = false; $0.ready = false; $0.pid = pid }
                 log("container \(containers[index].plan.name) started: pid \(pid)")
+                containerCreated(index)
             case let .failed(failure):
                 // The process may have been forked before it failed; its exit is reaped as usual.
                 let notFound = failure.kind == .notFound || failure.kind == .notExecutable
@@ -93,6 +95,13 @@ extension Supervisor {
         let ranFor = Clock.monotonic() - containers[index].startedAt
         containers[index].pid = nil
         containers[index].exitCode = code
+        containers[index].killAt = nil
+        cancelChecks(of: index)
+        containers[index].probes = [:]
+        containers[index].started = false
+        containers[index].stopSignal = nil
+        let cause = containers[index].stopCause
+        containers[index].stopCause = nil
         drainOutput(index)
         closeLogs(index)
         let reason = code == 0 ? "Completed" : "Error"
@@ -100,9 +109,10 @@ extension Supervisor {
         updateStatus(index) { record in
             var startedAt: String?
             if case let .running(time) = record.state { startedAt = time }
-            record.state = .terminated(exitCode: code, signal: signal, reason: reason, message: nil, startedAt: startedAt, finishedAt: Clock.rfc3339())
+            record.state = .terminated(exitCode: code, signal: signal, reason: reason, message: cause, startedAt: startedAt, finishedAt: Clock.rfc3339())
             record.pid = nil
             record.ready = false
+            record.started = false
         }
         log("container \(containers[index].plan.name) exited: code \(code)")
         if stopping != nil { return }

@@ -28,9 +28,8 @@ extension Supervisor {
         containers[index].restartAt = nil
         log("container \(updated.name): spec changed, restarting it")
         status.record(.normal, "Killing", "Container \(updated.name) definition changed, will be restarted", object: fieldPath(index))
-        if let pid = containers[index].pid {
-            kill(pid, containers[index].plan.stopSignal)
-            containers[index].killAt = Clock.monotonic() + Double(plan.terminationGracePeriodSeconds)
+        if containers[index].isRunning {
+            requestStop(index, grace: Double(plan.terminationGracePeriodSeconds))
         } else {
             adoptPendingPlan(index)
         }

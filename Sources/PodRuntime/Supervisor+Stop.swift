@@ -30,7 +30,7 @@ extension Supervisor {
         log("stopping the pod, grace period \(grace)s")
         stopping = StopState(deadline: Clock.monotonic() + grace)
         for index in containers.indices { containers[index].restartAt = nil }
-        for index in containers.indices where !containers[index].plan.isSidecar { signal(index, containers[index].plan.stopSignal) }
+        for index in containers.indices where !containers[index].plan.isSidecar { requestStop(index, grace: grace) }
         continueStop(now: Clock.monotonic())
     }
 
@@ -39,12 +39,13 @@ extension Supervisor {
         let appsRunning = containers.contains { !$0.plan.isSidecar && $0.isRunning }
         if !appsRunning && !state.sidecarsSignalled {
             state.sidecarsSignalled = true
-            for index in containers.indices.reversed() where containers[index].plan.isSidecar { signal(index, containers[index].plan.stopSignal) }
+            for index in containers.indices.reversed() where containers[index].plan.isSidecar { requestStop(index, grace: max(0, state.deadline - now)) }
         }
         if now >= state.deadline && !state.killed {
             state.killed = true
             for index in containers.indices where containers[index].isRunning {
                 log("container \(containers[index].plan.name) did not stop within the grace period: killing it")
+                cancelChecks(of: index)
                 signal(index, SIGKILL)
             }
         }
@@ -60,9 +61,6 @@ extension Supervisor {
     /// to the workload's process group; SIGKILL to the init kills the whole namespace.
     private func signal(_ index: Int, _ number: Int32) {
         guard let pid = containers[index].pid else { return }
-        if number != SIGKILL {
-            status.record(.normal, "Killing", "Stopping container \(containers[index].plan.name)", object: fieldPath(index))
-        }
         kill(pid, number)
     }
 

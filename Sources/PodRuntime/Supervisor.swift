@@ -23,6 +23,9 @@ public final class Supervisor {
     var stopping: StopState?
     var nextInit = 0
     var statusDirty = true
+    /// Probes and hooks in flight (Supervisor+Checks.swift).
+    var checks: [HealthCheck] = []
+    var nextCheckID = 0
 
     public init(plan: RunPlan, planPath: String) {
         self.plan = plan
@@ -78,6 +81,13 @@ public final class Supervisor {
                 owners.append((index, stream))
             }
         }
+        let firstCheck = fds.count
+        var polledChecks: [Int] = []
+        for check in checks {
+            guard let request = check.pollRequest else { continue }
+            fds.append(pollfd(fd: request.fd, events: request.events, revents: 0))
+            polledChecks.append(check.id)
+        }
         let timeout = Int32(max(0, min(1000, (nextDeadline() - Clock.monotonic()) * 1000)).rounded(.up))
         let ready = poll(&fds, nfds_t(fds.count), timeout)
         if ready <= 0 { return }
@@ -85,6 +95,9 @@ public final class Supervisor {
         if fds[1].revents != 0 { acceptControlConnections() }
         for (offset, owner) in owners.enumerated() where fds[offset + 2].revents != 0 {
             readOutput(of: owner.0, stream: owner.1)
+        }
+        for (offset, id) in polledChecks.enumerated() where fds[firstCheck + offset].revents != 0 {
+            advanceCheck(id: id)
         }
     }
 
@@ -108,6 +121,7 @@ public final class Supervisor {
             if pid <= 0 { return }
             let code = podshim_exit_code(raw)
             if pid == status.pausePID { pauseExited(code: code) }
+            else if checkProcessExited(pid: pid, code: code) { continue }
             else if let index = containers.firstIndex(where: { $0.pid == pid }) { containerExited(index, code: code) }
         }
     }
@@ -116,6 +130,8 @@ public final class Supervisor {
     func nextDeadline() -> Double {
         var deadlines = containers.compactMap(\.restartAt) + containers.compactMap(\.flushAt) + containers.compactMap(\.killAt)
         if let stopping { deadlines.append(stopping.deadline) }
+        deadlines += checks.map(\.deadline)
+        if let probe = nextProbeTime { deadlines.append(probe) }
         return deadlines.min() ?? Clock.monotonic() + 1
     }
 
@@ -125,6 +141,7 @@ public final class Supervisor {
             if let due = containers[index].flushAt, due <= now { flushPartial(index) }
             if let due = containers[index].killAt, due <= now, let pid = containers[index].pid {
                 containers[index].killAt = nil
+                cancelChecks(of: index)
                 kill(pid, SIGKILL)
             }
             if stopping == nil, let due = containers[index].restartAt, due <= now {
@@ -132,6 +149,8 @@ public final class Supervisor {
                 start(index)
             }
         }
+        expireChecks(now: now)
+        runDueProbes(now: now)
         if let stopping, !stopping.finished { continueStop(now: now) }
     }
 

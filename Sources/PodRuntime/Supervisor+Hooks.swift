@@ -1,0 +1,89 @@
+import Glibc
+
+/// Lifecycle hooks (Container Lifecycle Hooks): postStart runs right after the container
+/// starts, and the container is not Running until it returns (a failure kills it, and the
+/// restart policy decides); preStop runs before the stop signal, inside the grace period.
+extension Supervisor {
+    /// The helper reported the container's process: run postStart, or it is running now.
+    func containerCreated(_ index: Int) {
+        containers[index].started = false
+        containers[index].postStartDone = false
+        containers[index].stopSignal = nil
+        containers[index].stopCause = nil
+        if let hook = containers[index].plan.health.postStart {
+            // Kubernetes gives postStart no timeout of its own; an hour bounds a hung one.
+            launchCheck(index, purpose: .postStart, action: hook, timeout: 3600)
+        } else {
+            markRunning(index)
+        }
+    }
+
+    private func markRunning(_ index: Int) {
+        containers[index].postStartDone = true
+        updateStatus(index) { $0.state = .running(startedAt: Clock.rfc3339()) }
+        beginProbes(index)
+        updatePhase()
+    }
+
+    func postStartFinished(_ index: Int, result: CheckResult) {
+        guard containers[index].isRunning else { return }
+        if case let .failure(text) = result {
+            let name = containers[index].plan.name
+            let message = "PostStartHook failed: \(text)"
+            status.record(.warning, "FailedPostStartHook", message, object: fieldPath(index))
+            log("container \(name): \(message)")
+            containers[index].stopCause = message
+            updateStatus(index) { $0.state = .waiting(reason: "PostStartHookError", message: message) }
+            requestStop(index, grace: Double(plan.terminationGracePeriodSeconds))
+            return
+        }
+        markRunning(index)
+    }
+
+    /// Stops one container: preStop first (if it has one), then its stop signal; SIGKILL
+    /// at the end of the grace period (for a pod stop, StopState's deadline does that).
+    func requestStop(_ index: Int, grace: Double) {
+        guard containers[index].isRunning, containers[index].stopSignal == nil else { return }
+        containers[index].stopSignal = containers[index].plan.stopSignal
+        if stopping == nil { containers[index].killAt = Clock.monotonic() + grace }
+        refreshReady(index)
+        // Probes stop with the container; a hook already running (postStart) is dropped.
+        for check in checks where check.container == index { check.cancel() }
+        checks.removeAll { $0.container == index }
+        if let hook = containers[index].plan.health.preStop {
+            launchCheck(index, purpose: .preStop, action: hook, timeout: max(0, grace))
+        } else {
+            sendStopSignal(index)
+        }
+    }
+
+    func preStopFinished(_ index: Int, result: CheckResult) {
+        if case let .failure(text) = result {
+            status.record(.warning, "FailedPreStopHook", "PreStopHook failed: \(text)", object: fieldPath(index))
+        }
+        sendStopSignal(index)
+        // A hook that took the whole grace period leaves the workload 2 s for the stop
+        // signal, as the kubelet grants (minimumGracePeriodInSeconds).
+        let now = Clock.monotonic()
+        if var state = stopping, !state.killed, state.deadline - now < 2 {
+            state.deadline = now + 2
+            stopping = state
+        } else if let killAt = containers[index].killAt, killAt - now < 2 {
+            containers[index].killAt = now + 2
+        }
+    }
+
+    private func sendStopSignal(_ index: Int) {
+        guard let pid = containers[index].pid, let number = containers[index].stopSignal else { return }
+        // A stop for a failed probe or hook had its own Killing event already.
+        if containers[index].stopCause == nil {
+            status.record(.normal, "Killing", "Stopping container \(containers[index].plan.name)", object: fieldPath(index))
+        }
+        kill(pid, number)
+    }
+
+    /// Whether a container's stop is waiting on its preStop hook.
+    func preStopRunning(_ index: Int) -> Bool {
+        checks.contains { $0.container == index && $0.purpose == .preStop }
+    }
+}

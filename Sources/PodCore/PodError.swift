@@ -33,6 +33,8 @@ public struct PodError: Error, Sendable, CustomStringConvertible {
         case system
         /// A feature podctl does not have (yet); the message names it.
         case unsupported
+        /// A pod that did not become Ready (apply --wait): the message says why.
+        case notReady
         /// A broken invariant inside podctl: a bug to report.
         case `internal`
 
@@ -40,7 +42,7 @@ public struct PodError: Error, Sendable, CustomStringConvertible {
         /// their input, 2 for what went wrong on the host.
         public var exitCode: Int32 {
             switch self {
-            case .invalidManifest, .invalidArgument, .notFound, .alreadyExists, .unsupported:
+            case .invalidManifest, .invalidArgument, .notFound, .alreadyExists, .unsupported, .notReady:
                 return 1
             case .conflict:
                 return 3

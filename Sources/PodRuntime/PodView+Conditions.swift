@@ -19,3 +19,31 @@ extension PodView {
         try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(apiObject))
     }
 }
+
+extension PodView {
+    /// The phase as `get` shows it in the API object.
+    public var phase: String { apiObject.status.phase }
+
+    /// Why the pod is not Ready, from its status and events: each container that is not
+    /// ready with its waiting reason, its end, or its last probe failure.
+    public var notReadyReason: String {
+        guard let status else { return "no status yet" }
+        var parts: [String] = []
+        let all = status.initContainers.map { ($0, "initContainers") } + status.containers.map { ($0, "containers") }
+        for (container, list) in all where !container.ready {
+            // Finished init containers are not expected to be ready.
+            if list == "initContainers", case let .terminated(code, _, _, _, _, _) = container.state, code == 0 { continue }
+            let probe = status.events.last { $0.reason == "Unhealthy" && $0.object == "spec.\(list){\(container.name)}" }
+            switch container.state {
+            case let .waiting(reason, message):
+                parts.append("container \(container.name): \(reason)" + (message.map { " (\($0))" } ?? ""))
+            case let .terminated(code, _, reason, _, _, _):
+                parts.append("container \(container.name): terminated (\(reason), exit code \(code))")
+            case .running:
+                parts.append("container \(container.name): " + (probe?.message ?? (container.started ? "not ready" : "not started")))
+            }
+        }
+        if parts.isEmpty, let message = status.message { parts.append(message) }
+        return parts.isEmpty ? "phase \(phase)" : parts.joined(separator: ", ")
+    }
+}

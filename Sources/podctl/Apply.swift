@@ -26,6 +26,12 @@ struct Apply: ParsableCommand {
     @Option(name: .shortAndLong, help: "The namespace of objects that name none.")
     var namespace: String?
 
+    @Flag(help: "Return when every applied pod is Ready; fail (exit 1) with the reason if one cannot be, or at --timeout.")
+    var wait = false
+
+    @Option(help: ArgumentHelp("With --wait: how long to wait, a Go duration (30s, 2m).", valueName: "duration"))
+    var timeout: String = "5m"
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -42,6 +48,10 @@ struct Apply: ParsableCommand {
         }
         guard dryRun else {
             try applyForReal(set)
+            if wait {
+                let keys = try set.pods.map { pod throws(PodError) in try PodKey(namespace: pod.namespace, name: pod.name) }
+                try ApplyWait(context: try Context(global), keys: keys, seconds: try GoDuration.parse(timeout)).run()
+            }
             return
         }
         if let output {

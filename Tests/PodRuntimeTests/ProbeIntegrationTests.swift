@@ -210,4 +210,24 @@ import Testing
         try harness.run(["delete", "pod", "sidecar"])
         #expect(try String(contentsOfFile: shared + "/log", encoding: .utf8) == "proxy-up\nsetup\napp-up\napp-term\nproxy-term\n")
     }
+
+    /// The pods/ example of an app waiting on its database, with `apply --wait`.
+    @Test func applyWaitReturnsOnceReadyOrFailsWithTheReason() throws {
+        guard Harness.canRun else { return }
+        let harness = try harness()
+        let example = Harness.repository.appendingPathComponent("pods/app-waits-for-db.yaml").path
+        let applied = try harness.run(["apply", "-f", example, "--wait", "--timeout=90s"])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(try harness.run(["wait", "--for=condition=Ready", "pod/shop", "pod/database", "--timeout=0"]).status == 0)
+        #expect(try harness.run(["busybox", "wget", "-qO-", "http://127.0.0.1:8082/"], podctl: false).stdout == "served through the proxy\n")
+        #expect(try harness.run(["logs", "shop", "-c", "wait-for-database"]).stdout.contains("ready"))
+        let never = try harness.run(["apply", "-f", "-", "--wait", "--timeout=3s"], stdin: Self.pod("never", """
+            command: ["sh", "-c", "\(Self.loop)"]
+            readinessProbe: {exec: {command: [sh, -c, "echo not yet; exit 1"]}, periodSeconds: 1}
+            """))
+        #expect(never.status == 1)
+        #expect(never.stderr.contains("timed out after 3s waiting for Ready: pod/never: container c: Readiness probe failed: not yet"), "\(never.stderr)")
+        try harness.run(["delete", "pod", "shop", "database", "never", "--now"])
+    }
 }
+

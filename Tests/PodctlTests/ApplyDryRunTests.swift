@@ -6,6 +6,7 @@ import Testing
     @Test func everyExamplePodValidates() throws {
         let expected = [
             "pods/job.yaml": ["pod/report created (dry run)"],
+            "pods/app-waits-for-db.yaml": ["pod/database created (dry run)", "pod/shop created (dry run)"],
             "pods/stack.yaml": ["configmap/app-config created (dry run)", "pod/db created (dry run)", "pod/cache created (dry run)", "pod/app created (dry run)"],
             "pods/web.yaml": ["pod/web created (dry run)"],
         ]

@@ -2,6 +2,7 @@
 #include "shim.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <sched.h>
@@ -95,4 +96,8 @@ int podshim_open_idmapped(const char *path, int userns_fd, const char **failed_c
         return -1;
     }
     return fd;
+}
+
+int podshim_malloc_trim(void) {
+    return malloc_trim(0);
 }

@@ -162,6 +162,9 @@ public final class Supervisor {
         do { try AtomicFile.write(Array(data), to: plan.statusPath, mode: 0o600) } catch {
             FileHandle.standardError.write(Data("supervisor: cannot write \(plan.statusPath): \(error)\n".utf8))
         }
+        // One supervisor runs per pod, so its idle heap is paid per pod: give back what
+        // the starts and the encoding freed (glibc keeps it otherwise; malloc_trim(3)).
+        _ = podshim_malloc_trim()
     }
 
     func log(_ line: String) {

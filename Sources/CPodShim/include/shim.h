@@ -73,4 +73,8 @@ int podshim_move_mount(int from_dirfd, const char *from_path, int to_dirfd, cons
  */
 int podshim_open_idmapped(const char *path, int userns_fd, const char **failed_call);
 
+/* malloc_trim(3): gives freed heap memory back to the kernel (Swift's Glibc module does
+ * not include <malloc.h>). */
+int podshim_malloc_trim(void);
+
 #endif

@@ -32,7 +32,7 @@ let package = Package(
         // Confinement computed from the security context: capability sets, the default
         // seccomp profile, Localhost profiles (docs/security.md). Pure computation.
         .target(name: "PodSecurity", dependencies: ["PodCore", "PodLaunch"]),
-        .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "CPodShim"]),
+        .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodRegistry", "PodSecurity", "PodNetwork", "CPodShim"]),
         // One per pod: starts pause and containers, reaps, restarts, logs (docs/runtime.md).
         .executableTarget(name: "pod-supervisor", dependencies: ["PodRuntime"]),
         .target(name: "PodOS", dependencies: ["PodCore", "CPodShim"]),
@@ -55,10 +55,13 @@ let package = Package(
         .systemLibrary(name: "CNftables", pkgConfig: "libnftables", providers: [.apt(["libnftables-dev"])]),
         .target(name: "PodNetlink", dependencies: ["PodCore", "CMnl"]),
         .target(name: "PodNetwork", dependencies: ["PodCore", "PodOS", "PodStore", "PodNetlink", "CNftables"]),
+        // Registry pulls (docs/images.md, "Pulls"): the distribution API over libcurl (D30).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "PodRegistry", dependencies: ["PodCore", "PodOS", "PodImage", "CCurl"]),
         .executableTarget(
             name: "podctl",
             dependencies: [
-                "PodCore", "PodModel", "PodStore", "PodImage", "PodRuntime", "PodLogs", "PodLaunch",
+                "PodCore", "PodModel", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodLogs", "PodLaunch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
@@ -66,6 +69,7 @@ let package = Package(
         .testTarget(name: "PodLogsTests", dependencies: ["PodLogs"]),
         .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodModel", "PodSecurity"]),
         .testTarget(name: "PodctlTests", dependencies: ["PodModel"]),
+        .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PodLaunch"]),
         .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "PodModel", "CArchive"]),
         .testTarget(name: "PodNetworkTests", dependencies: ["PodNetwork", "PodNetlink", "PodCore", "PodOS", "PodStore", "CPodShim"], exclude: ["Golden"]),

@@ -1,0 +1,59 @@
+import PodCore
+import PodImage
+import PodModel
+import PodRegistry
+import PodStore
+
+/// imagePullPolicy at apply (Kubernetes' Images concept page): `Never` uses only the
+/// store, `IfNotPresent` pulls what the store lacks, `Always` asks the registry every
+/// time (a pull whose blobs are all stored moves only the manifest). An image the store
+/// holds under a `localhost/` name was made on this host (image import or load) and is
+/// never pulled, whatever the policy: there is no registry to ask (podman's rule); a
+/// `localhost/` name missing from the store fails the apply as D18 says.
+struct ImagePulls {
+    let images: ImageStore
+    let puller: ImagePuller
+
+    /// A container whose image could not be pulled, with the registry's words.
+    struct Failure: Sendable {
+        let container: String
+        let image: String
+        let message: String
+    }
+
+    /// Pulls what the pod's policies ask for, each image once. Returns the failures;
+    /// throws only for `Never` with a missing image (D18: apply refuses it at once).
+    func ensure(_ pod: Pod, key: PodKey, observer: PullObserver? = nil) throws(PodError) -> [Failure] {
+        var failures: [Failure] = []
+        var done: [String: String?] = [:]  // image → failure message, nil when it is there
+        for container in pod.spec?.allContainers ?? [] {
+            let image = container.image ?? ""
+            let name = container.name ?? ""
+            if let outcome = done[image] {
+                if let message = outcome { failures.append(Failure(container: name, image: image, message: message)) }
+                continue
+            }
+            let policy = container.imagePullPolicy ?? "IfNotPresent"
+            let stored = try? images.resolve(image)
+            let local = stored?.matchedName?.hasPrefix(ImageReference.local + "/") == true
+            if stored == nil, let reference = try? ImagePuller.reference(image), reference.domain == ImageReference.local {
+                throw PodError(.notFound, "pod \(key) container \"\(name)\": ErrImagePull: container image \"\(image)\" is a local name (localhost/…), which podctl never pulls, and it is not in the store; load it with podctl image load, or podctl image import")
+            }
+            if policy == "Never" || local || (policy == "IfNotPresent" && stored != nil) {
+                if stored == nil {
+                    throw PodError(.notFound, "pod \(key) container \"\(name)\": ErrImageNeverPull: container image \"\(image)\" is not present with pull policy of Never; pull it with podctl image pull \(image), or load it")
+                }
+                done[image] = .some(nil)
+                continue
+            }
+            do {
+                _ = try puller.pull(image, observer: observer)
+                done[image] = .some(nil)
+            } catch {
+                done[image] = .some(error.message)
+                failures.append(Failure(container: name, image: image, message: error.message))
+            }
+        }
+        return failures
+    }
+}

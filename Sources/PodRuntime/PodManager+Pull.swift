@@ -1,0 +1,72 @@
+import Foundation
+import Glibc
+import PodCore
+import PodImage
+import PodModel
+import PodOS
+import PodRegistry
+import PodStore
+
+/// A pod whose images could not be pulled at apply (D31): it exists, Pending, its
+/// containers waiting in `ErrImagePull` / `ImagePullBackOff` with the registry's message,
+/// while a `pod-supervisor --pull` process retries with the kubelet's back-off and, once
+/// every image is in, creates the pod as apply would have.
+public struct PendingPull: Codable, Sendable {
+    public var pod: Pod
+    public var configMaps: [ConfigMap]
+    public var secrets: [Secret]
+    public var peers: [String: String]
+
+    static func path(_ paths: PodPaths) -> String { paths.directory + "/pending-pull.json" }
+}
+
+extension PodManager {
+    /// Pulls the pod's images as its policies ask. Nil when all are there; otherwise the
+    /// failures, for the caller to turn into a waiting pod.
+    func pullImages(_ pod: Pod, key: PodKey) throws(PodError) -> [ImagePulls.Failure] {
+        let images = ImageStore(store: store)
+        let pulls = ImagePulls(images: images, puller: try ImagePuller.fromEnvironment(store: images))
+        return try pulls.ensure(pod, key: key)
+    }
+
+    /// Writes the waiting pod (manifest, the inputs of the create to come, a status with
+    /// the failures) and starts the process that retries.
+    func startPullBackOff(_ pending: PendingPull, key: PodKey, paths: PodPaths, failures: [ImagePulls.Failure]) throws(PodError) {
+        try store.write(pending.pod, to: paths.manifest)
+        try store.write(pending, to: PendingPull.path(paths))
+        try Files.makeDirectories(paths.runDirectory, mode: 0o700)
+        var status = PullBackOff.status(for: pending.pod, failures: failures, previous: nil)
+        let binaries = try Binaries.locate()
+        let logFD = try syscall("open", path: paths.supervisorLog) { open(paths.supervisorLog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
+        let null = try syscall("open", path: "/dev/null") { open("/dev/null", O_RDONLY | O_CLOEXEC) }
+        defer { close(logFD); close(null) }
+        // The status is written before the process starts, so `get` never sees a pod without one.
+        try store.write(status, to: paths.status)
+        let pid = try spawnProcess(binaries.supervisor, arguments: ["--pull", paths.directory, paths.runDirectory],
+                                   descriptors: [(null, 0), (logFD, 1), (logFD, 2)], newSession: true)
+        status.supervisorPID = pid
+        try store.write(status, to: paths.status)
+    }
+
+    /// True when the pod is waiting for its images (its "supervisor" is the retrying process).
+    func isWaitingForImages(_ paths: PodPaths) -> Bool { Files.exists(PendingPull.path(paths)) }
+
+    /// Called by the retrying process when every image is in: creates the pod under its
+    /// lock, unless it was deleted or applied anew meanwhile.
+    public func completePendingPull(directory: String, runDirectory: String, expected: PendingPull) throws(PodError) -> Bool {
+        let key = try PodKey(namespace: expected.pod.namespace, name: expected.pod.name)
+        let lock = try store.lock(key)
+        defer { lock.release() }
+        let paths = PodPaths(store: store, key: key)
+        guard paths.directory == directory, let current = try store.read(PendingPull.self, from: PendingPull.path(paths)),
+              current.pod == expected.pod else { return false }
+        try Files.remove(PendingPull.path(paths))
+        do {
+            try create(expected.pod, key: key, paths: paths, configMaps: expected.configMaps, secrets: expected.secrets, peers: expected.peers)
+        } catch {
+            try? stopAndRemove(key, paths: paths, grace: 0)
+            throw error
+        }
+        return true
+    }
+}

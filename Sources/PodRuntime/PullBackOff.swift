@@ -1,0 +1,91 @@
+import Foundation
+import Glibc
+import PodCore
+import PodImage
+import PodModel
+import PodOS
+import PodRegistry
+import PodStore
+
+/// The retrying half of a pod waiting for its images (`pod-supervisor --pull DIR RUNDIR`):
+/// the kubelet's image back-off (10 s, doubling, at most 300 s: kubelet's
+/// `backOffPeriod` and `MaxContainerBackOff`), `ErrImagePull` right after a failed try,
+/// `ImagePullBackOff` while it waits, events as the kubelet records them (Pulling,
+/// Failed, BackOff, Pulled). `PODCTL_IMAGE_BACKOFF` sets the first delay (tests).
+public enum PullBackOff {
+    public static func run(directory: String, runDirectory: String) -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        let statusPath = runDirectory + "/status.json"
+        do {
+            let roots = PullBackOff.roots(directory: directory, runDirectory: runDirectory)
+            let store = Store(roots: roots)
+            let manager = PodManager(store: store)
+            guard let pending = try store.read(PendingPull.self, from: directory + "/pending-pull.json") else { return 0 }
+            var status = try store.read(PodStatusRecord.self, from: statusPath) ?? PodStatusRecord()
+            status.supervisorPID = getpid()
+            var delay = initialDelay
+            while true {
+                // ErrImagePull stays visible a moment before the back-off shows, as in a kubelet.
+                usleep(useconds_t(min(2, delay / 4) * 1_000_000))
+                let images = pending.pod.spec?.allContainers.compactMap(\.image) ?? []
+                status.phase = "Pending"
+                for (index, container) in status.containers.enumerated() {
+                    if case .waiting(reason: "ErrImagePull", _) = container.state {
+                        status.containers[index].state = .waiting(reason: "ImagePullBackOff", message: "Back-off pulling image \"\(container.image)\"")
+                        status.record(.normal, "BackOff", "Back-off pulling image \"\(container.image)\"", object: "spec.containers{\(container.name)}")
+                    }
+                }
+                try store.write(status, to: statusPath)
+                usleep(useconds_t(delay * 1_000_000))
+                delay = min(delay * 2, 300)
+                guard Files.exists(directory + "/pending-pull.json") else { return 0 }
+                for image in Set(images) { status.record(.normal, "Pulling", "Pulling image \"\(image)\"") }
+                let failures = try manager.pullImages(pending.pod, key: try PodKey(namespace: pending.pod.namespace, name: pending.pod.name))
+                if failures.isEmpty {
+                    for image in Set(images) { status.record(.normal, "Pulled", "Successfully pulled image \"\(image)\"") }
+                    try store.write(status, to: statusPath)
+                    _ = try manager.completePendingPull(directory: directory, runDirectory: runDirectory, expected: pending)
+                    return 0
+                }
+                status = PullBackOff.status(for: pending.pod, failures: failures, previous: status)
+                try store.write(status, to: statusPath)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("pod-supervisor --pull: \(error)\n".utf8))
+            return 2
+        }
+    }
+
+    /// `<root>/pods/NS/NAME` and `<run-root>/pods/NS/NAME` (PodPaths) give the roots back.
+    static func roots(directory: String, runDirectory: String) -> StoreRoots {
+        func up3(_ path: String) -> String { "/" + path.split(separator: "/").dropLast(3).joined(separator: "/") }
+        return StoreRoots(root: up3(directory), runRoot: up3(runDirectory))
+    }
+
+    static var initialDelay: Double {
+        getenv("PODCTL_IMAGE_BACKOFF").flatMap { Double(String(cString: $0)) } ?? 10
+    }
+
+    /// The status of a pod waiting for images: failed containers in ErrImagePull with the
+    /// registry's message, the others waiting in ContainerCreating.
+    static func status(for pod: Pod, failures: [ImagePulls.Failure], previous: PodStatusRecord?) -> PodStatusRecord {
+        var status = previous ?? PodStatusRecord()
+        status.phase = "Pending"
+        let failed = Dictionary(failures.map { ($0.container, $0) }, uniquingKeysWith: { first, _ in first })
+        func record(_ container: Container) -> ContainerStatusRecord {
+            var record = ContainerStatusRecord(name: container.name ?? "", image: container.image ?? "", imageID: "")
+            if let failure = failed[record.name] {
+                record.state = .waiting(reason: "ErrImagePull", message: failure.message)
+            }
+            return record
+        }
+        status.initContainers = (pod.spec?.initContainers ?? []).map(record)
+        status.containers = (pod.spec?.containers ?? []).map(record)
+        for failure in failures {
+            let object = "spec.containers{\(failure.container)}"
+            status.record(.warning, "Failed", "Failed to pull image \"\(failure.image)\": \(failure.message)", object: object)
+            status.record(.warning, "Failed", "Error: ErrImagePull", object: object)
+        }
+        return status
+    }
+}

@@ -98,6 +98,29 @@ import Testing
         #expect(fixture.store.hasBlob(record.digest))
     }
 
+    @Test func tokenAuthAnonymousRefusedThenWithACredential() throws {
+        guard TestRegistry.available else { return }
+        let keys = TemporaryDirectory("podctl-token-ca")
+        let ca = try TestCA(directory: keys.path, name: "token")
+        let tokens = try TokenServer(ca: ca, user: "bob", password: "pw")
+        let registry = try TestRegistry(auth: .token(realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, certificate: ca.certificate))
+        try registry.push(try TestImages.dockerArchive, as: "tokened:1", extra: "--dest-creds bob:pw")
+        let fixture = PullFixture()
+        let reference = "\(registry.host)/tokened:1"
+
+        let anonymous = try #require(throws: PodError.self) { try fixture.puller().pull(reference) }
+        #expect(anonymous.message.contains("token service"), "\(anonymous.message)")
+        #expect(anonymous.message.contains("podctl login"))
+
+        let auth = AuthFiles(paths: [fixture.directory.file("auth.json")])
+        try auth.store(Credential(username: "bob", password: "pw"), for: registry.host)
+        let before = tokens.tokensIssued
+        let record = try fixture.puller(auth: auth.paths).pull(reference).image.record
+        #expect(record.architecture == "amd64")
+        // One token for the repository serves the manifest and every blob.
+        #expect(tokens.tokensIssued == before + 1)
+    }
+
     @Test func tlsWithATestCAInTheCertificateDirectory() throws {
         guard TestRegistry.available else { return }
         let certificates = TemporaryDirectory("podctl-test-ca")

@@ -30,7 +30,9 @@ final class RegistryClient: @unchecked Sendable {
             try authenticate(response)
             response = try send(path, accept: accept, rangeStart: rangeStart, method: method, sink: sink)
             if response.status == 401 {
-                throw PodError(.invalidArgument, "\(registry) refused the credentials for \(repository): \(RegistryError.describe(response))" + loginHint)
+                let whose = credential.map { " of \($0.username)" } ?? ""
+                let target = repository.isEmpty ? "" : " for \(repository)"
+                throw PodError(.invalidArgument, "\(registry) refused the credentials\(whose)\(target): \(RegistryError.describe(response))" + loginHint)
             }
         }
         return response

@@ -20,7 +20,7 @@ struct ManifestFetcher {
         }
         guard response.ok else {
             let code: PodError.Code = response.status == 404 ? .notFound : response.status == 401 || response.status == 403 ? .invalidArgument : .system
-            throw PodError(code, "\(client.registry) answered HTTP \(response.status) for \(what): \(RegistryError.describe(response))")
+            throw PodError(code, "manifest \(reference): \(RegistryError.describe(response)) (HTTP \(response.status) from \(client.registry))")
         }
         let digest = Digest.of(response.body)
         if let pinned, pinned != digest {

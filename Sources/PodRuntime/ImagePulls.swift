@@ -1,3 +1,4 @@
+import Foundation
 import PodCore
 import PodImage
 import PodModel
@@ -23,7 +24,8 @@ struct ImagePulls {
 
     /// Pulls what the pod's policies ask for, each image once. Returns the failures;
     /// throws only for `Never` with a missing image (D18: apply refuses it at once).
-    func ensure(_ pod: Pod, key: PodKey, observer: PullObserver? = nil) throws(PodError) -> [Failure] {
+    /// `events` gets the kubelet's events for each container (Pulling, Pulled, Failed).
+    func ensure(_ pod: Pod, key: PodKey, observer: PullObserver? = nil, events: inout PodStatusRecord) throws(PodError) -> [Failure] {
         var failures: [Failure] = []
         var done: [String: String?] = [:]  // image → failure message, nil when it is there
         for container in pod.spec?.allContainers ?? [] {
@@ -39,15 +41,21 @@ struct ImagePulls {
             if stored == nil, let reference = try? ImagePuller.reference(image), reference.domain == ImageReference.local {
                 throw PodError(.notFound, "pod \(key) container \"\(name)\": ErrImagePull: container image \"\(image)\" is a local name (localhost/…), which podctl never pulls, and it is not in the store; load it with podctl image load, or podctl image import")
             }
+            let object = "spec.\(pod.spec?.initContainers?.contains { $0.name == name } == true ? "initContainers" : "containers"){\(name)}"
             if policy == "Never" || local || (policy == "IfNotPresent" && stored != nil) {
                 if stored == nil {
                     throw PodError(.notFound, "pod \(key) container \"\(name)\": ErrImageNeverPull: container image \"\(image)\" is not present with pull policy of Never; pull it with podctl image pull \(image), or load it")
                 }
+                events.record(.normal, "Pulled", "Container image \"\(image)\" already present on machine", object: object)
                 done[image] = .some(nil)
                 continue
             }
             do {
-                _ = try puller.pull(image, observer: observer)
+                events.record(.normal, "Pulling", "Pulling image \"\(image)\"", object: object)
+                let started = Clock.monotonic()
+                let result = try puller.pull(image, observer: observer)
+                let seconds = String(format: "%.3fs", Clock.monotonic() - started)
+                events.record(.normal, "Pulled", "Successfully pulled image \"\(image)\" in \(seconds). Image size: \(result.image.record.size) bytes.", object: object)
                 done[image] = .some(nil)
             } catch {
                 done[image] = .some(error.message)

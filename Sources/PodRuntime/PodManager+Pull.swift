@@ -18,15 +18,31 @@ public struct PendingPull: Codable, Sendable {
     public var peers: [String: String]
 
     static func path(_ paths: PodPaths) -> String { paths.directory + "/pending-pull.json" }
+    static func eventsPath(_ paths: PodPaths) -> String { paths.directory + "/pull-events.json" }
 }
 
 extension PodManager {
-    /// Pulls the pod's images as its policies ask. Nil when all are there; otherwise the
-    /// failures, for the caller to turn into a waiting pod.
+    /// Pulls the pod's images as its policies ask. Empty when all are there; otherwise the
+    /// failures, for the caller to turn into a waiting pod. The kubelet's events of the
+    /// pulls (Pulling, Pulled) go to the pod's `pull-events.json`, which `view` shows
+    /// beside the supervisor's events: the supervisor starts its record afresh.
     func pullImages(_ pod: Pod, key: PodKey) throws(PodError) -> [ImagePulls.Failure] {
         let images = ImageStore(store: store)
         let pulls = ImagePulls(images: images, puller: try ImagePuller.fromEnvironment(store: images))
-        return try pulls.ensure(pod, key: key)
+        let paths = PodPaths(store: store, key: key)
+        var recorder = PodStatusRecord()
+        recorder.events = (try? store.read([EventRecord].self, from: PendingPull.eventsPath(paths))) ?? []
+        let failures = try pulls.ensure(pod, key: key, events: &recorder)
+        try store.write(recorder.events, to: PendingPull.eventsPath(paths))
+        return failures
+    }
+
+    /// The supervisor's events and the pulls' together, oldest first.
+    func withPullEvents(_ status: PodStatusRecord?, _ paths: PodPaths) -> PodStatusRecord? {
+        guard var status, let pulls = try? store.read([EventRecord].self, from: PendingPull.eventsPath(paths)), !pulls.isEmpty else { return status }
+        status.events = (pulls + status.events).enumerated()
+            .sorted { ($0.element.firstTimestamp, $0.offset) < ($1.element.firstTimestamp, $1.offset) }.map(\.element)
+        return status
     }
 
     /// Writes the waiting pod (manifest, the inputs of the create to come, a status with
@@ -62,7 +78,7 @@ extension PodManager {
               current.pod == expected.pod else { return false }
         try Files.remove(PendingPull.path(paths))
         do {
-            try create(expected.pod, key: key, paths: paths, configMaps: expected.configMaps, secrets: expected.secrets, peers: expected.peers)
+            try create(expected.pod, key: key, paths: paths, configMaps: expected.configMaps, secrets: expected.secrets, peers: expected.peers, pulled: true)
         } catch {
             try? stopAndRemove(key, paths: paths, grace: 0)
             throw error

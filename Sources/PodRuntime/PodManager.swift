@@ -67,8 +67,8 @@ public final class PodManager: @unchecked Sendable {
         guard reply.ok else { throw PodError(.system, "the pod's supervisor refused the update: \(reply.message)") }
     }
 
-    func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret], peers: [String: String]) throws(PodError) {
-        let failures = try pullImages(pod, key: key)
+    func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret], peers: [String: String], pulled: Bool = false) throws(PodError) {
+        let failures = pulled ? [] : try pullImages(pod, key: key)
         guard failures.isEmpty else {
             let pending = PendingPull(pod: pod, configMaps: configMaps, secrets: secrets, peers: peers)
             return try startPullBackOff(pending, key: key, paths: paths, failures: failures)

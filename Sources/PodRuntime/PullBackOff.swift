@@ -27,7 +27,6 @@ public enum PullBackOff {
             while true {
                 // ErrImagePull stays visible a moment before the back-off shows, as in a kubelet.
                 usleep(useconds_t(min(2, delay / 4) * 1_000_000))
-                let images = pending.pod.spec?.allContainers.compactMap(\.image) ?? []
                 status.phase = "Pending"
                 for (index, container) in status.containers.enumerated() {
                     if case .waiting(reason: "ErrImagePull", _) = container.state {
@@ -39,11 +38,9 @@ public enum PullBackOff {
                 usleep(useconds_t(delay * 1_000_000))
                 delay = min(delay * 2, 300)
                 guard Files.exists(directory + "/pending-pull.json") else { return 0 }
-                for image in Set(images) { status.record(.normal, "Pulling", "Pulling image \"\(image)\"") }
                 let failures = try manager.pullImages(pending.pod, key: try PodKey(namespace: pending.pod.namespace, name: pending.pod.name))
                 if failures.isEmpty {
-                    for image in Set(images) { status.record(.normal, "Pulled", "Successfully pulled image \"\(image)\"") }
-                    try store.write(status, to: statusPath)
+                    try keepEvents(status, store: store, directory: directory)
                     _ = try manager.completePendingPull(directory: directory, runDirectory: runDirectory, expected: pending)
                     return 0
                 }
@@ -54,6 +51,15 @@ public enum PullBackOff {
             FileHandle.standardError.write(Data("pod-supervisor --pull: \(error)\n".utf8))
             return 2
         }
+    }
+
+    /// The Failed and BackOff events of the wait go with the pull events, so `describe`
+    /// still shows them once the supervisor has started its own record.
+    static func keepEvents(_ status: PodStatusRecord, store: Store, directory: String) throws(PodError) {
+        let path = directory + "/pull-events.json"
+        let pulls = (try? store.read([EventRecord].self, from: path)) ?? []
+        let waiting = status.events.filter { $0.reason == "Failed" || $0.reason == "BackOff" }
+        try store.write(pulls + waiting, to: path)
     }
 
     /// `<root>/pods/NS/NAME` and `<run-root>/pods/NS/NAME` (PodPaths) give the roots back.

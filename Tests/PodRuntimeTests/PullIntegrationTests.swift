@@ -47,6 +47,11 @@ import Testing
         try registry.push(as: "later:1")
         try harness.waitFor("the pod to start after the image was pushed", seconds: 40) { try harness.containerPID("later", "main") != nil }
         #expect(try harness.run(["get", "pods"]).stdout.contains("Running"))
+        // The pull's events stay with the pod once its supervisor runs it.
+        let started = try harness.run(["describe", "pod", "later"]).stdout
+        for event in ["Pulling image \"\(image)\"", "Successfully pulled image \"\(image)\"", "Back-off pulling image \"\(image)\"", "Failed to pull image", "Started"] {
+            #expect(started.contains(event), "\(event) in \(started)")
+        }
         #expect(try harness.run(["delete", "pod", "later"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: harness.base + "/lib/pods/default/later"))
     }

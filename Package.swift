@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PodStoreTests", dependencies: ["PodStore", "PodOS"]),
         .testTarget(name: "PodLogsTests", dependencies: ["PodLogs"]),
-        .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodModel", "PodSecurity"]),
+        .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodRegistry", "PodModel", "PodSecurity"]),
         .testTarget(name: "PodctlTests", dependencies: ["PodModel"]),
         .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PodLaunch"]),

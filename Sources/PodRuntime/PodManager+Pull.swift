@@ -80,7 +80,20 @@ extension PodManager {
         do {
             try create(expected.pod, key: key, paths: paths, configMaps: expected.configMaps, secrets: expected.secrets, peers: expected.peers, pulled: true)
         } catch {
+            // No apply is waiting for this error: the pod stays, Failed, with the reason
+            // for `get` and `describe`, once what the create made is cleaned up.
+            let events = (try? store.read([EventRecord].self, from: PendingPull.eventsPath(paths))) ?? []
             try? stopAndRemove(key, paths: paths, grace: 0)
+            var status = PodStatusRecord()
+            status.phase = "Failed"
+            status.reason = "FailedCreate"
+            status.message = error.description
+            status.stopped = true
+            status.events = events
+            status.record(.warning, "FailedCreate", error.description)
+            try store.write(expected.pod, to: paths.manifest)
+            try Files.makeDirectories(paths.runDirectory, mode: 0o700)
+            try store.write(status, to: paths.status)
             throw error
         }
         return true

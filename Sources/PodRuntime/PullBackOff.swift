@@ -28,12 +28,7 @@ public enum PullBackOff {
                 // ErrImagePull stays visible a moment before the back-off shows, as in a kubelet.
                 usleep(useconds_t(min(2, delay / 4) * 1_000_000))
                 status.phase = "Pending"
-                for (index, container) in status.containers.enumerated() {
-                    if case .waiting(reason: "ErrImagePull", _) = container.state {
-                        status.containers[index].state = .waiting(reason: "ImagePullBackOff", message: "Back-off pulling image \"\(container.image)\"")
-                        status.record(.normal, "BackOff", "Back-off pulling image \"\(container.image)\"", object: "spec.containers{\(container.name)}")
-                    }
-                }
+                backOff(&status, delay: delay)
                 try store.write(status, to: statusPath)
                 usleep(useconds_t(delay * 1_000_000))
                 delay = min(delay * 2, 300)
@@ -51,6 +46,23 @@ public enum PullBackOff {
             FileHandle.standardError.write(Data("pod-supervisor --pull: \(error)\n".utf8))
             return 2
         }
+    }
+
+    /// Containers whose pull failed go from ErrImagePull to ImagePullBackOff, with the
+    /// kubelet's words, the delay and the registry's last answer.
+    static func backOff(_ status: inout PodStatusRecord, delay: Double) {
+        var events: [(image: String, object: String)] = []
+        func change(_ records: inout [ContainerStatusRecord], field: String) {
+            for index in records.indices {
+                guard case let .waiting(reason: "ErrImagePull", message) = records[index].state else { continue }
+                let image = records[index].image
+                records[index].state = .waiting(reason: "ImagePullBackOff", message: "Back-off \(Int(delay))s pulling image \"\(image)\"" + (message.map { ": " + $0 } ?? ""))
+                events.append((image, "spec.\(field){\(records[index].name)}"))
+            }
+        }
+        change(&status.initContainers, field: "initContainers")
+        change(&status.containers, field: "containers")
+        for event in events { status.record(.normal, "BackOff", "Back-off pulling image \"\(event.image)\"", object: event.object) }
     }
 
     /// The Failed and BackOff events of the wait go with the pull events, so `describe`
@@ -87,8 +99,9 @@ public enum PullBackOff {
         }
         status.initContainers = (pod.spec?.initContainers ?? []).map(record)
         status.containers = (pod.spec?.containers ?? []).map(record)
+        let initNames = Set((pod.spec?.initContainers ?? []).compactMap(\.name))
         for failure in failures {
-            let object = "spec.containers{\(failure.container)}"
+            let object = "spec.\(initNames.contains(failure.container) ? "initContainers" : "containers"){\(failure.container)}"
             status.record(.warning, "Failed", "Failed to pull image \"\(failure.image)\": \(failure.message)", object: object)
             status.record(.warning, "Failed", "Error: ErrImagePull", object: object)
         }

@@ -71,6 +71,20 @@ extension ImageStore {
         return LoadedImage(record: record, names: names, notes: notes)
     }
 
+    /// The diff IDs a pulled config gives its layers, one per layer of the manifest.
+    public func diffIDs(config: Digest, layerCount: Int, what: String) throws(PodError) -> [Digest] {
+        let document = try JSONCoding.decode(ConfigDocument.self, from: try blobs.read(config), what: "the config \(config) of \(what)")
+        return try ImageBuilder.diffIDs(document, count: layerCount, what: what)
+    }
+
+    /// Unpacks one stored layer blob (or finds it unpacked), checking its diff ID: a pull
+    /// calls it as each layer arrives, while the others still download, so `storePulled`
+    /// finds the work done.
+    public func unpackPulled(_ layer: BlobReference, diffID: Digest, what: String) throws(PodError) {
+        let blob = PendingBlob(stored: layer.digest, size: try blobs.size(layer.digest), blobs: blobs)
+        _ = try layers.ensure(blob: blob, expectedDiffID: diffID, what: what)
+    }
+
     /// Holds the store's write lock (shared: prunes wait, other pulls and loads go on)
     /// while `body` runs: a pull's blobs are in the store before any record names them.
     public func whileWriting<T>(_ body: () throws(PodError) -> T) throws(PodError) -> T {

@@ -15,7 +15,9 @@ struct BlobFetcher {
 
     /// Fetches the layers, `concurrency` at a time; the first failure is reported once
     /// every started transfer has ended (no thread is left writing into the store).
-    func fetchAll(_ layers: [BlobReference], what: String, concurrency: Int) throws(PodError) {
+    /// Each layer is unpacked by the thread that fetched it, while the others still
+    /// download (`diffIDs` from the config, checked as it unpacks).
+    func fetchAll(_ layers: [BlobReference], diffIDs: [Digest], what: String, concurrency: Int) throws(PodError) {
         let queue = WorkQueue(count: layers.count)
         let workers = min(concurrency, layers.count)
         let done = DispatchGroup()
@@ -25,7 +27,10 @@ struct BlobFetcher {
                 while let number = queue.next() {
                     let layer = layers[number]
                     do throws(PodError) {
-                        try fetch(layer, what: "layer \(number + 1) (\(layer.digest.shortID)) of \(what)", announce: true)
+                        let layerWhat = "layer \(number + 1) (\(layer.digest.shortID)) of \(what)"
+                        try fetch(layer, what: layerWhat, announce: true)
+                        try store.unpackPulled(layer, diffID: diffIDs[number], what: layerWhat)
+                        observer?.pull(.layerUnpacked(layer.digest))
                     } catch {
                         queue.fail(error)
                     }

@@ -66,8 +66,9 @@ public final class ImagePuller: Sendable {
         }
         observer?.pull(.resolved(reference: what, digest: manifest.digest, layers: layers))
         try blobs.fetch(config, what: "the config of \(what)", announce: false)
-        try blobs.fetchAll(layers, what: what, concurrency: concurrency)
-        observer?.pull(.unpacking)
+        let diffIDs = try store.diffIDs(config: config.digest, layerCount: layers.count, what: what)
+        try blobs.fetchAll(layers, diffIDs: diffIDs, what: what, concurrency: concurrency)
+        observer?.pull(.recording)
         var names: [String] = []
         if reference.tag != nil { names.append(reference.description) }
         let image = try store.storePulled(manifest: manifest.digest, index: index, config: config.digest, layers: layers, names: names, what: what)

@@ -10,9 +10,12 @@ public enum PullEvent: Sendable {
     case layerProgress(Digest, received: Int64, total: Int64)
     /// The transfer broke off and is tried again from where it stopped.
     case layerRetry(Digest, received: Int64, reason: String)
+    /// The layer is fetched and verified; it is being unpacked.
     case layerDone(Digest)
-    /// Layers are being unpacked into the store.
-    case unpacking
+    /// The layer is unpacked into the store.
+    case layerUnpacked(Digest)
+    /// Every layer is in; the image record is written.
+    case recording
 }
 
 /// Receives the events of a pull, from several threads.

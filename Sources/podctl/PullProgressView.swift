@@ -17,6 +17,7 @@ final class PullProgressView: PullObserver, @unchecked Sendable {
         var total: Int64
         var received: Int64 = 0
         var started = 0.0
+        var finished: Double?
         var state = "waiting"
     }
 
@@ -53,13 +54,16 @@ final class PullProgressView: PullObserver, @unchecked Sendable {
         case let .layerDone(digest):
             guard var layer = layers[digest] else { return }
             if layer.state == "waiting" { layer.started = now }
-            layer.state = "done"
+            layer.state = "unpacking"
             layer.received = layer.total
+            layer.finished = now
             layers[digest] = layer
             if !terminal { emit("Copied blob \(digest.shortID) (\(Self.bytes(layer.total)) in \(String(format: "%.1f", now - layer.started)) s)") }
-        case .unpacking:
+        case let .layerUnpacked(digest):
+            if layers[digest]?.state != "exists" { layers[digest]?.state = "done" }
+        case .recording:
             if terminal { draw(force: true) }
-            emit("Unpacking layers and writing the image record")
+            emit("Writing the image record")
             return
         }
         if terminal { draw(force: false) }
@@ -95,9 +99,9 @@ final class PullProgressView: PullObserver, @unchecked Sendable {
         let fraction = layer.total > 0 ? min(1, Double(layer.received) / Double(layer.total)) : 1
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "=", count: filled) + (filled < width ? ">" : "") + String(repeating: " ", count: max(0, width - filled - 1))
-        let elapsed = max(now - layer.started, 0.001)
-        let rate = Double(layer.received) / elapsed
-        let suffix = layer.state == "done" ? "done" : layer.state == "retrying" ? "retrying" : "\(bytes(Int64(rate)))/s"
+        let elapsed = max((layer.finished ?? now) - layer.started, 0.001)
+        let rate = "\(bytes(Int64(Double(layer.received) / elapsed)))/s"
+        let suffix = layer.state == "done" ? "done, \(rate)" : layer.state == "unpacking" ? "unpacking" : layer.state == "retrying" ? "retrying" : rate
         return "\(name) [\(bar)] \(bytes(layer.received)) / \(bytes(layer.total)) \(suffix)"
     }
 

@@ -92,48 +92,10 @@ enum HTTPTransfer {
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
         let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errors in
-            podcurl_setopt_string(handle, CURLOPT_URL, request.url)
             podcurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errors.baseAddress)
-            podcurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-            podcurl_setopt_string(handle, CURLOPT_USERAGENT, userAgent)
-            podcurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-            podcurl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-            // Registries send blobs to storage (S3, a CDN) with a redirect; libcurl drops
-            // our Authorization header when the host changes (CURLOPT_UNRESTRICTED_AUTH off).
-            podcurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
-            podcurl_setopt_long(handle, CURLOPT_MAXREDIRS, 10)
-            podcurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, 30)
-            // A transfer that moves nothing for 60 s is broken off, then resumed (ImagePull).
-            podcurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
-            podcurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, 60)
             podcurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
-            if request.method == "HEAD" { podcurl_setopt_long(handle, CURLOPT_NOBODY, 1) }
-            if request.rangeStart > 0 { podcurl_setopt_string(handle, CURLOPT_RANGE, "\(request.rangeStart)-") }
-            if let caFile = request.tls.caFile {
-                // CAINFO and CAPATH are both used by the OpenSSL backend: the registry's CA
-                // is trusted beside the system store, which a redirect to a CDN needs.
-                podcurl_setopt_string(handle, CURLOPT_CAINFO, caFile)
-                podcurl_setopt_string(handle, CURLOPT_CAPATH, "/etc/ssl/certs")
-            }
-            if let certificate = request.tls.clientCertificate, let key = request.tls.clientKey {
-                podcurl_setopt_string(handle, CURLOPT_SSLCERT, certificate)
-                podcurl_setopt_string(handle, CURLOPT_SSLKEY, key)
-            }
-            if !request.tls.verify {
-                podcurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
-                podcurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
-            }
-            podcurl_setopt_pointer(handle, CURLOPT_HEADERDATA, unmanaged.toOpaque())
-            podcurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, opaque in
-                let context = Unmanaged<TransferContext>.fromOpaque(opaque!).takeUnretainedValue()
-                context.header(UnsafeRawBufferPointer(start: data, count: size * count))
-                return size * count
-            }
-            podcurl_setopt_pointer(handle, CURLOPT_WRITEDATA, unmanaged.toOpaque())
-            podcurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, opaque in
-                let context = Unmanaged<TransferContext>.fromOpaque(opaque!).takeUnretainedValue()
-                return context.body(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
-            }
+            configure(handle, request)
+            installCallbacks(handle, context: unmanaged.toOpaque())
             return curl_easy_perform(handle)
         }
         if let failure = context.failure { throw failure }
@@ -142,6 +104,55 @@ enum HTTPTransfer {
             throw TransportFailure(code: code, detail: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail, received: context.received)
         }
         return HTTPResponse(status: context.status, headers: context.headers, body: context.collected)
+    }
+
+    /// The options of one request: URL, limits, redirects, TLS. libcurl copies strings.
+    private static func configure(_ handle: UnsafeMutableRawPointer, _ request: HTTPRequest) {
+        podcurl_setopt_string(handle, CURLOPT_URL, request.url)
+        podcurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        podcurl_setopt_string(handle, CURLOPT_USERAGENT, userAgent)
+        podcurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        podcurl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        // Registries send blobs to storage (S3, a CDN) with a redirect; libcurl drops
+        // our Authorization header when the host changes (CURLOPT_UNRESTRICTED_AUTH off).
+        podcurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+        podcurl_setopt_long(handle, CURLOPT_MAXREDIRS, 10)
+        podcurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, 30)
+        // A transfer that moves nothing for 60 s is broken off, then resumed (BlobFetcher).
+        podcurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
+        podcurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, 60)
+        if request.method == "HEAD" { podcurl_setopt_long(handle, CURLOPT_NOBODY, 1) }
+        if request.rangeStart > 0 { podcurl_setopt_string(handle, CURLOPT_RANGE, "\(request.rangeStart)-") }
+        if let caFile = request.tls.caFile {
+            // CAINFO and CAPATH are both used by the OpenSSL backend: the registry's CA
+            // is trusted beside the system store, which a redirect to a CDN needs.
+            podcurl_setopt_string(handle, CURLOPT_CAINFO, caFile)
+            podcurl_setopt_string(handle, CURLOPT_CAPATH, "/etc/ssl/certs")
+        }
+        if let certificate = request.tls.clientCertificate, let key = request.tls.clientKey {
+            podcurl_setopt_string(handle, CURLOPT_SSLCERT, certificate)
+            podcurl_setopt_string(handle, CURLOPT_SSLKEY, key)
+        }
+        if !request.tls.verify {
+            podcurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
+            podcurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+    }
+
+    /// Headers and body go to the transfer's context (C function pointers cannot
+    /// capture: the context travels as the callbacks' user pointer).
+    private static func installCallbacks(_ handle: UnsafeMutableRawPointer, context: UnsafeMutableRawPointer) {
+        podcurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        podcurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, opaque in
+            let context = Unmanaged<TransferContext>.fromOpaque(opaque!).takeUnretainedValue()
+            context.header(UnsafeRawBufferPointer(start: data, count: size * count))
+            return size * count
+        }
+        podcurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        podcurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, opaque in
+            let context = Unmanaged<TransferContext>.fromOpaque(opaque!).takeUnretainedValue()
+            return context.body(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
+        }
     }
 }
 

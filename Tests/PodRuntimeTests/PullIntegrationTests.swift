@@ -56,6 +56,35 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: harness.base + "/lib/pods/default/later"))
     }
 
+    /// Gone, or a zombie (this machine's PID 1 does not reap the orphans it inherits).
+    static func ended(_ pid: Int) -> Bool {
+        guard kill(pid_t(pid), 0) == 0 else { return true }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? true
+    }
+
+    @Test func aWaitingPodIsReplacedByApplyAndStoppedByDeleteLeavingNothing() throws {
+        guard Harness.canRun, let registry = try NamespacedRegistry(harness: Harness()) else { return }
+        let harness = registry.harness
+        let manifest = Self.pod("waiting", image: "127.0.0.1:5000/never-pushed:1")
+        #expect(try registry.podctl(["apply", "-f", "-"], stdin: manifest).status == 0)
+        let first = try #require(try harness.status("waiting")["supervisorPID"] as? Int)
+        #expect(kill(pid_t(first), 0) == 0, "the retrying process runs")
+
+        // A changed manifest replaces the waiting pod: the old retrying process goes.
+        let changed = manifest.replacingOccurrences(of: "\"3600\"", with: "\"3601\"")
+        let reapplied = try registry.podctl(["apply", "-f", "-"], stdin: changed)
+        #expect(reapplied.stdout.contains("pod/waiting configured"), "\(reapplied.stdout) \(reapplied.stderr)")
+        try harness.waitFor("the first retrying process to end") { Self.ended(first) }
+        let second = try #require(try harness.status("waiting")["supervisorPID"] as? Int)
+        #expect(second != first)
+
+        #expect(try harness.run(["delete", "pod", "waiting"]).status == 0)
+        try harness.waitFor("the second retrying process to end") { Self.ended(second) }
+        #expect(!FileManager.default.fileExists(atPath: harness.base + "/lib/pods/default/waiting"))
+        #expect(!FileManager.default.fileExists(atPath: harness.base + "/run/pods/default/waiting"))
+    }
+
     @Test func twoPodsAppliedAtOnceFetchEachLayerOnce() throws {
         guard Harness.canRun, let registry = try NamespacedRegistry(harness: Harness()) else { return }
         let harness = registry.harness

@@ -67,6 +67,14 @@ extension PodManager {
     /// True when the pod is waiting for its images (its "supervisor" is the retrying process).
     func isWaitingForImages(_ paths: PodPaths) -> Bool { Files.exists(PendingPull.path(paths)) }
 
+    /// A waiting pod applied again unchanged (the same pod, ConfigMaps and Secrets) stays
+    /// as it is, its back-off included, as kubectl says `unchanged`.
+    func waitsUnchanged(_ pod: Pod, configMaps: [ConfigMap], secrets: [Secret], paths: PodPaths) -> Bool {
+        guard let pending = try? store.read(PendingPull.self, from: PendingPull.path(paths)),
+              supervisorAlive(try? readStatus(paths)) else { return false }
+        return pending.pod == pod && pending.configMaps == configMaps && pending.secrets == secrets
+    }
+
     /// Called by the retrying process when every image is in: creates the pod under its
     /// lock, unless it was deleted or applied anew meanwhile.
     public func completePendingPull(directory: String, runDirectory: String, expected: PendingPull) throws(PodError) -> Bool {

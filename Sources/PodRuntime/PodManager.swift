@@ -29,6 +29,7 @@ public final class PodManager: @unchecked Sendable {
         let paths = PodPaths(store: store, key: key)
         var outcome = ApplyOutcome.created
         if let existing = try store.read(Pod.self, from: paths.manifest) {
+            if waitsUnchanged(pod, configMaps: configMaps, secrets: secrets, paths: paths) { return .unchanged }
             let alive = supervisorAlive(try readStatus(paths)) && !isWaitingForImages(paths)
             let old = existing.specHashes
             let new = pod.specHashes

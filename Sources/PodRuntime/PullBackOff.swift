@@ -89,6 +89,8 @@ public enum PullBackOff {
     static func status(for pod: Pod, failures: [ImagePulls.Failure], previous: PodStatusRecord?) -> PodStatusRecord {
         var status = previous ?? PodStatusRecord()
         status.phase = "Pending"
+        // The kubelet sets startTime when it takes the pod, before any image is pulled.
+        if status.startTime == nil { status.startTime = Clock.rfc3339() }
         let failed = Dictionary(failures.map { ($0.container, $0) }, uniquingKeysWith: { first, _ in first })
         func record(_ container: Container) -> ContainerStatusRecord {
             var record = ContainerStatusRecord(name: container.name ?? "", image: container.image ?? "", imageID: "")

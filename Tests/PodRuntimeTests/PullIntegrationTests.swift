@@ -71,6 +71,11 @@ import Testing
         let first = try #require(try harness.status("waiting")["supervisorPID"] as? Int)
         #expect(kill(pid_t(first), 0) == 0, "the retrying process runs")
 
+        #expect(!(try harness.run(["get", "pods"]).stdout.contains("<unknown>")), "a waiting pod has an age")
+        let again = try registry.podctl(["apply", "-f", "-"], stdin: manifest)
+        #expect(again.stdout.contains("pod/waiting unchanged"), "\(again.stdout) \(again.stderr)")
+        #expect(try #require(try harness.status("waiting")["supervisorPID"] as? Int) == first)
+
         // A changed manifest replaces the waiting pod: the old retrying process goes.
         let changed = manifest.replacingOccurrences(of: "\"3600\"", with: "\"3601\"")
         let reapplied = try registry.podctl(["apply", "-f", "-"], stdin: changed)

@@ -1,3 +1,4 @@
+import Glibc
 import PodCore
 import PodImage
 
@@ -12,12 +13,25 @@ struct ManifestFetcher {
         let document: ManifestDocument
     }
 
+    /// A dropped or refused connection is tried twice more (0.5 s, 1 s apart), as blobs
+    /// are; an HTTP error is the registry's answer and is not.
+    private func get(_ reference: String, what: String) throws(PodError) -> HTTPResponse {
+        var attempt = 0
+        while true {
+            do {
+                return try client.get("\(client.repository)/manifests/\(reference)", accept: ImageStore.manifestMediaTypes)
+            } catch let failure as TransportFailure where failure.retryable && attempt < 2 {
+                attempt += 1
+                usleep(useconds_t(250_000 << attempt))
+            } catch {
+                throw BlobFetcher.podError(error, what: what, registry: client.registry)
+            }
+        }
+    }
+
     func fetch(_ reference: String, pinned: Digest?) throws(PodError) -> Fetched {
         let what = "the manifest \(client.repository):\(reference) on \(client.registry)"
-        let response: HTTPResponse
-        do { response = try client.get("\(client.repository)/manifests/\(reference)", accept: ImageStore.manifestMediaTypes) } catch {
-            throw BlobFetcher.podError(error, what: what, registry: client.registry)
-        }
+        let response = try get(reference, what: what)
         guard response.ok else {
             let code: PodError.Code = response.status == 404 ? .notFound : response.status == 401 || response.status == 403 ? .invalidArgument : .system
             throw PodError(code, "manifest \(reference): \(RegistryError.describe(response)) (HTTP \(response.status) from \(client.registry))")

@@ -186,6 +186,24 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: try fixture.store.lowerDirectories(for: record)[0] + "/bin/busybox"))
     }
 
+    @Test func aKilledPullsPartialLayerIsResumedByTheNextPull() throws {
+        guard TestRegistry.available else { return }
+        let registry = try TestRegistry()
+        try registry.push(try TestImages.dockerArchive, as: "resume:1")
+        let probe = PullFixture()
+        let layer = try probe.puller().pull("\(registry.host)/resume:1").image.record.layers[0].digest
+        // What a killed pull leaves: the first bytes of the layer under its download name.
+        let fixture = PullFixture()
+        try FileManager.default.createDirectory(atPath: fixture.directory.path + "/images/tmp", withIntermediateDirectories: true)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: registry.blobFile(layer)))
+        try bytes.prefix(300_000).write(to: URL(fileURLWithPath: fixture.directory.path + "/images/tmp/download-\(layer.hex)"))
+        let proxy = try CuttingProxy(upstreamPort: registry.port, cutAfter: Int.max)
+        let record = try fixture.puller().pull("127.0.0.1:\(proxy.port)/resume:1").image.record
+        #expect(record.layers[0].digest == layer)
+        #expect(proxy.requests.contains { $0.contains("/blobs/\(layer)") && $0.lowercased().contains("range: bytes=300000-") })
+        #expect(fixture.entries("tmp").filter { !$0.hasSuffix(".lock") }.isEmpty)
+    }
+
     @Test func twoPullsAtOnceFetchEachLayerOnce() throws {
         guard TestRegistry.available else { return }
         guard FileManager.default.isExecutableFile(atPath: TestImages.podctl) else {

@@ -32,7 +32,7 @@ let package = Package(
         // Confinement computed from the security context: capability sets, the default
         // seccomp profile, Localhost profiles (docs/security.md). Pure computation.
         .target(name: "PodSecurity", dependencies: ["PodCore", "PodLaunch"]),
-        .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodRegistry", "PodSecurity", "PodNetwork", "CPodShim"]),
+        .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "CPodShim"]),
         // One per pod: starts pause and containers, reaps, restarts, logs (docs/runtime.md).
         .executableTarget(name: "pod-supervisor", dependencies: ["PodRuntime"]),
         .target(name: "PodOS", dependencies: ["PodCore", "CPodShim"]),

@@ -2,8 +2,14 @@ import Foundation
 import PodCore
 import PodImage
 import PodModel
-import PodRegistry
 import PodStore
+
+/// Pulls an image into the store. podctl gives the runtime its registry client
+/// (PodRegistry, through `PodManager.imagePulling`); PodRuntime does not link it, so
+/// pod-supervisor, one per pod, does not load libcurl and its two dozen libraries (D37).
+public protocol ImagePulling: Sendable {
+    func pull(_ reference: String) throws(PodError) -> ImageRecord
+}
 
 /// imagePullPolicy at apply (Kubernetes' Images concept page): `Never` uses only the
 /// store, `IfNotPresent` pulls what the store lacks, `Always` asks the registry every
@@ -13,7 +19,7 @@ import PodStore
 /// `localhost/` name missing from the store fails the apply as D18 says.
 struct ImagePulls {
     let images: ImageStore
-    let puller: ImagePuller
+    let puller: ImagePulling
 
     /// A container whose image could not be pulled, with the registry's words.
     struct Failure: Sendable {
@@ -25,7 +31,7 @@ struct ImagePulls {
     /// Pulls what the pod's policies ask for, each image once. Returns the failures;
     /// throws only for `Never` with a missing image (D18: apply refuses it at once).
     /// `events` gets the kubelet's events for each container (Pulling, Pulled, Failed).
-    func ensure(_ pod: Pod, key: PodKey, observer: PullObserver? = nil, events: inout PodStatusRecord) throws(PodError) -> [Failure] {
+    func ensure(_ pod: Pod, key: PodKey, events: inout PodStatusRecord) throws(PodError) -> [Failure] {
         var failures: [Failure] = []
         var done: [String: String?] = [:]  // image → failure message, nil when it is there
         for container in pod.spec?.allContainers ?? [] {
@@ -38,7 +44,7 @@ struct ImagePulls {
             let policy = container.imagePullPolicy ?? "IfNotPresent"
             let stored = try? images.resolve(image)
             let local = stored?.matchedName?.hasPrefix(ImageReference.local + "/") == true
-            if stored == nil, let reference = try? ImagePuller.reference(image), reference.domain == ImageReference.local {
+            if stored == nil, let reference = try? ImageReference.parse(image), reference.domain == ImageReference.local {
                 throw PodError(.notFound, "pod \(key) container \"\(name)\": ErrImagePull: container image \"\(image)\" is a local name (localhost/…), which podctl never pulls, and it is not in the store; load it with podctl image load, or podctl image import")
             }
             let object = "spec.\(pod.spec?.initContainers?.contains { $0.name == name } == true ? "initContainers" : "containers"){\(name)}"
@@ -53,9 +59,9 @@ struct ImagePulls {
             do {
                 events.record(.normal, "Pulling", "Pulling image \"\(image)\"", object: object)
                 let started = Clock.monotonic()
-                let result = try puller.pull(image, observer: observer)
+                let record = try puller.pull(image)
                 let seconds = String(format: "%.3fs", Clock.monotonic() - started)
-                events.record(.normal, "Pulled", "Successfully pulled image \"\(image)\" in \(seconds). Image size: \(result.image.record.size) bytes.", object: object)
+                events.record(.normal, "Pulled", "Successfully pulled image \"\(image)\" in \(seconds). Image size: \(record.size) bytes.", object: object)
                 done[image] = .some(nil)
             } catch {
                 done[image] = .some(error.message)

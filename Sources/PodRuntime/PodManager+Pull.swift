@@ -4,12 +4,11 @@ import PodCore
 import PodImage
 import PodModel
 import PodOS
-import PodRegistry
 import PodStore
 
 /// A pod whose images could not be pulled at apply (D31): it exists, Pending, its
 /// containers waiting in `ErrImagePull` / `ImagePullBackOff` with the registry's message,
-/// while a `pod-supervisor --pull` process retries with the kubelet's back-off and, once
+/// while a `podctl pull-backoff` process retries with the kubelet's back-off and, once
 /// every image is in, creates the pod as apply would have.
 public struct PendingPull: Codable, Sendable {
     public var pod: Pod
@@ -22,13 +21,20 @@ public struct PendingPull: Codable, Sendable {
 }
 
 extension PodManager {
+    /// The registry client, set once at start by the program that links PodRegistry
+    /// (podctl); nil in pod-supervisor, which never pulls (D37).
+    nonisolated(unsafe) public static var imagePulling: (@Sendable (ImageStore) throws(PodError) -> ImagePulling)?
+
     /// Pulls the pod's images as its policies ask. Empty when all are there; otherwise the
     /// failures, for the caller to turn into a waiting pod. The kubelet's events of the
     /// pulls (Pulling, Pulled) go to the pod's `pull-events.json`, which `view` shows
     /// beside the supervisor's events: the supervisor starts its record afresh.
     func pullImages(_ pod: Pod, key: PodKey) throws(PodError) -> [ImagePulls.Failure] {
         let images = ImageStore(store: store)
-        let pulls = ImagePulls(images: images, puller: try ImagePuller.fromEnvironment(store: images))
+        guard let makePuller = PodManager.imagePulling else {
+            throw PodError(.internal, "this program cannot pull images (no registry client was given to the runtime)")
+        }
+        let pulls = ImagePulls(images: images, puller: try makePuller(images))
         let paths = PodPaths(store: store, key: key)
         var recorder = PodStatusRecord()
         recorder.events = (try? store.read([EventRecord].self, from: PendingPull.eventsPath(paths))) ?? []
@@ -52,13 +58,14 @@ extension PodManager {
         try store.write(pending, to: PendingPull.path(paths))
         try Files.makeDirectories(paths.runDirectory, mode: 0o700)
         var status = PullBackOff.status(for: pending.pod, failures: failures, previous: nil)
-        let binaries = try Binaries.locate()
         let logFD = try syscall("open", path: paths.supervisorLog) { open(paths.supervisorLog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
         let null = try syscall("open", path: "/dev/null") { open("/dev/null", O_RDONLY | O_CLOEXEC) }
         defer { close(logFD); close(null) }
         // The status is written before the process starts, so `get` never sees a pod without one.
         try store.write(status, to: paths.status)
-        let pid = try spawnProcess(binaries.supervisor, arguments: ["--pull", paths.directory, paths.runDirectory],
+        // This very program (podctl) retries: it has the registry client the supervisor lacks.
+        let program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let pid = try spawnProcess(program, arguments: [PullBackOff.command, paths.directory, paths.runDirectory],
                                    descriptors: [(null, 0), (logFD, 1), (logFD, 2)], newSession: true)
         status.supervisorPID = pid
         try store.write(status, to: paths.status)

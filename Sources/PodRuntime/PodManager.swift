@@ -121,6 +121,7 @@ public final class PodManager: @unchecked Sendable {
     public func supervisorAlive(_ status: PodStatusRecord?) -> Bool {
         guard let pid = status?.supervisorPID, pid > 0 else { return false }
         guard let command = try? Files.readText("/proc/\(pid)/cmdline") else { return false }
-        return command.contains("pod-supervisor")
+        // podctl's pull-backoff stands in for the supervisor of a pod waiting for images (D31).
+        return command.contains("pod-supervisor") || command.contains("\0" + PullBackOff.command + "\0")
     }
 }

@@ -4,15 +4,18 @@ import PodCore
 import PodImage
 import PodModel
 import PodOS
-import PodRegistry
 import PodStore
 
-/// The retrying half of a pod waiting for its images (`pod-supervisor --pull DIR RUNDIR`):
+/// The retrying half of a pod waiting for its images (`podctl pull-backoff DIR RUNDIR`,
+/// a hidden command; PodManager takes it for the pod's supervisor while it runs):
 /// the kubelet's image back-off (10 s, doubling, at most 300 s: kubelet's
 /// `backOffPeriod` and `MaxContainerBackOff`), `ErrImagePull` right after a failed try,
 /// `ImagePullBackOff` while it waits, events as the kubelet records them (Pulling,
 /// Failed, BackOff, Pulled). `PODCTL_IMAGE_BACKOFF` sets the first delay (tests).
 public enum PullBackOff {
+    /// The hidden podctl command that runs `run`.
+    public static let command = "pull-backoff"
+
     public static func run(directory: String, runDirectory: String) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         let statusPath = runDirectory + "/status.json"
@@ -43,7 +46,7 @@ public enum PullBackOff {
                 try store.write(status, to: statusPath)
             }
         } catch {
-            FileHandle.standardError.write(Data("pod-supervisor --pull: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("podctl \(command): \(error)\n".utf8))
             return 2
         }
     }

@@ -4,10 +4,6 @@ import Foundation
 import Glibc
 import PodRuntime
 
-// `--pull DIR RUNDIR`: a pod waiting for its images retries the pull (PullBackOff, D31).
-if CommandLine.arguments.count == 4 && CommandLine.arguments[1] == "--pull" {
-    exit(PullBackOff.run(directory: CommandLine.arguments[2], runDirectory: CommandLine.arguments[3]))
-}
 guard CommandLine.arguments.count == 2 else {
     FileHandle.standardError.write(Data("usage: pod-supervisor RUNPLAN.json (started by podctl apply)\n".utf8))
     exit(2)

@@ -28,9 +28,14 @@ struct PullPolicyTests {
         lazy var images = ImageStore(directory: directory + "/images")
         deinit { try? FileManager.default.removeItem(atPath: directory) }
 
+        struct Registry: ImagePulling {
+            let puller: ImagePuller
+            func pull(_ reference: String) throws(PodError) -> ImageRecord { try puller.pull(reference).image.record }
+        }
+
         func pulls() -> ImagePulls {
-            ImagePulls(images: images, puller: ImagePuller(store: images, hosts: RegistryHosts(certificateDirectories: []),
-                                                           auth: AuthFiles(paths: [directory + "/auth.json"])))
+            ImagePulls(images: images, puller: Registry(puller: ImagePuller(store: images, hosts: RegistryHosts(certificateDirectories: []),
+                                                                            auth: AuthFiles(paths: [directory + "/auth.json"]))))
         }
 
         func importImage(_ name: String) throws {

@@ -69,8 +69,8 @@ public final class ImagePuller: Sendable {
         let diffIDs = try store.diffIDs(config: config.digest, layerCount: layers.count, what: what)
         try blobs.fetchAll(layers, diffIDs: diffIDs, what: what, concurrency: concurrency)
         observer?.pull(.recording)
-        var names: [String] = []
-        if reference.tag != nil { names.append(reference.description) }
+        // By digest, no name (as docker and podman): `name:tag@digest` pulls the digest.
+        let names = reference.digest == nil ? [reference.description] : []
         let image = try store.storePulled(manifest: manifest.digest, index: index, config: config.digest, layers: layers, names: names, what: what)
         return Result(reference: reference, image: image)
     }

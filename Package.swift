@@ -55,17 +55,21 @@ let package = Package(
         .systemLibrary(name: "CNftables", pkgConfig: "libnftables", providers: [.apt(["libnftables-dev"])]),
         .target(name: "PodNetlink", dependencies: ["PodCore", "CMnl"]),
         .target(name: "PodNetwork", dependencies: ["PodCore", "PodOS", "PodStore", "PodNetlink", "CNftables"]),
+        // Registry pulls (docs/images.md, "Pulls"): the distribution API over libcurl (D30).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "PodRegistry", dependencies: ["PodCore", "PodOS", "PodImage", "CCurl"]),
         .executableTarget(
             name: "podctl",
             dependencies: [
-                "PodCore", "PodModel", "PodStore", "PodImage", "PodRuntime", "PodLogs", "PodLaunch",
+                "PodCore", "PodModel", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodLogs", "PodLaunch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PodStoreTests", dependencies: ["PodStore", "PodOS"]),
         .testTarget(name: "PodLogsTests", dependencies: ["PodLogs"]),
-        .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodModel", "PodSecurity"]),
+        .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodRegistry", "PodModel", "PodSecurity"]),
         .testTarget(name: "PodctlTests", dependencies: ["PodModel"]),
+        .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PodLaunch"]),
         .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "PodModel", "CArchive"]),
         .testTarget(name: "PodNetworkTests", dependencies: ["PodNetwork", "PodNetlink", "PodCore", "PodOS", "PodStore", "CPodShim"], exclude: ["Golden"]),

@@ -9,6 +9,9 @@ public struct ImageRecord: Codable, Sendable, Equatable {
     /// The digest of the image manifest: the registry's for pulled or OCI images, the
     /// one podctl wrote for docker-archives and imports (they carry none).
     public var digest: Digest
+    /// The index (manifest list) a pull resolved to this image, when there was one: a
+    /// reference pinned to the index's digest finds the image by it.
+    public var indexDigest: Digest?
     public var created: String?
     public var architecture: String?
     public var os: String?
@@ -20,7 +23,7 @@ public struct ImageRecord: Codable, Sendable, Equatable {
     public var storedAt: String
 
     /// Every blob this image needs kept.
-    var blobs: [Digest] { [id, digest] + layers.map(\.digest) }
+    var blobs: [Digest] { [id, digest] + (indexDigest.map { [$0] } ?? []) + layers.map(\.digest) }
 }
 
 public struct LayerReference: Codable, Sendable, Equatable {

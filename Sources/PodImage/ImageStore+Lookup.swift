@@ -18,7 +18,7 @@ extension ImageStore {
         for candidate in candidates {
             if let digest = candidate.digest {
                 // A digest names the content; which repository it was saved under does not matter.
-                if let record = records.first(where: { $0.digest == digest || $0.id == digest }) { return Resolved(image: stored(record), matchedName: nil) }
+                if let record = records.first(where: { $0.digest == digest || $0.id == digest || $0.indexDigest == digest }) { return Resolved(image: stored(record), matchedName: nil) }
             } else if let id = table.names[candidate.description], let record = records.first(where: { $0.id == id }) {
                 return Resolved(image: stored(record), matchedName: candidate.description)
             }

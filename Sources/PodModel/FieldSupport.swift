@@ -98,7 +98,7 @@ extension FieldSupport {
         .init("PodSpec", "serviceAccount", .ignored, "no API server: no service account token is mounted"),
         .init("PodSpec", "automountServiceAccountToken", .ignored, "no API server: no service account token is mounted"),
         .init("PodSpec", "enableServiceLinks", .ignored, "no Services on one host: no service environment variables"),
-        .init("PodSpec", "imagePullSecrets", .ignored, "no Secrets API: podctl uses `podctl login` credentials"),
+        .init("PodSpec", "imagePullSecrets", .ignored, "not in scope on a single host: there is no Secrets API to hold registry credentials; pulls use `podctl login` and the auth files users already have (docs/images.md)"),
         .init("PodSpec", "readinessGates", .notYet),
         .init("PodSpec", "runtimeClassName", .notYet),
         .init("PodSpec", "overhead", .notYet),
@@ -112,7 +112,7 @@ extension FieldSupport {
     static let container: [FieldSupport] = [
         .init("Container", "name", .supported, "DNS-1123 label, unique in the pod"),
         .init("Container", "image", .supported),
-        .init("Container", "imagePullPolicy", .supported, "default `Always` for `:latest` or no tag, else `IfNotPresent`"),
+        .init("Container", "imagePullPolicy", .supported, "`Always`, `IfNotPresent`, `Never`; default `Always` for `:latest` or no tag, else `IfNotPresent`; `localhost/` images are never pulled; a failed pull shows `ErrImagePull` / `ImagePullBackOff` (docs/images.md)"),
         .init("Container", "command", .supported),
         .init("Container", "args", .supported),
         .init("Container", "workingDir", .supported),

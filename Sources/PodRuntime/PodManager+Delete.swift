@@ -91,7 +91,7 @@ extension PodManager {
         let paths = PodPaths(store: store, key: key)
         guard let manifest = try store.read(Pod.self, from: paths.manifest) else { return nil }
         let status = try readStatus(paths)
-        return PodView(key: key, manifest: manifest, status: status, supervisorAlive: supervisorAlive(status), paths: paths)
+        return PodView(key: key, manifest: manifest, status: withPullEvents(status, paths), supervisorAlive: supervisorAlive(status), paths: paths)
     }
 }
 

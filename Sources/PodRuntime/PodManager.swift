@@ -29,7 +29,8 @@ public final class PodManager: @unchecked Sendable {
         let paths = PodPaths(store: store, key: key)
         var outcome = ApplyOutcome.created
         if let existing = try store.read(Pod.self, from: paths.manifest) {
-            let alive = supervisorAlive(try readStatus(paths))
+            if waitsUnchanged(pod, configMaps: configMaps, secrets: secrets, paths: paths) { return .unchanged }
+            let alive = supervisorAlive(try readStatus(paths)) && !isWaitingForImages(paths)
             let old = existing.specHashes
             let new = pod.specHashes
             if alive && old == new && existing.metadata == pod.metadata { return .unchanged }
@@ -53,6 +54,9 @@ public final class PodManager: @unchecked Sendable {
     /// Same sandbox, other containers (or only labels and annotations): the new manifest and
     /// plan are written and the supervisor restarts the changed containers in place.
     private func updateInPlace(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret]) throws(PodError) {
+        if let failure = try pullImages(pod, key: key).first {
+            throw PodError(.invalidArgument, "pod \(key) container \"\(failure.container)\": ErrImagePull: \(failure.message); the running pod was left as it was")
+        }
         let binaries = try Binaries.locate()
         let previous = try store.read(RunPlan.self, from: paths.runPlan)
         var planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: previous?.uid ?? UUID().uuidString.lowercased())
@@ -65,7 +69,12 @@ public final class PodManager: @unchecked Sendable {
         guard reply.ok else { throw PodError(.system, "the pod's supervisor refused the update: \(reply.message)") }
     }
 
-    private func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret], peers: [String: String]) throws(PodError) {
+    func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret], peers: [String: String], pulled: Bool = false) throws(PodError) {
+        let failures = pulled ? [] : try pullImages(pod, key: key)
+        guard failures.isEmpty else {
+            let pending = PendingPull(pod: pod, configMaps: configMaps, secrets: secrets, peers: peers)
+            return try startPullBackOff(pending, key: key, paths: paths, failures: failures)
+        }
         let binaries = try Binaries.locate()
         var planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: UUID().uuidString.lowercased())
         planner.network = try networkPlan(for: pod, key: key)
@@ -116,6 +125,7 @@ public final class PodManager: @unchecked Sendable {
     public func supervisorAlive(_ status: PodStatusRecord?) -> Bool {
         guard let pid = status?.supervisorPID, pid > 0 else { return false }
         guard let command = try? Files.readText("/proc/\(pid)/cmdline") else { return false }
-        return command.contains("pod-supervisor")
+        // podctl's pull-backoff stands in for the supervisor of a pod waiting for images (D31).
+        return command.contains("pod-supervisor") || command.contains("\0" + PullBackOff.command + "\0")
     }
 }

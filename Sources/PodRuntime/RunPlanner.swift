@@ -78,8 +78,8 @@ public struct RunPlanner {
         let lowerDirs: [String]
     }
 
-    /// Only local images exist until registry pulls land: `imagePullPolicy: Never` and a
-    /// missing image give ErrImageNeverPull's words, other policies say how to load it.
+    /// Pulls happened before planning (ImagePulls); an image missing now was removed
+    /// meanwhile, or its policy is Never (ErrImageNeverPull's words).
     func resolveImage(_ container: Container) throws(PodError) -> ResolvedImage {
         let name = container.image ?? ""
         let resolved: ImageStore.Resolved
@@ -87,7 +87,7 @@ public struct RunPlanner {
             let policy = container.imagePullPolicy ?? "IfNotPresent"
             let what = policy == "Never"
                 ? "ErrImageNeverPull: container image \"\(name)\" is not present with pull policy of Never"
-                : "ErrImagePull: pulling from registries is not supported yet"
+                : "ErrImagePull: container image \"\(name)\" is not in the store after the pull; apply again"
             throw PodError(.notFound, "pod \(key) container \"\(container.name ?? "")\": \(what)", cause: .error(error))
         }
         return ResolvedImage(record: resolved.image.record, lowerDirs: try images.lowerDirectories(for: resolved.image.record))

@@ -8,12 +8,13 @@ struct Image: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage the local image store.",
         discussion: """
-            Images come from archives (image load) or root file systems (image import); podctl \
-            does not pull from registries yet. A name without a registry is local: busybox:1 \
-            is stored as localhost/busybox:1, and a pod that says busybox:1 finds it. \
+            Images come from registries (image pull), archives (image load) or root file systems \
+            (image import). A name you import without a registry is local: busybox:1 is stored \
+            as localhost/busybox:1, and a pod that says busybox:1 finds it; a pull of a short \
+            name goes to Docker Hub. \
             See docs/images.md.
             """,
-        subcommands: [ImageImport.self, ImageLoad.self, ImageList.self, ImageInspect.self, ImageRemove.self, ImagePrune.self])
+        subcommands: [ImagePull.self, ImageImport.self, ImageLoad.self, ImageList.self, ImageInspect.self, ImageRemove.self, ImagePrune.self])
 }
 
 /// What the image subcommands share: the store of --root, and how sizes and times print.

@@ -1,0 +1,243 @@
+import Foundation
+import Glibc
+import PodCore
+import Testing
+@testable import PodImage
+@testable import PodRegistry
+
+/// A real registry for the tests: Debian's docker-registry (the CNCF distribution
+/// registry) on 127.0.0.1, with its own configuration and storage in a temporary
+/// directory, stopped by PID when the value goes.
+final class TestRegistry: @unchecked Sendable {
+    enum Auth {
+        case none
+        case htpasswd(user: String, password: String)
+        /// distribution's token auth: tokens signed by the key of `certificate`.
+        case token(realm: String, service: String, issuer: String, certificate: String)
+    }
+
+    let directory: TemporaryDirectory
+    let port: Int
+    let process: Process
+    let tls: Bool
+
+    static let binary = "/usr/bin/docker-registry"
+
+    /// False (and the test skipped, or failed under CI=true) without the registry and skopeo.
+    static var available: Bool {
+        for tool in [binary, "/usr/bin/skopeo", "/usr/bin/openssl", "/usr/bin/htpasswd", "/usr/bin/curl"] where !FileManager.default.isExecutableFile(atPath: tool) {
+            Skip.report("\(tool) is missing (deploy/deps.sh installs it)")
+            return false
+        }
+        return true
+    }
+
+    init(auth: Auth = .none, certificate: (cert: String, key: String)? = nil) throws {
+        directory = TemporaryDirectory("podctl-registry")
+        port = try TestRegistry.freePort()
+        tls = certificate != nil
+        var config = """
+            version: 0.1
+            log:
+              level: info
+              accesslog:
+                disabled: false
+            storage:
+              filesystem:
+                rootdirectory: \(directory.path)/storage
+              delete:
+                enabled: true
+            http:
+              addr: 127.0.0.1:\(port)
+
+            """
+        if let certificate {
+            config += "  tls:\n    certificate: \(certificate.cert)\n    key: \(certificate.key)\n"
+        }
+        switch auth {
+        case .none: break
+        case let .htpasswd(user, password):
+            try Shell.run("htpasswd -Bbn '\(user)' '\(password)' > \(directory.path)/htpasswd")
+            config += "auth:\n  htpasswd:\n    realm: podctl-test\n    path: \(directory.path)/htpasswd\n"
+        case let .token(realm, service, issuer, certificate):
+            config += "auth:\n  token:\n    realm: \(realm)\n    service: \(service)\n    issuer: \(issuer)\n    rootcertbundle: \(certificate)\n"
+        }
+        try config.write(toFile: directory.file("config.yml"), atomically: true, encoding: .utf8)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: TestRegistry.binary)
+        process.arguments = ["serve", directory.file("config.yml")]
+        FileManager.default.createFile(atPath: directory.file("registry.log"), contents: nil)
+        let log = FileHandle(forWritingAtPath: directory.file("registry.log"))
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        try waitUntilListening()
+    }
+
+    deinit { stop() }
+
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
+    }
+
+    var host: String { "127.0.0.1:\(port)" }
+    var log: String { (try? String(contentsOfFile: directory.file("registry.log"), encoding: .utf8)) ?? "" }
+
+    /// Waits (with a deadline) until the port accepts connections.
+    private func waitUntilListening() throws {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if TestRegistry.connects(port) { return }
+            guard process.isRunning else { throw TestFailure("docker-registry exited: \(log)") }
+            usleep(20_000)
+        }
+        throw TestFailure("docker-registry did not listen on \(host) within 20 s: \(log)")
+    }
+
+    /// Pushes an image with skopeo (`docker-archive:…`, `oci:…`) as `REPO:TAG`.
+    func push(_ source: String, as name: String, extra: String = "") throws {
+        let verify = tls ? "--dest-cert-dir \(directory.path)/skopeo-certs" : "--dest-tls-verify=false"
+        try Shell.run("skopeo copy --quiet --insecure-policy \(verify) \(extra) \(source) docker://\(host)/\(name)")
+    }
+
+    /// The registry's access log lines for GETs of `/v2/REPO/blobs/DIGEST` that it served.
+    func blobGets(_ repository: String, _ digest: Digest) -> Int {
+        log.split(separator: "\n").filter { $0.contains("\"GET /v2/\(repository)/blobs/\(digest) ") }.count
+    }
+
+    /// Where the registry keeps a blob (the filesystem driver's layout).
+    func blobFile(_ digest: Digest) -> String {
+        "\(directory.path)/storage/docker/registry/v2/blobs/sha256/\(digest.hex.prefix(2))/\(digest.hex)/data"
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                guard bind(fd, raw, length) == 0, getsockname(fd, raw, &length) == 0 else { throw TestFailure("no free port") }
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func connects(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+enum Skip {
+    /// Without a tool the test is skipped with a message; under CI=true that is a failure.
+    static func report(_ why: String) {
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("\(why), and CI=true: a skip is a failure here")
+        } else {
+            print("SKIPPED: \(why)")
+        }
+    }
+}
+
+enum Shell {
+    @discardableResult
+    static func run(_ command: String, environment: [String: String] = [:], input: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let stdin = Pipe()
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else { throw TestFailure("`\(command)` failed (\(process.terminationStatus)): \(text)") }
+        return text
+    }
+
+    /// Runs and returns the exit status and output, failing or not.
+    static func status(_ command: String, environment: [String: String] = [:], input: String? = nil) throws -> (Int32, String) {
+        do { return (0, try run(command, environment: environment, input: input)) } catch let failure as TestFailure {
+            let code = failure.description.split(separator: "(").dropFirst().first.flatMap { Int32($0.prefix { $0.isNumber || $0 == "-" }) } ?? 1
+            return (code, failure.description)
+        }
+    }
+}
+
+/// A private directory under /tmp, removed when the value goes.
+final class TemporaryDirectory: @unchecked Sendable {
+    let path: String
+
+    init(_ label: String) {
+        var template = Array("/tmp/\(label)-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        path = made.map { String(cString: $0) } ?? "/tmp/\(label)-\(UUID().uuidString)"
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func file(_ name: String) -> String { path + "/" + name }
+}
+
+/// The test images (deploy/images/build-test-images.sh), built once per machine.
+enum TestImages {
+    static let lock = NSLock()
+
+    static var directory: String {
+        get throws {
+            try lock.withLock {
+                let directory = NSTemporaryDirectory() + "podctl-test-images"
+                if FileManager.default.fileExists(atPath: directory + "/busybox-docker.tar") { return directory }
+                let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                try Shell.run("\(repository.path)/deploy/images/build-test-images.sh \(directory)")
+                return directory
+            }
+        }
+    }
+
+    static var dockerArchive: String { get throws { "docker-archive:" + (try directory) + "/busybox-docker.tar" } }
+
+    /// The podctl binary of this build (tests of the CLI run it).
+    static var podctl: String {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return repository.path + "/.build/debug/podctl"
+    }
+}
+
+/// A store in a temporary directory, and a puller for it.
+final class PullFixture {
+    let directory = TemporaryDirectory("podctl-pull-store")
+    lazy var store = ImageStore(directory: directory.path + "/images")
+
+    func puller(hosts: RegistryHosts = RegistryHosts(certificateDirectories: []), auth: [String] = []) -> ImagePuller {
+        ImagePuller(store: store, hosts: hosts, auth: AuthFiles(paths: auth.isEmpty ? [directory.file("no-auth.json")] : auth))
+    }
+
+    func entries(_ sub: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path + "/images/" + sub)) ?? []).sorted()
+    }
+}

@@ -61,6 +61,15 @@ public struct LaunchPlan: Equatable, Sendable {
     /// sandbox: namespaced sysctls as `PATH=VALUE`, PATH under /proc/sys
     /// (`net/ipv4/ip_local_port_range`), written in the pod's new namespaces.
     public var sysctls: [String] = []
+    /// sandbox, container, exec: the `cgroup.procs` files the helper writes its own PID
+    /// into before anything else, so every process it starts is limited from its first
+    /// instruction, and a container's cgroup namespace is rooted at its own cgroup
+    /// (docs/resources.md).
+    public var cgroupProcs: [String] = []
+    /// sandbox, container: written to /proc/self/oom_score_adj before the fork (the value
+    /// is inherited); nil leaves it alone. A refusal (EPERM without CAP_SYS_RESOURCE) is
+    /// not fatal: the supervisor reads the value back and warns.
+    public var oomScoreAdj: Int32?
 
     public init(mode: Mode) {
         self.mode = mode

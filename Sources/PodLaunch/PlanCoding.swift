@@ -17,6 +17,8 @@ extension LaunchPlan {
         items += groups.map { ("group", String($0)) }
         items += confinement.encodedItems
         items += sysctls.map { ("sysctl", $0) }
+        items += cgroupProcs.map { ("cgroupProcs", $0) }
+        if let oomScoreAdj { items.append(("oomScoreAdj", String(oomScoreAdj))) }
         var bytes: [UInt8] = []
         for (key, value) in items {
             bytes += Array(key.utf8)
@@ -70,6 +72,10 @@ extension LaunchPlan {
         case "mount":
             guard let spec = MountSpec(encoded: value) else { return PlanError("a malformed mount: \(value)") }
             mounts.append(spec)
+        case "cgroupProcs": cgroupProcs.append(value)
+        case "oomScoreAdj":
+            guard let score = Int32(value), (-1000...1000).contains(score) else { return PlanError("oomScoreAdj is not in -1000…1000: \(value)") }
+            oomScoreAdj = score
         case "sysctl":
             guard value.contains("=") else { return PlanError("a malformed sysctl: \(value)") }
             sysctls.append(value)

@@ -49,6 +49,8 @@ public struct ExecTarget: Sendable {
         launch.groups = plan.groups
         launch.tty = tty
         launch.confinement = plan.confinement
+        launch.cgroupProcs = cgroupProcs()
+        launch.oomScoreAdj = plan.oomScoreAdj
         return launch
     }
 }

@@ -38,9 +38,10 @@ extension PodManager {
             }
         }
         killLeftovers(status)
+        let cgroupError = destroyCgroups(paths)
         let networkError = releaseNetwork(key)
         try store.removeState(key)
-        if let networkError { throw networkError }
+        if let error = networkError ?? cgroupError { throw error }
     }
 
     /// Kills every process still in the pod's network namespace (pause, containers,

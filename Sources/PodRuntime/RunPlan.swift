@@ -1,3 +1,4 @@
+import PodCgroups
 import PodLaunch
 
 /// Everything the supervisor needs to run a pod, computed by `podctl apply` from the
@@ -30,6 +31,9 @@ public struct RunPlan: Codable, Equatable, Sendable {
     public var containerDirectory: String
     /// nil: loopback only (a plan written before networking existed).
     public var network: NetworkPlan?
+    /// The pod's cgroups and limits (docs/resources.md); nil: run without cgroups (a plan
+    /// written before resources existed).
+    public var cgroups: PodCgroupPlan?
 
     public var allContainers: [ContainerPlan] { initContainers + containers }
 }
@@ -58,4 +62,7 @@ public struct ContainerPlan: Codable, Equatable, Sendable {
     public var specHash: String
     /// Capabilities, no_new_privs, seccomp, masked paths (docs/security.md); exec gets it too.
     public var confinement = Confinement.none
+    /// The container's cgroup limits and its QoS oom_score_adj (docs/resources.md).
+    public var limits: CgroupLimits?
+    public var oomScoreAdj: Int32?
 }

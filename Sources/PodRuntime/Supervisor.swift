@@ -44,6 +44,7 @@ public final class Supervisor {
         status.startTime = Clock.rfc3339()
         writeStatus()
         guard startSandbox() else {
+            removeCgroups()
             writeStatus()
             return 1
         }
@@ -54,6 +55,7 @@ public final class Supervisor {
             waitpid(status.pausePID, &raw, 0)
             status.pausePID = 0
             status.sandboxReady = false
+            removeCgroups()
             writeStatus()
             return 1
         }

@@ -7,6 +7,7 @@ packages=(
   libarchive-dev libseccomp-dev libmnl-dev libnftables-dev libcap-dev   # libraries podctl links
   busybox-static skopeo umoci zstd                                      # test and demo images
   iproute2 nftables util-linux procps                                   # namespaces and network checks in tests
+  qemu-system-x86                                                       # the cgroup v2 test guest (deploy/cgroup2-guest.sh)
 )
 
 missing=()

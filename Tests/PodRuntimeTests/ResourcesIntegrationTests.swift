@@ -71,6 +71,8 @@ import Testing
             #expect(try Self.read(pod, "memory", "memory.max") == "67108864")
         }
         #expect(try Self.read(pod, "pids", "pids.max") == "300")
+        let object = try JSONSerialization.jsonObject(with: Data(try harness.run(["get", "pod", "limits", "-o", "json"]).stdout.utf8)) as? [String: Any]
+        #expect((object?["status"] as? [String: Any])?["qosClass"] as? String == "Burstable")
         let pid = try #require(try harness.containerPID("limits", "main"))
         let members = try Self.read(container, "memory", "cgroup.procs").split(separator: "\n")
         #expect(members.contains(Substring(String(pid))), "the container's init is in its cgroup")
@@ -140,7 +142,8 @@ import Testing
         let cells = lines.dropFirst().first?.split(separator: " ", omittingEmptySubsequences: true) ?? []
         let millicores = Int(cells.count > 2 ? cells[2].dropLast() : "") ?? -1
         print("cpu limit 500m: the container used \(millicores)m over 3 s (\(hierarchy.version))")
-        #expect((300...650).contains(millicores), "about half a core: \(top.stdout)")
+        // The cap is the point; the floor only says it ran (other tests share the cores).
+        #expect((200...650).contains(millicores), "about half a core: \(top.stdout)")
         #expect(cells.last?.hasSuffix("Mi") == true)
         let pods = try harness.run(["top", "pod"])
         #expect(pods.stdout.contains("spin"))

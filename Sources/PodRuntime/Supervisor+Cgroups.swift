@@ -66,6 +66,16 @@ extension Supervisor {
         }
     }
 
+    /// A reload with changed containers may change the pod's sums (the containers' own
+    /// limits come with their restart). A limit the kernel refuses now (v1 will not set a
+    /// memory limit below the current usage) is a warning; the old one stays.
+    func updatePodLimits(_ fresh: PodCgroupPlan?) {
+        guard let limits = fresh?.limits, limits != plan.cgroups?.limits, let pod = podCgroup else { return }
+        do { try pod.create(limits) } catch {
+            status.record(.warning, "CgroupLimitNotSet", "the pod's new limits were not applied: \(error)")
+        }
+    }
+
     /// The memory controller's count says whether this run ended in the OOM killer.
     func oomKilled(_ index: Int) -> Bool {
         guard plan.cgroups != nil, let layout = plan.cgroups?.layout, let hierarchy = hostCgroups else { return false }

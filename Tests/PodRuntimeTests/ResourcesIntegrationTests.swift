@@ -124,6 +124,10 @@ import Testing
         #expect(Int(try Self.read(pod, "pids", "pids.current")) ?? 99 <= 40)
         // The host is unharmed: it still starts processes.
         #expect(try harness.run(["true"], podctl: false).status == 0)
+        // With the supervisor killed, delete alone must stop the bomb (freezer or
+        // cgroup.kill) and remove every cgroup.
+        let supervisor = try #require(try harness.status("bomb")["supervisorPID"] as? Int)
+        kill(pid_t(supervisor), SIGKILL)
         try Self.deleteAndCheckGone(harness, "bomb", pod)
     }
 

@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 work=${PODCTL_GUEST_WORK:-$repo/.build/cgroup2-guest}
-timeout_seconds=${PODCTL_GUEST_TIMEOUT:-1200}
+timeout_seconds=${PODCTL_GUEST_TIMEOUT:-600}
 filter=${PODCTL_GUEST_FILTER:-ResourcesIntegrationTests}
 tests=${PODCTL_GUEST_TESTS:-$repo/.build/debug/podctlPackageTests.xctest}
 images=${PODCTL_TEST_IMAGES:-/tmp/podctl-test-images}

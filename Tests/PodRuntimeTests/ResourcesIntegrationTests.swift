@@ -74,6 +74,11 @@ import Testing
         let object = try JSONSerialization.jsonObject(with: Data(try harness.run(["get", "pod", "limits", "-o", "json"]).stdout.utf8)) as? [String: Any]
         #expect((object?["status"] as? [String: Any])?["qosClass"] as? String == "Burstable")
         let pid = try #require(try harness.containerPID("limits", "main"))
+        // Burstable: the kubelet's score from the memory request (the limit, by defaulting).
+        let memTotal = try String(contentsOfFile: "/proc/meminfo", encoding: .utf8).split(separator: "\n").first { $0.hasPrefix("MemTotal:") }
+        let capacity = (Int64(memTotal?.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+        let expectedScore = max(3, min(999, 1000 - 1000 * 67_108_864 / max(capacity, 1)))
+        #expect(try String(contentsOfFile: "/proc/\(pid)/oom_score_adj", encoding: .utf8) == "\(expectedScore)\n")
         let members = try Self.read(container, "memory", "cgroup.procs").split(separator: "\n")
         #expect(members.contains(Substring(String(pid))), "the container's init is in its cgroup")
         let pause = try harness.status("limits")["pausePID"] as? Int ?? 0

@@ -32,7 +32,10 @@ let package = Package(
         // Confinement computed from the security context: capability sets, the default
         // seccomp profile, Localhost profiles (docs/security.md). Pure computation.
         .target(name: "PodSecurity", dependencies: ["PodCore", "PodLaunch"]),
-        .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "CPodShim"]),
+        // Resources (docs/resources.md): the kubelet's requests/limits arithmetic, and the
+        // cgroup v1/v2 hierarchies: create, limit, join files, usage, OOM counts, kill, remove.
+        .target(name: "PodCgroups", dependencies: ["PodCore", "PodOS", "PodModel"]),
+        .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "PodCgroups", "CPodShim"]),
         // One per pod: starts pause and containers, reaps, restarts, logs (docs/runtime.md).
         .executableTarget(name: "pod-supervisor", dependencies: ["PodRuntime"]),
         .target(name: "PodOS", dependencies: ["PodCore", "CPodShim"]),
@@ -61,13 +64,14 @@ let package = Package(
         .executableTarget(
             name: "podctl",
             dependencies: [
-                "PodCore", "PodModel", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodLogs", "PodLaunch",
+                "PodCore", "PodModel", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodLogs", "PodLaunch", "PodCgroups",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PodStoreTests", dependencies: ["PodStore", "PodOS"]),
         .testTarget(name: "PodLogsTests", dependencies: ["PodLogs"]),
-        .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodRegistry", "PodModel", "PodSecurity"]),
+        .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodRegistry", "PodModel", "PodSecurity", "PodCgroups"]),
+        .testTarget(name: "PodCgroupsTests", dependencies: ["PodCgroups", "PodModel"]),
         .testTarget(name: "PodctlTests", dependencies: ["PodModel"]),
         .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PodLaunch"]),

@@ -9,6 +9,7 @@ packages=(
   docker-registry apache2-utils openssl curl                            # pull tests: a loopback registry, htpasswd, a test CA
   busybox-static skopeo umoci zstd                                      # test and demo images
   iproute2 nftables util-linux procps                                   # namespaces and network checks in tests
+  qemu-system-x86                                                       # the cgroup v2 test guest (deploy/cgroup2-guest.sh)
 )
 
 missing=()

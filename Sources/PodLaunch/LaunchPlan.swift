@@ -65,6 +65,15 @@ public struct LaunchPlan: Equatable, Sendable {
     /// makes it, mapped so; a container or an exec enters the pause's just before it
     /// takes its user and capabilities, after every mount is made (docs/security.md).
     public var idMap: IDMap?
+    /// sandbox, container, exec: the `cgroup.procs` files the helper writes its own PID
+    /// into before anything else, so every process it starts is limited from its first
+    /// instruction, and a container's cgroup namespace is rooted at its own cgroup
+    /// (docs/resources.md).
+    public var cgroupProcs: [String] = []
+    /// sandbox, container: written to /proc/self/oom_score_adj before the fork (the value
+    /// is inherited); nil leaves it alone. A refusal (EPERM without CAP_SYS_RESOURCE) is
+    /// not fatal: the supervisor reads the value back and warns.
+    public var oomScoreAdj: Int32?
 
     public init(mode: Mode) {
         self.mode = mode

@@ -18,6 +18,8 @@ extension LaunchPlan {
         items += confinement.encodedItems
         items += sysctls.map { ("sysctl", $0) }
         if let idMap { items.append(("idMap", idMap.encoded)) }
+        items += cgroupProcs.map { ("cgroupProcs", $0) }
+        if let oomScoreAdj { items.append(("oomScoreAdj", String(oomScoreAdj))) }
         var bytes: [UInt8] = []
         for (key, value) in items {
             bytes += Array(key.utf8)
@@ -74,6 +76,10 @@ extension LaunchPlan {
         case "idMap":
             guard let map = IDMap(encoded: value) else { return PlanError("a malformed ID map: \(value)") }
             idMap = map
+        case "cgroupProcs": cgroupProcs.append(value)
+        case "oomScoreAdj":
+            guard let score = Int32(value), (-1000...1000).contains(score) else { return PlanError("oomScoreAdj is not in -1000…1000: \(value)") }
+            oomScoreAdj = score
         case "sysctl":
             guard value.contains("=") else { return PlanError("a malformed sysctl: \(value)") }
             sysctls.append(value)

@@ -164,7 +164,7 @@ extension FieldSupport {
         .init("EnvFromSource", "secretRef", .supported),
         .init("ObjectReference", "name", .supported),
         .init("ObjectReference", "optional", .supported),
-        .init("ResourceRequirements", "limits", .partial, "cpu, memory, ephemeral-storage (validated, not enforced), hugepages-* refused"),
+        .init("ResourceRequirements", "limits", .partial, "cpu and memory enforced with cgroups (docs/resources.md); ephemeral-storage validated, not enforced; hugepages-* refused"),
         .init("ResourceRequirements", "requests", .partial, "as limits"),
         .init("ResourceRequirements", "claims", .notYet),
         .init("VolumeMount", "name", .supported),

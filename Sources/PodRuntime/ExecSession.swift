@@ -41,7 +41,9 @@ public struct ExecTarget: Sendable {
     /// The exec helper's plan: the container's environment, working directory, user and
     /// confinement (capabilities, no_new_privs, seccomp), as the runtimes give an exec.
     public func launchPlan(command: [String], tty: Bool) -> LaunchPlan {
-        LaunchPlan.exec(into: plan, pid: pid, idMap: idMap, command: command, tty: tty)
+        var launch = LaunchPlan.exec(into: plan, pid: pid, idMap: idMap, command: command, tty: tty)
+        launch.cgroupProcs = cgroupProcs()
+        return launch
     }
 }
 
@@ -60,6 +62,7 @@ extension LaunchPlan {
         launch.tty = tty
         launch.confinement = container.confinement
         launch.idMap = idMap
+        launch.oomScoreAdj = container.oomScoreAdj
         return launch
     }
 }

@@ -38,10 +38,11 @@ extension PodManager {
             }
         }
         killLeftovers(status)
+        let cgroupError = destroyCgroups(paths)
         let networkError = releaseNetwork(key)
         let rangeError = releaseUserNamespace(key)
         try store.removeState(key)
-        if let error = networkError ?? rangeError { throw error }
+        if let error = networkError ?? rangeError ?? cgroupError { throw error }
     }
 
     /// Kills every process still in the pod's network namespace (pause, containers,

@@ -19,6 +19,8 @@ public struct PodObject: Encodable, Sendable {
         var conditions: [Condition]
         var initContainerStatuses: [APIContainerStatus]?
         var containerStatuses: [APIContainerStatus]
+        /// Guaranteed, Burstable or BestEffort (PodQoS.swift; docs/resources.md).
+        var qosClass: String? = nil
     }
 
     public struct Condition: Encodable, Sendable {
@@ -81,12 +83,13 @@ extension PodView {
             PodObject.Condition(type: "Ready", status: flag(allReady)),
             PodObject.Condition(type: "PodScheduled", status: "True"),
         ]
-        let apiStatus = PodObject.APIStatus(
+        var apiStatus = PodObject.APIStatus(
             phase: isUnknown ? "Unknown" : record.phase, reason: isUnknown ? "NodeLost" : record.reason,
             message: isUnknown ? "the pod's supervisor is not running" : record.message, startTime: record.startTime,
             hostIP: nil, podIP: record.podIP, conditions: conditions,
             initContainerStatuses: record.initContainers.isEmpty ? nil : record.initContainers.map(Self.apiStatus),
             containerStatuses: containers)
+        apiStatus.qosClass = QoSClass(manifest).rawValue
         return PodObject(metadata: manifest.metadata, spec: manifest.spec, status: apiStatus)
     }
 

@@ -1,3 +1,4 @@
+import PodCgroups
 import PodLaunch
 
 /// Everything the supervisor needs to run a pod, computed by `podctl apply` from the
@@ -32,6 +33,9 @@ public struct RunPlan: Codable, Equatable, Sendable {
     public var network: NetworkPlan?
     /// The pod's user namespace (hostUsers: false); nil: the host's.
     public var idMap: IDMap?
+    /// The pod's cgroups and limits (docs/resources.md); nil: run without cgroups (a plan
+    /// written before resources existed).
+    public var cgroups: PodCgroupPlan?
 
     public var allContainers: [ContainerPlan] { initContainers + containers }
 }
@@ -62,4 +66,7 @@ public struct ContainerPlan: Codable, Equatable, Sendable {
     public var confinement = Confinement.none
     /// Probes and lifecycle hooks (docs/runtime.md, "Probes and hooks").
     public var health = ContainerHealthPlan()
+    /// The container's cgroup limits and its QoS oom_score_adj (docs/resources.md).
+    public var limits: CgroupLimits?
+    public var oomScoreAdj: Int32?
 }

@@ -62,7 +62,9 @@ public struct RunPlanner {
             containerPlans.append(containerPlan)
         }
         let initCount = spec.initContainers?.count ?? 0
-        return RunPlan(
+        let resources = try resourcePlan()
+        for index in containerPlans.indices { resources.apply(to: &containerPlans[index], spec.allContainers[index]) }
+        var runPlan = RunPlan(
             namespace: key.namespace, name: key.name, uid: uid, hostname: hostname,
             sharePID: spec.shareProcessNamespace == true, restartPolicy: spec.restartPolicy ?? "Always",
             terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
@@ -71,6 +73,8 @@ public struct RunPlanner {
             helperPath: binaries.helper, pausePath: binaries.pause, initPath: binaries.initProcess,
             statusPath: paths.status, logDirectory: paths.logs, containerDirectory: paths.containers,
             network: network, idMap: idMap)
+        runPlan.cgroups = resources.pod
+        return runPlan
     }
 
     struct ResolvedImage {

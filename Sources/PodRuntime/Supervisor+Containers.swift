@@ -43,7 +43,9 @@ extension Supervisor {
             let errors = try makePipe()
             let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
             defer { close(null); close(output.write); close(errors.write) }
-            let running = try launcher.start(launchPlan(for: container), stdio: .init(input: null, output: output.write, error: errors.write))
+            var launch = launchPlan(for: container)
+            try prepareContainerCgroup(index, &launch)
+            let running = try launcher.start(launch, stdio: .init(input: null, output: output.write, error: errors.write))
             containers[index].pipes = [.stdout: output.read, .stderr: errors.read]
             for fd in [output.read, errors.read] { _ = fcntl(fd, F_SETFL, O_NONBLOCK) }
             containers[index].writer = try? ContainerLogWriter(directory: "\(plan.logDirectory)/\(container.name)", restartCount: containers[index].restarts)
@@ -61,6 +63,7 @@ extension Supervisor {
             case let .started(pid):
                 containers[index].pid = pid
                 containers[index].startedAt = Clock.monotonic()
+                checkOOMScore(pid: pid, wanted: containers[index].plan.oomScoreAdj, object: fieldPath(index))
                 let name = containers[index].plan.name
                 status.record(.normal, "Created", "Created container \(name)", object: fieldPath(index))
                 status.record(.normal, "Started", "Started container \(name)", object: fieldPath(index))
@@ -104,7 +107,10 @@ extension Supervisor {
         containers[index].stopCause = nil
         drainOutput(index)
         closeLogs(index)
-        let reason = code == 0 ? "Completed" : "Error"
+        // containerd's rule: an OOM kill in the container's cgroup names the exit, whatever the code.
+        let oomKilled = oomKilled(index)
+        if oomKilled { recordOOMKill(index) }
+        let reason = oomKilled ? "OOMKilled" : code == 0 ? "Completed" : "Error"
         let signal: Int32? = code > 128 ? code - 128 : nil
         updateStatus(index) { record in
             var startedAt: String?

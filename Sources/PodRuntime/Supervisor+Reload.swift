@@ -14,6 +14,7 @@ extension Supervisor {
         } catch {
             return ControlReply(ok: false, message: "cannot read the run plan \(planPath): \(error)")
         }
+        updatePodLimits(fresh.cgroups)
         var restarted: [String] = []
         for (index, container) in containers.enumerated() {
             guard let updated = fresh.allContainers.first(where: { $0.name == container.plan.name }), updated.specHash != container.plan.specHash else { continue }

@@ -11,6 +11,7 @@ extension Supervisor {
         sandbox.sysctls = plan.sysctls
         sandbox.hostNetwork = plan.network?.hostNetwork ?? false
         sandbox.idMap = plan.idMap
+        guard prepareSandboxCgroups(&sandbox) else { return false }
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }
         do {
@@ -18,7 +19,9 @@ extension Supervisor {
             let (reports, _) = running.finish()
             for report in reports {
                 switch report {
-                case let .started(pid): status.pausePID = pid
+                case let .started(pid):
+                    status.pausePID = pid
+                    checkOOMScore(pid: pid, wanted: plan.cgroups?.sandboxOOMScoreAdj, object: nil)
                 case let .failed(failure):
                     return failSandbox("\(failure.message) (\(failure.call) \(failure.path))")
                 }

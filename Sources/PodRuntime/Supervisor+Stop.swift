@@ -66,6 +66,7 @@ extension Supervisor {
 
     func finishStop() {
         for index in containers.indices { closeLogs(index) }
+        removeCgroups()
         status.stopped = true
         status.sandboxReady = false
         if status.phase == "Running" || status.phase == "Pending" { status.phase = "Succeeded" }

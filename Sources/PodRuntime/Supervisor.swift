@@ -47,6 +47,7 @@ public final class Supervisor {
         status.startTime = Clock.rfc3339()
         writeStatus()
         guard startSandbox() else {
+            removeCgroups()
             writeStatus()
             return 1
         }
@@ -57,6 +58,7 @@ public final class Supervisor {
             waitpid(status.pausePID, &raw, 0)
             status.pausePID = 0
             status.sandboxReady = false
+            removeCgroups()
             writeStatus()
             return 1
         }

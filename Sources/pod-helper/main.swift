@@ -14,6 +14,10 @@ case let .success(decoded): plan = decoded
 case let .failure(problem): fail(.plan, "read", 0, "", "a malformed launch plan: \(problem.message)")
 }
 
+// Cgroups before namespaces (Cgroups.swift); the seccomp and network modes start nothing.
+enterCgroups(plan)
+applyOOMScore(plan)
+
 switch plan.mode {
 case .sandbox: startSandbox(plan)
 case .container: startContainer(plan)

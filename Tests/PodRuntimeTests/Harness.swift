@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PodCgroups
 import Testing
 
 /// Integration tests run the real podctl as root inside a throwaway network and mount
@@ -10,6 +11,9 @@ final class Harness: @unchecked Sendable {
     let holder: pid_t
     let base: String
     let images: String
+    /// Every pod of this harness has its cgroups under this root (PODCTL_CGROUP_ROOT),
+    /// removed with the harness: tests never meet each other's cgroups or a real install's.
+    var cgroupRoot: String { "/podctl-test-" + (base as NSString).lastPathComponent }
 
     static var canRun: Bool {
         if getuid() == 0 { return true }
@@ -42,6 +46,8 @@ final class Harness: @unchecked Sendable {
         kill(holder, SIGKILL)
         var status: Int32 = 0
         waitpid(holder, &status, 0)
+        // The harness's own cgroup root, with whatever a failed test left in it.
+        if let hierarchy = CgroupHierarchy.detect() { try? hierarchy.cgroup(cgroupRoot).destroy() }
         try? FileManager.default.removeItem(atPath: base)
     }
 
@@ -60,6 +66,7 @@ final class Harness: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["PODCTL_ROOT"] = base + "/lib"
         environment["PODCTL_RUN_ROOT"] = base + "/run"
+        environment["PODCTL_CGROUP_ROOT"] = cgroupRoot
         process.environment = environment
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out

@@ -9,6 +9,8 @@ import Testing
         plan.confinement.seccomp?.log = true
         plan.confinement.capabilities.ambient = 0x400
         plan.sysctls = ["net/ipv4/ip_local_port_range=1024 65000", "kernel/shm_rmid_forced=1"]
+        plan.cgroupProcs = ["/sys/fs/cgroup/memory/podctl/pod1/ctr_web/cgroup.procs", "/sys/fs/cgroup/pids/podctl/pod1/ctr_web/cgroup.procs"]
+        plan.oomScoreAdj = -997
         let decoded = try LaunchPlan.decode(plan.encoded()).get()
         #expect(decoded == plan)
         #expect(decoded.confinement.seccomp?.rules.count == plan.confinement.seccomp?.rules.count)
@@ -46,6 +48,7 @@ import Testing
         #expect(decode(["mode=container", "seccomp=errno:1|x86_64|", "seccompRule=allow|read|0:zz:1:0"]) == "a malformed seccomp rule: allow|read|0:zz:1:0")
         #expect(decode(["mode=container", "seccomp=nope|x86_64|"]) == "a malformed seccomp filter: nope|x86_64|")
         #expect(decode(["mode=sandbox", "sysctl=novalue"]) == "a malformed sysctl: novalue")
+        #expect(decode(["mode=sandbox", "oomScoreAdj=2000"]) == "oomScoreAdj is not in -1000…1000: 2000")
         #expect(decode(["mode=sandbox", "confinement=1"]) == "unknown key confinement")
     }
 

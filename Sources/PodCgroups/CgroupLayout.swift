@@ -1,0 +1,35 @@
+/// Where podctl's cgroups sit, relative to each hierarchy's root (docs/resources.md):
+///
+///     <root>/pod<uid>/sandbox        the pause
+///     <root>/pod<uid>/ctr_<name>     one per container
+///
+/// `<root>` is `/podctl`, or `PODCTL_CGROUP_ROOT` (tests use their own, so they never meet
+/// each other or a real install). Pod cgroups are named by the pod's UID, as the
+/// kubelet's are, so a pod deleted and applied again never meets its predecessor's
+/// cgroup. Pause has a leaf of its own because cgroup v2 allows processes only in leaves
+/// once controllers are enabled below (the "no internal processes" rule, cgroup-v2.rst);
+/// containerd gives the sandbox its own cgroup for the same reason. Container cgroups
+/// carry a prefix because a container may be named `tasks`, a file of every v1 cgroup.
+public struct CgroupLayout: Codable, Equatable, Sendable {
+    public static let defaultRoot = "/podctl"
+    public static let rootVariable = "PODCTL_CGROUP_ROOT"
+
+    /// The pod's cgroup, absolute within the hierarchy.
+    public var pod: String
+
+    public init(root: String, podUID: String) {
+        let trimmed = "/" + root.split(separator: "/").joined(separator: "/")
+        pod = (trimmed == "/" ? "" : trimmed) + "/pod" + podUID
+    }
+
+    public var sandbox: String { pod + "/sandbox" }
+    public func container(_ name: String) -> String { pod + "/ctr_" + name }
+
+    /// The root from the environment, refused when it could climb out of the hierarchy.
+    public static func root(environment: [String: String]) -> String? {
+        let root = environment[rootVariable] ?? defaultRoot
+        let parts = root.split(separator: "/")
+        guard !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." }) else { return nil }
+        return "/" + parts.joined(separator: "/")
+    }
+}

@@ -30,7 +30,7 @@ struct ManifestFetcher {
     }
 
     func fetch(_ reference: String, pinned: Digest?) throws(PodError) -> Fetched {
-        let what = "the manifest \(client.repository):\(reference) on \(client.registry)"
+        let what = "the manifest \(client.repository):\(reference)"
         let response = try get(reference, what: what)
         guard response.ok else {
             let code: PodError.Code = response.status == 404 ? .notFound : response.status == 401 || response.status == 403 ? .invalidArgument : .system

@@ -1,4 +1,5 @@
 import Glibc
+import PodCgroups
 import PodCore
 import PodLaunch
 
@@ -54,7 +55,12 @@ extension Supervisor {
     /// helper's started report names the command's PID, for a kill at the timeout.
     private func startExec(_ index: Int, command: [String]) -> Result<HealthCheck.Work, ProbeFailure> {
         guard let pid = containers[index].pid else { return .failure(ProbeFailure("the container is not running")) }
-        let launch = LaunchPlan.exec(into: containers[index].plan, pid: pid, idMap: plan.idMap, command: command, tty: false)
+        var launch = LaunchPlan.exec(into: containers[index].plan, pid: pid, idMap: plan.idMap, command: command, tty: false)
+        // In the container's cgroup, as podctl exec: the probe counts against its limits.
+        if let layout = plan.cgroups?.layout, let hierarchy = hostCgroups {
+            let cgroup = hierarchy.cgroup(layout.container(containers[index].plan.name))
+            if cgroup.exists { launch.cgroupProcs = cgroup.procsFiles }
+        }
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
         defer { close(null) }
         let output: (read: Int32, write: Int32)

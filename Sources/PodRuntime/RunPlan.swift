@@ -64,8 +64,9 @@ public struct ContainerPlan: Codable, Equatable, Sendable {
     public var specHash: String
     /// Capabilities, no_new_privs, seccomp, masked paths (docs/security.md); exec gets it too.
     public var confinement = Confinement.none
-    /// Probes and lifecycle hooks (docs/runtime.md, "Probes and hooks").
-    public var health = ContainerHealthPlan()
+    /// Probes and lifecycle hooks (docs/runtime.md, "Probes and hooks"). Optional so the
+    /// run plans of pods started by an older podctl still decode (exec, reload).
+    public var health: ContainerHealthPlan?
     /// The container's cgroup limits and its QoS oom_score_adj (docs/resources.md).
     public var limits: CgroupLimits?
     public var oomScoreAdj: Int32?

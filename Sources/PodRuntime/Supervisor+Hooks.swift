@@ -10,7 +10,7 @@ extension Supervisor {
         containers[index].postStartDone = false
         containers[index].stopSignal = nil
         containers[index].stopCause = nil
-        if let hook = containers[index].plan.health.postStart {
+        if let hook = containers[index].plan.health?.postStart {
             // Kubernetes gives postStart no timeout of its own; an hour bounds a hung one.
             launchCheck(index, purpose: .postStart, action: hook, timeout: 3600)
         } else {
@@ -50,7 +50,7 @@ extension Supervisor {
         // Probes stop with the container; a hook already running (postStart) is dropped.
         for check in checks where check.container == index { check.cancel() }
         checks.removeAll { $0.container == index }
-        if let hook = containers[index].plan.health.preStop {
+        if let hook = containers[index].plan.health?.preStop {
             launchCheck(index, purpose: .preStop, action: hook, timeout: max(0, grace))
         } else {
             sendStopSignal(index)

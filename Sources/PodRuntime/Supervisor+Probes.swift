@@ -7,7 +7,7 @@
 extension Supervisor {
     /// The container runs and its postStart hook returned: probes begin.
     func beginProbes(_ index: Int) {
-        let health = containers[index].plan.health
+        let health = containers[index].plan.health ?? ContainerHealthPlan()
         containers[index].probes = [:]
         for kind in ProbeKind.allCases {
             if let probe = health.probe(kind) { containers[index].probes[kind] = ProbeState(plan: probe) }

@@ -52,3 +52,19 @@ struct ProbeProtocolTests {
         #expect(health.interpret(settings, ended: true)?.succeeded == false)
     }
 }
+
+import Foundation
+
+/// A pod started by an older podctl keeps working after an upgrade: its container plans
+/// have no `health`, and they must still decode (exec and reload read them).
+struct RunPlanCompatibilityTests {
+    @Test func aContainerPlanWithoutProbesDecodes() throws {
+        var plan = ContainerPlan.empty
+        plan.name = "web"
+        plan.health = ContainerHealthPlan()
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(plan)) as? [String: Any])
+        #expect(object.removeValue(forKey: "health") != nil)
+        let decoded = try JSONDecoder().decode(ContainerPlan.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(decoded.name == "web" && decoded.health == nil)
+    }
+}

@@ -5,12 +5,15 @@ import Testing
 @testable import PodStore
 import PodCore
 import Dispatch
+import Foundation
 
-/// Runs blocking work (flock polling, file I/O loops) on a Dispatch thread, never on the
+/// Runs blocking work (flock polling, file I/O loops) on a thread of its own, never on the
 /// cooperative pool, which has only as many threads as cores and would starve.
 func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    // A thread of its own, not Dispatch's pool: these bodies block (on locks, on each
+    // other), and on a 2-core machine blocked pool threads starved the waiters.
     await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: body()) }
+        Thread { continuation.resume(returning: body()) }.start()
     }
 }
 
@@ -81,39 +84,52 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         second.release()
     }
 
-    @Test func aWaiterGetsTheLockWhenItIsReleased() async throws {
+    /// Runs `body` on a thread of its own; the semaphore is signalled when it returns.
+    /// Synchronous on purpose: a Task could wait for a cooperative thread that the other
+    /// suites' blocking tests hold.
+    final class Waiter: @unchecked Sendable {
+        let started = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        var result = false
+        init(_ body: @escaping @Sendable () -> Bool) {
+            Thread { [self] in
+                started.signal()
+                result = body()
+                finished.signal()
+            }.start()
+        }
+        func value() -> Bool { finished.wait(timeout: .now() + 30) == .success && result }
+    }
+
+    @Test func aWaiterGetsTheLockWhenItIsReleased() throws {
         let roots = try TemporaryRoots()
         let key = try PodKey(namespace: "default", name: "web")
         let store = roots.store
         let first = try store.lock(key, wait: .no)
-        let started = DispatchSemaphore(value: 0)
-        let waiter = Task { await onThread { () -> Bool in
-            started.signal()
+        let waiter = Waiter {
             guard let lock = try? store.lock(key, wait: .upTo(seconds: 20)) else { return false }
             lock.release()
             return true
-        } }
-        #expect(await onThread { started.wait(timeout: .now() + 10) == .success })
+        }
+        #expect(waiter.started.wait(timeout: .now() + 10) == .success)
         first.release()
-        #expect(await waiter.value)
+        #expect(waiter.value())
     }
 
-    @Test func aWaiterSurvivesTheLockFileBeingRemoved() async throws {
+    @Test func aWaiterSurvivesTheLockFileBeingRemoved() throws {
         let roots = try TemporaryRoots()
         let key = try PodKey(namespace: "default", name: "web")
         let store = roots.store
         let first = try store.lock(key, wait: .no)
-        let started = DispatchSemaphore(value: 0)
-        let waiter = Task { await onThread { () -> Bool in
-            started.signal()
+        let waiter = Waiter {
             guard let lock = try? store.lock(key, wait: .upTo(seconds: 20)) else { return false }
             defer { lock.release() }
             // The waiter must hold a lock on the file that the path names now.
             return Files.exists(store.roots.runRoot + "/locks/default_web.lock")
-        } }
-        #expect(await onThread { started.wait(timeout: .now() + 10) == .success })
+        }
+        #expect(waiter.started.wait(timeout: .now() + 10) == .success)
         first.releaseAndRemove()
-        #expect(await waiter.value)
+        #expect(waiter.value())
     }
 
     @Test func contendedAppliesGiveOneWinnerAtATime() async throws {

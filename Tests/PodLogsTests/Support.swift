@@ -63,7 +63,7 @@ final class Collected: @unchecked Sendable {
 
 /// Polls `condition` until it holds or `seconds` pass: the wait is on the condition,
 /// the short sleep only paces the polling.
-func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+func eventually(within seconds: Double = 30, _ condition: () -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if condition() { return true }

@@ -53,14 +53,6 @@ extension Supervisor {
         launch.cgroupProcs = cgroup.procsFiles
     }
 
-    /// The running container's cgroup files, for an exec probe or hook: it counts against
-    /// the container's limits, as a `podctl exec` does.
-    func containerCgroupProcs(_ index: Int) -> [String] {
-        guard let layout = plan.cgroups?.layout, let hierarchy = hostCgroups else { return [] }
-        let cgroup = hierarchy.cgroup(layout.container(containers[index].plan.name))
-        return cgroup.exists ? cgroup.procsFiles : []
-    }
-
     /// The kernel refuses to lower oom_score_adj without CAP_SYS_RESOURCE; the helper
     /// goes on without it, and this says so once per pod and container.
     func checkOOMScore(pid: Int32, wanted: Int32?, object: String?) {

@@ -26,6 +26,11 @@ images=${PODCTL_TEST_IMAGES:-/tmp/podctl-test-images}
 started=$(date +%s)
 
 say() { echo "cgroup2-guest: $*" >&2; }
+# The guest sees the host's root read-only with fresh tmpfs on /tmp and /run: the
+# repository, its build and the work directory must live elsewhere.
+for path in "$repo" "$work" "$tests"; do
+  case "$path" in /tmp/*|/run/*) say "$path is under /tmp or /run, which the guest covers with tmpfs: use a checkout elsewhere"; exit 1 ;; esac
+done
 [ -x "$tests" ] || { say "no test binary at $tests: run swift build --build-tests first"; exit 1; }
 command -v qemu-system-x86_64 >/dev/null || { say "qemu-system-x86_64 is missing: run deploy/deps.sh"; exit 1; }
 [ -f "$images/busybox-docker.tar" ] || bash deploy/images/build-test-images.sh "$images" >/dev/null

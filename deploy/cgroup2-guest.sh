@@ -26,10 +26,13 @@ images=${PODCTL_TEST_IMAGES:-/tmp/podctl-test-images}
 started=$(date +%s)
 
 say() { echo "cgroup2-guest: $*" >&2; }
-# The guest sees the host's root read-only with fresh tmpfs on /tmp and /run: the
-# repository, its build and the work directory must live elsewhere.
-for path in "$repo" "$work" "$tests"; do
-  case "$path" in /tmp/*|/run/*) say "$path is under /tmp or /run, which the guest covers with tmpfs: use a checkout elsewhere"; exit 1 ;; esac
+# The guest sees the host's root read-only with fresh tmpfs on /tmp and /run. A checkout
+# under them (CI may clone anywhere) is bind-mounted back over the tmpfs; a work
+# directory or test binary there must then be inside the checkout.
+keep_repo=false
+case "$repo" in /tmp/*|/run/*) keep_repo=true ;; esac
+for path in "$work" "$tests"; do
+  case "$path" in "$repo"/*) ;; /tmp/*|/run/*) say "$path is under /tmp or /run, which the guest covers with tmpfs: put it inside the checkout or elsewhere"; exit 1 ;; esac
 done
 [ -x "$tests" ] || { say "no test binary at $tests: run swift build --build-tests first"; exit 1; }
 command -v qemu-system-x86_64 >/dev/null || { say "qemu-system-x86_64 is missing: run deploy/deps.sh"; exit 1; }
@@ -93,10 +96,13 @@ for module in crc32c_generic libcrc32c overlay bridge veth br_netfilter nf_table
 done
 # Foundation's run loop wakes itself over a loopback UDP pair: lo must be up.
 \$b ip link set lo up
+# A checkout under /tmp or /run: held aside now, put back over the tmpfs below.
+if $keep_repo; then \$b mkdir -p /keep && \$b mount --bind /newroot$repo /keep; fi
 \$b mount -t tmpfs -o mode=0755 tmpfs /newroot/run
 \$b mkdir -p /newroot/run/podctl-test-images
 \$b mount --bind /newroot$images /newroot/run/podctl-test-images
 \$b mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp
+if $keep_repo; then \$b mkdir -p /newroot$repo && \$b mount --move /keep /newroot$repo; fi
 \$b mount --move /dev /newroot/dev
 \$b mount --move /proc /newroot/proc
 \$b mount --move /sys /newroot/sys

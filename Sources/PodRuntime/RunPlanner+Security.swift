@@ -19,7 +19,13 @@ extension RunPlanner {
                 if let done = compiled.first(where: { $0.filter == filter }) {
                     confinement.seccomp?.program = done.program
                 } else {
-                    let program = try compileSeccomp(filter, container: container.name ?? "")
+                    let program: SeccompProgram
+                    if let cached = seccompCache.program(for: filter) {
+                        program = cached
+                    } else {
+                        program = try compileSeccomp(filter, container: container.name ?? "")
+                        seccompCache.store(program, for: filter)
+                    }
                     compiled.append((filter, program))
                     confinement.seccomp?.program = program
                 }

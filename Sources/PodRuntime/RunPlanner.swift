@@ -27,6 +27,8 @@ public struct RunPlanner {
     public var idMap: IDMap?
     /// Where `Localhost` seccomp profiles live: `<root>/seccomp` (docs/security.md).
     let seccompDirectory: String
+    /// Compiled seccomp programs kept between applies.
+    let seccompCache: SeccompCache
 
     public init(pod: Pod, key: PodKey, store: Store, binaries: Binaries, configMaps: [ConfigMap], secrets: [Secret], uid: String) {
         self.pod = pod
@@ -38,6 +40,7 @@ public struct RunPlanner {
         self.secrets = Dictionary(secrets.map { ($0.metadata?.name ?? "", $0) }, uniquingKeysWith: { $1 })
         self.uid = uid
         seccompDirectory = LocalhostProfile.directory(root: store.roots.root)
+        seccompCache = SeccompCache(root: store.roots.root, helperPath: binaries.helper)
     }
 
     var spec: PodSpec { pod.spec ?? PodSpec() }

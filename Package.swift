@@ -12,6 +12,8 @@ let package = Package(
         // One tiny static binary in two roles, chosen by argv[0] (docs/pause-and-init.md).
         .executable(name: "pod-pause", targets: ["pod-pause"]),
         .executable(name: "pod-init", targets: ["pod-pause"]),
+        // podctl against Podman, side by side (docs/benchmarks.md); needs root and Podman.
+        .executable(name: "podbench", targets: ["podbench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -79,5 +81,7 @@ let package = Package(
             ],
             linkerSettings: [.unsafeFlags(["-Xclang-linker", "-static"])]),
         .testTarget(name: "PauseTests", dependencies: []),
+        // The benchmark: drives both systems through their command lines (Foundation only).
+        .executableTarget(name: "podbench"),
     ]
 )

@@ -43,7 +43,7 @@ extension Bench {
             record(Self.execTrue, "ms", .atMost(0.1), system: system, (Clock.now() - t0) * 1000)
         }
 
-        guard let old = system.workload(of: "web", container: "side1") else { throw BenchError("\(system.name): no workload for side1") }
+        let old = try system.waitWorkload(pod: "web", container: "side1", deadline: Clock.now() + 10)
         let killed = Clock.now()
         kill(old, SIGKILL)
         try system.waitNewWorkload(pod: "web", container: "side1", old: old, command: "sh", deadline: killed + 30)

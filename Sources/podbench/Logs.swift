@@ -15,7 +15,7 @@ extension Bench {
                 let file = try manifest("logs-\(system.name)", Manifests.logPod("logs", lines: lines))
                 try system.apply(file: file)
                 try system.waitRunning(pods: ["logs"], deadline: Clock.now() + 60)
-                guard let writer = system.workload(of: "logs", container: "w") else { throw BenchError("\(system.name): no log writer") }
+                let writer = try system.waitWorkload(pod: "logs", container: "w", deadline: Clock.now() + 10)
                 let fifo = "/proc/\(writer)/root/tmp/go"
                 let ready = Clock.now() + 300
                 while !FileManager.default.fileExists(atPath: fifo) {

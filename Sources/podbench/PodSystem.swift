@@ -36,6 +36,16 @@ extension PodSystem {
         throw BenchError("\(name): \(pod)/\(container) was not restarted within the deadline")
     }
 
+    /// The container's workload once it exists: podctl records pod-init a moment before
+    /// pod-init has forked the workload.
+    func waitWorkload(pod: String, container: String, deadline: Double) throws -> pid_t {
+        while true {
+            if let pid = workload(of: pod, container: container) { return pid }
+            guard Clock.now() < deadline else { throw BenchError("\(name): no workload process for \(pod)/\(container)") }
+            Clock.nap(0.001)
+        }
+    }
+
     /// Every descendant of `roots`, the roots included.
     static func withDescendants(_ roots: [pid_t]) -> [pid_t] {
         var all: [pid_t] = []

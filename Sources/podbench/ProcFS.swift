@@ -3,8 +3,20 @@ import Glibc
 
 /// What the benchmark reads of processes in /proc.
 enum ProcFS {
+    /// Reads to end of file: /proc files report size 0, and a read sized by stat would
+    /// stop after the first page of a long one such as smaps.
     static func read(_ path: String) -> String? {
-        try? String(contentsOfFile: path, encoding: .utf8)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = Glibc.read(fd, &chunk, chunk.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return n < 0 ? nil : String(decoding: bytes, as: UTF8.self) }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
     }
 
     static func comm(_ pid: pid_t) -> String? {

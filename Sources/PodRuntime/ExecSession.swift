@@ -8,6 +8,10 @@ import PodLaunch
 public struct ExecTarget: Sendable {
     public let pid: Int32
     public let plan: ContainerPlan
+    /// The pod-helper the pod runs with, from the same reading of the run plan: the plan
+    /// is about 100 KiB of JSON (compiled seccomp filters), and decoding it a second time
+    /// was a quarter of an exec's instructions (callgrind, docs/benchmarks.md).
+    public let helperPath: String
     let paths: PodPaths
 
     public var runPlan: RunPlan {
@@ -23,7 +27,7 @@ public struct ExecTarget: Sendable {
     }
 
     public static func find(_ view: PodView, container name: String?) throws(PodError) -> ExecTarget {
-        let target = ExecTarget(pid: 0, plan: ContainerPlan.empty, paths: view.paths)
+        let target = ExecTarget(pid: 0, plan: ContainerPlan.empty, helperPath: "", paths: view.paths)
         let plan = try target.runPlan
         let chosen = name ?? view.manifest.metadata?.annotations?["kubectl.kubernetes.io/default-container"] ?? plan.containers.first?.name ?? ""
         guard let containerPlan = plan.allContainers.first(where: { $0.name == chosen }) else {
@@ -33,7 +37,7 @@ public struct ExecTarget: Sendable {
         guard view.supervisorAlive, let pid = records.first(where: { $0.name == chosen })?.pid else {
             throw PodError(.invalidArgument, "unable to upgrade connection: container \(chosen) in pod \(view.key.name) is not running")
         }
-        return ExecTarget(pid: pid, plan: containerPlan, paths: view.paths)
+        return ExecTarget(pid: pid, plan: containerPlan, helperPath: plan.helperPath, paths: view.paths)
     }
 
     /// The exec helper's plan: the container's environment, working directory, user and

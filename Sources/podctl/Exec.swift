@@ -7,6 +7,7 @@ import PodRuntime
 
 struct Exec: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "exec",
         abstract: "Run a command in a running container.",
         discussion: "podctl exec web -c content -- ls /www; the exit code is the command's.")
 

@@ -4,6 +4,9 @@ import PodCore
 
 @main
 struct Podctl: AsyncParsableCommand {
+    // Every command names itself: ArgumentParser otherwise derives each name from the
+    // type's name with String(describing:), which demangles at run time and cost 15 M
+    // instructions per podctl run, an eighth of an apply (callgrind, docs/benchmarks.md).
     static let configuration = CommandConfiguration(
         commandName: "podctl",
         abstract: "Run Kubernetes v1 Pods on this host.",

@@ -43,8 +43,9 @@ let package = Package(
         // Container logs in the CRI format: writer, rotation, reader; see docs/logs.md.
         // Runtime exclusivity checks on the writer's class properties and captured
         // counters took a quarter of the supervisor's instructions per logged MB
-        // (callgrind, docs/benchmarks.md); the writer is used under its own lock only.
-        .target(name: "PodLogs", dependencies: ["PodCore", "PodOS"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        // (callgrind, docs/benchmarks.md); the writer is used under its own lock only, and
+        // debug builds (the tests) keep the checks.
+        .target(name: "PodLogs", dependencies: ["PodCore", "PodOS"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         // libarchive reads every tar podctl meets (plain, gzip, zstd); see docs/images.md.
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .target(

@@ -8,9 +8,15 @@ import PodLaunch
 public struct ExecTarget: Sendable {
     public let pid: Int32
     public let plan: ContainerPlan
+    /// The pod-helper the pod runs with, from the same reading of the run plan: the plan
+    /// is about 100 KiB of JSON (compiled seccomp filters), and decoding it a second time
+    /// was a quarter of an exec's instructions (callgrind, docs/benchmarks.md).
+    public let helperPath: String
     let paths: PodPaths
     /// The pod's user namespace, which the exec enters as its container did.
     var idMap: IDMap? = nil
+    /// The pod's cgroups, whose container cgroup the exec joins.
+    var cgroups: PodCgroupPlan? = nil
 
     public var runPlan: RunPlan {
         get throws(PodError) {
@@ -25,7 +31,7 @@ public struct ExecTarget: Sendable {
     }
 
     public static func find(_ view: PodView, container name: String?) throws(PodError) -> ExecTarget {
-        let target = ExecTarget(pid: 0, plan: ContainerPlan.empty, paths: view.paths)
+        let target = ExecTarget(pid: 0, plan: ContainerPlan.empty, helperPath: "", paths: view.paths)
         let plan = try target.runPlan
         let chosen = name ?? view.manifest.metadata?.annotations?["kubectl.kubernetes.io/default-container"] ?? plan.containers.first?.name ?? ""
         guard let containerPlan = plan.allContainers.first(where: { $0.name == chosen }) else {
@@ -35,7 +41,7 @@ public struct ExecTarget: Sendable {
         guard view.supervisorAlive, let pid = records.first(where: { $0.name == chosen })?.pid else {
             throw PodError(.invalidArgument, "unable to upgrade connection: container \(chosen) in pod \(view.key.name) is not running")
         }
-        return ExecTarget(pid: pid, plan: containerPlan, paths: view.paths, idMap: plan.idMap)
+        return ExecTarget(pid: pid, plan: containerPlan, helperPath: plan.helperPath, paths: view.paths, idMap: plan.idMap, cgroups: plan.cgroups)
     }
 
     /// The exec helper's plan: the container's environment, working directory, user and

@@ -20,7 +20,7 @@ extension ExecTarget {
     /// The container's cgroup files: the exec helper joins them before the namespaces, so
     /// the command counts against the container's limits as runc's exec does.
     func cgroupProcs() -> [String] {
-        guard let layout = (try? runPlan)?.cgroups?.layout, let hierarchy = hostCgroups else { return [] }
+        guard let layout = cgroups?.layout, let hierarchy = hostCgroups else { return [] }
         let cgroup = hierarchy.cgroup(layout.container(plan.name))
         return cgroup.exists ? cgroup.procsFiles : []
     }

@@ -47,7 +47,9 @@ extension Supervisor {
             try prepareContainerCgroup(index, &launch)
             let running = try launcher.start(launch, stdio: .init(input: null, output: output.write, error: errors.write))
             containers[index].pipes = [.stdout: output.read, .stderr: errors.read]
-            for fd in [output.read, errors.read] { _ = fcntl(fd, F_SETFL, O_NONBLOCK) }
+            // A 1 MiB pipe (F_SETPIPE_SZ, 1031: fcntl(2)) lets a fast writer go on while the
+            // log is written, so the supervisor wakes and copies in larger pieces.
+            for fd in [output.read, errors.read] { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, 1031, 1 << 20) }
             containers[index].writer = try? ContainerLogWriter(directory: "\(plan.logDirectory)/\(container.name)", restartCount: containers[index].restarts)
             let (reports, _) = running.finish()
             handleStartReports(index, reports)

@@ -7,6 +7,7 @@ import PodStore
 
 struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "apply",
         abstract: "Create or update pods from Kubernetes v1 Pod manifests.",
         discussion: """
             Reads YAML or JSON (several documents per file, kind: List, and the ConfigMaps and \

@@ -7,6 +7,7 @@ import PodStore
 
 struct Delete: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "delete",
         abstract: "Stop pods gracefully and remove every trace of them.",
         discussion: "podctl delete pod web; podctl delete -f pods/web.yaml; --grace-period=0 --now for an immediate stop.")
 

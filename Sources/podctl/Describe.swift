@@ -6,6 +6,7 @@ import PodStore
 
 struct Describe: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "describe",
         abstract: "Show a pod in detail, as kubectl describe: containers, conditions, volumes, events.",
         discussion: "podctl describe pod web; podctl describe pods (every pod); podctl describe pod/web -n team")
 

@@ -7,6 +7,7 @@ import PodRuntime
 
 struct Exec: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "exec",
         abstract: "Run a command in a running container.",
         discussion: "podctl exec web -c content -- ls /www; the exit code is the command's.")
 
@@ -36,8 +37,7 @@ struct Exec: ParsableCommand {
         let view = try Context(global).view(name, namespace: namespace)
         let target = try ExecTarget.find(view, container: container)
         let plan = target.launchPlan(command: command, tty: tty)
-        let runPlan = try target.runPlan
-        let launcher = HelperLauncher(helperPath: runPlan.helperPath)
+        let launcher = HelperLauncher(helperPath: target.helperPath)
         let code = try ExecSession(launcher: launcher, plan: plan, interactive: stdin, tty: tty).run()
         Foundation.exit(code)
     }

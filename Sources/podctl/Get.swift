@@ -6,6 +6,7 @@ import Yams
 
 struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "get",
         abstract: "Show pods: a table, or -o wide|json|yaml|name.",
         discussion: "podctl get pods; podctl get pod web -o yaml; podctl get pods -A")
 

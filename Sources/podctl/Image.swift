@@ -6,6 +6,7 @@ import PodStore
 
 struct Image: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "image",
         abstract: "Manage the local image store.",
         discussion: """
             Images come from registries (image pull), archives (image load) or root file systems \

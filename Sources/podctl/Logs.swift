@@ -6,6 +6,7 @@ import PodRuntime
 
 struct Logs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "logs",
         abstract: "Print a container's logs, as kubectl logs.",
         discussion: "podctl logs web; podctl logs web -c content -f --tail 10; --previous for the last restart.")
 

@@ -4,6 +4,9 @@ import PodCore
 
 @main
 struct Podctl: AsyncParsableCommand {
+    // Every command names itself: ArgumentParser otherwise derives each name from the
+    // type's name with String(describing:), which demangles at run time and cost 15 M
+    // instructions per podctl run, an eighth of an apply (callgrind, docs/benchmarks.md).
     static let configuration = CommandConfiguration(
         commandName: "podctl",
         abstract: "Run Kubernetes v1 Pods on this host.",
@@ -14,7 +17,9 @@ struct Podctl: AsyncParsableCommand {
     static func main() async {
         RegistryPulling.install()
         do {
-            var command = try parseAsRoot(normalize(Array(CommandLine.arguments.dropFirst())))
+            let arguments = normalize(Array(CommandLine.arguments.dropFirst()))
+            if var exec = fastExec(arguments) { return try exec.run() }
+            var command = try parseAsRoot(arguments)
             if var asynchronous = command as? AsyncParsableCommand {
                 try await asynchronous.run()
             } else {
@@ -26,6 +31,17 @@ struct Podctl: AsyncParsableCommand {
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// `exec` parsed on its own: building the whole command tree took a third of an
+    /// exec's instructions (callgrind, docs/benchmarks.md), and exec is the command whose
+    /// latency users feel. Help, and anything the command alone does not parse, take the
+    /// full path, so usage and error messages stay those of `podctl exec`.
+    static func fastExec(_ arguments: [String]) -> Exec? {
+        guard arguments.first == "exec" else { return nil }
+        let options = arguments.prefix { $0 != "--" }
+        guard !options.contains(where: { $0 == "-h" || $0 == "--help" || $0.hasPrefix("--help-") }) else { return nil }
+        return try? Exec.parse(Array(arguments.dropFirst()))
     }
 
     /// kubectl's `--dry-run=client` (and `=server`, which means the same here) become the

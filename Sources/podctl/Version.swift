@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 struct Version: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the podctl version.")
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the podctl version.")
 
     @Option(name: .shortAndLong, help: ArgumentHelp("json for a machine-readable form.", valueName: "format"))
     var output: String?
@@ -27,6 +27,7 @@ struct Version: ParsableCommand {
 
 struct Completion: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "completion",
         abstract: "Print a shell completion script.",
         discussion: "bash: source <(podctl completion bash); zsh: podctl completion zsh > \"${fpath[1]}/_podctl\"")
 

@@ -8,6 +8,7 @@ import PodStore
 
 struct Wait: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "wait",
         abstract: "Wait for a condition on pods, as kubectl wait.",
         discussion: """
             podctl wait --for=condition=Ready pod/web; --for=condition=Ready=false; \

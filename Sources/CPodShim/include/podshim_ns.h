@@ -39,6 +39,7 @@ int podshim_read_signal(int fd);
 /* prctl(PR_SET_CHILD_SUBREAPER, 1): orphans of our descendants come to us. */
 int podshim_set_subreaper(void);
 
+
 /* posix_spawn_file_actions_addclosefrom_np (glibc 2.34): close every descriptor from
    `from` up in the child, so nothing the parent holds (a caller's pipes) leaks into a
    long-lived child that would keep them open. */

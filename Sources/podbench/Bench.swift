@@ -1,0 +1,114 @@
+import Foundation
+import Glibc
+
+/// The inner process, inside the holder's namespaces: sets both systems up, runs the
+/// phases interleaved (podctl, Podman, Podman, podctl, …), and reports.
+final class Bench {
+    let options: Options
+    let work: String
+    let registry: Registry
+    let podctl: Podctl
+    let podman: Podman
+    var figures: [String: Figure] = [:]
+    var order: [String] = []
+    var notes: [String] = []
+    var memoryRoles: [String: [String: Memory]] = [:]
+    var memoryCounts: [String: [String: Int]] = [:]
+    var supervisorDirty: [(String, Double)] = []
+    var scaleSeconds: [String: [Double]] = [:]
+    var scaleMemory: [String: [(Int, Double)]] = [:]
+    let started = Date()
+    var loadStart = ""
+
+    init(options: Options) throws {
+        self.options = options
+        guard let work = options.work else { throw BenchError("--inner needs --work") }
+        self.work = work
+        registry = Registry(path: work + "/pids")
+        podctl = Podctl(binary: try Self.podctlBinary(options), work: work, registry: registry)
+        podman = try Podman(work: work, registry: registry)
+        try FileManager.default.createDirectory(atPath: work + "/manifests", withIntermediateDirectories: true)
+    }
+
+    static func podctlBinary(_ options: Options) throws -> String {
+        if let given = options.podctl { return given }
+        let own = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let beside = (own as NSString).deletingLastPathComponent + "/podctl"
+        guard FileManager.default.isExecutableFile(atPath: beside) else { throw BenchError("no podctl beside \(own); build the package or pass --podctl") }
+        return beside
+    }
+
+    /// The systems in the order of run `i`: alternating, so neither always goes first.
+    func systems(_ i: Int) -> [PodSystem] { i % 2 == 0 ? [podctl, podman] : [podman, podctl] }
+
+    func record(_ name: String, _ unit: String, _ target: Figure.Target = .none, system: PodSystem, _ value: Double) {
+        if figures[name] == nil { figures[name] = Figure(name, unit, target: target); order.append(name) }
+        if system === podctl { figures[name]!.podctl.append(value) } else { figures[name]!.podman.append(value) }
+    }
+
+    func manifest(_ name: String, _ text: String) throws -> String {
+        let path = "\(work)/manifests/\(name).yaml"
+        try Manifests.write(text, to: path)
+        return path
+    }
+
+    func run() throws {
+        loadStart = ProcFS.read("/proc/loadavg")?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        defer { cleanUp() }
+        try prepare()
+        let phases: [(String, () throws -> Void)] = [
+            ("lifecycle", lifecycle), ("memory", memory), ("scale", scale), ("logs", logs),
+        ]
+        for (phase, body) in phases where options.phases.contains(phase) {
+            say("== \(phase)")
+            do { try body() } catch {
+                notes.append("The \(phase) phase stopped early: \(error)")
+                say("podbench: \(phase) phase failed: \(error)")
+                podctl.removeAll()
+                podman.removeAll()
+            }
+        }
+        try Report(bench: self).write()
+    }
+
+    /// Loads the same busybox image into both, then applies and deletes one pod in each
+    /// untimed, so Podman's first play (pause image, kube network) is not a sample.
+    func prepare() throws {
+        let archive = try Self.testImage()
+        try podctl.loadImage(archive)
+        try podman.loadImage(archive)
+        for system in systems(0) {
+            let file = try manifest("warmup-\(system.name)", Manifests.webPod("warmup", port: system === podctl ? 17080 : 17081))
+            try system.apply(file: file)
+            try system.waitRunning(pods: ["warmup"], deadline: Clock.now() + 60)
+            try system.delete(file: file, pods: ["warmup"])
+        }
+    }
+
+    static func testImage() throws -> String {
+        let directory = "/tmp/podctl-test-images"
+        let archive = directory + "/busybox-docker.tar"
+        if FileManager.default.fileExists(atPath: archive) { return archive }
+        let own = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        var repository = (own as NSString).deletingLastPathComponent
+        while repository != "/" && !FileManager.default.fileExists(atPath: repository + "/deploy/images/build-test-images.sh") {
+            repository = (repository as NSString).deletingLastPathComponent
+        }
+        try Spawn.check(["sh", repository + "/deploy/images/build-test-images.sh", directory])
+        return archive
+    }
+
+    func cleanUp() {
+        podctl.removeAll()
+        podman.removeAll()
+        let left = podctl.overhead().count + podman.overhead().count
+        if left > 0 { notes.append("\(left) pod processes were still there after the cleanup; the outer process killed them") }
+    }
+
+    func waitGone(_ pids: [pid_t], deadline: Double) throws {
+        while pids.contains(where: ProcFS.alive) {
+            guard Clock.now() < deadline else { throw BenchError("processes \(pids.filter(ProcFS.alive)) still alive after delete") }
+            Clock.nap(0.0005)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Glibc
+
+extension Bench {
+    static let applyRunning = "apply 3-container pod → all running"
+    static let applyHTTP = "apply 3-container pod → hostPort answers HTTP"
+    static let execTrue = "exec <ctr> true"
+    static let firstRestart = "first restart after SIGKILL → new process"
+    static let deletePod = "delete pod → every process gone"
+
+    /// apply → running → HTTP, exec, first restart and delete of the 3-container pod, in
+    /// the same cycle for each run: a restart is only the first one on a fresh pod.
+    func lifecycle() throws {
+        for run in 0..<options.runs {
+            for system in systems(run) {
+                try cycle(system)
+            }
+            say("  run \(run + 1)/\(options.runs): " + [Self.applyHTTP, Self.execTrue, Self.firstRestart, Self.deletePod].map { name in
+                let f = figures[name]
+                return String(format: "%.0f/%.0f ms", f?.podctl.last ?? .nan, f?.podman.last ?? .nan)
+            }.joined(separator: "  "))
+        }
+    }
+
+    func cycle(_ system: PodSystem) throws {
+        let port = system === podctl ? 18080 : 18081
+        let file = try manifest("web-\(system.name)", Manifests.webPod("web", port: port))
+        let start = Clock.now()
+        try system.apply(file: file)
+        try system.waitRunning(pods: ["web"], deadline: start + 60)
+        let running = Clock.now()
+        while !HTTPProbe.answers(port: port) {
+            guard Clock.now() < start + 60 else { throw BenchError("\(system.name): hostPort \(port) never answered") }
+            Clock.nap(0.001)
+        }
+        let answered = Clock.now()
+        record(Self.applyRunning, "ms", system: system, (running - start) * 1000)
+        record(Self.applyHTTP, "ms", .atMost(0.1), system: system, (answered - start) * 1000)
+
+        for _ in 0..<options.execRuns {
+            let t0 = Clock.now()
+            try system.exec(pod: "web", container: "side1")
+            record(Self.execTrue, "ms", .atMost(0.1), system: system, (Clock.now() - t0) * 1000)
+        }
+
+        let old = try system.waitWorkload(pod: "web", container: "side1", deadline: Clock.now() + 10)
+        let killed = Clock.now()
+        kill(old, SIGKILL)
+        try system.waitNewWorkload(pod: "web", container: "side1", old: old, command: "sh", deadline: killed + 30)
+        record(Self.firstRestart, "ms", .atMost(0.5), system: system, (Clock.now() - killed) * 1000)
+        // Delete a settled pod: the status of the restart is written before we go on.
+        try system.waitRunning(pods: ["web"], deadline: Clock.now() + 30)
+
+        let pids = try system.processes(of: "web")
+        let t0 = Clock.now()
+        try system.delete(file: file, pods: ["web"])
+        try waitGone(pids, deadline: t0 + 60)
+        record(Self.deletePod, "ms", .atMost(0.1), system: system, (Clock.now() - t0) * 1000)
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Benchmarks podctl against Podman (kube play, crun) side by side, as root:
+#   sudo bash deploy/bench.sh [podbench options, e.g. --runs 7 --scale 100]
+# Builds the release binaries, installs Podman, crun, conmon and catatonit from Debian's
+# packages if missing, then runs podbench, which prints the table and rewrites
+# docs/benchmarks.md and docs/benchmarks.svg. Everything runs in a throwaway network and
+# mount namespace with its own state roots; see docs/benchmarks.md.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+export PATH=/opt/swift/usr/bin:$PATH
+
+[ "$(id -u)" = 0 ] || { echo "bench: run as root (sudo bash deploy/bench.sh)" >&2; exit 1; }
+bash "$here/deploy/deps.sh"
+
+packages=(podman crun conmon catatonit netavark aardvark-dns golang-github-containers-common)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f '${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "bench: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cd "$here"
+swift build -c release --scratch-path "$here/.build"
+exec "$here/.build/release/podbench" --docs "$here/docs" "$@"

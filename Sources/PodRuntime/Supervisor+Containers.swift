@@ -23,12 +23,30 @@ extension Supervisor {
         }
         guard !status.initDone else { return }
         status.initDone = true
-        for index in plan.initContainers.count..<containers.count { start(index) }
+        start(Array(plan.initContainers.count..<containers.count))
         updatePhase()
     }
 
     func start(_ index: Int) {
-        guard stopping == nil, status.sandboxReady else { return }
+        start([index])
+    }
+
+    /// Starts containers side by side: every helper is launched first, then their reports
+    /// are read, so the helpers' namespace and mount work (about 10 ms each) overlaps
+    /// instead of adding up (app containers start together in Kubernetes too).
+    func start(_ indices: [Int]) {
+        let launched = indices.compactMap { index in launch(index).map { (index, $0) } }
+        for (index, running) in launched {
+            let (reports, _) = running.finish()
+            handleStartReports(index, reports)
+            statusDirty = true
+        }
+    }
+
+    /// Prepares a container's root, pipes, log and cgroup and launches its helper; nil if
+    /// that failed (the failure is recorded and the restart policy decides).
+    private func launch(_ index: Int) -> HelperLauncher.Running? {
+        guard stopping == nil, status.sandboxReady else { return nil }
         let container = containers[index].plan
         // restartCount counts restarts made, as the kubelet's: not the one waiting in back-off.
         if containers[index].attempted {
@@ -51,12 +69,12 @@ extension Supervisor {
             // log is written, so the supervisor wakes and copies in larger pieces.
             for fd in [output.read, errors.read] { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, 1031, 1 << 20) }
             containers[index].writer = try? ContainerLogWriter(directory: "\(plan.logDirectory)/\(container.name)", restartCount: containers[index].restarts)
-            let (reports, _) = running.finish()
-            handleStartReports(index, reports)
+            return running
         } catch {
             startFailed(index, reason: "CreateContainerError", message: error.description, exitCode: nil)
+            statusDirty = true
+            return nil
         }
-        statusDirty = true
     }
 
     private func handleStartReports(_ index: Int, _ reports: [HelperReport]) {

@@ -1,4 +1,5 @@
 import Foundation
+import PodCore
 
 /// Hashes that tell `apply` what changed. A container's hash covers its whole defaulted
 /// spec: a change restarts that container. The sandbox hash covers everything that is
@@ -38,13 +39,6 @@ extension Pod {
     static func fnv1a(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let bytes = (try? encoder.encode(value)) ?? Data()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return FNV1a.hex((try? encoder.encode(value)) ?? Data())
     }
 }

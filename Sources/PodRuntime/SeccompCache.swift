@@ -23,7 +23,7 @@ struct SeccompCache {
         plan.confinement.seccomp = filter
         var info = stat()
         let identity = stat(helperPath, &info) == 0 ? "\(helperPath)|\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : helperPath
-        return Self.fnv1a(plan.encoded() + Array(identity.utf8))
+        return FNV1a.hex(plan.encoded() + Array(identity.utf8))
     }
 
     func program(for filter: SeccompFilter) -> SeccompProgram? {
@@ -36,15 +36,5 @@ struct SeccompCache {
     func store(_ program: SeccompProgram, for filter: SeccompFilter) {
         guard (try? Files.makeDirectories(directory, mode: 0o700)) != nil else { return }
         try? AtomicFile.write(program.bytes, to: "\(directory)/\(key(for: filter)).bpf", mode: 0o600)
-    }
-
-    static func fnv1a(_ bytes: [UInt8]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let text = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
     }
 }

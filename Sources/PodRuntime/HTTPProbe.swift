@@ -74,7 +74,9 @@ enum HTTPProbe {
         let body = String(decoding: response.body, as: UTF8.self)
         if (300..<400).contains(response.status), let location = response.header("Location") {
             if location.hasPrefix("/") { return .follow(path: location) }
-            for prefix in ["http://\(host):\(port)/", "http://\(host)/"] where location.hasPrefix(prefix) && (prefix.contains(":\(port)/") || port == 80) {
+            // The same host and port, spelled with the port or, for 80, without it.
+            let sameHost = ["http://\(host):\(port)/"] + (port == 80 ? ["http://\(host)/"] : [])
+            if let prefix = sameHost.first(where: { location.hasPrefix($0) }) {
                 return .follow(path: "/" + location.dropFirst(prefix.count))
             }
             return .successWithWarning("Probe terminated redirects, Response body: \(body)")

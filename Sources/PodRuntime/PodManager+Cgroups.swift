@@ -20,8 +20,16 @@ extension ExecTarget {
     /// The container's cgroup files: the exec helper joins them before the namespaces, so
     /// the command counts against the container's limits as runc's exec does.
     func cgroupProcs() -> [String] {
-        guard let layout = cgroups?.layout, let hierarchy = hostCgroups else { return [] }
-        let cgroup = hierarchy.cgroup(layout.container(plan.name))
+        cgroups?.procsFiles(ofContainer: plan.name) ?? []
+    }
+}
+
+extension PodCgroupPlan {
+    /// The `cgroup.procs` files of a running container's cgroup, for a process that joins
+    /// it (an exec, an exec probe or hook); none when the cgroup is not there.
+    func procsFiles(ofContainer name: String) -> [String] {
+        guard let hierarchy = hostCgroups else { return [] }
+        let cgroup = hierarchy.cgroup(layout.container(name))
         return cgroup.exists ? cgroup.procsFiles : []
     }
 }

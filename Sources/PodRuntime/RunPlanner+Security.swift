@@ -19,12 +19,14 @@ extension RunPlanner {
                 if let done = compiled.first(where: { $0.filter == filter }) {
                     confinement.seccomp?.program = done.program
                 } else {
+                    // The key once: it hashes the rules and stats the helper.
+                    let key = seccompCache.key(for: filter)
                     let program: SeccompProgram
-                    if let cached = seccompCache.program(for: filter) {
+                    if let cached = seccompCache.program(forKey: key) {
                         program = cached
                     } else {
                         program = try compileSeccomp(filter, container: container.name ?? "")
-                        seccompCache.store(program, for: filter)
+                        seccompCache.store(program, forKey: key)
                     }
                     compiled.append((filter, program))
                     confinement.seccomp?.program = program

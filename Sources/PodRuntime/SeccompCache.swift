@@ -26,15 +26,15 @@ struct SeccompCache {
         return FNV1a.hex(plan.encoded() + Array(identity.utf8))
     }
 
-    func program(for filter: SeccompFilter) -> SeccompProgram? {
-        let path = "\(directory)/\(key(for: filter)).bpf"
+    func program(forKey key: String) -> SeccompProgram? {
+        let path = "\(directory)/\(key).bpf"
         guard let bytes = try? Files.read(path), !bytes.isEmpty, bytes.count % 8 == 0 else { return nil }
         return SeccompProgram(bytes: bytes)
     }
 
     /// Best effort: a cache that cannot be written only costs the next apply a compile.
-    func store(_ program: SeccompProgram, for filter: SeccompFilter) {
+    func store(_ program: SeccompProgram, forKey key: String) {
         guard (try? Files.makeDirectories(directory, mode: 0o700)) != nil else { return }
-        try? AtomicFile.write(program.bytes, to: "\(directory)/\(key(for: filter)).bpf", mode: 0o600)
+        try? AtomicFile.write(program.bytes, to: "\(directory)/\(key).bpf", mode: 0o600)
     }
 }

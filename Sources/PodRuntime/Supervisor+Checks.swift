@@ -1,5 +1,4 @@
 import Glibc
-import PodCgroups
 import PodCore
 import PodLaunch
 
@@ -11,40 +10,32 @@ extension Supervisor {
     /// delivered at once.
     func launchCheck(_ index: Int, purpose: CheckPurpose, action: ActionPlan, timeout: Double) {
         nextCheckID += 1
-        let id = nextCheckID
         let now = Clock.monotonic()
-        let work: HealthCheck.Work
+        let started: Result<HealthCheck.Work, ProbeFailure>
+        var deadline = now + timeout
         switch action {
         case let .sleep(seconds):
-            checks.append(HealthCheck(id: id, container: index, purpose: purpose, deadline: now + Double(seconds), work: .wait))
-            return
+            started = .success(.wait)
+            deadline = now + Double(seconds)
         case let .exec(command):
-            switch startExec(index, command: command) {
-            case let .success(started): work = started
-            case let .failure(problem):
-                return deliver(HealthCheck(id: id, container: index, purpose: purpose, deadline: now, work: .wait), .failure(problem.text))
-            }
+            started = startExec(index, command: command)
         case let .http(host, port, path, headers):
             let address = host ?? podAddress
             let target = SocketExchange.HTTPTarget(host: address, port: port, path: path, headers: headers)
-            switch SocketExchange.open(address: address, port: port, kind: .http(target)) {
-            case let .success(exchange): work = .socket(exchange)
-            case let .failure(problem):
-                return deliver(HealthCheck(id: id, container: index, purpose: purpose, deadline: now, work: .wait), .failure("Get \"http://\(address):\(port)\(path)\": \(problem.text)"))
-            }
+            started = SocketExchange.open(address: address, port: port, kind: .http(target)).map { .socket($0) }
+                .mapError { ProbeFailure("Get \"http://\(address):\(port)\(path)\": \($0.text)") }
         case let .tcp(host, port):
-            switch SocketExchange.open(address: host ?? podAddress, port: port, kind: .tcp) {
-            case let .success(exchange): work = .socket(exchange)
-            case let .failure(problem): return deliver(HealthCheck(id: id, container: index, purpose: purpose, deadline: now, work: .wait), .failure(problem.text))
-            }
+            started = SocketExchange.open(address: host ?? podAddress, port: port, kind: .tcp).map { .socket($0) }
         case let .grpc(port, service):
             let health = GRPCHealth(authority: "\(podAddress):\(port)", service: service)
-            switch SocketExchange.open(address: podAddress, port: port, kind: .grpc(health)) {
-            case let .success(exchange): work = .socket(exchange)
-            case let .failure(problem): return deliver(HealthCheck(id: id, container: index, purpose: purpose, deadline: now, work: .wait), .failure(problem.text))
-            }
+            started = SocketExchange.open(address: podAddress, port: port, kind: .grpc(health)).map { .socket($0) }
         }
-        checks.append(HealthCheck(id: id, container: index, purpose: purpose, deadline: now + timeout, work: work))
+        switch started {
+        case let .success(work):
+            checks.append(HealthCheck(id: nextCheckID, container: index, purpose: purpose, deadline: deadline, work: work))
+        case let .failure(problem):
+            deliver(HealthCheck(id: nextCheckID, container: index, purpose: purpose, deadline: now, work: .wait), .failure(problem.text))
+        }
     }
 
     /// Network probes go to the pod from the host: its address on the bridge, or the
@@ -57,10 +48,7 @@ extension Supervisor {
         guard let pid = containers[index].pid else { return .failure(ProbeFailure("the container is not running")) }
         var launch = LaunchPlan.exec(into: containers[index].plan, pid: pid, idMap: plan.idMap, command: command, tty: false)
         // In the container's cgroup, as podctl exec: the probe counts against its limits.
-        if let layout = plan.cgroups?.layout, let hierarchy = hostCgroups {
-            let cgroup = hierarchy.cgroup(layout.container(containers[index].plan.name))
-            if cgroup.exists { launch.cgroupProcs = cgroup.procsFiles }
-        }
+        launch.cgroupProcs = plan.cgroups?.procsFiles(ofContainer: containers[index].plan.name) ?? []
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
         defer { close(null) }
         let output: (read: Int32, write: Int32)

@@ -48,8 +48,7 @@ extension Supervisor {
         if stopping == nil { containers[index].killAt = Clock.monotonic() + grace }
         refreshReady(index)
         // Probes stop with the container; a hook already running (postStart) is dropped.
-        for check in checks where check.container == index { check.cancel() }
-        checks.removeAll { $0.container == index }
+        cancelChecks(of: index)
         if let hook = containers[index].plan.health?.preStop {
             launchCheck(index, purpose: .preStop, action: hook, timeout: max(0, grace))
         } else {

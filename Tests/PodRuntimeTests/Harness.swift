@@ -101,9 +101,15 @@ final class Harness: @unchecked Sendable {
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 
+    /// A container's status record (app or init container), empty when it has none.
+    func containerRecord(_ pod: String, _ container: String) throws -> [String: Any] {
+        let status = try status(pod)
+        let all = ((status["containers"] as? [[String: Any]]) ?? []) + ((status["initContainers"] as? [[String: Any]]) ?? [])
+        return all.first { $0["name"] as? String == container } ?? [:]
+    }
+
     func containerPID(_ pod: String, _ container: String) throws -> pid_t? {
-        let all = ((try status(pod)["containers"] as? [[String: Any]]) ?? []) + ((try status(pod)["initContainers"] as? [[String: Any]]) ?? [])
-        return (all.first { $0["name"] as? String == container }?["pid"] as? Int).map { pid_t($0) }
+        (try containerRecord(pod, container)["pid"] as? Int).map { pid_t($0) }
     }
 
     /// Waits for a condition with a deadline; never a fixed sleep as the wait.

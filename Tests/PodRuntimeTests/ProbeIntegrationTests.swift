@@ -29,8 +29,7 @@ import Testing
     }
 
     func container(_ harness: Harness, _ pod: String, _ name: String = "c") throws -> [String: Any] {
-        let all = ((try harness.status(pod)["containers"] as? [[String: Any]]) ?? []) + ((try harness.status(pod)["initContainers"] as? [[String: Any]]) ?? [])
-        return all.first { $0["name"] as? String == name } ?? [:]
+        try harness.containerRecord(pod, name)
     }
 
     func events(_ harness: Harness, _ pod: String) throws -> [String] {

@@ -16,18 +16,18 @@ struct SeccompCacheTests {
         try "v1".write(toFile: helper, atomically: true, encoding: .utf8)
         let cache = SeccompCache(root: root, helperPath: helper)
         let program = SeccompProgram(bytes: Array(repeating: 7, count: 16))
-        #expect(cache.program(for: filter(["read"])) == nil)
-        cache.store(program, for: filter(["read"]))
-        #expect(cache.program(for: filter(["read"])) == program)
-        #expect(cache.program(for: filter(["read", "write"])) == nil, "another filter, another key")
+        #expect(cache.program(forKey: cache.key(for: filter(["read"]))) == nil)
+        cache.store(program, forKey: cache.key(for: filter(["read"])))
+        #expect(cache.program(forKey: cache.key(for: filter(["read"]))) == program)
+        #expect(cache.program(forKey: cache.key(for: filter(["read", "write"]))) == nil, "another filter, another key")
         // A rebuilt helper (another size) compiles afresh.
         try "version 2".write(toFile: helper, atomically: true, encoding: .utf8)
-        #expect(cache.program(for: filter(["read"])) == nil)
+        #expect(cache.program(forKey: cache.key(for: filter(["read"]))) == nil)
         // A damaged entry (not whole BPF instructions) is ignored.
-        cache.store(program, for: filter(["read"]))
+        cache.store(program, forKey: cache.key(for: filter(["read"])))
         let path = root + "/seccomp-cache/" + cache.key(for: filter(["read"])) + ".bpf"
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path))
-        #expect(cache.program(for: filter(["read"])) == nil)
+        #expect(cache.program(forKey: cache.key(for: filter(["read"]))) == nil)
         #expect(try FileManager.default.attributesOfItem(atPath: root + "/seccomp-cache")[.posixPermissions] as? Int == 0o700)
     }
 }

@@ -75,7 +75,7 @@ extension PodManager {
     /// and user namespace blocks of pods that have no state. Run after every apply and delete. A lease younger than
     /// a minute stays: another podctl may have just taken it for a pod of its apply that
     /// it has not written down yet. Returns the pods it cleaned up after.
-    public func reclaimNetwork() throws(PodError) -> [PodKey] {
+    public func reclaimGonePods() throws(PodError) -> [PodKey] {
         let live = Set(try store.podKeys())
         let ranges = try userNamespaceRanges.reclaim(keeping: live, minimumAge: 60)
         let network = PodNetwork(config: try networkConfig)

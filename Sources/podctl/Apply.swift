@@ -89,7 +89,7 @@ struct Apply: ParsableCommand {
                 context.manager.releaseUnusedLease(pod)
             }
         }
-        context.reclaimNetwork()
+        context.reclaimGonePods()
         if let first = failures.first { throw PodError(first.code, "\(failures.count) pod(s) were not applied") }
     }
 }

@@ -21,11 +21,11 @@ struct Context {
         return view
     }
 
-    /// Cleans up the network of pods that went without podctl (PodManager.reclaimNetwork);
+    /// Cleans up the leases, ports, veths and ID blocks of pods that went without podctl (PodManager.reclaimGonePods);
     /// a failure is a warning: the command itself did what it was asked.
-    func reclaimNetwork() {
+    func reclaimGonePods() {
         do {
-            let gone = try manager.reclaimNetwork()
+            let gone = try manager.reclaimGonePods()
             if !gone.isEmpty { Terminal.warning("cleaned up the network of pods that are gone: \(gone.map(\.description).joined(separator: ", "))") }
         } catch {
             Terminal.warning("cannot clean up after deleted pods: \(error)")

@@ -54,7 +54,7 @@ struct Delete: ParsableCommand {
                 failure = failure ?? error
             }
         }
-        context.reclaimNetwork()
+        context.reclaimGonePods()
         if let failure { throw PodError(failure.code, "not every pod was deleted") }
     }
 }

@@ -76,7 +76,13 @@ let package = Package(
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PodStoreTests", dependencies: ["PodStore", "PodOS"]),
         .testTarget(name: "PodLogsTests", dependencies: ["PodLogs"]),
-        .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodRegistry", "PodModel", "PodSecurity", "PodCgroups"]),
+        // What the integration suites share: the throwaway-namespace harness that runs the
+        // real podctl with its own state and cgroup roots.
+        .target(name: "PodTestSupport", dependencies: ["PodCgroups"], path: "Tests/PodTestSupport"),
+        .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodRegistry", "PodModel", "PodSecurity", "PodCgroups", "PodTestSupport"]),
+        // The standing hostile-input suite (docs/security.md, "Threat model"): every hole
+        // found is a regression test here; each checks a sentinel outside every root.
+        .testTarget(name: "HostileInputTests", dependencies: ["PodTestSupport", "PodModel", "PodLaunch", "PodImage", "PodCore", "PodOS", "PodStore", "PodCgroups", "CArchive"]),
         .testTarget(name: "PodCgroupsTests", dependencies: ["PodCgroups", "PodModel"]),
         .testTarget(name: "PodctlTests", dependencies: ["PodModel"]),
         .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),

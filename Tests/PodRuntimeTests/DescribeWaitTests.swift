@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PodTestSupport
 import Testing
 
 /// `podctl describe` and `podctl wait` against real pods (root, through the Harness).

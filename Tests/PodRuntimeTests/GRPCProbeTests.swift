@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PodTestSupport
 import Testing
 
 @_silgen_name("setns") private func libcSetns(_ fd: Int32, _ nstype: Int32) -> Int32

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PodTestSupport
 import Testing
 
 /// Apply semantics, init containers and sidecars, volumes, and recovery after the

@@ -1,4 +1,5 @@
 import Foundation
+import PodTestSupport
 import Testing
 
 /// Pods on the bridge through the real binaries, inside the harness's throwaway network

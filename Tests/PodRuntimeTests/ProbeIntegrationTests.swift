@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PodTestSupport
 import Testing
 
 /// Probes, hooks and sidecar ordering (docs/runtime.md, "Probes and hooks") through the

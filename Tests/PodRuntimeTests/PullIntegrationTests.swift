@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PodTestSupport
 import Testing
 
 /// imagePullPolicy at apply, against a real registry (Debian's docker-registry) run

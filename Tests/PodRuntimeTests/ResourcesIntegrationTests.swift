@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import PodCgroups
+import PodTestSupport
 import Testing
 
 /// Limits through the real binaries, checked in the kernel's files: on this machine's

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PodTestSupport
 import Testing
 
 /// The pod runtime through the real binaries, checked against the kernel's view.

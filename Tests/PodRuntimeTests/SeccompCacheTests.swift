@@ -1,5 +1,6 @@
 import Foundation
 import PodLaunch
+import PodTestSupport
 import Testing
 @testable import PodRuntime
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PodTestSupport
 import Testing
 
 /// Confinement (docs/security.md) through the real binaries, checked against the

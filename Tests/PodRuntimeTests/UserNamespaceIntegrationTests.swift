@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PodTestSupport
 import Testing
 
 /// `hostUsers: false` (docs/security.md): the pod's own user namespace, a block of host

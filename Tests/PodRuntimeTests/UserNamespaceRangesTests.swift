@@ -1,6 +1,7 @@
 import Foundation
 import PodCore
 import PodStore
+import PodTestSupport
 import Testing
 @testable import PodRuntime
 

@@ -7,15 +7,15 @@ import Testing
 /// namespace (a holder process entered with nsenter: `ip netns exec` would remount /sys),
 /// with their own state roots, so nothing touches the machine's network, mounts or
 /// podctl state. Without root they skip with a message; with CI=true a skip fails.
-final class Harness: @unchecked Sendable {
-    let holder: pid_t
-    let base: String
-    let images: String
+public final class Harness: @unchecked Sendable {
+    public let holder: pid_t
+    public let base: String
+    public let images: String
     /// Every pod of this harness has its cgroups under this root (PODCTL_CGROUP_ROOT),
     /// removed with the harness: tests never meet each other's cgroups or a real install's.
-    var cgroupRoot: String { "/podctl-test-" + (base as NSString).lastPathComponent }
+    public var cgroupRoot: String { "/podctl-test-" + (base as NSString).lastPathComponent }
 
-    static var canRun: Bool {
+    public static var canRun: Bool {
         if getuid() == 0 { return true }
         if ProcessInfo.processInfo.environment["CI"] == "true" {
             Issue.record("integration tests need root, and CI=true forbids skipping them")
@@ -25,7 +25,7 @@ final class Harness: @unchecked Sendable {
         return false
     }
 
-    init() throws {
+    public init() throws {
         base = try Self.temporaryDirectory()
         images = base + "/images"
         let process = Process()
@@ -51,15 +51,15 @@ final class Harness: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: base)
     }
 
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+    public struct Result {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
     }
 
     /// Runs podctl (or another program) inside the holder's namespaces with the test's roots.
     @discardableResult
-    func run(_ arguments: [String], stdin: String? = nil, podctl: Bool = true) throws -> Result {
+    public func run(_ arguments: [String], stdin: String? = nil, podctl: Bool = true) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
         process.arguments = ["-t", String(holder), "-n", "-m", "--"] + (podctl ? [Self.binary] : []) + arguments
@@ -82,38 +82,38 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Applies a manifest given as text and expects success.
-    func apply(_ manifest: String) throws {
+    public func apply(_ manifest: String) throws {
         let result = try run(["apply", "-f", "-"], stdin: manifest)
         guard result.status == 0 else { throw HarnessError("apply failed (\(result.status)): \(result.stderr)") }
     }
 
     /// Loads the busybox test image once per harness (built by deploy/images/build-test-images.sh).
-    func loadBusybox() throws {
+    public func loadBusybox() throws {
         let archive = try Self.testImages() + "/busybox-docker.tar"
         let result = try run(["image", "load", "-i", archive])
         guard result.status == 0 else { throw HarnessError("image load failed: \(result.stderr)") }
     }
 
     /// The supervisor's status record of a pod, as JSON.
-    func status(_ pod: String) throws -> [String: Any] {
+    public func status(_ pod: String) throws -> [String: Any] {
         let path = "\(base)/run/pods/default/\(pod)/status.json"
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 
     /// A container's status record (app or init container), empty when it has none.
-    func containerRecord(_ pod: String, _ container: String) throws -> [String: Any] {
+    public func containerRecord(_ pod: String, _ container: String) throws -> [String: Any] {
         let status = try status(pod)
         let all = ((status["containers"] as? [[String: Any]]) ?? []) + ((status["initContainers"] as? [[String: Any]]) ?? [])
         return all.first { $0["name"] as? String == container } ?? [:]
     }
 
-    func containerPID(_ pod: String, _ container: String) throws -> pid_t? {
+    public func containerPID(_ pod: String, _ container: String) throws -> pid_t? {
         (try containerRecord(pod, container)["pid"] as? Int).map { pid_t($0) }
     }
 
     /// Waits for a condition with a deadline; never a fixed sleep as the wait.
-    func waitFor(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
+    public func waitFor(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if (try? condition()) == true { return }
@@ -122,11 +122,11 @@ final class Harness: @unchecked Sendable {
         throw HarnessError("timed out after \(seconds)s waiting for \(what)")
     }
 
-    func waitForRunning(_ pod: String, containers: [String]) throws {
+    public func waitForRunning(_ pod: String, containers: [String]) throws {
         try waitFor("\(pod) running") { try containers.allSatisfy { try containerPID(pod, $0) != nil } }
     }
 
-    static var binary: String {
+    public static var binary: String {
         if let path = ProcessInfo.processInfo.environment["PODCTL_BINARY"] { return path }
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for candidate in [bundle, bundle.deletingLastPathComponent()] {
@@ -136,12 +136,12 @@ final class Harness: @unchecked Sendable {
         return bundle.appendingPathComponent("podctl").path
     }
 
-    static var repository: URL {
+    public static var repository: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
     /// The test images, built once per machine into /tmp (the script is idempotent).
-    static func testImages() throws -> String {
+    public static func testImages() throws -> String {
         let directory = NSTemporaryDirectory() + "podctl-test-images"
         if FileManager.default.fileExists(atPath: directory + "/busybox-docker.tar") { return directory }
         let process = Process()
@@ -154,32 +154,32 @@ final class Harness: @unchecked Sendable {
         return directory
     }
 
-    static func temporaryDirectory() throws -> String {
+    public static func temporaryDirectory() throws -> String {
         var template = Array("/tmp/podctl-it-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed") }
         return String(cString: made)
     }
 
     /// Inode of a namespace of a process, e.g. `net:[4026532327]`.
-    static func namespace(_ kind: String, of pid: pid_t) -> String? {
+    public static func namespace(_ kind: String, of pid: pid_t) -> String? {
         try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/\(kind)")
     }
 
     /// Processes whose network namespace is `namespace`.
-    static func processes(in namespace: String) -> [pid_t] {
+    public static func processes(in namespace: String) -> [pid_t] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid_t($0) }.filter { Self.namespace("net", of: $0) == namespace }
     }
 }
 
-struct HarnessError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct HarnessError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 extension Harness {
     /// Starts a long-lived program inside the holder's namespaces (a server, a second
     /// namespace holder); the caller stops it by PID.
-    func start(_ arguments: [String], namespaces: [String] = ["-n", "-m"], of target: pid_t? = nil) throws -> Process {
+    public func start(_ arguments: [String], namespaces: [String] = ["-n", "-m"], of target: pid_t? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
         process.arguments = ["-t", String(target ?? holder)] + namespaces + ["--"] + arguments
@@ -191,15 +191,15 @@ extension Harness {
 
     /// Runs a program in another process's network namespace (an outside client's).
     @discardableResult
-    func run(_ arguments: [String], inNetworkOf pid: pid_t) throws -> Result {
+    public func run(_ arguments: [String], inNetworkOf pid: pid_t) throws -> Result {
         try run(["nsenter", "-t", String(pid), "-n", "--"] + arguments, podctl: false)
     }
 }
 
 /// A process that stops itself (by PID) when the test is done with it.
-final class Stopper {
-    let process: Process
-    init(_ process: Process) { self.process = process }
+public final class Stopper {
+    public let process: Process
+    public init(_ process: Process) { self.process = process }
     deinit {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

@@ -6,20 +6,6 @@ import Testing
 /// directory read-write and ran a `runAsUser: 1000` workload as root are refused before
 /// anything runs, and legitimate values with `=`, `|` and newlines arrive byte-exact.
 @Suite(.serialized) struct PlanInjectionIntegrationTests {
-    static func pod(_ name: String, _ container: String) -> String {
-        """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: \(name)}
-        spec:
-          terminationGracePeriodSeconds: 1
-          containers:
-          - name: c
-            image: localhost/busybox:1
-        \(container.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
-        """
-    }
-
     @Test func theFindingsExploitsAreRefusedAndTheHostIsUntouched() throws {
         guard Harness.canRun else { return }
         let harness = try Harness()
@@ -37,7 +23,7 @@ import Testing
         ]
         for (index, exploit) in exploits.enumerated() {
             for dryRun in [["--dry-run"], []] {
-                let result = try harness.run(["apply"] + dryRun + ["-f", "-"], stdin: Self.pod("x\(index)", exploit.manifest))
+                let result = try harness.run(["apply"] + dryRun + ["-f", "-"], stdin: Harness.busyboxPod("x\(index)", container: exploit.manifest))
                 #expect(result.status == 1, "\(exploit.field) \(dryRun): \(result.stdout) \(result.stderr)")
                 #expect(result.stderr.contains("\(exploit.field): Invalid value:") && result.stderr.contains("must not contain a NUL byte"), "\(result.stderr)")
             }
@@ -53,7 +39,7 @@ import Testing
         let harness = try Harness()
         try harness.loadBusybox()
         let secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {k: \(Data("x\0uid=0".utf8).base64EncodedString())}\n---\n"
-        let manifest = secret + Self.pod("sec", "command: [sh, -c, \"sleep 1000\"]\nenv: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}}}]")
+        let manifest = secret + Harness.busyboxPod("sec", container: "command: [sh, -c, \"sleep 1000\"]\nenv: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}}}]")
         let result = try harness.run(["apply", "-f", "-"], stdin: manifest)
         #expect(result.status == 1, "\(result.stdout) \(result.stderr)")
         #expect(result.stderr.contains("container c: the environment variable \"A\" holds a NUL byte"), "\(result.stderr)")
@@ -65,7 +51,7 @@ import Testing
         guard Harness.canRun else { return }
         let harness = try Harness()
         try harness.loadBusybox()
-        let manifest = Self.pod("legit", """
+        let manifest = Harness.busyboxPod("legit", container: """
             command: [sh, -c, "while true; do sleep 1; done", "mount=bind|rw|/|/tmp|"]
             env: [{name: V, value: "a=b|c\\nuid=0\\td|rw|/x|/tmp|"}, {name: W, value: "mount=bind|rw|/|/tmp|"}]
             securityContext: {runAsUser: 1000}

@@ -42,16 +42,19 @@ public enum HelperReport: Equatable, Sendable {
     }
 
     /// Every report in the bytes read from the descriptor until end-of-file. Bytes that
-    /// are not reports (a truncated or foreign message) become a `plan` failure, so a
-    /// broken helper is reported, never taken for a successful start.
+    /// are not reports (a truncated or foreign message) become a `plan` failure after the
+    /// reports before them (a started PID is still known), so a broken helper is
+    /// reported, never taken for a successful start.
     public static func parseAll(_ bytes: [UInt8]) -> [HelperReport] {
-        do {
-            var reports: [HelperReport] = []
-            for body in try WireReader.messages(bytes, .report, what: "the report of pod-helper") { reports.append(try decode(body)) }
-            return reports
+        let (bodies, problem) = WireReader.leadingMessages(bytes, .report, what: "the report of pod-helper")
+        var reports: [HelperReport] = []
+        do throws(PodError) {
+            for body in bodies { reports.append(try decode(body)) }
+            if let problem { throw problem }
         } catch {
-            return [.failed(HelperFailure(kind: .plan, call: "read", errno: 0, path: "", message: error.message))]
+            reports.append(.failed(HelperFailure(kind: .plan, call: "read", errno: 0, path: "", message: error.message)))
         }
+        return reports
     }
 }
 

@@ -14,17 +14,29 @@ public enum WireReader {
 
     /// Splits `bytes` into the bodies of its messages, which must fill it exactly.
     public static func messages(_ bytes: [UInt8], _ magic: WireMagic, what: String) throws(PodError) -> [ArraySlice<UInt8>] {
-        guard bytes.count <= maxMessage else { throw malformed(what, "\(bytes.count) bytes, more than \(maxMessage)") }
+        let (bodies, problem) = leadingMessages(bytes, magic, what: what)
+        if let problem { throw problem }
+        return bodies
+    }
+
+    /// The whole messages at the start of `bytes`, and what is wrong with the rest, if
+    /// anything: a reader of a stream keeps what arrived intact.
+    public static func leadingMessages(_ bytes: [UInt8], _ magic: WireMagic, what: String) -> (bodies: [ArraySlice<UInt8>], problem: PodError?) {
+        guard bytes.count <= maxMessage else { return ([], malformed(what, "\(bytes.count) bytes, more than \(maxMessage)")) }
         var cursor = WireCursor(bytes[...], what: what)
         var bodies: [ArraySlice<UInt8>] = []
-        while !cursor.atEnd {
-            guard try cursor.take(magic.bytes.count, "the magic") == magic.bytes[...] else {
-                throw malformed(what, "does not start with \(String(decoding: magic.bytes, as: UTF8.self)) (not this kind of message, or another podctl's)")
+        do throws(PodError) {
+            while !cursor.atEnd {
+                guard try cursor.take(magic.bytes.count, "the magic") == magic.bytes[...] else {
+                    throw malformed(what, "does not start with \(String(decoding: magic.bytes, as: UTF8.self)) (not this kind of message, or another podctl's)")
+                }
+                let length = try cursor.u32("the length")
+                bodies.append(try cursor.take(Int(length), "the body"))
             }
-            let length = try cursor.u32("the length")
-            bodies.append(try cursor.take(Int(length), "the body"))
+        } catch {
+            return (bodies, error)
         }
-        return bodies
+        return (bodies, nil)
     }
 
     /// Exactly one message.

@@ -93,6 +93,9 @@ import Testing
             }
             #expect(failure.kind == .plan)
         }
+        let started = HelperReport.started(pid: 42)
+        let kept = HelperReport.parseAll(started.encoded + Array("error setup".utf8))
+        #expect(kept.first == started && kept.count == 2, "a started PID survives garbage after it: \(kept)")
     }
 }
 

@@ -71,8 +71,6 @@ public struct WireFields<Tag: RawRepresentable & Hashable> where Tag.RawValue ==
         }
     }
 
-    public func has(_ tag: Tag) -> Bool { payloads[tag] != nil }
-
     public func bytes(_ tag: Tag) -> [UInt8]? { payloads[tag].map(Array.init) }
 
     public func string(_ tag: Tag) throws(PodError) -> String? {

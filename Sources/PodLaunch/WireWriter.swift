@@ -62,7 +62,7 @@ public struct WireWriter {
     }
 
     public mutating func strings(_ tag: UInt16, _ values: [String]) { list(tag, values) { Array($0.utf8) } }
-    public mutating func records<Element>(_ tag: UInt16, _ values: [Element], _ body: @escaping (Element, inout WireWriter) -> Void) {
+    public mutating func records<Element>(_ tag: UInt16, _ values: [Element], _ body: (Element, inout WireWriter) -> Void) {
         list(tag, values) { element in
             var inner = WireWriter()
             body(element, &inner)

@@ -26,7 +26,7 @@ let package = Package(
         // C only where Swift cannot go safely (see the header of shim.h).
         .target(name: "CPodShim"),
         // The launch plan and report protocol shared by the supervisor and pod-helper (stdlib only).
-        .target(name: "PodLaunch"),
+        .target(name: "PodLaunch", dependencies: ["PodCore"]),
         // The single-threaded namespace helper: no Foundation, no Dispatch (docs/architecture.md, D13).
         .executableTarget(name: "pod-helper", dependencies: ["PodLaunch", "CPodShim", "CSeccomp", "PodNetlink"]),
         // libseccomp builds and loads the filters; only pod-helper links it (docs/security.md).

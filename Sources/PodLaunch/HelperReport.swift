@@ -1,36 +1,60 @@
-/// What the helper tells its caller, one line each, on the report descriptor:
+import PodCore
+
+/// What the helper tells its caller on the report descriptor: `RPT1` messages of the
+/// framed encoding (WireWriter.swift), one per report:
 ///
 ///     pid 4242                                   the process it started (host PID)
-///     error <kind>\t<call>\t<errno>\t<path>\t<message>
+///     failure: kind, call, errno, path, message  why it could not start it
 ///
+/// The message and path name manifest strings (a program, a working directory), so they
+/// are framed like the plan, never spliced into a line a caller splits.
 /// The descriptor is close-on-exec in the final process, so a successful `exec` shows
-/// up as end-of-file after the `pid` line; a failure before `exec` as an `error` line.
+/// up as end-of-file after the `pid` report; a failure before `exec` as a failure.
 /// A failed start is therefore always a clear message, never a silent exit 127.
 public enum HelperReport: Equatable, Sendable {
     case started(pid: Int32)
     case failed(HelperFailure)
 
-    public var line: String {
-        switch self {
-        case let .started(pid):
-            return "pid \(pid)\n"
-        case let .failed(failure):
-            let fields = [failure.kind.rawValue, failure.call, String(failure.errno), failure.path, failure.message]
-            return "error " + fields.map { $0.replacingTabsAndNewlines() }.joined(separator: "\t") + "\n"
+    enum Field: UInt16 { case pid = 1, kind, call, errno, path, message }
+
+    public var encoded: [UInt8] {
+        WireWriter.message(.report) { out in
+            switch self {
+            case let .started(pid):
+                out.int32(Field.pid.rawValue, pid)
+            case let .failed(failure):
+                out.string(Field.kind.rawValue, failure.kind.rawValue)
+                out.string(Field.call.rawValue, failure.call)
+                out.int32(Field.errno.rawValue, failure.errno)
+                out.string(Field.path.rawValue, failure.path)
+                out.string(Field.message.rawValue, failure.message)
+            }
         }
     }
 
-    public static func parse(_ line: Substring) -> HelperReport? {
-        if line.hasPrefix("pid "), let pid = Int32(line.dropFirst(4)) { return .started(pid: pid) }
-        guard line.hasPrefix("error ") else { return nil }
-        let fields = line.dropFirst(6).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-        guard fields.count == 5, let kind = HelperFailure.Kind(rawValue: fields[0]), let code = Int32(fields[2]) else { return nil }
-        return .failed(HelperFailure(kind: kind, call: fields[1], errno: code, path: fields[3], message: fields[4]))
+    static func decode(_ body: ArraySlice<UInt8>) throws(PodError) -> HelperReport {
+        let fields = try WireFields<Field>(body, what: "a report of pod-helper")
+        if let pid = try fields.int32(.pid) { return .started(pid: pid) }
+        let name = try fields.string(.kind) ?? ""
+        guard let kind = HelperFailure.Kind(rawValue: name) else { throw fields.malformed("an unknown failure kind \"\(name)\"") }
+        return .failed(HelperFailure(kind: kind, call: try fields.string(.call) ?? "", errno: try fields.int32(.errno) ?? 0,
+                                     path: try fields.string(.path) ?? "", message: try fields.string(.message) ?? ""))
     }
 
-    /// Every report in the bytes read from the descriptor until end-of-file.
+    /// Every report in the bytes read from the descriptor until end-of-file. Bytes that
+    /// are not reports (a truncated or foreign message) become a `plan` failure after the
+    /// reports before them (a started PID is still known), so a broken helper is
+    /// reported, never taken for a successful start.
     public static func parseAll(_ bytes: [UInt8]) -> [HelperReport] {
-        String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap(parse)
+        let (bodies, problem) = WireReader.leadingMessages(bytes, .report, what: "the report of pod-helper")
+        var reports: [HelperReport] = []
+        do throws(PodError) {
+            for body in bodies { reports.append(try decode(body)) }
+            if let problem { throw problem }
+        } catch {
+            reports.append(.failed(HelperFailure(kind: .plan, call: "read", errno: 0, path: "", message: error.message)))
+        }
+        return reports
     }
 }
 
@@ -65,15 +89,9 @@ public struct HelperFailure: Equatable, Sendable {
 public enum HelperDescriptors {
     /// The plan, read to end-of-file.
     public static let plan: Int32 = 3
-    /// The report, written line by line.
+    /// The report, written message by message.
     public static let report: Int32 = 4
     /// exec with a terminal: a unix socket on which the helper sends the pty master it
     /// made inside the container (so the pty belongs to the container's devpts).
     public static let terminal: Int32 = 5
-}
-
-extension String {
-    func replacingTabsAndNewlines() -> String {
-        String(map { $0 == "\t" || $0 == "\n" ? " " : $0 })
-    }
 }

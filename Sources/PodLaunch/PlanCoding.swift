@@ -1,191 +1,128 @@
-/// The plan on the wire: `key=value` items, each ended by a NUL byte (values cannot hold
-/// NUL: they are paths, argv and environment strings). A list repeats its key. Unknown
-/// keys are an error, so a helper and a supervisor of different builds fail loudly.
+import PodCore
+
+/// The plan on the wire: one `PLN1` message of the framed encoding (WireWriter.swift).
+/// Every string is length-prefixed, so a manifest string holding NUL, `=`, `|` or a
+/// newline stays one value: it cannot add a mount or change the uid (#14). Absent fields
+/// keep LaunchPlan's defaults; unknown or repeated fields are errors, so a helper and a
+/// supervisor of different builds fail loudly.
 extension LaunchPlan {
+    enum Field: UInt16, CaseIterable {
+        case mode = 1, hostname, podPID, sharePID, targetPID, lowerDirs, upperDir, workDir, rootfs, readOnlyRoot
+        case mounts, argv, env, cwd, uid, gid, groups, initPath, tty, hostNetwork, interface, confinement
+        case sysctls, idMap, cgroupProcs, oomScoreAdj
+    }
+
     public func encoded() -> [UInt8] {
-        var items: [(String, String)] = [
-            ("mode", mode.rawValue), ("hostname", hostname), ("podPID", String(podPID)),
-            ("sharePID", sharePID ? "1" : "0"), ("targetPID", String(targetPID)),
-            ("upperDir", upperDir), ("workDir", workDir), ("rootfs", rootfs),
-            ("readOnlyRoot", readOnlyRoot ? "1" : "0"), ("cwd", cwd), ("uid", String(uid)),
-            ("gid", String(gid)), ("initPath", initPath), ("tty", tty ? "1" : "0"), ("hostNetwork", hostNetwork ? "1" : "0"), ("interface", interface),
-        ]
-        items += lowerDirs.map { ("lower", $0) }
-        items += mounts.map { ("mount", $0.encoded) }
-        items += argv.map { ("arg", $0) }
-        items += env.map { ("env", $0) }
-        items += groups.map { ("group", String($0)) }
-        items += confinement.encodedItems
-        items += sysctls.map { ("sysctl", $0) }
-        if let idMap { items.append(("idMap", idMap.encoded)) }
-        items += cgroupProcs.map { ("cgroupProcs", $0) }
-        if let oomScoreAdj { items.append(("oomScoreAdj", String(oomScoreAdj))) }
-        var bytes: [UInt8] = []
-        for (key, value) in items {
-            bytes += Array(key.utf8)
-            bytes.append(UInt8(ascii: "="))
-            bytes += Array(value.utf8)
-            bytes.append(0)
+        WireWriter.message(.plan) { out in
+            out.string(Field.mode.rawValue, mode.rawValue)
+            out.string(Field.hostname.rawValue, hostname)
+            out.int32(Field.podPID.rawValue, podPID)
+            out.bool(Field.sharePID.rawValue, sharePID)
+            out.int32(Field.targetPID.rawValue, targetPID)
+            out.strings(Field.lowerDirs.rawValue, lowerDirs)
+            out.string(Field.upperDir.rawValue, upperDir)
+            out.string(Field.workDir.rawValue, workDir)
+            out.string(Field.rootfs.rawValue, rootfs)
+            out.bool(Field.readOnlyRoot.rawValue, readOnlyRoot)
+            out.records(Field.mounts.rawValue, mounts) { $0.encode(into: &$1) }
+            out.strings(Field.argv.rawValue, argv)
+            out.strings(Field.env.rawValue, env)
+            out.string(Field.cwd.rawValue, cwd)
+            out.uint32(Field.uid.rawValue, uid)
+            out.uint32(Field.gid.rawValue, gid)
+            out.list(Field.groups.rawValue, groups) { WireWriter.littleEndian($0) }
+            out.string(Field.initPath.rawValue, initPath)
+            out.bool(Field.tty.rawValue, tty)
+            out.bool(Field.hostNetwork.rawValue, hostNetwork)
+            out.string(Field.interface.rawValue, interface)
+            out.record(Field.confinement.rawValue) { confinement.encode(into: &$0) }
+            out.strings(Field.sysctls.rawValue, sysctls)
+            if let idMap { out.record(Field.idMap.rawValue) { idMap.encode(into: &$0) } }
+            out.strings(Field.cgroupProcs.rawValue, cgroupProcs)
+            if let oomScoreAdj { out.int32(Field.oomScoreAdj.rawValue, oomScoreAdj) }
         }
-        return bytes
     }
 
-    public static func decode(_ bytes: [UInt8]) -> Result<LaunchPlan, PlanError> {
-        var plan = LaunchPlan(mode: .sandbox)
-        var sawMode = false
-        for item in bytes.split(separator: 0, omittingEmptySubsequences: true) {
-            guard let equals = item.firstIndex(of: UInt8(ascii: "=")) else {
-                return .failure(PlanError("an item without '='"))
-            }
-            let key = String(decoding: item[item.startIndex..<equals], as: UTF8.self)
-            let value = String(decoding: item[(equals + 1)...], as: UTF8.self)
-            if key == "mode" { sawMode = true }
-            if let problem = plan.set(key, value) { return .failure(problem) }
-        }
-        return sawMode ? .success(plan) : .failure(PlanError("the plan names no mode"))
+    public static func decode(_ bytes: [UInt8]) throws(PodError) -> LaunchPlan {
+        let fields = try WireReader.message(bytes, .plan, what: "the launch plan", as: Field.self)
+        guard let modeName = try fields.string(.mode) else { throw fields.malformed("the plan names no mode") }
+        guard let mode = Mode(rawValue: modeName) else { throw fields.malformed("an unknown mode \(modeName)") }
+        var plan = LaunchPlan(mode: mode)
+        plan.hostname = try fields.string(.hostname) ?? plan.hostname
+        plan.podPID = try fields.int32(.podPID) ?? plan.podPID
+        plan.sharePID = try fields.bool(.sharePID) ?? plan.sharePID
+        plan.targetPID = try fields.int32(.targetPID) ?? plan.targetPID
+        plan.lowerDirs = try fields.strings(.lowerDirs)
+        plan.upperDir = try fields.string(.upperDir) ?? plan.upperDir
+        plan.workDir = try fields.string(.workDir) ?? plan.workDir
+        plan.rootfs = try fields.string(.rootfs) ?? plan.rootfs
+        plan.readOnlyRoot = try fields.bool(.readOnlyRoot) ?? plan.readOnlyRoot
+        plan.mounts = try fields.records(.mounts, as: MountSpec.Field.self).map { (mount) throws(PodError) in try MountSpec(mount) }
+        plan.argv = try fields.strings(.argv)
+        plan.env = try fields.strings(.env)
+        plan.cwd = try fields.string(.cwd) ?? plan.cwd
+        plan.uid = try fields.uint32(.uid) ?? plan.uid
+        plan.gid = try fields.uint32(.gid) ?? plan.gid
+        plan.groups = try fields.uint32s(.groups)
+        plan.initPath = try fields.string(.initPath) ?? plan.initPath
+        plan.tty = try fields.bool(.tty) ?? plan.tty
+        plan.hostNetwork = try fields.bool(.hostNetwork) ?? plan.hostNetwork
+        plan.interface = try fields.string(.interface) ?? plan.interface
+        plan.confinement = try fields.record(.confinement, as: Confinement.Field.self).map { (record) throws(PodError) in try Confinement(record) } ?? plan.confinement
+        plan.sysctls = try fields.strings(.sysctls)
+        for sysctl in plan.sysctls where !sysctl.utf8.contains(UInt8(ascii: "=")) { throw fields.malformed("a sysctl without '=': \(sysctl)") }
+        plan.idMap = try fields.record(.idMap, as: IDMap.Field.self).map { (record) throws(PodError) in try IDMap(record) }
+        plan.cgroupProcs = try fields.strings(.cgroupProcs)
+        plan.oomScoreAdj = try fields.int32(.oomScoreAdj)
+        if let score = plan.oomScoreAdj, !(-1000...1000).contains(score) { throw fields.malformed("oomScoreAdj is not in -1000…1000: \(score)") }
+        return plan
     }
+}
 
-    private mutating func set(_ key: String, _ value: String) -> PlanError? {
-        switch key {
-        case "mode":
-            guard let parsed = Mode(rawValue: value) else { return PlanError("unknown mode \(value)") }
-            mode = parsed
-        case "hostname": hostname = value
-        case "podPID", "targetPID":
-            guard let pid = Int32(value) else { return PlanError("\(key) is not a number: \(value)") }
-            if key == "podPID" { podPID = pid } else { targetPID = pid }
-        case "sharePID": sharePID = value == "1"
-        case "upperDir": upperDir = value
-        case "workDir": workDir = value
-        case "rootfs": rootfs = value
-        case "readOnlyRoot": readOnlyRoot = value == "1"
-        case "cwd": cwd = value
-        case "uid", "gid", "group":
-            guard let id = UInt32(value) else { return PlanError("\(key) is not a number: \(value)") }
-            if key == "uid" { uid = id } else if key == "gid" { gid = id } else { groups.append(id) }
-        case "initPath": initPath = value
-        case "tty": tty = value == "1"
-        case "hostNetwork": hostNetwork = value == "1"
-        case "interface": interface = value
-        case "lower": lowerDirs.append(value)
-        case "arg": argv.append(value)
-        case "env": env.append(value)
-        case "mount":
-            guard let spec = MountSpec(encoded: value) else { return PlanError("a malformed mount: \(value)") }
-            mounts.append(spec)
-        case "idMap":
-            guard let map = IDMap(encoded: value) else { return PlanError("a malformed ID map: \(value)") }
-            idMap = map
-        case "cgroupProcs": cgroupProcs.append(value)
-        case "oomScoreAdj":
-            guard let score = Int32(value), (-1000...1000).contains(score) else { return PlanError("oomScoreAdj is not in -1000…1000: \(value)") }
-            oomScoreAdj = score
-        case "sysctl":
-            guard value.contains("=") else { return PlanError("a malformed sysctl: \(value)") }
-            sysctls.append(value)
-        default:
-            guard let outcome = confinement.set(key, value) else { return PlanError("unknown key \(key)") }
-            return outcome
+extension WireFields {
+    /// A list of 32-bit integers (supplementary groups).
+    func uint32s(_ tag: Tag) throws(PodError) -> [UInt32] {
+        var values: [UInt32] = []
+        for element in try list(tag) {
+            guard element.count == 4 else { throw malformed("\(tag) holds an element of \(element.count) bytes, not 4") }
+            values.append(WireCursor.littleEndian(element))
         }
-        return nil
+        return values
     }
 }
 
 extension MountSpec {
-    /// `kind|ro|source|target|options`; `|` cannot appear in the paths podctl builds
-    /// (they are made of validated names), and is refused in user paths at validation.
-    var encoded: String {
-        [kind.rawValue, readOnly ? "ro" : "rw", source, target, options].joined(separator: "|")
+    enum Field: UInt16 { case kind = 1, source, target, readOnly, options }
+
+    func encode(into out: inout WireWriter) {
+        out.string(Field.kind.rawValue, kind.rawValue)
+        out.string(Field.source.rawValue, source)
+        out.string(Field.target.rawValue, target)
+        out.bool(Field.readOnly.rawValue, readOnly)
+        out.string(Field.options.rawValue, options)
     }
 
-    init?(encoded: String) {
-        let parts = encoded.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 5, let kind = Kind(rawValue: parts[0]) else { return nil }
-        self.init(kind: kind, source: parts[2], target: parts[3], readOnly: parts[1] == "ro", options: parts[4])
-    }
-}
-
-public struct PlanError: Error, Equatable, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-}
-
-/// The confinement on the wire:
-///
-///     capabilities=BND:EFF:PRM:INH:AMB    hexadecimal bit masks
-///     noNewPrivileges=1   privileged=1
-///     masked=PATH   readOnlyPath=PATH     (repeated)
-///     seccomp=DEFAULT|ARCH,ARCH|FLAG,FLAG                 a filter (flags: log, spec-allow)
-///     seccompRule=ACTION|NAME,NAME|INDEX:OP:VALUE:VALUE2;…  (repeated, after `seccomp`)
-///     seccompProgram=HEX          the compiled filter, instead of the rules
-extension Confinement {
-    var encodedItems: [(String, String)] {
-        let sets = capabilities
-        var items: [(String, String)] = [
-            ("capabilities", [sets.bounding, sets.effective, sets.permitted, sets.inheritable, sets.ambient].map { String($0, radix: 16) }.joined(separator: ":")),
-            ("noNewPrivileges", noNewPrivileges ? "1" : "0"), ("privileged", privileged ? "1" : "0"),
-        ]
-        items += maskedPaths.map { ("masked", $0) }
-        items += readOnlyPaths.map { ("readOnlyPath", $0) }
-        if let filter = seccomp {
-            let flags = (filter.log ? ["log"] : []) + (filter.specAllow ? ["spec-allow"] : [])
-            items.append(("seccomp", [filter.defaultAction.description, filter.architectures.joined(separator: ","), flags.joined(separator: ",")].joined(separator: "|")))
-            // The helper needs the program or the rules, not both.
-            if let program = filter.program { items.append(("seccompProgram", program.hex)); return items }
-            for rule in filter.rules {
-                let arguments = rule.arguments.map { "\($0.index):\($0.op.rawValue):\($0.value):\($0.valueTwo)" }
-                items.append(("seccompRule", [rule.action.description, rule.names.joined(separator: ","), arguments.joined(separator: ";")].joined(separator: "|")))
-            }
-        }
-        return items
-    }
-
-    /// nil: not a confinement key; `.some(nil)`: set; `.some(error)`: a bad value.
-    mutating func set(_ key: String, _ value: String) -> PlanError?? {
-        switch key {
-        case "capabilities":
-            let masks = value.split(separator: ":", omittingEmptySubsequences: false).map { UInt64($0, radix: 16) }
-            guard masks.count == 5, !masks.contains(nil) else { return .some(PlanError("malformed capabilities: \(value)")) }
-            capabilities = CapabilitySets(bounding: masks[0]!, effective: masks[1]!, permitted: masks[2]!, inheritable: masks[3]!, ambient: masks[4]!)
-        case "noNewPrivileges": noNewPrivileges = value == "1"
-        case "privileged": privileged = value == "1"
-        case "masked": maskedPaths.append(value)
-        case "readOnlyPath": readOnlyPaths.append(value)
-        case "seccomp":
-            let parts = value.split(separator: "|", omittingEmptySubsequences: false)
-            guard parts.count == 3, let action = SeccompAction(text: String(parts[0])) else { return .some(PlanError("a malformed seccomp filter: \(value)")) }
-            let flags = parts[2].split(separator: ",")
-            guard flags.allSatisfy({ $0 == "log" || $0 == "spec-allow" }) else { return .some(PlanError("unknown seccomp flags: \(parts[2])")) }
-            seccomp = SeccompFilter(defaultAction: action, architectures: parts[1].split(separator: ",").map(String.init), rules: [],
-                                    log: flags.contains("log"), specAllow: flags.contains("spec-allow"))
-        case "seccompProgram":
-            guard seccomp != nil else { return .some(PlanError("a seccomp program before the filter")) }
-            guard let program = SeccompProgram(hex: value) else { return .some(PlanError("a malformed seccomp program")) }
-            seccomp?.program = program
-        case "seccompRule":
-            guard seccomp != nil else { return .some(PlanError("a seccomp rule before the filter")) }
-            guard let rule = SeccompRule(encoded: value) else { return .some(PlanError("a malformed seccomp rule: \(value)")) }
-            seccomp?.rules.append(rule)
-        default:
-            return nil
-        }
-        return .some(nil)
+    init(_ fields: WireFields<Field>) throws(PodError) {
+        let name = try fields.string(.kind) ?? ""
+        guard let kind = Kind(rawValue: name) else { throw fields.malformed("an unknown mount kind \"\(name)\"") }
+        self.init(kind: kind, source: try fields.string(.source) ?? "", target: try fields.string(.target) ?? "",
+                  readOnly: try fields.bool(.readOnly) ?? false, options: try fields.string(.options) ?? "")
     }
 }
 
-extension SeccompRule {
-    init?(encoded: String) {
-        let parts = encoded.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count == 3, let action = SeccompAction(text: String(parts[0])) else { return nil }
-        let names = parts[1].split(separator: ",").map(String.init)
-        guard !names.isEmpty else { return nil }
-        var arguments: [SeccompArgument] = []
-        for text in parts[2].split(separator: ";") {
-            let fields = text.split(separator: ":", omittingEmptySubsequences: false)
-            guard fields.count == 4, let index = UInt32(fields[0]), let op = SeccompArgument.Operator(rawValue: String(fields[1])),
-                  let value = UInt64(fields[2]), let valueTwo = UInt64(fields[3]) else { return nil }
-            arguments.append(SeccompArgument(index: index, op: op, value: value, valueTwo: valueTwo))
+extension IDMap {
+    enum Field: UInt16 { case hostUID = 1, hostGID, size }
+
+    func encode(into out: inout WireWriter) {
+        out.uint32(Field.hostUID.rawValue, hostUID)
+        out.uint32(Field.hostGID.rawValue, hostGID)
+        out.uint32(Field.size.rawValue, size)
+    }
+
+    init(_ fields: WireFields<Field>) throws(PodError) {
+        guard let uid = try fields.uint32(.hostUID), let gid = try fields.uint32(.hostGID), let size = try fields.uint32(.size), size > 0 else {
+            throw fields.malformed("an ID map needs hostUID, hostGID and a size above 0")
         }
-        self.init(action: action, names: names, arguments: arguments)
+        self.init(hostUID: uid, hostGID: gid, size: size)
     }
 }

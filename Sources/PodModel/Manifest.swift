@@ -87,7 +87,7 @@ public enum Manifest {
             return object
         case "Secret":
             let (secret, errors, warnings) = decode(Secret.self, document)
-            var object = ManifestObject(content: .secret(secret ?? Secret()), location: location, errors: errors, warnings: warnings)
+            var object = ManifestObject(content: .secret(secret ?? Secret()), location: location, errors: errors.map(redactingSecretValue), warnings: warnings)
             if errors.isEmpty, let secret { object.errors = ConfigValidator.validate(secret) }
             return object
         default:
@@ -101,6 +101,16 @@ public enum Manifest {
             }
             return ManifestObject(content: .pod(defaulted), location: location, errors: errors + validation, warnings: warnings)
         }
+    }
+
+    /// A decode error on a Secret's value (a NUL in it) shows no part of it, as the API
+    /// server's `<secret contents redacted>`.
+    private static func redactingSecretValue(_ error: FieldError) -> FieldError {
+        guard error.value != nil, error.path.steps.count == 2, case let .field(map) = error.path.steps[0], ["data", "stringData"].contains(map),
+              case .field = error.path.steps[1] else { return error }
+        var redacted = error
+        redacted.value = "\"<secret contents redacted>\""
+        return redacted
     }
 
     /// Decodes one object, then judges every key the model did not read (docs/pod-spec.md).

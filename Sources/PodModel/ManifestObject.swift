@@ -50,13 +50,15 @@ public struct ManifestSet: Sendable {
     public var isValid: Bool { documentErrors.isEmpty && objects.allSatisfy { $0.errors.isEmpty } }
 
     /// Every problem, one line each, naming the file and the object: what the CLI prints.
+    /// Control characters of the manifest are escaped, so a hostile name or value cannot
+    /// rewrite the terminal or add a line of its own.
     public var errorLines: [String] {
-        documentErrors + objects.flatMap { object in
+        (documentErrors + objects.flatMap { object in
             object.errors.map { "\(object.location): \(object.kind) \"\(object.name)\" is invalid: \($0)" }
-        }
+        }).map(FieldError.printable)
     }
 
     public var warningLines: [String] {
-        objects.flatMap { object in object.warnings.map { "\(object.location): \($0)" } }
+        objects.flatMap { object in object.warnings.map { FieldError.printable("\(object.location): \($0)") } }
     }
 }

@@ -16,7 +16,7 @@ func readPlan() -> [UInt8] {
 }
 
 func report(_ message: HelperReport) {
-    let bytes = Array(message.line.utf8)
+    let bytes = message.encoded
     var offset = 0
     while offset < bytes.count {
         let written = bytes.withUnsafeBytes { write(HelperDescriptors.report, $0.baseAddress! + offset, $0.count - offset) }

@@ -53,10 +53,14 @@ func forkPause(_ plan: LaunchPlan) -> Never {
 /// the process that opens them, so after unshare these writes reach the pod's own.
 private func writeSysctls(_ sysctls: [String]) {
     for item in sysctls {
-        guard let equals = item.firstIndex(of: "=") else { continue }
-        let path = "/proc/sys/" + item[..<equals]
-        let value = Array((item[item.index(after: equals)...] + "\n").utf8)
-        let fd = check(open(path, O_WRONLY | O_CLOEXEC), "open", path, "cannot set sysctl \(item[..<equals])")
+        // Split on the first '=' byte: names (validated, /proc/sys paths) hold none; a
+        // value may, and a combining mark after '=' must not hide it from a Character search.
+        let bytes = Array(item.utf8)
+        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { continue }
+        let name = String(decoding: bytes[..<equals], as: UTF8.self)
+        let path = "/proc/sys/" + name
+        let value = Array(bytes[(equals + 1)...]) + [UInt8(ascii: "\n")]
+        let fd = check(open(path, O_WRONLY | O_CLOEXEC), "open", path, "cannot set sysctl \(name)")
         let written = value.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         if written != value.count { check(-1, "write", path, "cannot set sysctl \(item)") }
         close(fd)

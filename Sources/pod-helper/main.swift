@@ -9,9 +9,15 @@ import Glibc
 import PodLaunch
 
 let plan: LaunchPlan
-switch LaunchPlan.decode(readPlan()) {
-case let .success(decoded): plan = decoded
-case let .failure(problem): fail(.plan, "read", 0, "", "a malformed launch plan: \(problem.message)")
+do {
+    plan = try LaunchPlan.decode(readPlan())
+} catch {
+    fail(.plan, "read", 0, "", error.message)
+}
+// Every string of the plan becomes a C string (a path, an argv or env entry), where a
+// NUL would silently cut it: refused whole (validation refuses them in manifests).
+if let field = plan.fieldWithNUL {
+    fail(.plan, "read", EINVAL, "", "the launch plan's \(field) holds a NUL byte, which no path, argument or environment entry can carry")
 }
 
 // Cgroups before namespaces (Cgroups.swift); the seccomp and network modes start nothing.

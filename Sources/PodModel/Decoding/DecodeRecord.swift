@@ -19,6 +19,9 @@ final class DecodeRecord {
             warnings.append("duplicate field \"\(path.child(member.key))\"")
         }
         if indexByPath[path] == nil {
+            // Keys are manifest strings too: a map key (a label, a ConfigMap key) with a
+            // NUL is refused like a value with one.
+            for member in members where member.key.utf8.contains(0) { errors.append(.nulByte(path.key(member.key), member.key)) }
             indexByPath[path] = objects.count
             objects.append(ObjectSeen(path: path, typeName: typeName, keys: members.map(\.key), used: []))
         }

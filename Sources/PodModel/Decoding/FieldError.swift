@@ -39,7 +39,34 @@ public struct FieldError: Equatable, Sendable, CustomStringConvertible {
     }
 
     public static func invalid(_ path: FieldPath, quoting value: String, _ detail: String) -> FieldError {
-        FieldError(path: path, kind: .invalid, value: "\"\(value)\"", detail: detail)
+        FieldError(path: path, kind: .invalid, value: "\"\(printable(value))\"", detail: detail)
+    }
+
+    /// The one rule for NUL (#14): no manifest string may hold one. Every string becomes a
+    /// C string somewhere — an execve argument or environment entry, a path, a name in a
+    /// file — where a NUL cuts it short or, spliced into an in-band format, forges what
+    /// follows. The API server takes them; runc then fails the exec with EINVAL (Go's
+    /// syscall.BytePtrFromString refuses NUL); podctl refuses before anything runs.
+    public static func nulByte(_ path: FieldPath, _ value: String) -> FieldError {
+        .invalid(path, quoting: value, "must not contain a NUL byte (\\x00): no command, argument, environment variable, path or name can carry one; remove it (binary content belongs in a ConfigMap's binaryData or a Secret's data, mounted as a file)")
+    }
+
+    /// `text` with control characters escaped as Go's %q does (`\n`, `\x00`), so a
+    /// hostile value cannot rewrite the terminal that shows the error.
+    public static func printable(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
+                let digits = Array("0123456789abcdef")
+                result += "\\x" + String(digits[Int(scalar.value >> 4)]) + String(digits[Int(scalar.value & 0xf)])
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 
     public static func duplicate(_ path: FieldPath, _ value: String) -> FieldError {

@@ -26,9 +26,9 @@ public struct FieldPath: Hashable, Sendable, CustomStringConvertible {
         var text = ""
         for step in steps {
             switch step {
-            case let .field(name): text += text.isEmpty ? name : "." + name
+            case let .field(name): text += text.isEmpty ? FieldError.printable(name) : "." + FieldError.printable(name)
             case let .index(index): text += "[\(index)]"
-            case let .key(key): text += "[\(key)]"
+            case let .key(key): text += "[\(FieldError.printable(key))]"
             }
         }
         return text

@@ -64,8 +64,10 @@ extension ValueDecoder: SingleValueDecodingContainer {
         return flag
     }
 
+    /// Every string of a manifest passes here, so this is where NUL is refused (#14).
     func decode(_ type: String.Type) throws -> String {
         guard case let .string(text) = value else { throw mismatch("a string") }
+        if text.utf8.contains(0) { throw FieldFailure(error: .nulByte(path, text)) }
         return text
     }
 

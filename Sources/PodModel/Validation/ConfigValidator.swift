@@ -32,8 +32,12 @@ enum ConfigValidator {
     }
 
     private static func metadataErrors(_ meta: ObjectMeta?) -> [FieldError] {
+        // The namespace as a pod's (ValidateObjectMeta): a bad one would otherwise only
+        // show as the references that cannot find the object.
+        let namespace = meta?.namespace ?? ""
+        let namespaceErrors = namespace.isEmpty ? [] : Names.labelErrors(namespace).map { FieldError.invalid(FieldPath("metadata").child("namespace"), quoting: namespace, $0) }
         let name = meta?.name ?? ""
-        if name.isEmpty { return [.required(FieldPath("metadata.name"), "name or generateName is required")] }
-        return Names.subdomainErrors(name).map { .invalid(FieldPath("metadata").child("name"), quoting: name, $0) }
+        if name.isEmpty { return [.required(FieldPath("metadata.name"), "name or generateName is required")] + namespaceErrors }
+        return Names.subdomainErrors(name).map { .invalid(FieldPath("metadata").child("name"), quoting: name, $0) } + namespaceErrors
     }
 }

@@ -112,9 +112,7 @@ final class StagedArchive: SourceFiles {
 
     func read(_ name: String, what: String) throws(PodError) -> [UInt8] {
         guard let file = lookup(name) else { throw SourceName.missing(name, in: description, what: what) }
-        guard file.size <= SourceName.documentLimit else {
-            throw PodError(.invalidArgument, "\(what): \"\(name)\" in \(description) is \(file.size) bytes, too large for a JSON document")
-        }
+        try SourceName.checkDocumentSize(file.size, "\(what): \"\(name)\" in \(description)")
         return try Files.read(file.path)
     }
 

@@ -76,21 +76,27 @@ import Testing
 
     /// Mapping keys are hashed by Yams while it composes (its duplicate-key check): an
     /// alias bomb as a key must be refused before that hash walks it.
-    @Test func aliasBombAsMappingKeyIsRefused() {
+    @Test func aliasBombAsMappingKeyIsRefused() throws {
+        let sentinel = try HostSentinel()
+        let before = sentinel.snapshot()
         let bomb = Self.aliasBomb(levels: 10, fan: 9) + "    ? *a9\n    : 1\n"
         let start = Date()
         let set = Manifest.parse(bomb, source: "key.yaml")
         #expect(set.documentErrors.contains { $0.contains("alias bomb") }, "\(set.documentErrors)")
         #expect(Date().timeIntervalSince(start) < 5)
+        #expect(HostSentinel.differences(before, sentinel.snapshot()).isEmpty)
     }
 
     /// The allowance is one apply's, not one file's: files that each stay under it
     /// cannot add up past it.
-    @Test func aliasAllowanceIsSharedByTheFilesOfOneApply() {
+    @Test func aliasAllowanceIsSharedByTheFilesOfOneApply() throws {
+        let sentinel = try HostSentinel()
+        let before = sentinel.snapshot()
         // Six levels of eleven: aliases add 372,020 nodes, over half the limit.
         let half = Self.aliasBomb(levels: 6, fan: 11)
         #expect(Manifest.parse([("one.yaml", half)]).documentErrors.allSatisfy { !$0.contains("alias bomb") })
         let both = Manifest.parse([("one.yaml", half), ("two.yaml", half)])
         #expect(both.documentErrors.contains { $0.hasPrefix("two.yaml") && $0.contains("alias bomb") }, "\(both.documentErrors)")
+        #expect(HostSentinel.differences(before, sentinel.snapshot()).isEmpty)
     }
 }

@@ -1,6 +1,7 @@
 import PodCore
 import Testing
 @testable import PodImage
+@testable import PodTestSupport
 
 @Suite struct DigestTests {
     @Test func knownVectors() {

@@ -3,14 +3,23 @@ import Glibc
 import PodCore
 import Testing
 @testable import PodImage
+@testable import PodTestSupport
 
-/// Layers that try to reach outside their directory. Each is imported through the
-/// store (the way a user would meet it), must be refused with an error naming the
-/// entry, must leave nothing in the store (no layer, no blob, no temporary directory),
-/// and must not have touched the host: the place each one aims at is checked.
+/// Layers that try to reach outside their directory (moved here from PodImageTests, so
+/// the standing suite holds them). Each is imported through the store (the way a user
+/// would meet it), must be refused with an error naming the entry, must leave nothing
+/// in the store (no layer, no blob, no temporary directory), and must not have touched
+/// the host: every escape aims at the host sentinel, which must be as it was.
 @Suite struct HostileLayerTests {
-    /// A directory outside the store that the hostile entries aim at.
-    let outside = TemporaryDirectory("podimage-outside")
+    let sentinel: HostSentinel
+    let before: [HostSentinel.Entry]
+
+    init() throws {
+        sentinel = try HostSentinel()
+        before = sentinel.snapshot()
+    }
+
+    var hostChanges: [String] { HostSentinel.differences(before, sentinel.snapshot()) }
 
     func expectRefused(_ tar: TarBuilder, entry: String, because reason: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let store = TestStore()
@@ -22,13 +31,13 @@ import Testing
         #expect(error?.message.contains("entry \"\(entry)\" is refused") == true, "\(error?.message ?? "no error")", sourceLocation: sourceLocation)
         #expect(error?.message.contains(reason) == true, "\(error?.message ?? "no error")", sourceLocation: sourceLocation)
         #expect(store.isEmpty, "left behind: blobs \(store.entries("blobs/sha256")), layers \(store.entries("layers")), tmp \(store.entries("tmp"))", sourceLocation: sourceLocation)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty, "the host was touched", sourceLocation: sourceLocation)
+        #expect(hostChanges.isEmpty, "the host was touched: \(hostChanges)", sourceLocation: sourceLocation)
     }
 
     @Test func dotDotPath() throws {
         var tar = TarBuilder()
-        tar.file("../../../../../..\(outside.path)/pwned", "x")
-        try expectRefused(tar, entry: "../../../../../..\(outside.path)/pwned", because: "\"..\"")
+        tar.file(sentinel.climbing("pwned"), "x")
+        try expectRefused(tar, entry: sentinel.climbing("pwned"), because: "\"..\"")
     }
 
     @Test func dotDotInsideAPath() throws {
@@ -40,7 +49,7 @@ import Testing
 
     @Test func symlinkToOutsideThenEntryThroughIt() throws {
         var tar = TarBuilder()
-        tar.symlink("evil", to: outside.path)
+        tar.symlink("evil", to: sentinel.path)
         tar.file("evil/pwned", "x")
         try expectRefused(tar, entry: "evil/pwned", because: "a symlink")
     }
@@ -48,7 +57,7 @@ import Testing
     @Test func relativeSymlinkClimbingOutThenEntryThroughIt() throws {
         var tar = TarBuilder()
         tar.directory("a")
-        tar.symlink("a/up", to: "../../../../../../../../.." + outside.path)
+        tar.symlink("a/up", to: sentinel.climbing(""))
         tar.directory("a/up/sub")
         try expectRefused(tar, entry: "a/up/sub/", because: "a symlink")  // libarchive writes directories with a slash
     }
@@ -56,7 +65,7 @@ import Testing
     @Test func symlinkChainThenDirectoryEntry() throws {
         var tar = TarBuilder()
         tar.symlink("one", to: "two")
-        tar.symlink("two", to: outside.path)
+        tar.symlink("two", to: sentinel.path)
         tar.file("one/pwned", "x")
         try expectRefused(tar, entry: "one/pwned", because: "a symlink")
     }
@@ -71,17 +80,15 @@ import Testing
 
     @Test func hardlinkToOutside() throws {
         var tar = TarBuilder()
-        tar.hardlink("passwd", to: "../../../../../../../../etc/passwd")
+        tar.hardlink("passwd", to: sentinel.climbing("etc/passwd"))
         try expectRefused(tar, entry: "passwd", because: "\"..\"")
     }
 
     @Test func hardlinkThroughASymlink() throws {
-        let target = outside.file("secret")
-        try Data("secret".utf8).write(to: URL(fileURLWithPath: target))
-        defer { unlink(target) }
+        let target = sentinel.path + "/etc/passwd"
         var tar = TarBuilder()
-        tar.symlink("out", to: outside.path)
-        tar.hardlink("stolen", to: "out/secret")
+        tar.symlink("out", to: sentinel.path + "/etc")
+        tar.hardlink("stolen", to: "out/passwd")
         let store = TestStore()
         let source = TemporaryDirectory()
         try tar.write(to: source.file("hostile.tar"))
@@ -89,6 +96,7 @@ import Testing
         #expect(error?.message.contains("entry \"stolen\" is refused") == true)
         #expect(store.isEmpty)
         #expect(lstatOf(target)?.st_nlink == 1, "no link to the host's file was made")
+        #expect(hostChanges.isEmpty, "\(hostChanges)")
     }
 
     @Test func hardlinkToAnAbsolutePathNotInTheLayer() throws {
@@ -105,7 +113,7 @@ import Testing
 
     @Test func whiteoutThroughASymlink() throws {
         var tar = TarBuilder()
-        tar.symlink("d", to: outside.path)
+        tar.symlink("d", to: sentinel.path)
         tar.file("d/.wh.victim", "")
         try expectRefused(tar, entry: "d/.wh.victim", because: "a symlink")
     }
@@ -123,28 +131,27 @@ import Testing
         let store = TestStore()
         let source = TemporaryDirectory()
         var tar = TarBuilder()
-        tar.file(outside.path + "/pwned", "inside")
+        tar.file(sentinel.path + "/pwned", "inside")
         tar.file("/etc/podimage-test", "x")
         try tar.write(to: source.file("abs.tar"))
         let image = try store.store.importImage(from: source.file("abs.tar"), name: "abs", changes: [])
         let tree = try #require(try store.store.lowerDirectories(for: image.record).first)
-        #expect(readText(tree + outside.path + "/pwned") == "inside")
+        #expect(readText(tree + sentinel.path + "/pwned") == "inside")
         #expect(readText(tree + "/etc/podimage-test") == "x")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+        #expect(hostChanges.isEmpty, "\(hostChanges)")
         #expect(lstatOf("/etc/podimage-test") == nil)
     }
 
     /// A symlink to a host file, then a regular file of the same name: the link is
     /// replaced, never written through.
     @Test func fileReplacingASymlinkDoesNotWriteThroughIt() throws {
-        let victim = outside.file("victim")
-        try Data("original".utf8).write(to: URL(fileURLWithPath: victim))
-        defer { unlink(victim) }
+        let victim = sentinel.path + "/canary"
         var tar = TarBuilder()
         tar.symlink("x", to: victim)
         tar.file("x", "replaced")
         let layer = try unpack(tar)
-        #expect(readText(victim) == "original")
+        #expect(readText(victim) == "untouched\n")
+        #expect(hostChanges.isEmpty, "\(hostChanges)")
         #expect(readText(layer.file("root/x")) == "replaced")
         #expect(lstatOf(layer.file("root/x"))!.st_mode & S_IFMT == S_IFREG)
     }
@@ -153,7 +160,7 @@ import Testing
     /// that image stays (the good first layer may stay unpacked until prune).
     @Test func hostileLayerInAnArchive() throws {
         let good = Fixture.layer { $0.file("ok", "ok") }
-        let bad = Fixture.layer { $0.symlink("evil", to: outside.path); $0.file("evil/pwned", "x") }
+        let bad = Fixture.layer { $0.symlink("evil", to: sentinel.path); $0.file("evil/pwned", "x") }
         let store = TestStore()
         let source = TemporaryDirectory()
         try Fixture.dockerArchive([good, bad], tags: ["hostile:1"]).writeTar(source.file("a.tar"))
@@ -164,6 +171,6 @@ import Testing
         #expect(store.entries("records").isEmpty)
         #expect(store.entries("tmp").isEmpty)
         #expect(store.entries("layers") == [good.diffID.hex])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+        #expect(hostChanges.isEmpty, "\(hostChanges)")
     }
 }

@@ -34,54 +34,10 @@ import Testing
         #expect(hostChanges.isEmpty, "the host was touched: \(hostChanges)", sourceLocation: sourceLocation)
     }
 
-    @Test func dotDotPath() throws {
-        var tar = TarBuilder()
-        tar.file(sentinel.climbing("pwned"), "x")
-        try expectRefused(tar, entry: sentinel.climbing("pwned"), because: "\"..\"")
-    }
-
-    @Test func dotDotInsideAPath() throws {
-        var tar = TarBuilder()
-        tar.directory("a")
-        tar.file("a/../../pwned", "x")
-        try expectRefused(tar, entry: "a/../../pwned", because: "\"..\"")
-    }
-
-    @Test func symlinkToOutsideThenEntryThroughIt() throws {
-        var tar = TarBuilder()
-        tar.symlink("evil", to: sentinel.path)
-        tar.file("evil/pwned", "x")
-        try expectRefused(tar, entry: "evil/pwned", because: "a symlink")
-    }
-
-    @Test func relativeSymlinkClimbingOutThenEntryThroughIt() throws {
-        var tar = TarBuilder()
-        tar.directory("a")
-        tar.symlink("a/up", to: sentinel.climbing(""))
-        tar.directory("a/up/sub")
-        try expectRefused(tar, entry: "a/up/sub/", because: "a symlink")  // libarchive writes directories with a slash
-    }
-
-    @Test func symlinkChainThenDirectoryEntry() throws {
-        var tar = TarBuilder()
-        tar.symlink("one", to: "two")
-        tar.symlink("two", to: sentinel.path)
-        tar.file("one/pwned", "x")
-        try expectRefused(tar, entry: "one/pwned", because: "a symlink")
-    }
-
-    @Test func evenASymlinkInsideIsNeverFollowed() throws {
-        var tar = TarBuilder()
-        tar.directory("real")
-        tar.symlink("alias", to: "real")
-        tar.file("alias/file", "x")
-        try expectRefused(tar, entry: "alias/file", because: "a symlink")
-    }
-
-    @Test func hardlinkToOutside() throws {
-        var tar = TarBuilder()
-        tar.hardlink("passwd", to: sentinel.climbing("etc/passwd"))
-        try expectRefused(tar, entry: "passwd", because: "\"..\"")
+    @Test(arguments: Attack.allCases)
+    func refused(_ attack: Attack) throws {
+        let (tar, entry, reason) = attack.tar(aimingAt: sentinel)
+        try expectRefused(tar, entry: entry, because: reason)
     }
 
     @Test func hardlinkThroughASymlink() throws {
@@ -97,32 +53,6 @@ import Testing
         #expect(store.isEmpty)
         #expect(lstatOf(target)?.st_nlink == 1, "no link to the host's file was made")
         #expect(hostChanges.isEmpty, "\(hostChanges)")
-    }
-
-    @Test func hardlinkToAnAbsolutePathNotInTheLayer() throws {
-        var tar = TarBuilder()
-        tar.hardlink("passwd", to: "/etc/passwd")  // means <layer>/etc/passwd, which is not there
-        try expectRefused(tar, entry: "passwd", because: "not in the layer")
-    }
-
-    @Test func whiteoutOfDotDot() throws {
-        var tar = TarBuilder()
-        tar.file("dir/.wh...", "")
-        try expectRefused(tar, entry: "dir/.wh...", because: "not a file name")
-    }
-
-    @Test func whiteoutThroughASymlink() throws {
-        var tar = TarBuilder()
-        tar.symlink("d", to: sentinel.path)
-        tar.file("d/.wh.victim", "")
-        try expectRefused(tar, entry: "d/.wh.victim", because: "a symlink")
-    }
-
-    @Test func fileWhereADirectoryShouldBe() throws {
-        var tar = TarBuilder()
-        tar.file("f", "x")
-        tar.file("f/child", "y")
-        try expectRefused(tar, entry: "f/child", because: "not a directory")
     }
 
     /// Absolute names are the OCI convention for "relative to the layer root": accepted,
@@ -172,5 +102,63 @@ import Testing
         #expect(store.entries("tmp").isEmpty)
         #expect(store.entries("layers") == [good.diffID.hex])
         #expect(hostChanges.isEmpty, "\(hostChanges)")
+    }
+}
+
+/// The layers refused by name: each builds its tar (aimed at the sentinel) and says
+/// which entry the error must name, and why.
+enum Attack: String, CaseIterable, Sendable {
+    case dotDotPath, dotDotInsideAPath, symlinkToOutsideThenEntryThroughIt
+    case relativeSymlinkClimbingOutThenEntryThroughIt, symlinkChainThenDirectoryEntry
+    case evenASymlinkInsideIsNeverFollowed, hardlinkToOutside, hardlinkToAnAbsolutePathNotInTheLayer
+    case whiteoutOfDotDot, whiteoutThroughASymlink, fileWhereADirectoryShouldBe
+
+    func tar(aimingAt sentinel: HostSentinel) -> (TarBuilder, entry: String, reason: String) {
+        var tar = TarBuilder()
+        switch self {
+        case .dotDotPath:
+            tar.file(sentinel.climbing("pwned"), "x")
+            return (tar, sentinel.climbing("pwned"), "\"..\"")
+        case .dotDotInsideAPath:
+            tar.directory("a")
+            tar.file("a/../../pwned", "x")
+            return (tar, "a/../../pwned", "\"..\"")
+        case .symlinkToOutsideThenEntryThroughIt:
+            tar.symlink("evil", to: sentinel.path)
+            tar.file("evil/pwned", "x")
+            return (tar, "evil/pwned", "a symlink")
+        case .relativeSymlinkClimbingOutThenEntryThroughIt:
+            tar.directory("a")
+            tar.symlink("a/up", to: sentinel.climbing(""))
+            tar.directory("a/up/sub")
+            return (tar, "a/up/sub/", "a symlink")  // libarchive writes directories with a slash
+        case .symlinkChainThenDirectoryEntry:
+            tar.symlink("one", to: "two")
+            tar.symlink("two", to: sentinel.path)
+            tar.file("one/pwned", "x")
+            return (tar, "one/pwned", "a symlink")
+        case .evenASymlinkInsideIsNeverFollowed:
+            tar.directory("real")
+            tar.symlink("alias", to: "real")
+            tar.file("alias/file", "x")
+            return (tar, "alias/file", "a symlink")
+        case .hardlinkToOutside:
+            tar.hardlink("passwd", to: sentinel.climbing("etc/passwd"))
+            return (tar, "passwd", "\"..\"")
+        case .hardlinkToAnAbsolutePathNotInTheLayer:
+            tar.hardlink("passwd", to: "/etc/passwd")  // means <layer>/etc/passwd, which is not there
+            return (tar, "passwd", "not in the layer")
+        case .whiteoutOfDotDot:
+            tar.file("dir/.wh...", "")
+            return (tar, "dir/.wh...", "not a file name")
+        case .whiteoutThroughASymlink:
+            tar.symlink("d", to: sentinel.path)
+            tar.file("d/.wh.victim", "")
+            return (tar, "d/.wh.victim", "a symlink")
+        case .fileWhereADirectoryShouldBe:
+            tar.file("f", "x")
+            tar.file("f/child", "y")
+            return (tar, "f/child", "not a directory")
+        }
     }
 }

@@ -1,7 +1,6 @@
 import PodCore
 import Testing
 @testable import PodImage
-@testable import PodTestSupport
 
 @Suite struct DigestTests {
     @Test func knownVectors() {

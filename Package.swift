@@ -78,7 +78,9 @@ let package = Package(
         .testTarget(name: "PodLogsTests", dependencies: ["PodLogs"]),
         // What the integration suites share: the throwaway-namespace harness that runs the
         // real podctl with its own state and cgroup roots.
-        .target(name: "PodTestSupport", dependencies: ["PodCgroups"], path: "Tests/PodTestSupport"),
+        // The image suites' tar and image builders (ImageFixtures.swift) live here too, so
+        // the hostile layers can sit in HostileInputTests.
+        .target(name: "PodTestSupport", dependencies: ["PodCgroups", "PodImage", "PodCore", "CArchive"], path: "Tests/PodTestSupport"),
         .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodRegistry", "PodModel", "PodSecurity", "PodCgroups", "PodTestSupport"]),
         // The standing hostile-input suite (docs/security.md, "Threat model"): every hole
         // found is a regression test here; each checks a sentinel outside every root.
@@ -87,7 +89,7 @@ let package = Package(
         .testTarget(name: "PodctlTests", dependencies: ["PodModel"]),
         .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PodLaunch"]),
-        .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "PodModel", "CArchive"]),
+        .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "PodModel", "CArchive", "PodTestSupport"]),
         .testTarget(name: "PodNetworkTests", dependencies: ["PodNetwork", "PodNetlink", "PodCore", "PodOS", "PodStore", "CPodShim"], exclude: ["Golden"]),
         // Pause and container init: Embedded Swift, statically linked, under 1 MiB RSS
         // (docs/pause-and-init.md). The tests run the built binaries, not the module.

@@ -20,6 +20,7 @@ public struct BlobStore: Sendable {
         guard contains(digest) else {
             throw PodError(.notFound, "blob \(digest) is not in the image store \(layout.root); load the image again")
         }
+        try SourceName.checkDocumentSize(try size(digest), "blob \(digest)")
         return try Files.read(layout.blobPath(digest))
     }
 

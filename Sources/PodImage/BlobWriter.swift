@@ -89,7 +89,12 @@ final class PendingBlob {
 
     var stored: StoredBlob { StoredBlob(digest: digest, size: size) }
 
-    func read() throws(PodError) -> [UInt8] { try Files.read(path) }
+    /// The blob as a JSON document (index, manifest or config), read only when its
+    /// verified size is one a document can have.
+    func read() throws(PodError) -> [UInt8] {
+        try SourceName.checkDocumentSize(size, "blob \(digest)")
+        return try Files.read(path)
+    }
 
     @discardableResult
     func commit() throws(PodError) -> StoredBlob {

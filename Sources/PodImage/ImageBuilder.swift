@@ -29,10 +29,13 @@ struct ImageBuilder {
         var pending: [PendingBlob] = [config]
         var references: [LayerReference] = []
         var size: Int64 = 0
+        var measured: Int64 = 0  // against the image cap (UnpackLimits.swift)
         for (index, input) in inputs.enumerated() {
             let blob = try input.stage()
             pending.append(blob)
-            let layer = try layers.ensure(blob: blob, expectedDiffID: diffIDs[index], what: input.what)
+            let layer = try layers.ensure(blob: blob, expectedDiffID: diffIDs[index], imageBefore: measured, what: input.what)
+            measured += layer.capMeasure
+            try checkImageCap(measured, what: input.what)
             var mediaType = input.mediaType
             if mediaType == nil { mediaType = try Compression.detect(path: blob.path, what: input.what).layerMediaType }
             references.append(LayerReference(digest: blob.digest, diffID: layer.diffID, size: blob.size, mediaType: mediaType ?? MediaType.layer))
@@ -48,6 +51,15 @@ struct ImageBuilder {
             id: config.digest, digest: manifestDigest, created: document.created, architecture: document.architecture,
             os: document.os, config: document.config?.summary ?? ImageConfig(), layers: references, size: size,
             storedAt: Timestamp.now())
+    }
+
+    /// A layer found unpacked (shared, or unpacked while a pull downloaded) was not
+    /// charged against this image's cap as it unpacked: the sum is checked here.
+    private func checkImageCap(_ measured: Int64, what: String) throws(PodError) {
+        let limits = try UnpackLimits.resolve(layers.limits)
+        if measured > limits.imageBytes {
+            throw UnpackBudget.over(what, "the image cap of \(UnpackLimits.shown(limits.imageBytes)) (all its layers together)", UnpackLimits.imageVariable)
+        }
     }
 
     /// The config's diff IDs, which must pair one to one with the layers.

@@ -39,6 +39,8 @@ extension ImageStore {
             return .index(chosen: chosen.map { BlobReference(mediaType: $0.mediaType, digest: $0.digest, size: $0.size) }, platforms: platforms)
         }
         let manifest = try JSONCoding.decode(ImageManifest.self, from: bytes, what: what)
+        // Before the config is downloaded: it is read whole, so it must be a document's size.
+        try SourceName.checkDocumentSize(manifest.config.size, "the config \(manifest.config.digest) of \(what)")
         for (number, layer) in manifest.layers.enumerated() where !MediaType.layers.contains(layer.mediaType) {
             throw PodError(.unsupported, "layer \(number + 1) (\(layer.digest)) of \(what) has media type \(layer.mediaType); podctl unpacks plain, gzip and zstd tar layers")
         }

@@ -11,10 +11,12 @@ public final class ImageStore: Sendable {
     public let blobs: BlobStore
     let layers: LayerStore
 
-    public init(directory: String) {
+    /// `limits` caps unpacking (UnpackLimits.swift); nil reads `PODCTL_MAX_LAYER_SIZE`
+    /// and `PODCTL_MAX_IMAGE_SIZE` when a layer is unpacked.
+    public init(directory: String, limits: UnpackLimits? = nil) {
         layout = StoreLayout(root: directory)
         blobs = BlobStore(layout: layout)
-        layers = LayerStore(layout: layout)
+        layers = LayerStore(layout: layout, limits: limits)
     }
 
     public convenience init(store: Store) {
@@ -84,7 +86,7 @@ public final class ImageStore: Sendable {
             let kind = Files.exists(path + "/manifest.json") ? "docker-archive directory" : "OCI layout"
             return DirectorySource(root: path, kind: kind, blobs: blobs)
         }
-        return try StagedArchive(archive: path, layout: layout, blobs: blobs)
+        return try StagedArchive(archive: path, layout: layout, blobs: blobs, limits: layers.limits)
     }
 
     /// docker-archive when it has `manifest.json` (docker 25 writes both that and an

@@ -10,6 +10,13 @@ public struct LayerMetadata: Codable, Sendable, Equatable {
     public var size: Int64
     public var entries: Int
     public var unpackedAt: String
+    /// What the layer counted against the unpack caps (UnpackLimits.swift); absent in
+    /// records from before the caps, which are estimated from size and entries.
+    public var unpackedBytes: Int64?
+
+    /// The layer's measure under the caps: its uncompressed stream and sparse holes, or
+    /// for an older record its content plus a tar header an entry.
+    var capMeasure: Int64 { unpackedBytes ?? size + 512 * Int64(entries) }
 }
 
 /// Unpacked layers, one per diff ID, shared by every image that has them.
@@ -22,6 +29,8 @@ public struct LayerMetadata: Codable, Sendable, Equatable {
 /// not empty) and that load drops its copy and uses the winner's.
 struct LayerStore: Sendable {
     let layout: StoreLayout
+    /// The caps on unpacking; nil reads them from the environment when a layer is unpacked.
+    var limits: UnpackLimits?
 
     func contains(_ diffID: Digest) -> Bool { Files.exists(layout.layerMetadata(diffID)) }
 
@@ -37,12 +46,15 @@ struct LayerStore: Sendable {
     /// Makes sure the layer of `blob` is unpacked, and returns it. `expectedDiffID` comes
     /// from the image config (rootfs.diff_ids); a layer whose content hashes otherwise is
     /// refused. Without one (image import) the diff ID is what the content hashes to.
-    func ensure(blob: PendingBlob, expectedDiffID: Digest?, what: String) throws(PodError) -> LayerMetadata {
+    /// `imageBefore` is what the image's earlier layers count against the image cap; a
+    /// layer over a cap is refused while it unpacks, and its work directory removed.
+    func ensure(blob: PendingBlob, expectedDiffID: Digest?, imageBefore: Int64 = 0, what: String) throws(PodError) -> LayerMetadata {
         if let expectedDiffID, contains(expectedDiffID) { return try metadata(expectedDiffID) }
         let compression = try Compression.detect(path: blob.path, what: what)
+        let budget = UnpackBudget(limits: try UnpackLimits.resolve(limits), imageBefore: imageBefore, what: what)
         let work = try layout.makeTemporaryDirectory("layer")
         do throws(PodError) {
-            let unpacked = try unpack(blob: blob, compression: compression, into: work + "/diff", what: what)
+            let unpacked = try unpack(blob: blob, compression: compression, budget: budget, into: work + "/diff", what: what)
             if let expectedDiffID, unpacked.diffID != expectedDiffID {
                 throw PodError(.invalidArgument, "\(what): its uncompressed content hashes to \(unpacked.diffID), but the image config gives the diff ID \(expectedDiffID); the image is damaged or was altered, and the layer was not stored")
             }
@@ -53,18 +65,18 @@ struct LayerStore: Sendable {
         }
     }
 
-    private func unpack(blob: PendingBlob, compression: Compression, into tree: String, what: String) throws(PodError) -> LayerMetadata {
+    private func unpack(blob: PendingBlob, compression: Compression, budget: UnpackBudget, into tree: String, what: String) throws(PodError) -> LayerMetadata {
         try syscall("mkdir", path: tree) { mkdir(tree, 0o755) }
         try syscall("chmod", path: tree) { chmod(tree, 0o755) }  // not the umask's: a "./" entry may still change it
         // An uncompressed blob is its own diff ID, verified when it came in: no second hash.
         let known = compression == .none ? blob.digest : nil
-        let reader = try TarReader(path: blob.path, hashing: known == nil, what: what)
-        let unpacker = try LayerUnpacker(directory: tree, what: what)
+        let reader = try TarReader(path: blob.path, hashing: known == nil, budget: budget, what: what)
+        let unpacker = try LayerUnpacker(directory: tree, what: what, budget: budget)
         try unpacker.unpack(reader)
         guard let diffID = try reader.finish() ?? known else {
             throw PodError(.internal, "\(what): the diff ID was not computed")
         }
-        return LayerMetadata(diffID: diffID, size: unpacker.unpackedBytes, entries: unpacker.entryCount, unpackedAt: Timestamp.now())
+        return LayerMetadata(diffID: diffID, size: unpacker.unpackedBytes, entries: unpacker.entryCount, unpackedAt: Timestamp.now(), unpackedBytes: budget.used)
     }
 
     /// Writes the metadata, syncs, and renames the work directory into place.

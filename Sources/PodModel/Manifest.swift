@@ -5,17 +5,33 @@ import PodCore
 /// file, `kind: List`; pods are decoded, defaulted and validated, and every problem
 /// is collected with its place.
 public enum Manifest {
-    /// The text of a manifest file, or of standard input for `-`.
+    /// The text of a manifest file, or of standard input for `-`, read no further than
+    /// `ManifestLimits.maxBytes` (a file of /dev/zero must not fill memory).
     public static func read(path: String) throws(PodError) -> String {
+        let handle: FileHandle
         if path == "-" {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            return String(decoding: data, as: UTF8.self)
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
+            handle = FileHandle.standardInput
+        } else if let opened = FileHandle(forReadingAtPath: path) {
+            handle = opened
+        } else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw PodError(.notFound, exists ? "cannot read \(path): permission denied or not a file" : "the path \"\(path)\" does not exist")
         }
-        return String(decoding: data, as: UTF8.self)
+        defer { if path != "-" { try? handle.close() } }
+        return String(decoding: try readBounded(handle, source: path == "-" ? "standard input" : path), as: UTF8.self)
+    }
+
+    private static func readBounded(_ handle: FileHandle, source: String) throws(PodError) -> Data {
+        var data = Data()
+        while data.count <= ManifestLimits.maxBytes {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 1 << 16) ?? Data() } catch {
+                throw PodError(.invalidArgument, "cannot read \(source): permission denied or not a file", cause: .text("\(error)"))
+            }
+            if chunk.isEmpty { return data }
+            data.append(chunk)
+        }
+        throw PodError(.invalidManifest, "\(source) is larger than 3 MiB, the most a manifest may be (the API server's limit on a request); split it into several files")
     }
 
     /// Decodes every object of `text`. `namespace` is the namespace given on the command
@@ -29,10 +45,11 @@ public enum Manifest {
     /// object given twice is caught.
     public static func parse(_ inputs: [(source: String, text: String)], namespace: String? = nil) -> ManifestSet {
         var set = ManifestSet()
+        let budget = AliasBudget()
         for (source, text) in inputs {
             let documents: [Value]
             do {
-                documents = try Value.documents(yaml: text)
+                documents = try Value.documents(yaml: text, budget: budget)
             } catch {
                 set.documentErrors.append("\(source): error parsing YAML: \(yamlErrorLine(error))")
                 continue

@@ -2,6 +2,7 @@ import Foundation
 import PodCore
 import Testing
 @testable import PodImage
+@testable import PodTestSupport
 
 @Suite struct BlobStoreTests {
     /// A stream that hands out its bytes in small, uneven pieces, as a network body would.

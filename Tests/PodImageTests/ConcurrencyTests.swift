@@ -3,6 +3,7 @@ import Glibc
 import PodCore
 import Testing
 @testable import PodImage
+@testable import PodTestSupport
 
 /// Runs `body` on `count` dedicated threads at once and returns their errors.
 func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) -> [String] {

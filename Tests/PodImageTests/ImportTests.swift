@@ -4,6 +4,7 @@ import Glibc
 import PodCore
 import Testing
 @testable import PodImage
+@testable import PodTestSupport
 
 @Suite struct ImportTests {
     func rootfs() throws -> TarBuilder {

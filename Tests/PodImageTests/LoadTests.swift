@@ -3,6 +3,7 @@ import Glibc
 import PodCore
 import Testing
 @testable import PodImage
+@testable import PodTestSupport
 
 @Suite struct LoadTests {
     let base = Fixture.layer { tar in

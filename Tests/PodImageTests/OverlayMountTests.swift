@@ -4,6 +4,7 @@ import Glibc
 import PodCore
 import Testing
 @testable import PodImage
+@testable import PodTestSupport
 
 /// Runs `body` on a dedicated thread that first moves into a mount namespace of its own,
 /// with every mount private, so nothing it mounts can reach the host's mount table.

@@ -6,6 +6,7 @@ import PodOS
 import PodStore
 import Testing
 @testable import PodImage
+@testable import PodTestSupport
 
 @Suite struct RemovePruneTests {
     let shared = Fixture.layer { $0.file("shared", "s") }

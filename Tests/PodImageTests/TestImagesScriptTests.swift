@@ -2,6 +2,7 @@ import Foundation
 import PodCore
 import Testing
 @testable import PodImage
+@testable import PodTestSupport
 
 /// The real formats, made by the real tools: deploy/images/build-test-images.sh builds
 /// busybox images with umoci and skopeo, and every one of them loads.

@@ -4,19 +4,7 @@ import Glibc
 import PodCore
 import Testing
 @testable import PodImage
-
-/// Unpacks a tar into `<dir>/root` with the real unpacker; checks the diff ID on the way.
-func unpack(_ tar: TarBuilder, compression: Compression = .none, privileged: Bool = geteuid() == 0) throws -> TemporaryDirectory {
-    let directory = TemporaryDirectory("podimage-layer")
-    let bytes = tar.bytes()
-    try Data(TarBuilder.compress(bytes, compression)).write(to: URL(fileURLWithPath: directory.file("layer.tar")))
-    mkdir(directory.file("root"), 0o755)
-    let reader = try TarReader(path: directory.file("layer.tar"), hashing: true, what: "the test layer")
-    let unpacker = try LayerUnpacker(directory: directory.file("root"), what: "the test layer", privileged: privileged)
-    try unpacker.unpack(reader)
-    #expect(try reader.finish() == Digest.of(bytes))
-    return directory
-}
+@testable import PodTestSupport
 
 func xattr(_ path: String, _ name: String) -> [UInt8]? {
     var buffer = [UInt8](repeating: 0, count: 256)

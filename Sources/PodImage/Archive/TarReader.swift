@@ -5,53 +5,87 @@ import PodOS
 
 /// Reads a tar (plain, gzip or zstd) with libarchive, one entry at a time.
 ///
-/// With `hashing`, it also computes the digest of the *uncompressed* stream — a layer's
-/// diff ID (OCI image spec, config.md: "the digest over the layer's uncompressed tar
-/// archive"), trailing zero blocks included. libarchive does not expose the stream
-/// between decompression and the tar parser, so two readers are chained: an outer one
-/// with the `raw` format decompresses the file, and the inner tar reader pulls from it
-/// through a read callback that hashes every block on its way. The file is read once.
+/// A compressed tar is decompressed outside the tar parser, so the whole stream passes
+/// one place: there it is hashed (with `hashing`: the *uncompressed* stream's digest is
+/// a layer's diff ID, OCI image spec, config.md, trailing zero blocks included) and
+/// charged to `budget`, and `finish` reads it to its very end, so a damaged or missing
+/// trailer after the tar's end marker is still seen. gzip is inflated by GzipStream
+/// (libarchive's filter skips the trailer check); zstd by libarchive's `raw` format,
+/// which refuses a cut frame and a wrong content checksum. The tar reader pulls from
+/// that source through a read callback; the file is read once.
 final class TarReader {
     private let file: FileDescriptor
-    private var outer: OpaquePointer?
+    private var source: Source = .file
     private var inner: OpaquePointer?
     private var hasher: DigestHasher?
+    private let budget: UnpackBudget?
     private var failure: PodError?
     let what: String
 
-    init(path: String, hashing: Bool, what: String) throws(PodError) {
+    /// Where the tar parser's bytes come from.
+    private enum Source {
+        /// libarchive reads the plain tar itself.
+        case file
+        case gzip(GzipStream)
+        /// A libarchive reader of the `raw` format that decompresses (zstd, or a plain
+        /// tar that is hashed).
+        case archive(OpaquePointer)
+    }
+
+    init(path: String, hashing: Bool, budget: UnpackBudget? = nil, what: String) throws(PodError) {
         self.what = what
+        self.budget = budget
         file = try FileDescriptor.open(path, O_RDONLY)
-        if hashing { try openChained() } else { try openDirect() }
+        if hashing { hasher = DigestHasher() }
+        switch try Compression.detect(path: path, what: what) {
+        case .gzip:
+            source = .gzip(try GzipStream(file: file.raw, what: what))
+            try openFromSource()
+        case .zstd:
+            try openDecompressor()
+            try openFromSource()
+        case .none where hashing:
+            try openDecompressor()
+            try openFromSource()
+        case .none:
+            try openDirect(path: path)
+        }
     }
 
     deinit {
         if let inner { archive_read_free(inner) }
-        if let outer { archive_read_free(outer) }
+        if case let .archive(outer) = source { archive_read_free(outer) }
     }
 
     private static let blockSize = 1 << 20
 
-    private func openDirect() throws(PodError) {
+    /// A plain tar read as it is: its size on disk is its stream, charged at once.
+    private func openDirect(path: String) throws(PodError) {
+        var info = stat()
+        try syscall("fstat", path: path) { fstat(file.raw, &info) }
+        try budget?.charge(Int64(info.st_size))
         guard let reader = archive_read_new() else { throw PodError(.system, "libarchive cannot allocate a reader for \(what)") }
         inner = reader
-        TarReader.enableDecompression(reader)
+        archive_read_support_filter_none(reader)
         archive_read_support_format_tar(reader)
         try check(archive_read_open_fd(reader, file.raw, TarReader.blockSize), reader, "open")
     }
 
-    private func openChained() throws(PodError) {
-        guard let raw = archive_read_new(), let tar = archive_read_new() else {
-            throw PodError(.system, "libarchive cannot allocate a reader for \(what)")
-        }
-        outer = raw
-        inner = tar
-        hasher = DigestHasher()
-        TarReader.enableDecompression(raw)
+    /// Only the OCI encodings gzip leaves over: no external programs, no other formats.
+    private func openDecompressor() throws(PodError) {
+        guard let raw = archive_read_new() else { throw PodError(.system, "libarchive cannot allocate a reader for \(what)") }
+        source = .archive(raw)
+        archive_read_support_filter_none(raw)
+        archive_read_support_filter_zstd(raw)
         archive_read_support_format_raw(raw)
         try check(archive_read_open_fd(raw, file.raw, TarReader.blockSize), raw, "open")
         var header: OpaquePointer?
         try check(archive_read_next_header(raw, &header), raw, "read")
+    }
+
+    private func openFromSource() throws(PodError) {
+        guard let tar = archive_read_new() else { throw PodError(.system, "libarchive cannot allocate a reader for \(what)") }
+        inner = tar
         archive_read_support_format_tar(tar)
         let context = Unmanaged.passUnretained(self).toOpaque()
         try check(archive_read_open(tar, context, nil, { _, context, buffer in
@@ -60,29 +94,43 @@ final class TarReader {
         }, nil), tar, "open")
     }
 
-    /// Only the OCI encodings: no external programs, no formats a layer cannot have.
-    private static func enableDecompression(_ reader: OpaquePointer) {
-        archive_read_support_filter_none(reader)
-        archive_read_support_filter_gzip(reader)
-        archive_read_support_filter_zstd(reader)
+    /// The inner reader's read callback: the next uncompressed block.
+    private func pull(_ buffer: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
+        do {
+            let block = try nextBlock()
+            buffer.pointee = block.baseAddress
+            return block.count
+        } catch {
+            failure = error
+            return -1
+        }
     }
 
-    /// The inner reader's read callback: the next decompressed block, hashed.
-    private func pull(_ buffer: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
-        guard let outer else { return -1 }
+    /// The next block of the uncompressed stream, hashed and charged; empty at its end.
+    private func nextBlock() throws(PodError) -> UnsafeRawBufferPointer {
+        let block: UnsafeRawBufferPointer
+        switch source {
+        case .file: return UnsafeRawBufferPointer(start: nil, count: 0)
+        case let .gzip(stream): block = try stream.next()
+        case let .archive(outer): block = try archiveBlock(outer)
+        }
+        if block.count > 0 {
+            hasher?.update(block)
+            try budget?.charge(Int64(block.count))
+        }
+        return block
+    }
+
+    private func archiveBlock(_ outer: OpaquePointer) throws(PodError) -> UnsafeRawBufferPointer {
         var block: UnsafeRawPointer?
         var size = 0
         var offset: Int64 = 0
-        switch archive_read_data_block(outer, &block, &size, &offset) {
-        case ARCHIVE_EOF:
-            return 0
-        case ARCHIVE_OK, ARCHIVE_WARN:
-            buffer.pointee = block
-            if let block { hasher?.update(UnsafeRawBufferPointer(start: block, count: size)) }
-            return size
-        default:
-            failure = archiveError(outer, "decompress")
-            return -1
+        while true {
+            switch archive_read_data_block(outer, &block, &size, &offset) {
+            case ARCHIVE_EOF: return UnsafeRawBufferPointer(start: nil, count: 0)
+            case ARCHIVE_OK, ARCHIVE_WARN: if let block, size > 0 { return UnsafeRawBufferPointer(start: block, count: size) }
+            default: throw archiveError(outer, "decompress")
+            }
         }
     }
 
@@ -121,19 +169,11 @@ final class TarReader {
         }
     }
 
-    /// Reads what remains after the tar's end marker and returns the digest of the whole
-    /// uncompressed stream; nil when the reader was not hashing.
+    /// Reads what remains of the stream after the tar's end marker, so every trailer
+    /// and checksum is checked, and returns the digest of the whole uncompressed stream
+    /// (nil when the reader was not hashing).
     func finish() throws(PodError) -> Digest? {
-        guard let outer, hasher != nil else { return nil }
-        var block: UnsafeRawPointer?
-        var size = 0
-        var offset: Int64 = 0
-        while true {
-            let status = archive_read_data_block(outer, &block, &size, &offset)
-            if status == ARCHIVE_EOF { break }
-            guard status == ARCHIVE_OK || status == ARCHIVE_WARN else { throw archiveError(outer, "decompress") }
-            if let block { hasher?.update(UnsafeRawBufferPointer(start: block, count: size)) }
-        }
+        while try nextBlock().count > 0 {}
         return hasher?.finish()
     }
 

@@ -31,6 +31,13 @@ enum SourceName {
     /// A JSON document larger than this is not an index, manifest or config.
     static let documentLimit = 64 << 20
 
+    /// Refuses a document too large to be one before it is read into memory.
+    static func checkDocumentSize(_ size: Int64, _ what: String) throws(PodError) {
+        guard size <= documentLimit else {
+            throw PodError(.invalidArgument, "\(what) is \(size) bytes, too large for a JSON document (an index, manifest or config is at most \(documentLimit >> 20) MiB)")
+        }
+    }
+
     static func missing(_ name: String, in source: String, what: String) -> PodError {
         PodError(.invalidArgument, "\(what): \(source) has no file \"\(name)\"; the archive is incomplete or not what it claims to be")
     }
@@ -62,9 +69,7 @@ final class DirectorySource: SourceFiles {
         guard let path = path(name), contains(name) else { throw SourceName.missing(name, in: description, what: what) }
         var info = stat()
         try syscall("stat", path: path) { stat(path, &info) }
-        guard info.st_size <= SourceName.documentLimit else {
-            throw PodError(.invalidArgument, "\(what): \(path) is \(info.st_size) bytes, too large for a JSON document")
-        }
+        try SourceName.checkDocumentSize(Int64(info.st_size), "\(what): \(path)")
         return try Files.read(path)
     }
 

@@ -22,9 +22,12 @@ final class StagedArchive: SourceFiles {
         let size: Int64
     }
 
-    init(archive: String, layout: StoreLayout, blobs: BlobStore) throws(PodError) {
+    private let limits: UnpackLimits?
+
+    init(archive: String, layout: StoreLayout, blobs: BlobStore, limits: UnpackLimits?) throws(PodError) {
         self.archive = archive
         self.blobs = blobs
+        self.limits = limits
         directory = try layout.makeTemporaryDirectory("load")
         do throws(PodError) {
             try stageAll()
@@ -38,8 +41,13 @@ final class StagedArchive: SourceFiles {
 
     var description: String { "the archive \(archive)" }
 
+    /// The archive's uncompressed stream counts against the image cap: it holds the
+    /// image's layers, and a gzip bomb must not fill `tmp/` before any layer is seen.
     private func stageAll() throws(PodError) {
-        let reader = try TarReader(path: archive, hashing: false, what: "the archive \(archive)")
+        let what = "the archive \(archive)"
+        let limits = try UnpackLimits.resolve(limits)
+        let budget = UnpackBudget(limits: UnpackLimits(layerBytes: .max, imageBytes: limits.imageBytes), what: what)
+        let reader = try TarReader(path: archive, hashing: false, budget: budget, what: what)
         var number = 0
         while let entry = try reader.next() {
             guard let name = SourceName.normalize(entry.displayPath) else { continue }
@@ -58,6 +66,7 @@ final class StagedArchive: SourceFiles {
                 continue
             }
         }
+        _ = try reader.finish()  // the compressed stream's trailer and checksum
     }
 
     private func stageFile(_ reader: TarReader, number: Int, name: String) throws(PodError) -> StagedFile {
@@ -103,9 +112,7 @@ final class StagedArchive: SourceFiles {
 
     func read(_ name: String, what: String) throws(PodError) -> [UInt8] {
         guard let file = lookup(name) else { throw SourceName.missing(name, in: description, what: what) }
-        guard file.size <= SourceName.documentLimit else {
-            throw PodError(.invalidArgument, "\(what): \"\(name)\" in \(description) is \(file.size) bytes, too large for a JSON document")
-        }
+        try SourceName.checkDocumentSize(file.size, "\(what): \"\(name)\" in \(description)")
         return try Files.read(file.path)
     }
 

@@ -15,6 +15,8 @@ final class LayerUnpacker {
     let root: DirectoryHandle
     let what: String
     let privileged: Bool
+    /// Charged by the reader for the stream; here only for the holes of sparse files.
+    let budget: UnpackBudget?
     private(set) var unpackedBytes: Int64 = 0
     private(set) var entryCount = 0
     /// Directory modes and times are applied at the end: writing children changes a
@@ -24,9 +26,10 @@ final class LayerUnpacker {
     /// Tar entries come grouped by directory; one remembered parent saves most lookups.
     private var lastParent: (components: ArraySlice<[UInt8]>, handle: DirectoryHandle)?
 
-    init(directory: String, what: String, privileged: Bool = geteuid() == 0) throws(PodError) {
+    init(directory: String, what: String, budget: UnpackBudget? = nil, privileged: Bool = geteuid() == 0) throws(PodError) {
         root = try DirectoryHandle.open(directory)
         self.what = what
+        self.budget = budget
         self.privileged = privileged
     }
 
@@ -91,7 +94,9 @@ final class LayerUnpacker {
         }
         let file = FileDescriptor(raw: fd, path: path)
         var end: Int64 = 0
+        var written: Int64 = 0
         try reader.readData { (block, offset) throws(PodError) in
+            written += Int64(block.count)
             var done = 0
             while done < block.count {
                 done += try syscallSize("pwrite", path: path) {
@@ -100,6 +105,7 @@ final class LayerUnpacker {
             }
             end = max(end, offset + Int64(block.count))
         }
+        if entry.size > written { try budget?.charge(entry.size - written) }  // the holes of a sparse file
         if end < entry.size {  // a sparse file that ends in a hole
             try syscall("ftruncate", path: path) { ftruncate(fd, off_t(entry.size)) }
         }

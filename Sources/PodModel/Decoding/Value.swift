@@ -1,3 +1,4 @@
+import PodCore
 import Yams
 
 /// A JSON/YAML document as a plain tree. Object members keep their order and their
@@ -56,7 +57,9 @@ public indirect enum Value: Equatable, Sendable {
 extension Value {
     /// Every YAML document of `text` (JSON is YAML too). Empty documents are skipped, as kubectl does.
     /// YAML 1.1 scalars resolve as in go-yaml, which Kubernetes uses: `yes`/`on` are booleans there too.
-    public static func documents(yaml text: String) throws -> [Value] {
+    /// Aliases are charged to `budget` before anything is composed (YAMLLimits.swift).
+    public static func documents(yaml text: String, budget: AliasBudget = AliasBudget()) throws -> [Value] {
+        try budget.charge(text)
         var result: [Value] = []
         // The sequence ends quietly on a syntax error and keeps the error in itself,
         // so iterate it in place (a for-in loop would iterate a copy) and then ask.
@@ -103,6 +106,7 @@ extension Value {
 /// A YAML error on one line: where, and what libyaml says (Yams' own description
 /// repeats the whole document).
 func yamlErrorLine(_ error: Error) -> String {
+    if let error = error as? PodError { return error.message }
     guard let yaml = error as? YamlError else { return "\(error)" }
     switch yaml {
     case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):

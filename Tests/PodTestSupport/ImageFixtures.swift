@@ -1,3 +1,6 @@
+// What the image suites share (PodImageTests, and the hostile layers of
+// HostileInputTests): tar and image builders, a throwaway store. Internal, as it was in
+// PodImageTests: the suites use it through `@testable import PodTestSupport`.
 import CArchive
 import Foundation
 import Glibc
@@ -323,4 +326,17 @@ func run(_ arguments: [String], environment: [String: String]? = nil) throws -> 
 
 func hasTool(_ name: String) -> Bool {
     (try? run(["sh", "-c", "command -v \(name)"]).status) == 0
+}
+
+/// Unpacks a tar into `<dir>/root` with the real unpacker; checks the diff ID on the way.
+func unpack(_ tar: TarBuilder, compression: Compression = .none, privileged: Bool = geteuid() == 0) throws -> TemporaryDirectory {
+    let directory = TemporaryDirectory("podimage-layer")
+    let bytes = tar.bytes()
+    try Data(TarBuilder.compress(bytes, compression)).write(to: URL(fileURLWithPath: directory.file("layer.tar")))
+    mkdir(directory.file("root"), 0o755)
+    let reader = try TarReader(path: directory.file("layer.tar"), hashing: true, what: "the test layer")
+    let unpacker = try LayerUnpacker(directory: directory.file("root"), what: "the test layer", privileged: privileged)
+    try unpacker.unpack(reader)
+    #expect(try reader.finish() == Digest.of(bytes))
+    return directory
 }

@@ -123,7 +123,11 @@ public final class PodManager: @unchecked Sendable {
 
     /// True when the pod's supervisor process is alive.
     public func supervisorAlive(_ status: PodStatusRecord?) -> Bool {
-        guard let pid = status?.supervisorPID, pid > 0 else { return false }
+        supervisorAlive(pid: status?.supervisorPID ?? 0)
+    }
+
+    public func supervisorAlive(pid: pid_t) -> Bool {
+        guard pid > 0 else { return false }
         guard let command = try? Files.readText("/proc/\(pid)/cmdline") else { return false }
         // podctl's pull-backoff stands in for the supervisor of a pod waiting for images (D31).
         return command.contains("pod-supervisor") || command.contains("\0" + PullBackOff.command + "\0")

@@ -45,7 +45,7 @@ public final class PodManager: @unchecked Sendable {
         do {
             try create(pod, key: key, paths: paths, configMaps: configMaps, secrets: secrets, peers: peers)
         } catch {
-            try? stopAndRemove(key, paths: paths, grace: 0)
+            _ = try? stopAndRemove(key, paths: paths, grace: 0)
             throw error
         }
         return outcome

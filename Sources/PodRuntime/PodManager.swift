@@ -23,6 +23,7 @@ public final class PodManager: @unchecked Sendable {
     /// `peers`: the other pods of the same apply by name, with their addresses, for /etc/hosts.
     public func apply(_ pod: Pod, configMaps: [ConfigMap], secrets: [Secret], peers: [String: String] = [:]) throws(PodError) -> ApplyOutcome {
         let key = try PodKey(namespace: pod.namespace, name: pod.name)
+        try Self.preflight(pod)
         try store.prepare()
         let lock = try store.lock(key)
         defer { lock.release() }
@@ -49,6 +50,13 @@ public final class PodManager: @unchecked Sendable {
             throw error
         }
         return outcome
+    }
+
+    /// Every check of apply that needs no side effect (no lock, pull, lease or state):
+    /// apply runs it first, `apply --dry-run` runs only it, so both refuse the same pods
+    /// with the same message.
+    public static func preflight(_ pod: Pod, environment: [String: String] = ProcessInfo.processInfo.environment) throws(PodError) {
+        _ = try RunPlanner.checkResources(pod, environment: environment)
     }
 
     /// Same sandbox, other containers (or only labels and annotations): the new manifest and

@@ -49,4 +49,11 @@ extension PodCgroupPlan {
         let cgroup = hierarchy.cgroup(layout.container(name))
         return cgroup.exists ? cgroup.procsFiles : []
     }
+
+    /// Whether `pid` is a process of the container's cgroup (it joined it, or descends
+    /// from what did): a pid recorded earlier and reused since is not.
+    func holds(_ pid: Int32, container name: String) -> Bool {
+        guard pid > 0, let hierarchy = hostCgroups else { return false }
+        return hierarchy.cgroup(layout.container(name)).processes().contains(pid)
+    }
 }

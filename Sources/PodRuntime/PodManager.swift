@@ -111,9 +111,7 @@ public final class PodManager: @unchecked Sendable {
         while monotonicSeconds() < deadline {
             if let status = try? readStatus(paths) {
                 if status.sandboxReady { return }
-                if status.phase == "Failed" {
-                    throw PodError(.system, status.message ?? "the pod sandbox could not be created (see \(paths.supervisorLog))")
-                }
+                if status.phase == "Failed" { throw Self.sandboxFailure(status, log: paths.supervisorLog) }
             }
             var raw: Int32 = 0
             if waitpid(supervisor, &raw, WNOHANG) == supervisor {
@@ -123,6 +121,16 @@ public final class PodManager: @unchecked Sendable {
             usleep(2_000)
         }
         throw PodError(.system, "the pod sandbox did not start within 30 s (see \(paths.supervisorLog))")
+    }
+
+    /// The status reason of a sandbox that lost a hostPort race to another pod.
+    static let hostPortConflict = "HostPortConflict"
+
+    /// The error of a sandbox the supervisor could not make. A lost hostPort race is the
+    /// conflict apply reports when it finds the port taken first: exit code 1, not 2.
+    static func sandboxFailure(_ status: PodStatusRecord, log: String) -> PodError {
+        let message = status.message ?? "the pod sandbox could not be created (see \(log))"
+        return PodError(status.reason == hostPortConflict ? .alreadyExists : .system, message)
     }
 
     public func readStatus(_ paths: PodPaths) throws(PodError) -> PodStatusRecord? {

@@ -26,6 +26,20 @@ public final class Store: Sendable {
     public func manifestPath(_ key: PodKey) -> String { podDirectory(key) + "/manifest.json" }
     func lockPath(_ key: PodKey) -> String { "\(roots.runRoot)/locks/\(key.fileName).lock" }
 
+    /// Fails when this user may not read the roots: they are root's and 0700, and a pod
+    /// that cannot be seen must not be reported as a pod that does not exist. A root
+    /// that does not exist yet holds no pods, which is no error.
+    public func checkAccess() throws(PodError) {
+        for path in [roots.root, roots.runRoot] {
+            var info = stat()
+            let denied = stat(path, &info) == 0 ? access(path, R_OK | X_OK) != 0 && errno == EACCES : errno == EACCES
+            if denied {
+                throw PodError(.system, "permission denied: cannot read podctl's state in \(path); run podctl as root (podctl needs root)",
+                               cause: .system(call: "access", errno: EACCES, path: path))
+            }
+        }
+    }
+
     /// Creates the roots (0700: state may hold secrets) and their fixed subdirectories.
     public func prepare() throws(PodError) {
         for directory in [roots.root, roots.root + "/pods", imagesDirectory, roots.runRoot, roots.runRoot + "/pods", roots.runRoot + "/locks"] {

@@ -7,18 +7,6 @@ import Testing
 /// `get pods` lists the healthy ones and a row naming the damaged file, the message
 /// suggests only commands that exist, and `delete` removes the damaged pod.
 @Suite(.serialized) struct DamagedStateTests {
-    static func pod(_ name: String) -> String {
-        """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: \(name)}
-        spec:
-          terminationGracePeriodSeconds: 1
-          containers:
-          - {name: app, image: "localhost/busybox:1", command: ["sleep", "600"]}
-        """
-    }
-
     static let damages: [(String, String)] = [("truncated", "{\"apiVersion\": \"v1\", \"kind"), ("garbage", "\u{1}\u{2}not json at all\u{ff}"), ("empty", "")]
 
     @Test(arguments: ["manifest.json", "status.json"])
@@ -27,8 +15,8 @@ import Testing
         let harness = try Harness()
         try harness.loadBusybox()
         for (index, (_, content)) in Self.damages.enumerated() {
-            try harness.apply(Self.pod("healthy"))
-            try harness.apply(Self.pod("damaged"))
+            try harness.apply(TestManifests.sleeper("healthy"))
+            try harness.apply(TestManifests.sleeper("damaged"))
             try harness.waitForRunning("damaged", containers: ["app"])
             let directory = file == "manifest.json" ? harness.base + "/lib/pods/default/damaged" : harness.base + "/run/pods/default/damaged"
             try content.write(toFile: directory + "/" + file, atomically: false, encoding: .isoLatin1)

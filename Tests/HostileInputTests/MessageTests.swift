@@ -7,16 +7,6 @@ import Testing
 /// permission error, not "not found"; after its supervisor is killed a pod is Unknown
 /// in describe and exec alike, and exec reaches a container that still runs.
 @Suite(.serialized) struct MessageTests {
-    static let sleeper = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: orphan}
-        spec:
-          terminationGracePeriodSeconds: 1
-          containers:
-          - {name: app, image: "localhost/busybox:1", command: ["sleep", "600"]}
-        """
-
     @Test(arguments: [["logs", "orphan"], ["exec", "orphan", "--", "true"], ["wait", "--for=condition=Ready", "pod/orphan", "--timeout=0"]])
     func aUserWhoMayNotReadTheStateGetsAPermissionError(command: [String]) throws {
         guard Harness.canRun else { return }
@@ -33,7 +23,7 @@ import Testing
         guard Harness.canRun else { return }
         let harness = try Harness()
         try harness.loadBusybox()
-        try harness.apply(Self.sleeper)
+        try harness.apply(TestManifests.sleeper("orphan"))
         try harness.waitForRunning("orphan", containers: ["app"])
         let supervisor = try #require(try harness.status("orphan")["supervisorPID"] as? Int)
         kill(pid_t(supervisor), SIGKILL)

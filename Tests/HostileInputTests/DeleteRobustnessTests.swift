@@ -8,7 +8,8 @@ import Testing
 /// cgroup behind; a cgroup an earlier delete had to leave is reclaimed by the next
 /// apply or delete.
 @Suite(.serialized) struct DeleteRobustnessTests {
-    /// A fork bomb held to 64 tasks by the pod's pids limit, so the machine survives.
+    /// A fork bomb held to 64 tasks by the pod's pids limit, so the machine survives. Every
+    /// task keeps forking (a bomb that returns when fork fails would unwind by itself).
     static let bomb = """
         apiVersion: v1
         kind: Pod
@@ -20,7 +21,7 @@ import Testing
           containers:
           - name: bomb
             image: localhost/busybox:1
-            command: ["sh", "-c", "trap '' TERM; b() { b & b & wait; }; b"]
+            command: ["sh", "-c", "trap '' TERM; b() { while :; do b & done; }; b"]
         """
 
     static func cgroupDirectories(_ harness: Harness) -> [String] {
@@ -50,6 +51,34 @@ import Testing
         #expect(took < 30, "delete took \(took) s")
         #expect(Self.cgroupDirectories(harness).isEmpty, "left: \(Self.cgroupDirectories(harness))")
         #expect(try harness.run(["get", "pods"]).stdout.isEmpty)
+    }
+
+    /// The teardown itself, on a fork bomb with no pid namespace around it (a kill of a
+    /// namespace's init cannot help here): only freezing, or cgroup.kill, stops it.
+    @Test func teardownEmptiesAndRemovesAForkBombsCgroup() throws {
+        guard Harness.canRun else { return }
+        let harness = try Harness()
+        guard let hierarchy = CgroupHierarchy.detect(), hierarchy.has("pids") else { return }
+        let cgroup = hierarchy.cgroup(harness.cgroupRoot + "/pod00000000-bomb")
+        try cgroup.create(CgroupLimits(pidsMax: 64))
+        let bomb = Process()
+        // Every task forks in a loop and goes on when fork fails (a shell would exit).
+        bomb.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        bomb.arguments = ["-c", "import os, sys\nsys.stdin.readline()\nwhile True:\n    try: os.fork()\n    except OSError: pass"]
+        let input = Pipe()
+        bomb.standardInput = input
+        bomb.standardError = FileHandle.nullDevice
+        try bomb.run()
+        for file in cgroup.procsFiles { try String(bomb.processIdentifier).write(toFile: file, atomically: false, encoding: .utf8) }
+        input.fileHandleForWriting.write(Data("go\n".utf8))
+        try harness.waitFor("the bomb to fill its pids limit") { cgroup.processes().count >= 48 }
+
+        let started = Date()
+        let left = cgroup.teardown(seconds: 15)
+        #expect(left.isEmpty, "left: \(left)")
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(!cgroup.exists)
+        bomb.waitUntilExit()
     }
 
     @Test func aRecordedLeftoverCgroupIsReclaimedByTheNextDelete() throws {

@@ -48,10 +48,13 @@ public struct CgroupLeftovers: Sendable {
         return reclaimed
     }
 
-    /// `/…/pod<uid>`, as CgroupLayout names pod cgroups, with no `.` or `..` part.
+    /// `/…/pod<uid>`, as CgroupLayout names pod cgroups (a UUID: hex digits and dashes),
+    /// with no `.` or `..` part: never the cgroup root above every pod (`/podctl`).
     static func isPodCgroup(_ path: String) -> Bool {
         let parts = path.split(separator: "/")
-        guard path.hasPrefix("/"), let last = parts.last, last.hasPrefix("pod"), last.count > 3 else { return false }
+        guard path.hasPrefix("/"), let last = parts.last, last.hasPrefix("pod") else { return false }
+        let uid = last.dropFirst(3)
+        guard !uid.isEmpty, uid.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { return false }
         return !parts.contains { $0 == "." || $0 == ".." }
     }
 

@@ -59,7 +59,7 @@ import Testing
         guard Harness.canRun else { return }
         let harness = try Harness()
         guard let hierarchy = CgroupHierarchy.detect(), hierarchy.has("pids") else { return }
-        let cgroup = hierarchy.cgroup(harness.cgroupRoot + "/pod00000000-bomb")
+        let cgroup = hierarchy.cgroup(harness.cgroupRoot + "/pod00000000-0000-4000-8000-0000000000b0")
         try cgroup.create(CgroupLimits(pidsMax: 64))
         let bomb = Process()
         // Every task forks in a loop and goes on when fork fails (a shell would exit).
@@ -87,7 +87,7 @@ import Testing
         guard let hierarchy = CgroupHierarchy.detect() else { return }
         // What a delete leaves when a cgroup stays busy past its deadline: the cgroup
         // (here with a process in it) and its record in the state root.
-        let path = harness.cgroupRoot + "/pod00000000-leftover"
+        let path = harness.cgroupRoot + "/pod00000000-0000-4000-8000-0000000000ef"
         let cgroup = hierarchy.cgroup(path)
         try cgroup.create(nil)
         let sleeper = Process()
@@ -98,7 +98,7 @@ import Testing
         for file in cgroup.procsFiles { try String(sleeper.processIdentifier).write(toFile: file, atomically: false, encoding: .utf8) }
         let records = harness.base + "/lib/leftovers/cgroups"
         try FileManager.default.createDirectory(atPath: records, withIntermediateDirectories: true)
-        try (path + "\n").write(toFile: records + "/pod00000000-leftover", atomically: true, encoding: .utf8)
+        try (path + "\n").write(toFile: records + "/pod00000000-0000-4000-8000-0000000000ef", atomically: true, encoding: .utf8)
 
         let result = try harness.run(["delete", "pod", "no-such-pod", "--ignore-not-found"])
         #expect(result.status == 0, "\(result.stderr)")

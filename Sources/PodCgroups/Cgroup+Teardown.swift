@@ -18,27 +18,28 @@ extension Cgroup {
 
     /// Kills everything in the cgroup and below, and waits (up to `seconds`) until it is
     /// empty. v2 has `cgroup.kill` (Linux 5.14), which the kernel makes race-free. v1 has
-    /// no such file: the freezer stops every task first, so none can fork while the list
-    /// is read, then SIGKILL goes to each and the cgroup is thawed so they die (runc's
-    /// `signalAllProcesses`). Without either, kill rounds until empty twice in a row.
-    /// Returns whether the cgroup is empty.
+    /// no such file, and a fork bomb outruns a kill by listing: every round freezes the
+    /// cgroup first, so no task can fork while `cgroup.procs` is read, sends SIGKILL to
+    /// each task and thaws it so they die — runc's `signalAllProcesses`, repeated until
+    /// the cgroup is seen empty twice. Returns whether the cgroup is empty.
     @discardableResult
     public func killAll(seconds: Double = 10) -> Bool {
         guard exists else { return true }
-        if hierarchy.version == .v2, let directory = directories.first, Files.exists(directory + "/cgroup.kill") {
-            try? CgroupFiles.write("1", to: directory + "/cgroup.kill")
-        } else if let freezer = directory("freezer"), Files.isDirectory(freezer) {
-            freeze(freezer, seconds: min(seconds, 2))
-            processes().forEach { kill($0, SIGKILL) }
-            try? CgroupFiles.write("THAWED", to: freezer + "/freezer.state")
-        }
+        let kill = hierarchy.version == .v2 ? directories.first.map { $0 + "/cgroup.kill" }.flatMap { Files.exists($0) ? $0 : nil } : nil
+        let freezer = hierarchy.version == .v1 ? directory("freezer").flatMap { Files.isDirectory($0) ? $0 : nil } : nil
         var emptyRounds = 0
-        return Self.waitUntil(seconds: seconds) {
+        let empty = Self.waitUntil(seconds: seconds) {
+            if let kill { try? CgroupFiles.write("1", to: kill) }
+            if let freezer { freeze(freezer, seconds: 1) }
             let left = processes()
-            left.forEach { kill($0, SIGKILL) }
+            left.forEach { Glibc.kill($0, SIGKILL) }
+            if let freezer { try? CgroupFiles.write("THAWED", to: freezer + "/freezer.state") }
             emptyRounds = left.isEmpty ? emptyRounds + 1 : 0
             return emptyRounds >= 2
         }
+        // Never leave a cgroup frozen: its tasks could not even die of the SIGKILL.
+        if let freezer { try? CgroupFiles.write("THAWED", to: freezer + "/freezer.state") }
+        return empty
     }
 
     /// FROZEN is reached once every task has stopped; until then the state reads FREEZING.
@@ -49,32 +50,41 @@ extension Cgroup {
         }
     }
 
-    /// Removes the cgroup and every cgroup below it, deepest first, in every hierarchy.
-    /// A cgroup whose last process is still exiting refuses rmdir with EBUSY for a moment:
-    /// that is retried until `seconds` pass. Errors are collected; the first is thrown
-    /// after everything possible was removed.
-    public func remove(seconds: Double = 5) throws(PodError) {
-        var failure: PodError?
-        for directory in directories {
-            for tree in Self.tree(directory).reversed() {
-                var code: Int32 = 0
-                _ = Self.waitUntil(seconds: seconds) {
-                    if rmdir(tree) == 0 || errno == ENOENT { code = 0; return true }
-                    code = errno
-                    return code != EBUSY
-                }
-                if code != 0, failure == nil {
-                    failure = PodError.system("rmdir", errno: code, path: tree, "cannot remove the cgroup \(tree); processes in it: \(processes().map(String.init).joined(separator: " "))")
-                }
-            }
-        }
-        if let failure { throw failure }
+    /// Kills what is in the cgroup and removes it (every cgroup below it, deepest first,
+    /// in every hierarchy), again and again until it is gone or `seconds` pass: a cgroup
+    /// refuses rmdir with EBUSY while a task is in it, and a task may still be exiting.
+    /// Returns the directories that are still there, with the errno of their last rmdir.
+    public func teardown(seconds: Double = 15) -> [(directory: String, errno: Int32)] {
+        let deadline = monotonicSeconds() + seconds
+        var left: [(directory: String, errno: Int32)] = []
+        repeat {
+            killAll(seconds: max(0.05, min(2, deadline - monotonicSeconds())))
+            left = removeOnce()
+            if left.isEmpty || left.contains(where: { $0.errno != EBUSY }) { return left }
+            usleep(5_000)
+        } while monotonicSeconds() < deadline
+        return left
     }
 
-    /// Kills what is left and removes the cgroup: what delete and the supervisor's stop do.
-    public func destroy() throws(PodError) {
-        killAll()
-        try remove()
+    /// One rmdir of every directory of the cgroup's trees, deepest first.
+    private func removeOnce() -> [(directory: String, errno: Int32)] {
+        var left: [(directory: String, errno: Int32)] = []
+        for directory in directories {
+            for tree in Self.tree(directory).reversed() where rmdir(tree) != 0 && errno != ENOENT {
+                left.append((tree, errno))
+            }
+        }
+        return left
+    }
+
+    /// Kills what is left and removes the cgroup: what the supervisor's stop does. The
+    /// error names every directory left and what was still in it.
+    public func destroy(seconds: Double = 15) throws(PodError) {
+        let left = teardown(seconds: seconds)
+        guard let first = left.first else { return }
+        let pids = processes().map(String.init).joined(separator: " ")
+        throw PodError.system("rmdir", errno: first.errno, path: first.directory,
+                              "cannot remove the cgroup directories \(left.map(\.directory).joined(separator: ", ")) within \(Int(seconds)) s; processes in them: \(pids.isEmpty ? "none" : pids)")
     }
 
     /// A directory and every directory below it, parents before children.
@@ -89,8 +99,8 @@ extension Cgroup {
     }
 
     static func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+        let deadline = monotonicSeconds() + seconds
+        while monotonicSeconds() < deadline {
             if condition() { return true }
             usleep(5_000)
         }

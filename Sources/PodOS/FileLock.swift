@@ -48,17 +48,40 @@ public final class FileLock: @unchecked Sendable {
         }
     }
 
-    /// The pid that holds (or last held) the lock, as it wrote itself into the file.
+    /// The pid of the live process that holds the lock, or nil when none can be named.
+    /// The kernel's own table (/proc/locks, the lock's pid in our pid namespace) comes
+    /// first; the pid the holder wrote into the file is the fallback. A pid that is not
+    /// running is never named: it would send the user after the wrong process.
     public static func holder(of path: String) -> Int32? {
-        guard let text = try? Files.readText(path) else { return nil }
-        return Int32(text.trimmingWhitespace())
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let recorded = (try? Files.readText(path)).flatMap { Int32($0.trimmingWhitespace()) }
+        let table = (try? Files.readText("/proc/locks")) ?? ""
+        let candidates = lockTableHolders(table, device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) + (recorded.map { [$0] } ?? [])
+        return candidates.first { $0 > 0 && (kill($0, 0) == 0 || Glibc.errno == EPERM) }
+    }
+
+    /// The pids /proc/locks lists for an inode: `1: FLOCK  ADVISORY  WRITE 4242 fd:01:1234 0 EOF`,
+    /// the device as hex major:minor (fs/locks.c, lock_get_status).
+    static func lockTableHolders(_ table: String, device: UInt64, inode: UInt64) -> [Int32] {
+        let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~UInt64(0xfff))
+        let minor = (device & 0xff) | ((device >> 12) & ~UInt64(0xff))
+        let hex = { (value: UInt64) in String(repeating: "0", count: max(0, 2 - String(value, radix: 16).count)) + String(value, radix: 16) }
+        let wanted = "\(hex(major)):\(hex(minor)):\(inode)"
+        return table.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count >= 6, !line.contains("->"), fields[1] == "FLOCK", fields[5] == wanted else { return nil }
+            return Int32(fields[4])
+        }
     }
 
     public func unlock() {
         descriptor = nil  // closing the descriptor releases the flock
     }
 
-    /// Removes the lock file and releases the lock: for the holder that deletes what it guards.
+    /// Removes the lock file and releases the lock: for the holder that deletes what it
+    /// guards. The unlink happens while the lock is held, so a waiter that gets the lock
+    /// next finds its inode gone from the path and starts over on a new file.
     public func unlockAndRemove() {
         try? Files.remove(path)
         unlock()

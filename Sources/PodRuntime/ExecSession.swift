@@ -38,8 +38,13 @@ public struct ExecTarget: Sendable {
             throw PodError(.notFound, "container \(chosen) not found in pod \(view.key.name): its containers are \(plan.allContainers.map(\.name).joined(separator: ", "))")
         }
         let records = (view.status?.containers ?? []) + (view.status?.initContainers ?? [])
-        guard view.supervisorAlive, let pid = records.first(where: { $0.name == chosen })?.pid else {
-            throw PodError(.invalidArgument, "unable to upgrade connection: container \(chosen) in pod \(view.key.name) is not running")
+        // With the supervisor gone (the pod's status is Unknown, as a pod on a lost node) a
+        // container may still run: exec reaches it while its recorded pid is still in the
+        // container's cgroup, which a reused pid never is.
+        guard let pid = records.first(where: { $0.name == chosen })?.pid,
+              view.supervisorAlive || plan.cgroups?.holds(pid, container: chosen) == true else {
+            let why = view.supervisorAlive ? "" : "; the pod's supervisor is not running, so its status is Unknown: podctl delete pod \(view.key.name) -n \(view.key.namespace) and apply it again"
+            throw PodError(.invalidArgument, "unable to upgrade connection: container \(chosen) in pod \(view.key.name) is not running\(why)")
         }
         return ExecTarget(pid: pid, plan: containerPlan, helperPath: plan.helperPath, paths: view.paths, idMap: plan.idMap, cgroups: plan.cgroups)
     }

@@ -7,42 +7,59 @@ import PodStore
 
 extension PodManager {
     /// Deletes a pod: a graceful stop through its supervisor (SIGTERM, the grace period,
-    /// then SIGKILL), then every process left in the pod's namespaces is killed, and all
-    /// state goes, the lock file last.
-    public func delete(_ key: PodKey, grace: Double?) throws(PodError) {
+    /// then SIGKILL), then every process left in the pod's cgroups and namespaces is
+    /// killed, and all state goes, the lock file last. Returns warnings (cgroups left for
+    /// the next apply or delete to reclaim).
+    @discardableResult
+    public func delete(_ key: PodKey, grace: Double?) throws(PodError) -> [String] {
         let lock = try store.lock(key)
+        defer { lock.release() }
         let paths = PodPaths(store: store, key: key)
         guard Files.exists(paths.manifest) || Files.exists(paths.runDirectory) else {
-            lock.release()
             throw PodError(.notFound, "pods \"\(key.name)\" not found in namespace \(key.namespace)")
         }
-        do { try stopAndRemove(key, paths: paths, grace: grace) } catch {
-            lock.release()
-            throw error
-        }
-        lock.releaseAndRemove()
+        return try stopAndRemove(key, paths: paths, grace: grace)
     }
 
-    /// Stops whatever runs of the pod and removes its state; errors are collected.
-    func stopAndRemove(_ key: PodKey, paths: PodPaths, grace: Double?) throws(PodError) {
+    /// Stops whatever runs of the pod and removes its state; errors are collected. The
+    /// cgroups go first: on v1 only the freezer stops a fork bomb, and the state goes
+    /// only once they are gone or recorded as leftovers.
+    @discardableResult
+    func stopAndRemove(_ key: PodKey, paths: PodPaths, grace: Double?) throws(PodError) -> [String] {
         let status = try? readStatus(paths)
-        if let status, supervisorAlive(status) {
-            // The control socket first; SIGTERM (with the grace period in a file) if it does not answer.
-            if (try? SupervisorClient(path: paths.controlSocket).send(ControlRequest(op: .stop, grace: grace)))?.ok != true {
-                if let grace { try? AtomicFile.write(String(grace), to: paths.gracePeriod) }
-                kill(status.supervisorPID, SIGTERM)
-            }
-            let limit = (grace ?? 30) + 10
-            if !waitUntil(seconds: limit, { !self.supervisorAlive(status) }) {
-                kill(status.supervisorPID, SIGKILL)
-            }
-        }
+        stopSupervisor(status, paths: paths, grace: grace)
+        let cgroupWarning = try destroyCgroups(paths)
         killLeftovers(status)
-        let cgroupError = destroyCgroups(paths)
         let networkError = releaseNetwork(key)
         let rangeError = releaseUserNamespace(key)
         try store.removeState(key)
-        if let error = networkError ?? rangeError ?? cgroupError { throw error }
+        if let error = networkError ?? rangeError { throw error }
+        return cgroupWarning.map { [$0] } ?? []
+    }
+
+    /// The control socket first; SIGTERM (with the grace period in a file) if it does not
+    /// answer; SIGKILL when it has not finished 10 s after the grace period. With a
+    /// damaged status record the supervisor is found by its command line.
+    private func stopSupervisor(_ status: PodStatusRecord?, paths: PodPaths, grace: Double?) {
+        guard let pid = status.map(\.supervisorPID) ?? runningSupervisor(paths), supervisorAlive(pid: pid) else { return }
+        if (try? SupervisorClient(path: paths.controlSocket).send(ControlRequest(op: .stop, grace: grace)))?.ok != true {
+            if let grace { try? AtomicFile.write(String(grace), to: paths.gracePeriod) }
+            kill(pid, SIGTERM)
+        }
+        let limit = (grace ?? 30) + 10
+        if !waitUntil(seconds: limit, { !self.supervisorAlive(pid: pid) }) {
+            kill(pid, SIGKILL)
+        }
+    }
+
+    /// The supervisor of the pod, found by the plan it was started with (its one argument).
+    func runningSupervisor(_ paths: PodPaths) -> pid_t? {
+        let entries = (try? Files.list("/proc")) ?? []
+        return entries.compactMap { pid_t($0) }.first { pid in
+            guard let command = try? Files.readText("/proc/\(pid)/cmdline") else { return false }
+            let words = command.split(separator: "\0").map(String.init)
+            return words.count == 2 && words[0].hasSuffix("pod-supervisor") && words[1] == paths.runPlan
+        }
     }
 
     /// Kills every process still in the pod's network namespace (pause, containers,
@@ -79,13 +96,26 @@ extension PodManager {
         return condition()
     }
 
-    /// Every pod with state, with what is known of it.
+    /// Every pod with state, with what is known of it. A pod whose state files do not
+    /// decode is left out here; `listing` names it.
     public func list(namespace: String?) throws(PodError) -> [PodView] {
-        var views: [PodView] = []
+        try listing(namespace: namespace).views
+    }
+
+    /// Every pod with state: the readable ones, and the damaged ones with their error.
+    /// One damaged pod never hides the others.
+    public func listing(namespace: String?) throws(PodError) -> PodListing {
+        var listing = PodListing()
         for key in try store.podKeys() where namespace == nil || key.namespace == namespace {
-            if let view = try view(key) { views.append(view) }
+            do {
+                if let view = try view(key) { listing.views.append(view) }
+            } catch where error.code == .corruptState {
+                let paths = PodPaths(store: store, key: key)
+                let file = (try? store.read(Pod.self, from: paths.manifest)) == nil ? paths.manifest : paths.status
+                listing.damaged.append(DamagedPod(key: key, file: file, error: error))
+            }
         }
-        return views
+        return listing
     }
 
     public func view(_ key: PodKey) throws(PodError) -> PodView? {
@@ -94,6 +124,22 @@ extension PodManager {
         let status = try readStatus(paths)
         return PodView(key: key, manifest: manifest, status: withPullEvents(status, paths), supervisorAlive: supervisorAlive(status), paths: paths)
     }
+}
+
+public struct PodListing: Sendable {
+    public var views: [PodView] = []
+    public var damaged: [DamagedPod] = []
+}
+
+/// A pod whose manifest.json or status.json does not decode.
+public struct DamagedPod: Sendable {
+    public let key: PodKey
+    /// The state file that does not decode.
+    public let file: String
+    public let error: PodError
+
+    /// The STATUS column: which file is damaged, as `StateDamaged:status.json`.
+    public var displayStatus: String { "StateDamaged:" + Files.basename(of: file) }
 }
 
 extension PodManager {

@@ -72,11 +72,13 @@ extension PodManager {
 extension PodManager {
     /// Cleans up after pods that went without podctl cleaning up (their state removed by
     /// hand, a crash between two steps of a delete): the leases, published ports, veths
-    /// and user namespace blocks of pods that have no state. Run after every apply and delete. A lease younger than
+    /// and user namespace blocks of pods that have no state, and the cgroups an earlier
+    /// delete could not remove in time (CgroupLeftovers). Run after every apply and delete. A lease younger than
     /// a minute stays: another podctl may have just taken it for a pod of its apply that
     /// it has not written down yet. Returns the pods it cleaned up after.
     public func reclaimGonePods() throws(PodError) -> [PodKey] {
         let live = Set(try store.podKeys())
+        _ = reclaimLeftoverCgroups()
         let ranges = try userNamespaceRanges.reclaim(keeping: live, minimumAge: 60)
         let network = PodNetwork(config: try networkConfig)
         // Nothing was ever leased: no bridge or table to look at, so no cost.

@@ -98,7 +98,7 @@ extension PodManager {
             // No apply is waiting for this error: the pod stays, Failed, with the reason
             // for `get` and `describe`, once what the create made is cleaned up.
             let events = (try? store.read([EventRecord].self, from: PendingPull.eventsPath(paths))) ?? []
-            try? stopAndRemove(key, paths: paths, grace: 0)
+            _ = try? stopAndRemove(key, paths: paths, grace: 0)
             var status = PodStatusRecord()
             status.phase = "Failed"
             status.reason = "FailedCreate"

@@ -23,6 +23,7 @@ public final class PodManager: @unchecked Sendable {
     /// `peers`: the other pods of the same apply by name, with their addresses, for /etc/hosts.
     public func apply(_ pod: Pod, configMaps: [ConfigMap], secrets: [Secret], peers: [String: String] = [:]) throws(PodError) -> ApplyOutcome {
         let key = try PodKey(namespace: pod.namespace, name: pod.name)
+        try Self.preflight(pod)
         try store.prepare()
         let lock = try store.lock(key)
         defer { lock.release() }
@@ -45,10 +46,17 @@ public final class PodManager: @unchecked Sendable {
         do {
             try create(pod, key: key, paths: paths, configMaps: configMaps, secrets: secrets, peers: peers)
         } catch {
-            try? stopAndRemove(key, paths: paths, grace: 0)
+            _ = try? stopAndRemove(key, paths: paths, grace: 0)
             throw error
         }
         return outcome
+    }
+
+    /// Every check of apply that needs no side effect (no lock, pull, lease or state):
+    /// apply runs it first, `apply --dry-run` runs only it, so both refuse the same pods
+    /// with the same message.
+    public static func preflight(_ pod: Pod, environment: [String: String] = ProcessInfo.processInfo.environment) throws(PodError) {
+        _ = try RunPlanner.checkResources(pod, environment: environment)
     }
 
     /// Same sandbox, other containers (or only labels and annotations): the new manifest and
@@ -103,9 +111,7 @@ public final class PodManager: @unchecked Sendable {
         while monotonicSeconds() < deadline {
             if let status = try? readStatus(paths) {
                 if status.sandboxReady { return }
-                if status.phase == "Failed" {
-                    throw PodError(.system, status.message ?? "the pod sandbox could not be created (see \(paths.supervisorLog))")
-                }
+                if status.phase == "Failed" { throw Self.sandboxFailure(status, log: paths.supervisorLog) }
             }
             var raw: Int32 = 0
             if waitpid(supervisor, &raw, WNOHANG) == supervisor {
@@ -117,13 +123,27 @@ public final class PodManager: @unchecked Sendable {
         throw PodError(.system, "the pod sandbox did not start within 30 s (see \(paths.supervisorLog))")
     }
 
+    /// The status reason of a sandbox that lost a hostPort race to another pod.
+    static let hostPortConflict = "HostPortConflict"
+
+    /// The error of a sandbox the supervisor could not make. A lost hostPort race is the
+    /// conflict apply reports when it finds the port taken first: exit code 1, not 2.
+    static func sandboxFailure(_ status: PodStatusRecord, log: String) -> PodError {
+        let message = status.message ?? "the pod sandbox could not be created (see \(log))"
+        return PodError(status.reason == hostPortConflict ? .alreadyExists : .system, message)
+    }
+
     public func readStatus(_ paths: PodPaths) throws(PodError) -> PodStatusRecord? {
         try store.read(PodStatusRecord.self, from: paths.status)
     }
 
     /// True when the pod's supervisor process is alive.
     public func supervisorAlive(_ status: PodStatusRecord?) -> Bool {
-        guard let pid = status?.supervisorPID, pid > 0 else { return false }
+        supervisorAlive(pid: status?.supervisorPID ?? 0)
+    }
+
+    public func supervisorAlive(pid: pid_t) -> Bool {
+        guard pid > 0 else { return false }
         guard let command = try? Files.readText("/proc/\(pid)/cmdline") else { return false }
         // podctl's pull-backoff stands in for the supervisor of a pod waiting for images (D31).
         return command.contains("pod-supervisor") || command.contains("\0" + PullBackOff.command + "\0")

@@ -67,6 +67,16 @@ public enum PidsLimit {
 }
 
 extension RunPlanner {
+    /// The pids limit and cgroup root of a pod: checks with no side effect, which apply
+    /// and `apply --dry-run` both run (PodManager.preflight).
+    static func checkResources(_ pod: Pod, environment: [String: String]) throws(PodError) -> (pids: Int64?, root: String) {
+        let pids = try PidsLimit.resolve(annotation: pod.metadata?.annotations?[PidsLimit.annotation], environment: environment)
+        guard let root = CgroupLayout.root(environment: environment) else {
+            throw PodError(.invalidArgument, "\(CgroupLayout.rootVariable)=\(environment[CgroupLayout.rootVariable] ?? ""): the cgroup root must be an absolute path below the hierarchy's root, without . or ..")
+        }
+        return (pids, root)
+    }
+
     struct ResourcePlan {
         let pod: PodCgroupPlan?
         let qos: QoSClass
@@ -81,10 +91,7 @@ extension RunPlanner {
 
     /// The pod's limits, its cgroup place and the containers' QoS scores, decided at apply.
     func resourcePlan(environment: [String: String] = ProcessInfo.processInfo.environment) throws(PodError) -> ResourcePlan {
-        let pids = try PidsLimit.resolve(annotation: pod.metadata?.annotations?[PidsLimit.annotation], environment: environment)
-        guard let root = CgroupLayout.root(environment: environment) else {
-            throw PodError(.invalidArgument, "\(CgroupLayout.rootVariable)=\(environment[CgroupLayout.rootVariable] ?? ""): the cgroup root must be an absolute path below the hierarchy's root, without . or ..")
-        }
+        let (pids, root) = try Self.checkResources(pod, environment: environment)
         let defaulted = pod.withDefaults()
         let podPlan = PodCgroupPlan(layout: CgroupLayout(root: root, podUID: uid), limits: CgroupLimits(pod: defaulted, pidsMax: pids), sandboxOOMScoreAdj: OOMScore.sandbox)
         return ResourcePlan(pod: podPlan, qos: QoSClass(pod), memoryCapacity: OOMScore.memoryCapacity())

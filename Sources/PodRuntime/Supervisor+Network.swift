@@ -14,20 +14,30 @@ extension Supervisor {
             let key = try PodKey(namespace: plan.namespace, name: plan.name)
             let attachment = try pods.attach(pod: key, pausePID: status.pausePID)
             try configureInterface(attachment.interface.encoded)
-            try pods.publish(try network.ports.map { port throws(PodError) in
+            let ports = try network.ports.map { port throws(PodError) in
                 try HostPort(protocolName: port.proto, hostIP: port.hostIP, hostPort: port.hostPort, containerPort: port.containerPort)
-            }, for: key)
+            }
+            do { try pods.publish(ports, for: key) } catch where error.code == .alreadyExists {
+                // Another pod took a hostPort between apply's check and this publish: the
+                // conflict apply reports when it sees it first, in the same words; apply
+                // maps the reason back to the same exit code (PodManager.sandboxFailure).
+                return failNetwork(reason: PodManager.hostPortConflict, message: error.description)
+            }
             status.podIP = attachment.podIP.description
             status.record(.normal, "NetworkReady", "Pod address \(attachment.podIP) on \(network.bridge) (\(attachment.hostInterface))")
             return true
         } catch {
-            status.phase = "Failed"
-            status.reason = "NetworkSetupError"
-            status.message = "cannot set up the pod's network: \(error)"
-            status.record(.warning, "FailedCreatePodSandBox", status.message ?? "")
-            log(status.message ?? "")
-            return false
+            return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
         }
+    }
+
+    private func failNetwork(reason: String, message: String) -> Bool {
+        status.phase = "Failed"
+        status.reason = reason
+        status.message = message
+        status.record(.warning, "FailedCreatePodSandBox", message)
+        log(message)
+        return false
     }
 
     /// pod-helper joins the pause's network namespace and configures `eth0` there.

@@ -26,6 +26,20 @@ public final class Store: Sendable {
     public func manifestPath(_ key: PodKey) -> String { podDirectory(key) + "/manifest.json" }
     func lockPath(_ key: PodKey) -> String { "\(roots.runRoot)/locks/\(key.fileName).lock" }
 
+    /// Fails when this user may not read the roots: they are root's and 0700, and a pod
+    /// that cannot be seen must not be reported as a pod that does not exist. A root
+    /// that does not exist yet holds no pods, which is no error.
+    public func checkAccess() throws(PodError) {
+        for path in [roots.root, roots.runRoot] {
+            var info = stat()
+            let denied = stat(path, &info) == 0 ? access(path, R_OK | X_OK) != 0 && errno == EACCES : errno == EACCES
+            if denied {
+                throw PodError(.system, "permission denied: cannot read podctl's state in \(path); run podctl as root (podctl needs root)",
+                               cause: .system(call: "access", errno: EACCES, path: path))
+            }
+        }
+    }
+
     /// Creates the roots (0700: state may hold secrets) and their fixed subdirectories.
     public func prepare() throws(PodError) {
         for directory in [roots.root, roots.root + "/pods", imagesDirectory, roots.runRoot, roots.runRoot + "/pods", roots.runRoot + "/locks"] {
@@ -35,14 +49,22 @@ public final class Store: Sendable {
 
     /// Takes the pod's lock. With `.upTo(seconds:)` it waits for another podctl to finish;
     /// if that takes too long the error names the holder.
-    public func lock(_ key: PodKey, wait: FileLock.Wait = .upTo(seconds: 30)) throws(PodError) -> PodLock {
+    public func lock(_ key: PodKey, wait: FileLock.Wait = .upTo(seconds: Store.lockWait())) throws(PodError) -> PodLock {
         try prepare()
         let path = lockPath(key)
         guard let lock = try FileLock.acquire(path, wait: wait) else {
-            let holder = FileLock.holder(of: path).map { " (pid \($0))" } ?? ""
+            let holder = FileLock.holder(of: path).map { " (pid \($0)\(Self.command(of: $0)))" } ?? ""
             throw PodError(.conflict, "pod \(key) is being changed by another podctl\(holder); try again when it has finished")
         }
-        return PodLock(key: key, lock: lock)
+        return PodLock(key: key, lock: lock) { [self] in
+            !Files.exists(podDirectory(key)) && !Files.exists(podRunDirectory(key))
+        }
+    }
+
+    /// How long a command waits for another's pod lock: 30 s, or `PODCTL_LOCK_WAIT`
+    /// seconds (tests make a held lock fail fast).
+    public static func lockWait(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Double {
+        environment["PODCTL_LOCK_WAIT"].flatMap(Double.init).map { max(0, $0) } ?? 30
     }
 
     /// Every pod that has state, sorted by namespace and name. Entries that are not
@@ -80,9 +102,21 @@ public final class Store: Sendable {
         do {
             return try decoder.decode(type, from: Data(bytes))
         } catch {
-            throw PodError(.corruptState, "the state file \(path) is damaged and cannot be read; move it aside or delete the pod with --force",
+            throw PodError(.corruptState, "the state file \(path) is damaged and cannot be read; \(remedy(for: path))",
                            cause: .text(Self.describe(error)))
         }
+    }
+
+    /// What to do about a damaged state file: for a pod's, the delete that removes it
+    /// (delete needs neither file to decode); podctl never guesses what a record meant.
+    func remedy(for path: String) -> String {
+        for base in [roots.root + "/pods/", roots.runRoot + "/pods/"] where path.hasPrefix(base) {
+            let parts = path.dropFirst(base.count).split(separator: "/")
+            if parts.count >= 2 {
+                return "podctl delete pod \(parts[1]) -n \(parts[0]) removes the pod and its state; apply it again after"
+            }
+        }
+        return "move it aside and run the command again"
     }
 
     /// Removes all state of a pod. Every directory is tried; the errors are collected.
@@ -97,6 +131,14 @@ public final class Store: Sendable {
         if let first = failures.first {
             throw PodError(first.code, "cannot remove all state of pod \(key) (\(failures.count) failure(s))", cause: .error(first))
         }
+    }
+
+    /// `: podctl apply -f web.yaml` for a message naming a holder, from its command line.
+    static func command(of pid: Int32) -> String {
+        guard let text = try? Files.readText("/proc/\(pid)/cmdline") else { return "" }
+        let words = text.split(separator: "\0").prefix(6).map(String.init)
+        guard let first = words.first else { return "" }
+        return ": " + ([Files.basename(of: first)] + words.dropFirst()).joined(separator: " ")
     }
 
     static func describe(_ error: Error) -> String {
@@ -114,14 +156,21 @@ public final class Store: Sendable {
 public final class PodLock: Sendable {
     public let key: PodKey
     private let lock: FileLock
+    private let podIsGone: @Sendable () -> Bool
 
-    init(key: PodKey, lock: FileLock) {
+    init(key: PodKey, lock: FileLock, podIsGone: @escaping @Sendable () -> Bool) {
         self.key = key
         self.lock = lock
+        self.podIsGone = podIsGone
     }
 
-    public func release() { lock.unlock() }
+    /// Releases the lock. When the pod has no state (a refused apply, a delete, a delete
+    /// of a pod that never was) the lock file goes too, unlinked while still held: lock
+    /// files exist only for pods that exist (docs/state.md).
+    public func release() {
+        if podIsGone() { lock.unlockAndRemove() } else { lock.unlock() }
+    }
 
-    /// For delete: the lock file goes with the pod, so nothing is left behind.
+    /// Removes the lock file whatever the pod's state.
     public func releaseAndRemove() { lock.unlockAndRemove() }
 }

@@ -55,11 +55,26 @@ struct Apply: ParsableCommand {
             }
             return
         }
+        try preflight(set)
         if let output {
             print(try ObjectPrinter.render(set.objects, as: output), terminator: "")
             return
         }
         for object in set.objects { print("\(object.resourceName) created (dry run)") }
+    }
+
+    /// The checks apply makes before it changes anything, for --dry-run: each refusal is
+    /// printed as apply prints it, and the exit code is apply's.
+    private func preflight(_ set: ManifestSet) throws {
+        var failures: [PodError] = []
+        for object in set.objects {
+            guard let pod = object.pod else { continue }
+            do { try PodManager.preflight(pod) } catch {
+                Terminal.error("\(object.resourceName): \(error)")
+                failures.append(error)
+            }
+        }
+        if let first = failures.first { throw PodError(first.code, "\(failures.count) pod(s) would not be applied") }
     }
 
     /// Applies every pod; ConfigMaps and Secrets travel inside the pods that use them.

@@ -10,6 +10,7 @@ struct Context {
     init(_ global: GlobalOptions) throws(PodError) {
         store = Store(roots: try StoreRoots.resolve(root: global.root, runRoot: global.runRoot))
         manager = PodManager(store: store)
+        try store.checkAccess()
     }
 
     /// kubectl's "pods X not found" for a pod with no state.

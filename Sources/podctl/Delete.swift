@@ -46,7 +46,8 @@ struct Delete: ParsableCommand {
         var failure: PodError?
         for key in keys {
             do {
-                try context.manager.delete(key, grace: grace)
+                let warnings = try context.manager.delete(key, grace: grace)
+                warnings.forEach(Terminal.warning)
                 print("pod \"\(key.name)\" deleted")
             } catch {
                 if error.code == .notFound && ignoreNotFound { continue }

@@ -27,8 +27,10 @@ struct Describe: ParsableCommand {
         var views: [PodView] = []
         var failure: PodError?
         if names.isEmpty {
-            views = try context.manager.list(namespace: allNamespaces ? nil : namespace)
-            if views.isEmpty {
+            let listing = try context.manager.listing(namespace: allNamespaces ? nil : namespace)
+            views = listing.views
+            for pod in listing.damaged { Terminal.warning("pod \(pod.key): \(pod.error)") }
+            if views.isEmpty && listing.damaged.isEmpty {
                 Terminal.standardError(allNamespaces ? "No resources found" : "No resources found in \(namespace) namespace.")
                 return
             }

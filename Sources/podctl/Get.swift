@@ -28,13 +28,18 @@ struct Get: ParsableCommand {
         let names = try ResourceArgument.podNames(resource)
         let context = try Context(global)
         let views: [PodView]
+        var damaged: [DamagedPod] = []
         if names.isEmpty {
-            views = try context.manager.list(namespace: allNamespaces ? nil : namespace)
+            let listing = try context.manager.listing(namespace: allNamespaces ? nil : namespace)
+            views = listing.views
+            damaged = listing.damaged
+            // Each damaged pod is named with what to do; the healthy ones are listed all the same.
+            for pod in damaged { Terminal.warning("pod \(pod.key): \(pod.error)") }
         } else {
             views = try names.map { name throws(PodError) in try context.view(name, namespace: namespace) }
         }
         switch output {
-        case nil, "wide": printTable(views, wide: output == "wide")
+        case nil, "wide": printTable(views, damaged: damaged, wide: output == "wide")
         case "name": views.forEach { print("pod/\($0.key.name)") }
         case "json": print(try PodPrinter.json(views, single: names.count == 1))
         case "yaml": print(try PodPrinter.yaml(views, single: names.count == 1), terminator: "")
@@ -42,8 +47,8 @@ struct Get: ParsableCommand {
         }
     }
 
-    private func printTable(_ views: [PodView], wide: Bool) {
-        if views.isEmpty {
+    private func printTable(_ views: [PodView], damaged: [DamagedPod], wide: Bool) {
+        if views.isEmpty && damaged.isEmpty {
             Terminal.standardError(allNamespaces ? "No resources found" : "No resources found in \(namespace) namespace.")
             return
         }
@@ -53,7 +58,15 @@ struct Get: ParsableCommand {
             if wide { row += [view.status?.podIP ?? "<none>", ProcessInfo.processInfo.hostName] }
             rows.append(row)
         }
-        print(Table.render(rows), terminator: "")
+        // A damaged pod keeps its place in the sorted list, with what is damaged as its STATUS.
+        for pod in damaged {
+            var row = (allNamespaces ? [pod.key.namespace] : []) + [pod.key.name, "0/0", pod.displayStatus, "0", "<unknown>"]
+            if wide { row += ["<none>", ProcessInfo.processInfo.hostName] }
+            rows.append(row)
+        }
+        let header = rows.removeFirst()
+        rows.sort { ($0[0], $0[1]) < ($1[0], $1[1]) }
+        print(Table.render([header] + rows), terminator: "")
     }
 }
 

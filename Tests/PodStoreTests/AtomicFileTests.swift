@@ -77,7 +77,7 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
             Issue.record("a second holder must be refused")
         } catch {
             #expect(error.code == .conflict)
-            #expect(error.message.contains("pod default/web is being changed by another podctl (pid \(getpid()))"))
+            #expect(error.message.contains("pod default/web is being changed by another podctl (pid \(getpid())"))
         }
         first.release()
         let second = try roots.store.lock(key, wait: .no)

@@ -16,6 +16,16 @@ extension PodValidator {
         }
     }
 
+    /// The largest value podctl can enforce: an int64 of bytes, or of millicores for cpu,
+    /// as the kubelet reads them (`Value()`, `MilliValue()`). Kubernetes' ParseQuantity
+    /// caps a binary-suffixed value at 2^63-1 without a word and lets a decimal one
+    /// overflow `MilliValue()` (kubernetes#128684); podctl refuses both in the API
+    /// server's words for a range, so a limit is never silently another limit.
+    static func largestQuantity(_ name: String) -> (value: Decimal, text: String)? {
+        let largest = Decimal(Int64.max)
+        return name == "cpu" ? (largest / 1000, "\(Int64.max)m") : (largest, String(Int64.max))
+    }
+
     /// The valid entries of a limits or requests map, as exact values.
     private mutating func checkResourceList(_ list: [String: Quantity], _ path: FieldPath) -> [String: Decimal] {
         var values: [String: Decimal] = [:]
@@ -35,6 +45,10 @@ extension PodValidator {
             }
             if value < 0 {
                 add(.invalid(entryPath, quoting: quantity.text, "must be greater than or equal to 0"))
+                continue
+            }
+            if let largest = Self.largestQuantity(name), value > largest.value {
+                add(.invalid(entryPath, quoting: quantity.text, "must be less than or equal to \(largest.text)"))
                 continue
             }
             if name == "memory" || name == "ephemeral-storage", value != value.rounded() {

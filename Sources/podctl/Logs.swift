@@ -8,10 +8,10 @@ struct Logs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
         abstract: "Print a container's logs, as kubectl logs.",
-        discussion: "podctl logs web; podctl logs web -c content -f --tail 10; --previous for the last restart.")
+        discussion: "podctl logs web; podctl logs web -c content -f --tail 10; --previous for the last restart; podctl logs -l app=web --prefix --all-containers.")
 
-    @Argument(help: "The pod (NAME or pod/NAME).")
-    var pod: String
+    @Argument(help: "The pod (NAME or pod/NAME); or -l SELECTOR for every pod it picks.")
+    var pod: String?
 
     @Option(name: .shortAndLong, help: "The container (default: the kubectl.kubernetes.io/default-container annotation, else the first).")
     var container: String?
@@ -46,15 +46,17 @@ struct Logs: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The namespace.")
     var namespace: String = "default"
 
+    @OptionGroup var selection: SelectorOption
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         if since != nil && sinceTime != nil { throw ValidationError("give --since or --since-time, not both") }
+        if let selector = try selection.parsed() { return try printSelected(selector) }
+        guard let pod else { throw ValidationError("give a pod: podctl logs NAME, or podctl logs -l SELECTOR") }
         let name = pod.hasPrefix("pod/") ? String(pod.dropFirst(4)) : pod
         let view = try Context(global).view(name, namespace: namespace)
-        var options = LogOptions(tail: tail, timestamps: timestamps, previous: previous, limitBytes: limitBytes)
-        if let since { options.since = try LogOptions.since(since) }
-        if let sinceTime { options.since = try LogOptions.sinceTime(sinceTime) }
+        var options = try logOptions(tail: tail)
         let names = (view.manifest.spec?.allContainers ?? []).compactMap(\.name)
         let output = FileHandle.standardOutput
         let emit: (LogLine) -> Bool = { line in output.write(Data(line.bytes)); return true }
@@ -75,7 +77,7 @@ struct Logs: AsyncParsableCommand {
         }, to: emit)
     }
 
-    private func chooseContainer(_ view: PodView, names: [String]) throws -> String {
+    func chooseContainer(_ view: PodView, names: [String]) throws -> String {
         if let container {
             guard names.contains(container) else {
                 throw PodError(.notFound, "container \(container) is not valid for pod \(view.key.name): its containers are \(names.joined(separator: ", "))")

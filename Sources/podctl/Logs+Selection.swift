@@ -19,10 +19,7 @@ extension Logs {
     /// --all-containers. As kubectl, --tail defaults to 10 with a selector, and a name
     /// together with -l is a usage error.
     func printSelected(_ selector: LabelSelector) throws {
-        if pod != nil { throw ValidationError("only a selector (-l) or a POD name is allowed") }
-        if follow {
-            throw PodError(.unsupported, "following the logs of several pods (-l with -f) is not supported yet: follow one pod with podctl logs NAME -f, or drop -f")
-        }
+        if pod != nil { throw PodError(.invalidArgument, "only a selector (-l) or a POD name is allowed") }
         let views = try PodSelection.matching(try Context(global), selector, namespace: namespace)
         if views.isEmpty { return PodSelection.noneFound(namespace: namespace) }
         let output = FileHandle.standardOutput

@@ -48,11 +48,14 @@ struct Logs: AsyncParsableCommand {
 
     @OptionGroup var selection: SelectorOption
 
+    @Option(help: "With -l and -f: how many containers may be followed at once.")
+    var maxLogRequests = 5
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         if since != nil && sinceTime != nil { throw ValidationError("give --since or --since-time, not both") }
-        if let selector = try selection.parsed() { return try printSelected(selector) }
+        if let selector = try selection.parsed() { return follow ? try await followSelected(selector) : try printSelected(selector) }
         guard let pod else { throw ValidationError("give a pod: podctl logs NAME, or podctl logs -l SELECTOR") }
         let name = pod.hasPrefix("pod/") ? String(pod.dropFirst(4)) : pod
         let view = try Context(global).view(name, namespace: namespace)
@@ -70,11 +73,7 @@ struct Logs: AsyncParsableCommand {
         guard follow else { return try reader.read(options, to: emit) }
         let context = try Context(global)
         let key = view.key
-        try await reader.follow(options, shouldStop: {
-            guard let current = try? context.manager.view(key) else { return true }
-            let record = current.status?.containers.first { $0.name == chosen } ?? current.status?.initContainers.first { $0.name == chosen }
-            return !current.supervisorAlive || record?.pid == nil
-        }, to: emit)
+        try await reader.follow(options, shouldStop: { Self.containerEnded(key, chosen, context: context) }, to: emit)
     }
 
     func chooseContainer(_ view: PodView, names: [String]) throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import PodTestSupport
 import Testing
 
@@ -150,9 +151,69 @@ import Testing
         }
     }
 
+    @Test func logsFollowsEveryPickedPodAndPodsThatJoin() throws {
+        guard Harness.canRun else { return }
+        let harness = try Harness()
+        try harness.loadBusybox()
+        try harness.apply(Self.pod("web1", labels: "app: web"))
+        try harness.waitForRunning("web1", containers: ["c"])
+        let follower = try FollowedOutput(harness, ["logs", "-l", "app=web", "-f", "--prefix"])
+        defer { follower.stop() }
+        try harness.waitFor("web1's line") { follower.text.contains("[pod/web1/c] hello from web1\n") }
+        try harness.apply(Self.pod("db", labels: "app: db"))
+        try harness.apply(Self.pod("web2", labels: "app: web"))
+        try harness.waitFor("web2, which joined, followed") { follower.text.contains("[pod/web2/c] hello from web2\n") }
+        #expect(!follower.text.contains("db"), "a pod the selector does not pick is not followed")
+        // Each stream ends with its container; the command ends with the last stream.
+        try harness.run(["delete", "pods", "-l", "app=web", "--now"])
+        try harness.waitFor("the follower to end") { !follower.process.isRunning }
+        #expect(follower.process.terminationStatus == 0)
+        #expect(follower.text == "[pod/web1/c] hello from web1\n[pod/web2/c] hello from web2\n")
+    }
+
     func metadata(_ harness: Harness, _ pod: String) throws -> [String: Any] {
         let json = try harness.run(["get", "pod", pod, "-o", "json"]).stdout
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         return object?["metadata"] as? [String: Any] ?? [:]
+    }
+}
+
+/// A podctl command left running in the harness's namespaces, its standard output
+/// collected as it comes; stopped by its PID when the test is done.
+final class FollowedOutput: @unchecked Sendable {
+    let process = Process()
+    private let lock = NSLock()
+    private var collected = Data()
+
+    init(_ harness: Harness, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+        process.arguments = ["-t", String(harness.holder), "-n", "-m", "--", Harness.binary] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["PODCTL_ROOT"] = harness.base + "/lib"
+        environment["PODCTL_RUN_ROOT"] = harness.base + "/run"
+        environment["PODCTL_CGROUP_ROOT"] = harness.cgroupRoot
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.collected.append(data)
+            self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: collected, as: UTF8.self)
+    }
+
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 }

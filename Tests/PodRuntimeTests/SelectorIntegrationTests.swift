@@ -63,6 +63,9 @@ import Testing
         let nothing = try harness.run(["wait", "--for=condition=Ready", "pods", "-l", "app=nothing", "--timeout=1s"])
         #expect(nothing.status == 1 && nothing.stderr == "error: no matching resources found\n")
 
+        let top = try harness.run(["top", "pod", "-l", "tier=backend", "--interval", "0.2", "--no-headers"])
+        #expect(top.status == 0 && top.stdout.split(separator: "\n").map { $0.split(separator: " ").first } == ["api", "db"], "\(top.stdout)\(top.stderr)")
+
         try harness.waitFor("both backend pods logged") {
             try harness.run(["logs", "-l", "tier=backend", "--prefix"]).stdout == "[pod/api/c] hello from api\n[pod/db/c] hello from db\n"
         }
@@ -90,6 +93,8 @@ import Testing
             #expect(result.status == 1, "\(arguments)")
             #expect(result.stderr == "error: Unable to find pods that match label selector \"\(arguments[arguments.count - 1])\": \(message)\n")
         }
+        let top = try harness.run(["top", "pod", "web", "-l", "app=web"])
+        #expect(top.status == 1 && top.stderr == "error: only one of NAME or --selector can be provided\n")
         let both = try harness.run(["delete", "pods", "--all", "-l", "app=web"])
         #expect(both.status == 1 && both.stderr == "error: cannot set --all and --selector at the same time\n")
     }
@@ -131,6 +136,20 @@ import Testing
         #expect(try harness.run(["apply", "-f", "-"], stdin: manifest).stdout == "pod/web unchanged\n")
         #expect(try harness.containerPID("web", "c") == pid, "nor does apply of metadata only")
         try harness.run(["delete", "pod", "web", "--now"])
+    }
+
+    @Test func aPodWaitingForItsImageKeepsALabelGivenDuringTheWait() throws {
+        guard Harness.canRun, let registry = try NamespacedRegistry(harness: Harness()) else { return }
+        let harness = registry.harness
+        let manifest = PullIntegrationTests.pod("later", image: "127.0.0.1:5000/later:1")
+        #expect(try registry.podctl(["apply", "-f", "-"], stdin: manifest).status == 0)
+        try harness.waitFor("ImagePullBackOff") { try harness.run(["get", "pods"]).stdout.contains("ImagePullBackOff") }
+        #expect(try harness.run(["label", "pod", "later", "tier=backend"]).stdout == "pod/later labeled\n")
+        #expect(try names(harness, ["-l", "tier=backend"]) == ["pod/later"])
+        try registry.push(as: "later:1")
+        try harness.waitFor("the pod to start after the image was pushed", seconds: 40) { try harness.containerPID("later", "main") != nil }
+        #expect(try names(harness, ["-l", "tier=backend"]) == ["pod/later"], "the started pod carries the label")
+        #expect(try harness.run(["delete", "pod", "later", "--now"]).status == 0)
     }
 
     @Test func labelRefusesBadInputWithKubectlsMessages() throws {

@@ -12,7 +12,7 @@ extension Logs {
     /// time. Pods (and container instances) that come to match later join: the selector
     /// is evaluated again every half second, and a joiner's log is shown from its start.
     /// Each stream ends when its container stops, as `logs NAME -f` does; the command
-    /// ends when no stream is left, as kubectl's.
+    /// ends when no stream is left and no picked container is still to start.
     func followSelected(_ selector: LabelSelector) async throws {
         if pod != nil { throw PodError(.invalidArgument, "only a selector (-l) or a POD name is allowed") }
         let context = try Context(global)
@@ -20,46 +20,61 @@ extension Logs {
         let open = StreamCount()
         var seen: Set<String> = []
         var first = true
+        var failure: PodError?
         await withTaskGroup(of: Void.self) { group in
             while true {
-                let streams: [LogStream]
-                do { streams = try newStreams(context, selector, seen: &seen) } catch {
-                    Terminal.error("\((error as? PodError)?.description ?? "\(error)")")
+                let found: Discovery
+                do { found = try discover(context, selector, seen: &seen) } catch {
+                    failure = error as? PodError ?? PodError(.internal, "cannot look for the pods to follow", cause: .text("\(error)"))
                     break
                 }
-                if first && streams.isEmpty { return PodSelection.noneFound(namespace: namespace) }
-                if first && streams.count > maxLogRequests {
-                    Terminal.error("you are attempting to follow \(streams.count) log streams, but maximum allowed concurrency is \(maxLogRequests), use --max-log-requests to increase the limit")
-                    return
+                if first && found.pods == 0 { return PodSelection.noneFound(namespace: namespace) }
+                if first && found.streams.count > maxLogRequests {
+                    failure = PodError(.invalidArgument, "you are attempting to follow \(found.streams.count) log streams, but maximum allowed concurrency is \(maxLogRequests), use --max-log-requests to increase the limit")
+                    break
                 }
-                for stream in streams {
+                for stream in found.streams {
                     open.add(1)
                     // kubectl's --tail default of 10 holds for the pods there at the start; a joiner is shown whole.
                     let options = try? logOptions(tail: first ? (tail ?? 10) : tail)
                     group.addTask { await stream.follow(options ?? LogOptions(), context: context, output: output); open.add(-1) }
                 }
                 first = false
-                if streams.isEmpty && open.value == 0 { break }
+                if found.streams.isEmpty && !found.waiting && open.value == 0 { break }
                 do { try await Task.sleep(for: .milliseconds(500)) } catch { break }
             }
         }
+        if let failure { throw failure }
     }
 
-    /// The container instances (a log file each) the selector picks now and `seen` lacks.
-    private func newStreams(_ context: Context, _ selector: LabelSelector, seen: inout Set<String>) throws -> [LogStream] {
+    /// What one look at the selected pods found.
+    struct Discovery {
+        /// How many pods the selector picks now.
+        var pods = 0
+        /// Container instances (a log file each) not followed before.
         var streams: [LogStream] = []
+        /// Whether a picked container of a live pod has no log yet: a later look follows it.
+        var waiting = false
+    }
+
+    private func discover(_ context: Context, _ selector: LabelSelector, seen: inout Set<String>) throws -> Discovery {
+        var found = Discovery()
         for view in try PodSelection.matching(context, selector, namespace: namespace) {
+            found.pods += 1
             let names = (view.manifest.spec?.allContainers ?? []).compactMap(\.name)
             for container in allContainers ? names : [try chooseContainer(view, names: names)] {
                 let reader = ContainerLogReader(podDirectory: view.paths.directory, pod: view.key.name, container: container)
-                guard let instance = (try? reader.restarts())?.last else { continue }  // not started yet: a later pass
+                guard let instance = (try? reader.restarts())?.last else {
+                    found.waiting = found.waiting || view.supervisorAlive
+                    continue
+                }
                 let id = "\(view.key)/\(view.status?.startTime ?? "")/\(container)/\(instance)"
                 if seen.insert(id).inserted {
-                    streams.append(LogStream(key: view.key, reader: reader, prefix: prefix ? LogPrefix.kubectl(pod: view.key.name, container: container) : nil))
+                    found.streams.append(LogStream(key: view.key, reader: reader, prefix: prefix ? LogPrefix.kubectl(pod: view.key.name, container: container) : nil))
                 }
             }
         }
-        return streams
+        return found
     }
 
     /// `logs NAME -f`'s end of a stream: the pod is gone, its supervisor is, or the container no longer runs.

@@ -183,6 +183,8 @@ import Testing
         try harness.apply(Self.pod("web2", labels: "app: web"))
         try harness.waitFor("web2, which joined, followed") { follower.text.contains("[pod/web2/c] hello from web2\n") }
         #expect(!follower.text.contains("db"), "a pod the selector does not pick is not followed")
+        let limited = try harness.run(["logs", "-l", "app=web", "-f", "--max-log-requests", "1"])
+        #expect(limited.status == 1 && limited.stderr == "error: you are attempting to follow 2 log streams, but maximum allowed concurrency is 1, use --max-log-requests to increase the limit\n")
         // Each stream ends with its container; the command ends with the last stream.
         try harness.run(["delete", "pods", "-l", "app=web", "--now"])
         try harness.waitFor("the follower to end") { !follower.process.isRunning }

@@ -82,7 +82,7 @@ struct MetadataCommand {
         for key in keys {
             do {
                 let outcome = try context.manager.editMetadata(key, edit, overwrite: options.overwrite)
-                if kind == .label { outcome.missing.forEach { print("label \"\($0)\" not found.") } }
+                if kind == .label { outcome.missing.forEach { print("label \"\(FieldError.printable($0))\" not found.") } }
                 print("pod/\(key.name) \(outcome.verb)")
             } catch {
                 // One pod: its error alone, as kubectl prints it; several: each, then a summary.

@@ -87,5 +87,6 @@ import Testing
     @Test func hostileTextIsQuotedAsGoQuotesIt() {
         #expect(message("a\"b") == "unable to parse requirement: <nil>: Invalid value: \"a\\\"b\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')")
         #expect(message("a\u{1b}[2J")?.contains("\\x1b[2J") == true)
+        #expect(message("a \u{1b}[2J") == "unable to parse requirement: found '\\x1b[2J', expected: in, notin, =, ==, !=, gt, lt")
     }
 }

@@ -67,7 +67,9 @@ public struct LabelSelector: Equatable, Sendable, CustomStringConvertible {
             let requirements = try parser.parse()
             return LabelSelector(requirements: requirements.sorted { $0.key < $1.key })
         } catch {
-            throw PodError(.invalidArgument, error.message)
+            // The message quotes the user's text: control characters are shown escaped, so a
+            // hostile selector cannot rewrite the terminal that shows the error.
+            throw PodError(.invalidArgument, FieldError.printable(error.message))
         }
     }
 }

@@ -33,7 +33,7 @@ public struct MetadataEdit: Equatable, Sendable {
             } else if changes.isEmpty {
                 resources.append(argument)
             } else {
-                throw PodError(.invalidArgument, "all resources must be specified before \(kind.rawValue) changes: \(argument)")
+                throw PodError(.invalidArgument, "all resources must be specified before \(kind.rawValue) changes: \(FieldError.printable(argument))")
             }
         }
         return (resources, changes)
@@ -49,7 +49,7 @@ public struct MetadataEdit: Equatable, Sendable {
             if let equals = change.firstIndex(of: "="), equals != change.startIndex {
                 let key = String(change[..<equals]), value = String(change[change.index(after: equals)...])
                 if kind == .label {
-                    guard !value.contains("=") else { throw PodError(.invalidArgument, "invalid label spec: \(change)") }
+                    guard !value.contains("=") else { throw PodError(.invalidArgument, "invalid label spec: \(FieldError.printable(change))") }
                     let problems = Names.labelValueErrors(value)
                     guard problems.isEmpty else {
                         throw PodError(.invalidArgument, "invalid label value: \(LabelSelectorRules.goQuoted(change)): \(problems.joined(separator: ";"))")
@@ -59,16 +59,16 @@ public struct MetadataEdit: Equatable, Sendable {
             } else if change.hasSuffix("-"), change != "-" {
                 remove.append(String(change.dropLast()))
             } else {
-                guard kind == .annotation else { throw PodError(.invalidArgument, "unknown label spec: \(change)") }
+                guard kind == .annotation else { throw PodError(.invalidArgument, "unknown label spec: \(FieldError.printable(change))") }
                 invalid.append(change)
             }
         }
-        if !invalid.isEmpty { throw PodError(.invalidArgument, "invalid annotation format: \(invalid.joined(separator: ", "))") }
+        if !invalid.isEmpty { throw PodError(.invalidArgument, "invalid annotation format: \(FieldError.printable(invalid.joined(separator: ", ")))") }
         try checkKeys(Array(set.keys), kind: kind)
         let both = remove.filter { set[$0] != nil }
         if !both.isEmpty {
             throw PodError(.invalidArgument, kind == .label ? "can not both modify and remove a label in the same command"
-                : "can not both modify and remove the following annotation(s) in the same command: \(both.joined(separator: ", "))")
+                : "can not both modify and remove the following annotation(s) in the same command: \(FieldError.printable(both.joined(separator: ", ")))")
         }
         return MetadataEdit(kind: kind, set: set, remove: remove)
     }

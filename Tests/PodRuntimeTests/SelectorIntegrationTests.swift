@@ -7,11 +7,11 @@ import Testing
 /// and delete; `--all`; `--show-labels` and `-L`; `label` and `annotate`.
 @Suite(.serialized) struct SelectorIntegrationTests {
     /// A busybox pod with labels (YAML flow map) that says hello and sleeps.
-    static func pod(_ name: String, labels: String) -> String {
+    static func pod(_ name: String, labels: String, namespace: String = "default") -> String {
         """
         apiVersion: v1
         kind: Pod
-        metadata: {name: \(name), labels: {\(labels)}}
+        metadata: {name: \(name), namespace: \(namespace), labels: {\(labels)}}
         spec:
           terminationGracePeriodSeconds: 1
           containers:
@@ -97,6 +97,24 @@ import Testing
         #expect(top.status == 1 && top.stderr == "error: only one of NAME or --selector can be provided\n")
         let both = try harness.run(["delete", "pods", "--all", "-l", "app=web"])
         #expect(both.status == 1 && both.stderr == "error: cannot set --all and --selector at the same time\n")
+    }
+
+    @Test func selectorsSpanNamespacesWithAllNamespaces() throws {
+        guard Harness.canRun else { return }
+        let harness = try Harness()
+        try harness.loadBusybox()
+        try harness.apply([Self.pod("web", labels: "app: web"), Self.pod("web", labels: "app: web", namespace: "team"),
+                           Self.pod("api", labels: "app: api", namespace: "team")].joined(separator: "\n---\n"))
+        for namespace in ["default", "team"] {
+            try harness.waitFor("web in \(namespace) running") { try harness.run(["get", "pod", "web", "-n", namespace]).stdout.contains("Running") }
+        }
+        let rows = try harness.run(["get", "pods", "-A", "-l", "app=web"]).stdout.split(separator: "\n").map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
+        #expect(rows == ["NAMESPACE NAME", "default web", "team web"])
+        #expect(try names(harness, ["-n", "team", "-l", "app=web"]) == ["pod/web"])
+        #expect(try harness.run(["label", "pods", "-A", "-l", "app=web", "owner=me"]).stdout == "pod/web labeled\npod/web labeled\n")
+        #expect(try harness.run(["delete", "pods", "-A", "-l", "owner=me", "--now"]).stdout == "pod \"web\" deleted\npod \"web\" deleted\n")
+        #expect(try names(harness, ["-A"]) == ["pod/api"])
+        try harness.run(["delete", "pods", "--all", "-n", "team", "--now"])
     }
 
     @Test func labelAndAnnotateChangeMetadataWithoutRestartingAndApplyResetsThem() throws {

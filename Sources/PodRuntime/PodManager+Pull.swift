@@ -90,10 +90,11 @@ extension PodManager {
         defer { lock.release() }
         let paths = PodPaths(store: store, key: key)
         guard paths.directory == directory, let current = try store.read(PendingPull.self, from: PendingPull.path(paths)),
-              current.pod == expected.pod else { return false }
+              current.pod.withoutLabelsAndAnnotations == expected.pod.withoutLabelsAndAnnotations else { return false }
         try Files.remove(PendingPull.path(paths))
         do {
-            try create(expected.pod, key: key, paths: paths, configMaps: expected.configMaps, secrets: expected.secrets, peers: expected.peers, pulled: true)
+            // `current`: labels and annotations may have changed during the wait (editMetadata).
+            try create(current.pod, key: key, paths: paths, configMaps: expected.configMaps, secrets: expected.secrets, peers: expected.peers, pulled: true)
         } catch {
             // No apply is waiting for this error: the pod stays, Failed, with the reason
             // for `get` and `describe`, once what the create made is cleaned up.
@@ -106,7 +107,7 @@ extension PodManager {
             status.stopped = true
             status.events = events
             status.record(.warning, "FailedCreate", error.description)
-            try store.write(expected.pod, to: paths.manifest)
+            try store.write(current.pod, to: paths.manifest)
             try Files.makeDirectories(paths.runDirectory, mode: 0o700)
             try store.write(status, to: paths.status)
             throw error

@@ -9,7 +9,7 @@ struct Delete: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete",
         abstract: "Stop pods gracefully and remove every trace of them.",
-        discussion: "podctl delete pod web; podctl delete -f pods/web.yaml; --grace-period=0 --now for an immediate stop.")
+        discussion: "podctl delete pod web; podctl delete -f pods/web.yaml; podctl delete pods -l app=web; podctl delete pods --all; --grace-period=0 --now for an immediate stop.")
 
     @Argument(help: "pod NAME... (or pod/NAME).")
     var resource: [String] = []
@@ -29,19 +29,28 @@ struct Delete: ParsableCommand {
     @Option(name: .shortAndLong, help: "The namespace.")
     var namespace: String?
 
+    @OptionGroup var selection: SelectorOption
+
+    @Flag(help: "Every pod of the namespace: podctl delete pods --all.")
+    var all = false
+
+    @Flag(name: [.customShort("A"), .long], help: "With -l or --all: pods of every namespace.")
+    var allNamespaces = false
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let context = try Context(global)
-        var keys: [PodKey] = []
-        if !filename.isEmpty {
+        let selected = try selectedKeys(context)
+        var keys: [PodKey] = selected ?? []
+        if selected == nil && !filename.isEmpty {
             let set = try ManifestInput.load(filename, namespace: namespace)
             keys += try set.pods.map { pod throws(PodError) in try PodKey(namespace: pod.namespace, name: pod.name) }
         }
-        if !resource.isEmpty {
+        if selected == nil && !resource.isEmpty {
             keys += try ResourceArgument.podNames(resource).map { name throws(PodError) in try PodKey(namespace: namespace ?? "default", name: name) }
         }
-        if keys.isEmpty { throw ValidationError("give pods to delete: podctl delete pod NAME, or -f FILE") }
+        if keys.isEmpty && selected == nil { throw ValidationError("give pods to delete: podctl delete pod NAME, -f FILE, -l SELECTOR or --all") }
         let grace = now ? 1 : gracePeriod.map(Double.init)
         var failure: PodError?
         for key in keys {
@@ -50,7 +59,7 @@ struct Delete: ParsableCommand {
                 warnings.forEach(Terminal.warning)
                 print("pod \"\(key.name)\" deleted")
             } catch {
-                if error.code == .notFound && ignoreNotFound { continue }
+                if error.code == .notFound && (ignoreNotFound || selected != nil) { continue }
                 Terminal.error(error.description)
                 failure = failure ?? error
             }

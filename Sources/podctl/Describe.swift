@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PodCore
+import PodModel
 import PodRuntime
 import PodStore
 
@@ -8,7 +9,7 @@ struct Describe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe",
         abstract: "Show a pod in detail, as kubectl describe: containers, conditions, volumes, events.",
-        discussion: "podctl describe pod web; podctl describe pods (every pod); podctl describe pod/web -n team")
+        discussion: "podctl describe pod web; podctl describe pods (every pod); podctl describe pods -l app=web; podctl describe pod/web -n team")
 
     @Argument(help: "pod NAME... (or pod/NAME), or pods for every pod.")
     var resource: [String] = []
@@ -19,18 +20,27 @@ struct Describe: ParsableCommand {
     @Flag(name: [.customShort("A"), .long], help: "Pods of every namespace.")
     var allNamespaces = false
 
+    @OptionGroup var selection: SelectorOption
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let names = try ResourceArgument.podNames(resource)
+        let selector = try selection.parsed()
+        try PodSelection.refuseNames(names, with: selector)
         let context = try Context(global)
         var views: [PodView] = []
         var failure: PodError?
         if names.isEmpty {
+<<<<<<< HEAD
             let listing = try context.manager.listing(namespace: allNamespaces ? nil : namespace)
             views = listing.views
             for pod in listing.damaged { Terminal.warning("pod \(pod.key): \(pod.error)") }
             if views.isEmpty && listing.damaged.isEmpty {
+=======
+            views = try PodSelection.matching(context, selector ?? .everything, namespace: allNamespaces ? nil : namespace)
+            if views.isEmpty {
+>>>>>>> selectors
                 Terminal.standardError(allNamespaces ? "No resources found" : "No resources found in \(namespace) namespace.")
                 return
             }

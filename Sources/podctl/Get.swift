@@ -8,7 +8,7 @@ struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
         abstract: "Show pods: a table, or -o wide|json|yaml|name.",
-        discussion: "podctl get pods; podctl get pod web -o yaml; podctl get pods -A")
+        discussion: "podctl get pods; podctl get pod web -o yaml; podctl get pods -A; podctl get pods -l app=web --show-labels")
 
     @Argument(help: "pods [NAME...], or pod/NAME.")
     var resource: [String] = []
@@ -22,14 +22,27 @@ struct Get: ParsableCommand {
     @Flag(name: [.customShort("A"), .long], help: "Pods of every namespace.")
     var allNamespaces = false
 
+    @OptionGroup var selection: SelectorOption
+
+    @Flag(help: "A LABELS column with every label of the pod.")
+    var showLabels = false
+
+    @Option(name: [.customShort("L"), .customLong("label-columns")], help: ArgumentHelp("A column with the value of these labels (-L a,b or -L a -L b).", valueName: "key"))
+    var labelColumns: [String] = []
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let names = try ResourceArgument.podNames(resource)
+        let selector = try selection.parsed()
+        try PodSelection.refuseNames(names, with: selector)
         let context = try Context(global)
         let views: [PodView]
         var damaged: [DamagedPod] = []
-        if names.isEmpty {
+        if let selector {
+            // A damaged pod's labels cannot be read, so a selector never picks it; `get` without one lists it.
+            views = try PodSelection.matching(context, selector, namespace: allNamespaces ? nil : namespace)
+        } else if names.isEmpty {
             let listing = try context.manager.listing(namespace: allNamespaces ? nil : namespace)
             views = listing.views
             damaged = listing.damaged
@@ -52,17 +65,18 @@ struct Get: ParsableCommand {
             Terminal.standardError(allNamespaces ? "No resources found" : "No resources found in \(namespace) namespace.")
             return
         }
-        var rows = [(allNamespaces ? ["NAMESPACE"] : []) + ["NAME", "READY", "STATUS", "RESTARTS", "AGE"] + (wide ? ["IP", "NODE"] : [])]
+        let labels = LabelColumns(labelColumns, showLabels: showLabels)
+        var rows = [(allNamespaces ? ["NAMESPACE"] : []) + ["NAME", "READY", "STATUS", "RESTARTS", "AGE"] + (wide ? ["IP", "NODE"] : []) + labels.header]
         for view in views {
             var row = (allNamespaces ? [view.key.namespace] : []) + [view.key.name, view.readyColumn, view.displayStatus, String(view.restarts), view.age]
             if wide { row += [view.status?.podIP ?? "<none>", ProcessInfo.processInfo.hostName] }
-            rows.append(row)
+            rows.append(row + labels.cells(view.manifest.metadata?.labels))
         }
         // A damaged pod keeps its place in the sorted list, with what is damaged as its STATUS.
         for pod in damaged {
             var row = (allNamespaces ? [pod.key.namespace] : []) + [pod.key.name, "0/0", pod.displayStatus, "0", "<unknown>"]
             if wide { row += ["<none>", ProcessInfo.processInfo.hostName] }
-            rows.append(row)
+            rows.append(row + labels.cells(nil))
         }
         let header = rows.removeFirst()
         rows.sort { ($0[0], $0[1]) < ($1[0], $1[1]) }

@@ -8,10 +8,10 @@ struct Logs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
         abstract: "Print a container's logs, as kubectl logs.",
-        discussion: "podctl logs web; podctl logs web -c content -f --tail 10; --previous for the last restart.")
+        discussion: "podctl logs web; podctl logs web -c content -f --tail 10; --previous for the last restart; podctl logs -l app=web --prefix --all-containers.")
 
-    @Argument(help: "The pod (NAME or pod/NAME).")
-    var pod: String
+    @Argument(help: "The pod (NAME or pod/NAME); or -l SELECTOR for every pod it picks.")
+    var pod: String?
 
     @Option(name: .shortAndLong, help: "The container (default: the kubectl.kubernetes.io/default-container annotation, else the first).")
     var container: String?
@@ -46,15 +46,20 @@ struct Logs: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The namespace.")
     var namespace: String = "default"
 
+    @OptionGroup var selection: SelectorOption
+
+    @Option(help: "With -l and -f: how many containers may be followed at once.")
+    var maxLogRequests = 5
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         if since != nil && sinceTime != nil { throw ValidationError("give --since or --since-time, not both") }
+        if let selector = try selection.parsed() { return follow ? try await followSelected(selector) : try printSelected(selector) }
+        guard let pod else { throw ValidationError("give a pod: podctl logs NAME, or podctl logs -l SELECTOR") }
         let name = pod.hasPrefix("pod/") ? String(pod.dropFirst(4)) : pod
         let view = try Context(global).view(name, namespace: namespace)
-        var options = LogOptions(tail: tail, timestamps: timestamps, previous: previous, limitBytes: limitBytes)
-        if let since { options.since = try LogOptions.since(since) }
-        if let sinceTime { options.since = try LogOptions.sinceTime(sinceTime) }
+        var options = try logOptions(tail: tail)
         let names = (view.manifest.spec?.allContainers ?? []).compactMap(\.name)
         let output = FileHandle.standardOutput
         let emit: (LogLine) -> Bool = { line in output.write(Data(line.bytes)); return true }
@@ -68,14 +73,10 @@ struct Logs: AsyncParsableCommand {
         guard follow else { return try reader.read(options, to: emit) }
         let context = try Context(global)
         let key = view.key
-        try await reader.follow(options, shouldStop: {
-            guard let current = try? context.manager.view(key) else { return true }
-            let record = current.status?.containers.first { $0.name == chosen } ?? current.status?.initContainers.first { $0.name == chosen }
-            return !current.supervisorAlive || record?.pid == nil
-        }, to: emit)
+        try await reader.follow(options, shouldStop: { Self.containerEnded(key, chosen, context: context) }, to: emit)
     }
 
-    private func chooseContainer(_ view: PodView, names: [String]) throws -> String {
+    func chooseContainer(_ view: PodView, names: [String]) throws -> String {
         if let container {
             guard names.contains(container) else {
                 throw PodError(.notFound, "container \(container) is not valid for pod \(view.key.name): its containers are \(names.joined(separator: ", "))")

@@ -25,6 +25,8 @@ struct TopPod: ParsableCommand {
     @Flag(name: [.customShort("A"), .long], help: "Pods of every namespace.")
     var allNamespaces = false
 
+    @OptionGroup var selection: SelectorOption
+
     @Flag(help: "Leave out the header line.")
     var noHeaders = false
 
@@ -42,9 +44,14 @@ struct TopPod: ParsableCommand {
     }
 
     func run() throws {
+        let selector = try selection.parsed()
+        // kubectl top's own wording for a name with a selector.
+        if name != nil && selector != nil { throw PodError(.invalidArgument, "only one of NAME or --selector can be provided") }
         let context = try Context(global)
         let views: [PodView]
-        if let name {
+        if let selector {
+            views = try PodSelection.matching(context, selector, namespace: allNamespaces ? nil : namespace)
+        } else if let name {
             let view = try context.view(name, namespace: namespace)
             guard view.readUsage() != nil else {
                 throw PodError(.notFound, "metrics not available for pod \(namespace)/\(name): it is not running, or runs without cgroups")

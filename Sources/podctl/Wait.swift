@@ -12,7 +12,8 @@ struct Wait: ParsableCommand {
         abstract: "Wait for a condition on pods, as kubectl wait.",
         discussion: """
             podctl wait --for=condition=Ready pod/web; --for=condition=Ready=false; \
-            --for=delete pod/web --timeout=60s; --for=jsonpath='{.status.phase}'=Running. \
+            --for=delete pod/web --timeout=60s; --for=jsonpath='{.status.phase}'=Running; \
+            --for=condition=Ready pods -l app=web (the pods the selector picks when the wait starts). \
             Conditions: PodReadyToStartContainers, Initialized, ContainersReady, Ready, PodScheduled.
             """)
 
@@ -28,6 +29,11 @@ struct Wait: ParsableCommand {
     @Option(name: .shortAndLong, help: "The namespace.")
     var namespace: String = "default"
 
+    @OptionGroup var selection: SelectorOption
+
+    @Flag(help: "Every pod of the namespace.")
+    var all = false
+
     @OptionGroup var global: GlobalOptions
 
     /// How often the pod's status is read.
@@ -38,11 +44,8 @@ struct Wait: ParsableCommand {
         var seconds = try GoDuration.parse(timeout)
         if seconds < 0 { seconds = 7 * 24 * 3600 }
         let names = try ResourceArgument.podNames(resource)
-        guard !names.isEmpty else {
-            throw PodError(.invalidArgument, "resource(s) were provided, but no name was specified: give pod/NAME")
-        }
-        let keys = try names.map { name throws(PodError) in try PodKey(namespace: namespace, name: name) }
         let context = try Context(global)
+        let keys = try selectedKeys(names, wanted: wanted, context: context)
         // One deadline for all the pods, as kubectl.
         let deadline = monotonicSeconds() + seconds
         for key in keys {

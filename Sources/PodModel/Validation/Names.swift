@@ -79,9 +79,11 @@ enum Names {
         } else if parts.count > 2 {
             return ["a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
         }
+        // As apimachinery's IsQualifiedName: the pattern is checked even when the name is
+        // empty or too long, so an empty name part gets both messages.
         if name.isEmpty { errors.append("name part must be non-empty") }
         else if name.utf8.count > 63 { errors.append("name part must be no more than 63 characters") }
-        else if !isQualifiedPart(name) { errors.append(qualifiedNameMessage) }
+        if !isQualifiedPart(name) { errors.append(qualifiedNameMessage) }
         return errors
     }
 

@@ -32,15 +32,17 @@ struct Describe: ParsableCommand {
         var views: [PodView] = []
         var failure: PodError?
         if names.isEmpty {
-<<<<<<< HEAD
-            let listing = try context.manager.listing(namespace: allNamespaces ? nil : namespace)
-            views = listing.views
-            for pod in listing.damaged { Terminal.warning("pod \(pod.key): \(pod.error)") }
-            if views.isEmpty && listing.damaged.isEmpty {
-=======
-            views = try PodSelection.matching(context, selector ?? .everything, namespace: allNamespaces ? nil : namespace)
-            if views.isEmpty {
->>>>>>> selectors
+            var damaged: [DamagedPod] = []
+            if let selector {
+                // A damaged pod's labels cannot be read, so a selector never picks it.
+                views = try PodSelection.matching(context, selector, namespace: allNamespaces ? nil : namespace)
+            } else {
+                let listing = try context.manager.listing(namespace: allNamespaces ? nil : namespace)
+                views = listing.views
+                damaged = listing.damaged
+                for pod in damaged { Terminal.warning("pod \(pod.key): \(pod.error)") }
+            }
+            if views.isEmpty && damaged.isEmpty {
                 Terminal.standardError(allNamespaces ? "No resources found" : "No resources found in \(namespace) namespace.")
                 return
             }

@@ -12,17 +12,10 @@ final class AttackPod {
         harness = try Harness()
         self.name = name
         try harness.loadBusybox()
+        let command = #"["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.2; done"]"#
         try harness.apply("""
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: \(name)}
-            spec:
-              terminationGracePeriodSeconds: 1
-              containers:
-              - name: c
-                image: localhost/busybox:1
-                command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.2; done"]
-                securityContext: \(securityContext)
+            {apiVersion: v1, kind: Pod, metadata: {name: \(name)}, spec: {terminationGracePeriodSeconds: 1, containers: [
+              {name: c, image: "localhost/busybox:1", command: \(command), securityContext: \(securityContext)}]}}
             """)
         try harness.waitForRunning(name, containers: ["c"])
     }

@@ -35,8 +35,9 @@ let package = Package(
         // seccomp profile, Localhost profiles (docs/security.md). Pure computation.
         .target(name: "PodSecurity", dependencies: ["PodCore", "PodLaunch"]),
         // Resources (docs/resources.md): the kubelet's requests/limits arithmetic, and the
-        // cgroup v1/v2 hierarchies: create, limit, join files, usage, OOM counts, kill, remove.
-        .target(name: "PodCgroups", dependencies: ["PodCore", "PodOS", "PodModel"]),
+        // cgroup v1/v2 hierarchies: create, limit, join files, usage, OOM counts, kill, remove;
+        // the device allow-list (v1 devices files, v2 a BPF program loaded through CPodShim).
+        .target(name: "PodCgroups", dependencies: ["PodCore", "PodOS", "PodModel", "CPodShim"]),
         .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "PodCgroups", "CPodShim"]),
         // One per pod: starts pause and containers, reaps, restarts, logs (docs/runtime.md).
         .executableTarget(name: "pod-supervisor", dependencies: ["PodRuntime"]),

@@ -17,9 +17,10 @@ public struct CgroupHierarchy: Equatable, Sendable {
     /// v1: controller name → mount point; v2: every enabled controller → the one mount.
     public let mounts: [String: String]
 
-    /// The v1 controllers podctl uses: limits (memory, cpu, pids), usage (cpuacct) and
-    /// the freezer, which makes a kill of everything in a cgroup race-free.
-    public static let v1Controllers = ["cpu", "cpuacct", "memory", "pids", "freezer"]
+    /// The v1 controllers podctl uses: limits (memory, cpu, pids), usage (cpuacct), the
+    /// freezer, which makes a kill of everything in a cgroup race-free, and devices, which
+    /// holds a container to its device allow-list (v2 has a BPF program for that instead).
+    public static let v1Controllers = ["cpu", "cpuacct", "memory", "pids", "freezer", "devices"]
     /// The v2 controllers podctl enables down its tree.
     public static let v2Controllers = ["cpu", "memory", "pids"]
 

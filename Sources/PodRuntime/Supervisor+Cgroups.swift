@@ -42,7 +42,8 @@ extension Supervisor {
     }
 
     /// A fresh cgroup for every start (the OOM counter then counts this run only), with
-    /// the container's limits; the container's helper joins it before it forks.
+    /// the container's limits and device allow-list; the container's helper joins it
+    /// before it forks, so its first instruction already meets both.
     func prepareContainerCgroup(_ index: Int, _ launch: inout LaunchPlan) throws(PodError) {
         let container = containers[index].plan
         launch.oomScoreAdj = container.oomScoreAdj
@@ -50,6 +51,8 @@ extension Supervisor {
         let cgroup = hierarchy.cgroup(layout.container(container.name))
         if cgroup.exists { try cgroup.destroy() }
         for warning in try cgroup.create(limits) { status.record(.warning, "CgroupLimitNotSet", warning, object: fieldPath(index)) }
+        let devices = DeviceAllowList.rules(privileged: container.confinement.privileged, bounding: container.confinement.capabilities.bounding)
+        for warning in try cgroup.restrictDevices(devices) { status.record(.warning, "DevicesNotRestricted", warning, object: fieldPath(index)) }
         launch.cgroupProcs = cgroup.procsFiles
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PodCore
+import PodJSONPath
 
 /// What `podctl wait --for=…` waits for, as kubectl spells it:
 /// `condition=Ready` (or `condition=Ready=false`), `delete`, `create`, and
@@ -186,55 +187,5 @@ public struct JSONPath: Equatable, Sendable, CustomStringConvertible {
     private static func unquote(_ text: String) -> String? {
         guard text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first else { return nil }
         return String(text.dropFirst().dropLast())
-    }
-}
-
-/// A JSON tree, decoded strictly (a boolean is never a number), for jsonpath queries.
-public indirect enum JSONValue: Decodable, Equatable, Sendable {
-    case null
-    case bool(Bool)
-    case integer(Int64)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    /// The value as kubectl's jsonpath prints it: strings bare, booleans and numbers as
-    /// Go prints them, objects and lists as compact JSON.
-    public var text: String {
-        switch self {
-        case .null: return "null"
-        case let .bool(value): return value ? "true" : "false"
-        case let .integer(value): return String(value)
-        case let .number(value): return String(value)
-        case let .string(value): return value
-        case let .array(values): return "[" + values.map(\.json).joined(separator: ",") + "]"
-        case let .object(members): return "{" + members.keys.sorted().map { "\(JSONValue.string($0).json):\(members[$0]!.json)" }.joined(separator: ",") + "}"
-        }
-    }
-
-    private var json: String {
-        guard case let .string(value) = self else { return text }
-        let data = (try? JSONEncoder().encode(value)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
     }
 }

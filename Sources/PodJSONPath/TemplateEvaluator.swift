@@ -3,7 +3,7 @@ import PodCore
 extension JSONPathTemplate {
     /// Bounds on one execution: `{range}` inside `{range}` over `[*]` multiplies, so the
     /// values touched and the text printed are counted, and a template past either fails.
-    public static let maximumValues = 2_000_000
+    public static let maximumValues = 1_000_000
     public static let maximumOutput = 64 << 20
 
     /// The template's text for one object, as kubectl prints it (no newline added).

@@ -90,20 +90,16 @@ public indirect enum JSONValue: Decodable, Equatable, Sendable {
         return "\(value)"
     }
 
+    /// A JSON string as Go writes it: Foundation's escaping, then Go's HTML-safe escapes.
     private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<", ">", "&", "\u{2028}", "\u{2029}": out += String(format: "\\u%04x", scalar.value)
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let plain = (try? encoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+        guard plain.contains(where: { "<>&\u{2028}\u{2029}".contains($0) }) else { return plain }
+        var out = ""
+        for scalar in plain.unicodeScalars {
+            if ["<", ">", "&", "\u{2028}", "\u{2029}"].contains(scalar) { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
         }
-        return out + "\""
+        return out
     }
 }

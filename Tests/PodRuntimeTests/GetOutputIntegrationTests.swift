@@ -47,7 +47,7 @@ import Testing
         try harness.loadBusybox()
         try harness.apply(Harness.busyboxPod("crash", container: #"command: ["sh", "-c", "sleep 1; exit 1"]"#))
         let output = harness.base + "/watch.out"
-        let watcher = try startWatch(harness, output: output)
+        let watcher = try startWatch(harness, ["get", "pods", "-w"], output: output)
         defer { kill(watcher.processIdentifier, SIGKILL); watcher.waitUntilExit() }
         // Running, then the back-off after the second exit, each a row of its own. The
         // Error between a crash and the immediate first restart lasts less than a poll
@@ -75,13 +75,34 @@ import Testing
         try harness.run(["delete", "pod", "crash", "--now"])
     }
 
+    @Test func watchOnlyWithJSONPathPrintsEachChangeAndTheDeletedPod() throws {
+        guard Harness.canRun else { return }
+        let harness = try Harness()
+        try harness.loadBusybox()
+        let output = harness.base + "/watch.out"
+        let template = #"jsonpath={.metadata.name}:{.status.phase}{"\n"}"#
+        let watcher = try startWatch(harness, ["get", "pods", "--watch-only", "-o", template], output: output)
+        defer { kill(watcher.processIdentifier, SIGKILL); watcher.waitUntilExit() }
+        try harness.apply(Self.sleeper("w"))
+        let read = { ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
+        try harness.waitFor("the watch to print w:Running") { read().contains("w:Running") }
+        let before = read().count
+        try harness.run(["delete", "pod", "w", "--now"])
+        // The deletion changes the pod, and its last state is printed once more when it is gone.
+        try harness.waitFor("the watch to print the deleted pod") { read().count > before }
+        kill(watcher.processIdentifier, SIGTERM)
+        try harness.waitFor("the watch to end on SIGTERM", seconds: 10) { !watcher.isRunning }
+        #expect(read().allSatisfy { $0.hasPrefix("w:") }, "\(read())")
+        #expect(read().first != nil && read().first != "NAME", "no table header in jsonpath output: \(read())")
+    }
+
     /// `podctl get pods -w` inside the harness's namespaces, its output to a file; the
     /// caller ends it by its PID (nsenter executes podctl in its own process).
-    private func startWatch(_ harness: Harness, output: String) throws -> Process {
+    private func startWatch(_ harness: Harness, _ arguments: [String], output: String) throws -> Process {
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-        process.arguments = ["-t", String(harness.holder), "-n", "-m", "--", Harness.binary, "get", "pods", "-w"]
+        process.arguments = ["-t", String(harness.holder), "-n", "-m", "--", Harness.binary] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PODCTL_ROOT"] = harness.base + "/lib"
         environment["PODCTL_RUN_ROOT"] = harness.base + "/run"

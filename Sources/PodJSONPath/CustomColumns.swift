@@ -45,21 +45,8 @@ public struct CustomColumns: Sendable {
         }
         headers = pairs.map(\.header)
         var templates: [JSONPathTemplate] = []
-        for pair in pairs { templates.append(try JSONPathTemplate(try Self.relaxed(pair.expression))) }
+        for pair in pairs { templates.append(try JSONPathTemplate(relaxed: pair.expression)) }
         self.templates = templates
-    }
-
-    /// kubectl's RelaxedJSONPathExpression: `name1.name2`, `.name1.name2`,
-    /// `{name1.name2}` and `{.name1.name2}` all become `{.name1.name2}`.
-    static func relaxed(_ expression: String) throws(PodError) -> String {
-        guard !expression.isEmpty else { return expression }
-        var body = Substring(expression)
-        if body.hasPrefix("{") && body.hasSuffix("}") && body.count >= 2 { body = body.dropFirst().dropLast() }
-        if body.hasPrefix(".") { body = body.dropFirst() }
-        guard !body.isEmpty, !body.contains("{"), !body.contains("}") else {
-            throw PodError(.invalidArgument, "unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'")
-        }
-        return "{.\(body)}"
     }
 
     /// One object's cells.
@@ -76,5 +63,20 @@ public struct CustomColumns: Sendable {
     static func escapeTerminal(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
         return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "^" : $0 }))
+    }
+}
+
+extension JSONPathTemplate {
+    /// A template from kubectl's RelaxedJSONPathExpression (custom-columns, `wait
+    /// --for=jsonpath`): `name1.name2`, `.name1.name2`, `{name1.name2}` and
+    /// `{.name1.name2}` all mean `{.name1.name2}`.
+    public init(relaxed expression: String) throws(PodError) {
+        var body = Substring(expression)
+        if body.hasPrefix("{") && body.hasSuffix("}") && body.count >= 2 { body = body.dropFirst().dropLast() }
+        if body.hasPrefix(".") { body = body.dropFirst() }
+        guard !body.isEmpty, !body.contains("{"), !body.contains("}") else {
+            throw PodError(.invalidArgument, "unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'")
+        }
+        try self.init("{.\(body)}")
     }
 }

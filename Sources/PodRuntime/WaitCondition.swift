@@ -73,119 +73,23 @@ public enum WaitCondition: Equatable, Sendable {
     }
 }
 
-/// The part of kubectl's JSONPath that wait needs: `.field`, `['field']`, `[N]` (negative
-/// from the end), `[*]`, and filters `[?(@.type=="Ready")]` (`==` or `!=`).
+/// The expression of `wait --for=jsonpath=…`, in kubectl's relaxed form (`.status.phase`,
+/// `status.phase`), run by the jsonpath engine of `get -o jsonpath` (PodJSONPath), so
+/// filters, slices and `..` work here as they do there.
 public struct JSONPath: Equatable, Sendable, CustomStringConvertible {
-    public enum Step: Equatable, Sendable {
-        case field(String)
-        case index(Int)
-        case all
-        case filter(path: [String], equal: Bool, literal: String)
-    }
-
-    public let steps: [Step]
     public let description: String
+    let template: JSONPathTemplate
 
     public init(_ text: String) throws(PodError) {
         description = text
-        var steps: [Step] = []
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
-        if rest.hasPrefix("$") { rest = rest.dropFirst() }
-        if !rest.isEmpty && !rest.hasPrefix(".") && !rest.hasPrefix("[") { rest = "." + rest }
-        let invalid = { PodError(.invalidArgument, "unsupported jsonpath \"\(text)\": podctl understands .field, [N], [*] and [?(@.field==\"value\")]") }
-        while let first = rest.first {
-            if first == "." {
-                rest = rest.dropFirst()
-                let name = rest.prefix { $0 != "." && $0 != "[" }
-                guard !name.isEmpty else { throw invalid() }
-                steps.append(.field(String(name)))
-                rest = rest.dropFirst(name.count)
-            } else if first == "[" {
-                guard let close = Self.closingBracket(rest) else { throw invalid() }
-                let inner = rest[rest.index(after: rest.startIndex)..<close].trimmingCharacters(in: .whitespaces)
-                rest = rest[rest.index(after: close)...]
-                if inner == "*" {
-                    steps.append(.all)
-                } else if let number = Int(inner) {
-                    steps.append(.index(number))
-                } else if let quoted = Self.unquote(inner) {
-                    steps.append(.field(quoted))
-                } else if inner.hasPrefix("?(@.") && inner.hasSuffix(")") {
-                    let body = inner.dropFirst(4).dropLast()
-                    let equal = body.contains("==")
-                    let separator = equal ? "==" : "!="
-                    guard let range = body.range(of: separator) else { throw invalid() }
-                    let path = body[..<range.lowerBound].trimmingCharacters(in: .whitespaces).split(separator: ".").map(String.init)
-                    let literalText = body[range.upperBound...].trimmingCharacters(in: .whitespaces)
-                    guard !path.isEmpty else { throw invalid() }
-                    steps.append(.filter(path: path, equal: equal, literal: Self.unquote(literalText) ?? literalText))
-                } else {
-                    throw invalid()
-                }
-            } else {
-                throw invalid()
-            }
-        }
-        guard !steps.isEmpty else { throw invalid() }
-        self.steps = steps
+        template = try JSONPathTemplate(relaxed: text.trimmingCharacters(in: .whitespaces))
     }
 
-    public static func == (left: JSONPath, right: JSONPath) -> Bool { left.steps == right.steps }
+    public static func == (left: JSONPath, right: JSONPath) -> Bool { left.template.source == right.template.source }
 
-    /// Every value the path leads to in a JSON tree.
+    /// Every value the path leads to in a JSON tree; none where it cannot be evaluated
+    /// (an index out of range: the condition is not met yet).
     public func evaluate(_ root: JSONValue) -> [JSONValue] {
-        var values = [root]
-        for step in steps {
-            var next: [JSONValue] = []
-            for value in values {
-                switch (step, value) {
-                case let (.field(name), .object(object)):
-                    if let child = object[name] { next.append(child) }
-                case let (.index(index), .array(array)):
-                    let position = index < 0 ? array.count + index : index
-                    if array.indices.contains(position) { next.append(array[position]) }
-                case let (.all, .array(array)):
-                    next += array
-                case let (.all, .object(object)):
-                    next += object.keys.sorted().compactMap { object[$0] }
-                case let (.filter(path, equal, literal), .array(array)):
-                    next += array.filter { element in
-                        var current: JSONValue? = element
-                        for name in path {
-                            guard case let .object(object)? = current else { current = nil; break }
-                            current = object[name]
-                        }
-                        let matches = current?.text == literal
-                        return equal ? matches : !matches
-                    }
-                default:
-                    continue
-                }
-            }
-            values = next
-        }
-        return values
-    }
-
-    private static func closingBracket(_ text: Substring) -> Substring.Index? {
-        var quote: Character?
-        var index = text.index(after: text.startIndex)
-        while index < text.endIndex {
-            let character = text[index]
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == "]" {
-                return index
-            }
-            index = text.index(after: index)
-        }
-        return nil
-    }
-
-    private static func unquote(_ text: String) -> String? {
-        guard text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first else { return nil }
-        return String(text.dropFirst().dropLast())
+        (try? template.values(root)) ?? []
     }
 }

@@ -38,7 +38,9 @@ let package = Package(
         // cgroup v1/v2 hierarchies: create, limit, join files, usage, OOM counts, kill, remove;
         // the device allow-list (v1 devices files, v2 a BPF program loaded through CPodShim).
         .target(name: "PodCgroups", dependencies: ["PodCore", "PodOS", "PodModel", "CPodShim"]),
-        .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "PodCgroups", "CPodShim"]),
+        // kubectl's jsonpath templates and custom columns over JSON trees (docs/cli.md); pure.
+        .target(name: "PodJSONPath", dependencies: ["PodCore"]),
+        .target(name: "PodRuntime", dependencies: ["PodCore", "PodJSONPath", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "PodCgroups", "CPodShim"]),
         // One per pod: starts pause and containers, reaps, restarts, logs (docs/runtime.md).
         .executableTarget(name: "pod-supervisor", dependencies: ["PodRuntime"]),
         .target(name: "PodOS", dependencies: ["PodCore", "CPodShim"]),
@@ -71,10 +73,11 @@ let package = Package(
         .executableTarget(
             name: "podctl",
             dependencies: [
-                "PodCore", "PodModel", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodLogs", "PodLaunch", "PodCgroups",
+                "PodCore", "PodModel", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodLogs", "PodLaunch", "PodCgroups", "PodJSONPath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PodJSONPathTests", dependencies: ["PodJSONPath", "PodCore"]),
         .testTarget(name: "PodStoreTests", dependencies: ["PodStore", "PodOS"]),
         .testTarget(name: "PodLogsTests", dependencies: ["PodLogs"]),
         // What the integration suites share: the throwaway-namespace harness that runs the

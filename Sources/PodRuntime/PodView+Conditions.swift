@@ -1,4 +1,5 @@
 import Foundation
+import PodJSONPath
 
 /// Reading the pod's conditions and fields as `podctl wait` and `describe` need them.
 /// The conditions are those of `apiObject` (one source of truth with `get -o yaml`).

@@ -1,5 +1,6 @@
 import Foundation
 import PodCore
+import PodJSONPath
 
 /// What `podctl wait --for=…` waits for, as kubectl spells it:
 /// `condition=Ready` (or `condition=Ready=false`), `delete`, `create`, and
@@ -72,169 +73,23 @@ public enum WaitCondition: Equatable, Sendable {
     }
 }
 
-/// The part of kubectl's JSONPath that wait needs: `.field`, `['field']`, `[N]` (negative
-/// from the end), `[*]`, and filters `[?(@.type=="Ready")]` (`==` or `!=`).
+/// The expression of `wait --for=jsonpath=…`, in kubectl's relaxed form (`.status.phase`,
+/// `status.phase`), run by the jsonpath engine of `get -o jsonpath` (PodJSONPath), so
+/// filters, slices and `..` work here as they do there.
 public struct JSONPath: Equatable, Sendable, CustomStringConvertible {
-    public enum Step: Equatable, Sendable {
-        case field(String)
-        case index(Int)
-        case all
-        case filter(path: [String], equal: Bool, literal: String)
-    }
-
-    public let steps: [Step]
     public let description: String
+    let template: JSONPathTemplate
 
     public init(_ text: String) throws(PodError) {
         description = text
-        var steps: [Step] = []
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
-        if rest.hasPrefix("$") { rest = rest.dropFirst() }
-        if !rest.isEmpty && !rest.hasPrefix(".") && !rest.hasPrefix("[") { rest = "." + rest }
-        let invalid = { PodError(.invalidArgument, "unsupported jsonpath \"\(text)\": podctl understands .field, [N], [*] and [?(@.field==\"value\")]") }
-        while let first = rest.first {
-            if first == "." {
-                rest = rest.dropFirst()
-                let name = rest.prefix { $0 != "." && $0 != "[" }
-                guard !name.isEmpty else { throw invalid() }
-                steps.append(.field(String(name)))
-                rest = rest.dropFirst(name.count)
-            } else if first == "[" {
-                guard let close = Self.closingBracket(rest) else { throw invalid() }
-                let inner = rest[rest.index(after: rest.startIndex)..<close].trimmingCharacters(in: .whitespaces)
-                rest = rest[rest.index(after: close)...]
-                if inner == "*" {
-                    steps.append(.all)
-                } else if let number = Int(inner) {
-                    steps.append(.index(number))
-                } else if let quoted = Self.unquote(inner) {
-                    steps.append(.field(quoted))
-                } else if inner.hasPrefix("?(@.") && inner.hasSuffix(")") {
-                    let body = inner.dropFirst(4).dropLast()
-                    let equal = body.contains("==")
-                    let separator = equal ? "==" : "!="
-                    guard let range = body.range(of: separator) else { throw invalid() }
-                    let path = body[..<range.lowerBound].trimmingCharacters(in: .whitespaces).split(separator: ".").map(String.init)
-                    let literalText = body[range.upperBound...].trimmingCharacters(in: .whitespaces)
-                    guard !path.isEmpty else { throw invalid() }
-                    steps.append(.filter(path: path, equal: equal, literal: Self.unquote(literalText) ?? literalText))
-                } else {
-                    throw invalid()
-                }
-            } else {
-                throw invalid()
-            }
-        }
-        guard !steps.isEmpty else { throw invalid() }
-        self.steps = steps
+        template = try JSONPathTemplate(relaxed: text.trimmingCharacters(in: .whitespaces))
     }
 
-    public static func == (left: JSONPath, right: JSONPath) -> Bool { left.steps == right.steps }
+    public static func == (left: JSONPath, right: JSONPath) -> Bool { left.template.source == right.template.source }
 
-    /// Every value the path leads to in a JSON tree.
+    /// Every value the path leads to in a JSON tree; none where it cannot be evaluated
+    /// (an index out of range: the condition is not met yet).
     public func evaluate(_ root: JSONValue) -> [JSONValue] {
-        var values = [root]
-        for step in steps {
-            var next: [JSONValue] = []
-            for value in values {
-                switch (step, value) {
-                case let (.field(name), .object(object)):
-                    if let child = object[name] { next.append(child) }
-                case let (.index(index), .array(array)):
-                    let position = index < 0 ? array.count + index : index
-                    if array.indices.contains(position) { next.append(array[position]) }
-                case let (.all, .array(array)):
-                    next += array
-                case let (.all, .object(object)):
-                    next += object.keys.sorted().compactMap { object[$0] }
-                case let (.filter(path, equal, literal), .array(array)):
-                    next += array.filter { element in
-                        var current: JSONValue? = element
-                        for name in path {
-                            guard case let .object(object)? = current else { current = nil; break }
-                            current = object[name]
-                        }
-                        let matches = current?.text == literal
-                        return equal ? matches : !matches
-                    }
-                default:
-                    continue
-                }
-            }
-            values = next
-        }
-        return values
-    }
-
-    private static func closingBracket(_ text: Substring) -> Substring.Index? {
-        var quote: Character?
-        var index = text.index(after: text.startIndex)
-        while index < text.endIndex {
-            let character = text[index]
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == "]" {
-                return index
-            }
-            index = text.index(after: index)
-        }
-        return nil
-    }
-
-    private static func unquote(_ text: String) -> String? {
-        guard text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first else { return nil }
-        return String(text.dropFirst().dropLast())
-    }
-}
-
-/// A JSON tree, decoded strictly (a boolean is never a number), for jsonpath queries.
-public indirect enum JSONValue: Decodable, Equatable, Sendable {
-    case null
-    case bool(Bool)
-    case integer(Int64)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    /// The value as kubectl's jsonpath prints it: strings bare, booleans and numbers as
-    /// Go prints them, objects and lists as compact JSON.
-    public var text: String {
-        switch self {
-        case .null: return "null"
-        case let .bool(value): return value ? "true" : "false"
-        case let .integer(value): return String(value)
-        case let .number(value): return String(value)
-        case let .string(value): return value
-        case let .array(values): return "[" + values.map(\.json).joined(separator: ",") + "]"
-        case let .object(members): return "{" + members.keys.sorted().map { "\(JSONValue.string($0).json):\(members[$0]!.json)" }.joined(separator: ",") + "}"
-        }
-    }
-
-    private var json: String {
-        guard case let .string(value) = self else { return text }
-        let data = (try? JSONEncoder().encode(value)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        (try? template.values(root)) ?? []
     }
 }

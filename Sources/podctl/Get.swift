@@ -7,14 +7,20 @@ import Yams
 struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
-        abstract: "Show pods: a table, or -o wide|json|yaml|name.",
-        discussion: "podctl get pods; podctl get pod web -o yaml; podctl get pods -A; podctl get pods -l app=web --show-labels")
+        abstract: "Show pods: a table, or -o wide|json|yaml|name|jsonpath=…|custom-columns=….",
+        discussion: "podctl get pods; podctl get pod web -o yaml; podctl get pods -A; podctl get pods -l app=web --show-labels; podctl get pods -o jsonpath='{.items[*].metadata.name}'; podctl get pods -w")
 
     @Argument(help: "pods [NAME...], or pod/NAME.")
     var resource: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("wide, json, yaml or name.", valueName: "format"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("wide, json, yaml, name, jsonpath=TEMPLATE, jsonpath-file=FILE, custom-columns=SPEC or custom-columns-file=FILE.", valueName: "format"))
     var output: String?
+
+    @Flag(name: .shortAndLong, help: "After the pods, print each pod again whenever it changes, until interrupted.")
+    var watch = false
+
+    @Flag(name: .long, help: "Print only the changes, not the pods as they are now.")
+    var watchOnly = false
 
     @Option(name: .shortAndLong, help: "The namespace.")
     var namespace: String = "default"
@@ -36,7 +42,13 @@ struct Get: ParsableCommand {
         let names = try ResourceArgument.podNames(resource)
         let selector = try selection.parsed()
         try PodSelection.refuseNames(names, with: selector)
+        let format = try GetOutput(output)
         let context = try Context(global)
+        if watch || watchOnly {
+            let watcher = PodWatch(context: context, names: names, selector: selector, namespace: namespace, allNamespaces: allNamespaces, format: format,
+                                   labels: LabelColumns(labelColumns, showLabels: showLabels))
+            try watcher.run(initial: !watchOnly)
+        }
         let views: [PodView]
         var damaged: [DamagedPod] = []
         if let selector {
@@ -51,12 +63,15 @@ struct Get: ParsableCommand {
         } else {
             views = try names.map { name throws(PodError) in try context.view(name, namespace: namespace) }
         }
-        switch output {
-        case nil, "wide": printTable(views, damaged: damaged, wide: output == "wide")
-        case "name": views.forEach { print("pod/\($0.key.name)") }
-        case "json": print(try PodPrinter.json(views, single: names.count == 1))
-        case "yaml": print(try PodPrinter.yaml(views, single: names.count == 1), terminator: "")
-        default: throw ValidationError("--output must be wide, json, yaml or name, not \(output ?? "")")
+        switch format {
+        case let .table(wide): printTable(views, damaged: damaged, wide: wide)
+        case .name: views.forEach { print("pod/\($0.key.name)") }
+        case .json: print(try PodPrinter.json(views, single: names.count == 1))
+        case .yaml: print(try PodPrinter.yaml(views, single: names.count == 1), terminator: "")
+        case let .jsonPath(template): print(try GetOutput.render(views, single: names.count == 1, jsonPath: template), terminator: "")
+        case let .customColumns(columns):
+            guard !views.isEmpty else { return printTable(views, damaged: damaged, wide: false) }  // kubectl's "No resources found"
+            print(try GetOutput.render(views, columns: columns), terminator: "")
         }
     }
 

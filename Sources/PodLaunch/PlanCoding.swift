@@ -92,16 +92,17 @@ extension LaunchPlan {
 }
 
 extension MountSpec {
-    /// `kind|ro|source|target|options`; `|` cannot appear in the paths podctl builds
+    /// `kind|ro|source|target|options[|subPath]`; `|` cannot appear in the paths podctl builds
     /// (they are made of validated names), and is refused in user paths at validation.
+    /// The subPath comes last, taken whole.
     var encoded: String {
-        [kind.rawValue, readOnly ? "ro" : "rw", source, target, options].joined(separator: "|")
+        ([kind.rawValue, readOnly ? "ro" : "rw", source, target, options] + (subPath.isEmpty ? [] : [subPath])).joined(separator: "|")
     }
 
     init?(encoded: String) {
-        let parts = encoded.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 5, let kind = Kind(rawValue: parts[0]) else { return nil }
-        self.init(kind: kind, source: parts[2], target: parts[3], readOnly: parts[1] == "ro", options: parts[4])
+        let parts = encoded.split(separator: "|", maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 5 || parts.count == 6, let kind = Kind(rawValue: parts[0]) else { return nil }
+        self.init(kind: kind, source: parts[2], target: parts[3], readOnly: parts[1] == "ro", options: parts[4], subPath: parts.count == 6 ? parts[5] : "")
     }
 }
 

@@ -23,19 +23,44 @@ public enum InRoot {
     /// Opens `path` inside `root` (O_PATH), creating what is missing one component at a
     /// time, each in the directory its parent resolved to (runc's MkdirAllInRoot):
     /// directories with `mode`, and the last component as `shape`. A dangling symlink in
-    /// the way is not followed out: its target is resolved in the root, and a name that
-    /// still cannot be opened after it was made is an error.
+    /// the way (an image's `/etc/resolv.conf -> ../run/…`) is followed inside the root, as
+    /// runc's securejoin follows it: what is made is made where it points in the root.
     public static func open(_ root: Int32, _ path: String, creating shape: Shape, mode: mode_t = 0o755) throws(PodError) -> Int32 {
+        var current = path
+        // Linux's own limit on symlinks followed in one lookup (MAXSYMLINKS).
+        for _ in 0..<40 {
+            switch try walk(root, current, creating: shape, mode: mode) {
+            case let .opened(fd): return fd
+            case let .redirected(next): current = next
+            }
+        }
+        throw PodError.system("openat2", errno: ELOOP, path: path, "cannot create \(path) inside its root")
+    }
+
+    private enum Step {
+        case opened(Int32)
+        /// A dangling symlink: the path to walk again, with the link's target in its place.
+        case redirected(String)
+    }
+
+    private static func walk(_ root: Int32, _ path: String, creating shape: Shape, mode: mode_t) throws(PodError) -> Step {
         let found = open(root, path)
-        if found >= 0 { return found }
+        if found >= 0 { return .opened(found) }
         guard errno == ENOENT else { throw PodError.system("openat2", errno: errno, path: path, "cannot resolve \(path) inside its root") }
         let names = path.split(separator: "/").map(String.init)
         var parent = try syscall("openat2", path: "/") { open(root, ".") }
         var prefix = ""
         for (index, name) in names.enumerated() {
+            let parentPath = prefix
             prefix += "/" + name
             var next = open(root, prefix)
             if next < 0 && errno == ENOENT {
+                if let target = linkTarget(name, in: parent) {
+                    close(parent)
+                    let rest = names[(index + 1)...].joined(separator: "/")
+                    let resolved = target.hasPrefix("/") ? target : parentPath + "/" + target
+                    return .redirected(rest.isEmpty ? resolved : resolved + "/" + rest)
+                }
                 next = make(name, in: parent, as: index == names.count - 1 ? shape : .directory, mode: mode)
             }
             let code = errno
@@ -43,7 +68,15 @@ public enum InRoot {
             guard next >= 0 else { throw PodError.system("openat2", errno: code, path: prefix, "cannot create \(prefix) inside its root") }
             parent = next
         }
-        return parent
+        return .opened(parent)
+    }
+
+    /// The target of `name` in `parent` when it is a symlink.
+    private static func linkTarget(_ name: String, in parent: Int32) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlinkat(parent, name, &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Makes `name` in `parent` and opens exactly it; -1 with errno.
@@ -62,13 +95,5 @@ public enum InRoot {
             if made >= 0 { close(made) }
             return podshim_openat2(parent, name, podshim_O_PATH | O_CLOEXEC, 0, beneathFlags)
         }
-    }
-
-    /// The path the kernel has for a descriptor (/proc/self/fd): where a resolved name is.
-    public static func path(of fd: Int32) throws(PodError) -> String {
-        let link = "/proc/self/fd/\(fd)"
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = try syscallSize("readlink", path: link) { readlink(link, &buffer, buffer.count - 1) }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PodTestSupport
+import Testing
 
 /// An image made from the busybox test root with symlinks planted in it, imported as
 /// `localhost/hostile:1`. The root also holds a directory at the sentinel's own path, so
@@ -19,5 +20,26 @@ enum HostileImage {
         }
         let result = try harness.run(["image", "import", root, name] + changes.flatMap { ["--change", $0] })
         guard result.status == 0 else { throw HarnessError("image import failed: \(result.stderr)") }
+    }
+}
+
+/// One attack on the host: a harness that runs podctl, a sentinel outside every root and
+/// its state before. `run` records the sentinel's verdict however the test ends.
+struct Attack {
+    let harness: Harness
+    let sentinel: HostSentinel
+    let before: [HostSentinel.Entry]
+
+    /// What changed under the sentinel since the attack began; empty when nothing did.
+    var hostChanges: [String] { HostSentinel.differences(before, sentinel.snapshot()) }
+
+    static func run(loadingBusybox: Bool = false, _ body: (Attack) throws -> Void) throws {
+        guard Harness.canRun else { return }
+        let harness = try Harness()
+        if loadingBusybox { try harness.loadBusybox() }
+        let sentinel = try HostSentinel()
+        let attack = Attack(harness: harness, sentinel: sentinel, before: sentinel.snapshot())
+        defer { #expect(attack.hostChanges == []) }
+        try body(attack)
     }
 }

@@ -13,39 +13,35 @@ import Testing
     /// The finding's two manifests: a climbing mountPath on an emptyDir created a host
     /// directory, and on a hostPath `File` volume an empty root-owned host file.
     @Test func climbingMountPathsLandInsideTheRoot() throws {
-        guard Harness.canRun else { return }
-        let harness = try Harness()
-        try harness.loadBusybox()
-        let sentinel = try HostSentinel()
-        let before = sentinel.snapshot()
-        // Checked however the test ends: the host side is the verdict.
-        defer { #expect(HostSentinel.differences(before, sentinel.snapshot()) == []) }
-        let hostFile = harness.base + "/host-file"
-        try "host-content\n".write(toFile: hostFile, atomically: false, encoding: .utf8)
-        try harness.apply("""
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: climb}
-            spec:
-              terminationGracePeriodSeconds: 2
-              containers:
-              - name: c
-                image: localhost/busybox:1
-                command: \(Self.idle)
-                volumeMounts:
-                - {name: scratch, mountPath: "/\(sentinel.climbing("created-by-pod/sub"))"}
-                - {name: host, mountPath: "/\(sentinel.climbing("created-by-pod/file"))"}
-              volumes:
-              - {name: scratch, emptyDir: {}}
-              - {name: host, hostPath: {path: \(hostFile), type: File}}
-            """)
-        try harness.waitForRunning("climb", containers: ["c"])
-        // The cleaned paths are inside the container: its own copy of the sentinel's path.
-        let inside = sentinel.path + "/created-by-pod"
-        #expect(try harness.run(["exec", "climb", "--", "cat", inside + "/file"]).stdout == "host-content\n")
-        #expect(try harness.run(["exec", "climb", "--", "touch", inside + "/sub/written"]).status == 0)
-        #expect(HostSentinel.differences(before, sentinel.snapshot()) == [])
-        try harness.run(["delete", "pod", "climb", "--now"])
+        try Attack.run(loadingBusybox: true) { attack in
+            let harness = attack.harness, sentinel = attack.sentinel
+            let hostFile = harness.base + "/host-file"
+            try "host-content\n".write(toFile: hostFile, atomically: false, encoding: .utf8)
+            try harness.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: climb}
+                spec:
+                  terminationGracePeriodSeconds: 2
+                  containers:
+                  - name: c
+                    image: localhost/busybox:1
+                    command: \(Self.idle)
+                    volumeMounts:
+                    - {name: scratch, mountPath: "/\(sentinel.climbing("created-by-pod/sub"))"}
+                    - {name: host, mountPath: "/\(sentinel.climbing("created-by-pod/file"))"}
+                  volumes:
+                  - {name: scratch, emptyDir: {}}
+                  - {name: host, hostPath: {path: \(hostFile), type: File}}
+                """)
+            try harness.waitForRunning("climb", containers: ["c"])
+            // The cleaned paths are inside the container: its own copy of the sentinel's path.
+            let inside = sentinel.path + "/created-by-pod"
+            #expect(try harness.run(["exec", "climb", "--", "cat", inside + "/file"]).stdout == "host-content\n")
+            #expect(try harness.run(["exec", "climb", "--", "touch", inside + "/sub/written"]).status == 0)
+            #expect(attack.hostChanges == [])
+            try harness.run(["delete", "pod", "climb", "--now"])
+        }
     }
 
     /// `/`, `/proc`, `/sys`, `/dev`, and what cleans to them or reaches into /proc, are

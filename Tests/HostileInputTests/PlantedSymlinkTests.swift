@@ -69,7 +69,7 @@ import Testing
     @Test func subPathSymlinksPlantedInAVolumeStayInsideIt() throws {
         try Attack.run(loadingBusybox: true) { attack in
             let harness = attack.harness, sentinel = attack.sentinel
-            let plant = "mkdir -p /vol\(sentinel.path) && ln -s \(sentinel.path) /vol/abs && ln -s \(sentinel.climbing("")) /vol/rel"
+            let plant = "mkdir -p /vol\(sentinel.path) && ln -s \(sentinel.path) /vol/abs && ln -s \(sentinel.climbing("")) /vol/rel && echo one-file > /vol/f"
             try harness.apply("""
                 apiVersion: v1
                 kind: Pod
@@ -86,12 +86,14 @@ import Testing
                     - {name: vol, mountPath: /vol}
                     - {name: vol, mountPath: /a, subPath: abs/sub}
                     - {name: vol, mountPath: /b, subPath: rel}
+                    - {name: vol, mountPath: /single, subPath: f}
                   volumes: [{name: vol, emptyDir: {}}]
                 """)
             try harness.waitForRunning("subpaths", containers: ["c"])
             try harness.waitFor("the files through the subPaths, inside the volume") {
                 try harness.run(["exec", "subpaths", "--", "sh", "-c", "test -f /vol\(sentinel.path)/sub/x && test -f /vol\(sentinel.path)/y"]).status == 0
             }
+            #expect(try harness.run(["exec", "subpaths", "--", "cat", "/single"]).stdout == "one-file\n", "a subPath naming a file binds that file")
             #expect(attack.hostChanges == [])
             try harness.run(["delete", "pod", "subpaths", "--now"])
         }

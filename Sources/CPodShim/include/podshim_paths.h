@@ -3,7 +3,7 @@
  * resolves every path inside a container root with it (docs/runtime.md, "Paths inside
  * the root"), as crun does: RESOLVE_IN_ROOT makes `..` stop at the root and absolute
  * symlinks restart there; RESOLVE_NO_MAGICLINKS refuses /proc/PID/root-style links.
- * Returns the descriptor, or -1 with errno set.
+ * Returns the descriptor, or -1 with errno set; EAGAIN (a race on "..") is retried.
  */
 #ifndef PODCTL_SHIM_PATHS_H
 #define PODCTL_SHIM_PATHS_H

@@ -44,6 +44,29 @@ import Testing
         }
     }
 
+    /// With shareProcessNamespace pause is PID 1 of the containers' PID namespace: its
+    /// root, /proc/1/root, was the host's, readable and writable by a container's root.
+    @Test func pausesRootIsEmptyNotTheHosts() throws {
+        try Attack.run(loadingBusybox: true) { attack in
+            let harness = attack.harness, sentinel = attack.sentinel
+            try harness.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: shared}
+                spec:
+                  shareProcessNamespace: true
+                  terminationGracePeriodSeconds: 2
+                  containers: [{name: c, image: localhost/busybox:1, command: \(Self.idle)}]
+                """)
+            try harness.waitForRunning("shared", containers: ["c"])
+            let exec = { (command: String) throws -> Harness.Result in try harness.run(["exec", "shared", "--", "sh", "-c", command]) }
+            #expect(try exec("cat /proc/1/cmdline").stdout.contains("pod-pause"), "PID 1 is pause")
+            #expect(try exec("ls -A /proc/1/root/").stdout == "", "pause's root is empty")
+            #expect(try exec("echo escaped > /proc/1/root\(sentinel.path)/canary").status != 0)
+            try harness.run(["delete", "pod", "shared", "--now"])
+        }
+    }
+
     /// `/`, `/proc`, `/sys`, `/dev`, and what cleans to them or reaches into /proc, are
     /// refused by apply and by --dry-run, naming the field.
     @Test(arguments: ["/", "/proc", "/sys", "/dev", "/../proc", "/tmp/../../sys", "/dev/..", "/./dev/", "/proc/1/root", "/proc/self/root/etc"])

@@ -28,7 +28,7 @@ let package = Package(
         // The launch plan and report protocol shared by the supervisor and pod-helper (stdlib only).
         .target(name: "PodLaunch", dependencies: ["PodCore"]),
         // The single-threaded namespace helper: no Foundation, no Dispatch (docs/architecture.md, D13).
-        .executableTarget(name: "pod-helper", dependencies: ["PodLaunch", "CPodShim", "CSeccomp", "PodNetlink"]),
+        .executableTarget(name: "pod-helper", dependencies: ["PodLaunch", "CPodShim", "CSeccomp", "PodNetlink", "PodOS"]),
         // libseccomp builds and loads the filters; only pod-helper links it (docs/security.md).
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Confinement computed from the security context: capability sets, the default

@@ -94,13 +94,18 @@ public struct MountSpec: Codable, Equatable, Sendable {
     public var readOnly: Bool
     /// tmpfs options (`size=64m,mode=1777`).
     public var options: String
+    /// bind: a relative path inside `source` to bind instead of `source` itself (a volume
+    /// mount's subPath). pod-helper resolves it inside `source` when it mounts, so nothing
+    /// a container changed in the volume since can redirect it (docs/runtime.md).
+    public var subPath: String
 
-    public init(kind: Kind, source: String, target: String, readOnly: Bool = false, options: String = "") {
+    public init(kind: Kind, source: String, target: String, readOnly: Bool = false, options: String = "", subPath: String = "") {
         self.kind = kind
         self.source = source
         self.target = target
         self.readOnly = readOnly
         self.options = options
+        self.subPath = subPath
     }
 }
 

@@ -92,7 +92,7 @@ extension WireFields {
 }
 
 extension MountSpec {
-    enum Field: UInt16 { case kind = 1, source, target, readOnly, options }
+    enum Field: UInt16 { case kind = 1, source, target, readOnly, options, subPath }
 
     func encode(into out: inout WireWriter) {
         out.string(Field.kind.rawValue, kind.rawValue)
@@ -100,13 +100,15 @@ extension MountSpec {
         out.string(Field.target.rawValue, target)
         out.bool(Field.readOnly.rawValue, readOnly)
         out.string(Field.options.rawValue, options)
+        if !subPath.isEmpty { out.string(Field.subPath.rawValue, subPath) }
     }
 
     init(_ fields: WireFields<Field>) throws(PodError) {
         let name = try fields.string(.kind) ?? ""
         guard let kind = Kind(rawValue: name) else { throw fields.malformed("an unknown mount kind \"\(name)\"") }
         self.init(kind: kind, source: try fields.string(.source) ?? "", target: try fields.string(.target) ?? "",
-                  readOnly: try fields.bool(.readOnly) ?? false, options: try fields.string(.options) ?? "")
+                  readOnly: try fields.bool(.readOnly) ?? false, options: try fields.string(.options) ?? "",
+                  subPath: try fields.string(.subPath) ?? "")
     }
 }
 

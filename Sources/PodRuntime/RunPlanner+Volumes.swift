@@ -95,12 +95,12 @@ extension RunPlanner {
         var result = [MountSpec(kind: .bind, source: paths.shm, target: "/dev/shm")]
         for mount in container.volumeMounts ?? [] {
             guard let source = volumes[mount.name ?? ""] else { continue }
-            var path = source.path
-            if let subPath = mount.subPath, !subPath.isEmpty {
-                path += "/" + subPath
-                if !Files.exists(path) { try Files.makeDirectories(path, mode: 0o777) }
-            }
-            result.append(MountSpec(kind: .bind, source: path, target: mount.mountPath ?? "", readOnly: mount.readOnly == true || source.forceReadOnly))
+            // pod-helper resolves the target inside the root, and the subPath inside the volume,
+            // when it mounts (docs/runtime.md, "Paths inside the root"); the target cleaned
+            // is the path validation judged.
+            let target = MountPaths.cleaned(mount.mountPath ?? "")
+            let readOnly = mount.readOnly == true || source.forceReadOnly
+            result.append(MountSpec(kind: .bind, source: source.path, target: target, readOnly: readOnly, subPath: mount.subPath ?? ""))
         }
         return result
     }

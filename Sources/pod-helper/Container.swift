@@ -1,6 +1,7 @@
 import CPodShim
 import Glibc
 import PodLaunch
+import PodOS
 
 /// Starts a container: joins the pause's network, UTS, IPC and mount namespaces, then
 /// makes its own mount, cgroup and PID namespaces, builds the root and execs the init.
@@ -35,10 +36,20 @@ func startContainer(_ plan: LaunchPlan) -> Never {
     execute(program: program, plan: plan, initDescriptor: initDescriptor)
 }
 
+/// The working directory comes from the manifest or the image: it is resolved inside the
+/// container's root (now "/") with RESOLVE_NO_MAGICLINKS, so /proc/1/root/… of a shared
+/// PID namespace cannot lead the process into pause's root, the host's.
 func enterWorkingDirectory(_ plan: LaunchPlan) {
-    if chdir(plan.cwd) != 0 {
-        fail(.setup, "chdir", errno, plan.cwd, "the working directory \(plan.cwd) does not exist in the container: \(String(cString: strerror(errno)))")
+    let root = check(open("/", podshim_O_PATH | O_DIRECTORY | O_CLOEXEC), "open", "/")
+    let directory = InRoot.open(root, plan.cwd, flags: podshim_O_PATH | O_DIRECTORY)
+    let code = errno
+    close(root)
+    if directory < 0 {
+        let reason = code == ENOENT ? "does not exist in the container" : "cannot be resolved inside the container's root"
+        fail(.setup, "openat2", code, plan.cwd, "the working directory \(plan.cwd) \(reason): \(String(cString: strerror(code)))")
     }
+    check(fchdir(directory), "fchdir", plan.cwd, "cannot enter the working directory \(plan.cwd)")
+    close(directory)
 }
 
 /// Execs the init (from its descriptor) with the program as its argument, or the program

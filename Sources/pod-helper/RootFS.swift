@@ -1,22 +1,28 @@
 import CPodShim
 import Glibc
 import PodLaunch
+import PodOS
 
 /// Builds the container's root in its own mount namespace: the overlay, the volumes and
 /// generated files, /proc, /dev, /sys, the masked and read-only paths of its
 /// confinement; then pivot_root into it and detach the old root.
 /// Every mount lives and dies with the container's mount namespace: nothing reaches
-/// the host's mount table.
+/// the host's mount table. Every path below the root is resolved through the root's
+/// descriptor (RootPaths.swift), never joined to it as a string.
 func buildRoot(_ plan: LaunchPlan, userNamespace: Int32) {
     let root = plan.rootfs
     check(mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil), "mount", "/", "cannot make the container's mounts private")
     idmapLayers(plan, userNamespace: userNamespace)
     let options = "lowerdir=\(plan.lowerDirs.joined(separator: ":")),upperdir=\(plan.upperDir),workdir=\(plan.workDir)"
     check(mount("overlay", root, "overlay", 0, options), "mount", root, "cannot mount the container's overlay root")
-    mountKernelFilesystems(root, plan)
-    for spec in plan.mounts { mountVolume(spec, root: root, plan) }
-    maskPaths(plan.confinement.maskedPaths, root: root)
-    makeReadOnly(plan.confinement.readOnlyPaths, root: root)
+    // The root's own path is podctl's; opened after the overlay, the descriptor is the overlay.
+    let rootFD = check(open(root, podshim_O_PATH | O_DIRECTORY | O_CLOEXEC), "open", root, "cannot open the container's root")
+    mountKernelFilesystems(rootFD, plan)
+    let reserved = ReservedTargets(root: rootFD)
+    for spec in plan.mounts { mountVolume(spec, root: rootFD, reserved: reserved, plan) }
+    maskPaths(plan.confinement.maskedPaths, root: rootFD)
+    makeReadOnly(plan.confinement.readOnlyPaths, root: rootFD)
+    close(rootFD)
     pivot(into: root)
     if plan.readOnlyRoot {
         check(mount("none", "/", nil, UInt(MS_REMOUNT | MS_BIND | MS_RDONLY), nil), "mount", "/", "cannot make the root read-only")
@@ -24,56 +30,90 @@ func buildRoot(_ plan: LaunchPlan, userNamespace: Int32) {
 }
 
 /// /proc, /sys (read-only unless the container is privileged) and /dev.
-private func mountKernelFilesystems(_ root: String, _ plan: LaunchPlan) {
-    let writableSys = plan.confinement.privileged
+private func mountKernelFilesystems(_ root: Int32, _ plan: LaunchPlan) {
     let secure = UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    makeDirectory(root + "/proc")
-    check(mount("proc", root + "/proc", "proc", secure, nil), "mount", root + "/proc", "cannot mount /proc")
-    makeDirectory(root + "/sys")
-    check(mount("sysfs", root + "/sys", "sysfs", secure | (writableSys ? 0 : UInt(MS_RDONLY)), nil), "mount", root + "/sys", "cannot mount /sys")
-    makeDevices(root + "/dev", plan)
+    mountAt(root, "/proc", "proc", "proc", secure, nil)
+    mountAt(root, "/sys", "sysfs", "sysfs", secure | (plan.confinement.privileged ? 0 : UInt(MS_RDONLY)), nil)
+    makeDevices(root, plan)
+}
+
+/// Mounts a filesystem on the directory `path` inside the root, made when missing.
+private func mountAt(_ root: Int32, _ path: String, _ source: String, _ type: String, _ flags: UInt, _ data: String?) {
+    let target = openInRoot(root, path, creating: .directory)
+    check(mount(source, fdPath(target), type, flags, data), "mount", path, "cannot mount \(path)")
+    close(target)
 }
 
 /// /dev as a tmpfs with the standard nodes, its own devpts, and mqueue (as the OCI
 /// runtime spec's default devices and mounts).
-private func makeDevices(_ dev: String, _ plan: LaunchPlan) {
-    makeDirectory(dev)
-    check(mount("tmpfs", dev, "tmpfs", UInt(MS_NOSUID | MS_STRICTATIME), ownerOptions(plan, "mode=755,size=65536k")), "mount", dev, "cannot mount /dev")
+private func makeDevices(_ root: Int32, _ plan: LaunchPlan) {
+    mountAt(root, "/dev", "tmpfs", "tmpfs", UInt(MS_NOSUID | MS_STRICTATIME), ownerOptions(plan, "mode=755,size=65536k"))
+    // The fresh tmpfs: names below it are podctl's own, made relative to its descriptor.
+    let dev = openInRoot(root, "/dev", creating: .directory)
     let nodes: [(String, UInt32, UInt32)] = [("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0)]
     for (name, major, minor) in nodes {
-        let path = dev + "/" + name
-        check(mknod(path, S_IFCHR | 0o666, podshim_makedev(major, minor)), "mknod", path, "cannot create \(path)")
-        check(chmod(path, 0o666), "chmod", path)
+        check(mknodat(dev, name, S_IFCHR | 0o666, podshim_makedev(major, minor)), "mknod", "/dev/" + name, "cannot create /dev/\(name)")
+        check(fchmodat(dev, name, 0o666, 0), "chmod", "/dev/" + name)
     }
-    makeDirectory(dev + "/pts")
-    check(mount("devpts", dev + "/pts", "devpts", UInt(MS_NOSUID | MS_NOEXEC), "newinstance,ptmxmode=0666,mode=0620"), "mount", dev + "/pts", "cannot mount /dev/pts")
-    check(symlink("pts/ptmx", dev + "/ptmx"), "symlink", dev + "/ptmx")
+    mountAt(root, "/dev/pts", "devpts", "devpts", UInt(MS_NOSUID | MS_NOEXEC), "newinstance,ptmxmode=0666,mode=0620")
+    check(symlinkat("pts/ptmx", dev, "ptmx"), "symlink", "/dev/ptmx")
     for (link, target) in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")] {
-        check(symlink(target, dev + "/" + link), "symlink", dev + "/" + link)
+        check(symlinkat(target, dev, link), "symlink", "/dev/" + link)
     }
-    makeDirectory(dev + "/shm")
-    makeDirectory(dev + "/mqueue")
-    check(mount("mqueue", dev + "/mqueue", "mqueue", UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC), nil), "mount", dev + "/mqueue", "cannot mount /dev/mqueue")
+    check(mkdirat(dev, "shm", 0o755), "mkdir", "/dev/shm")
+    close(dev)
+    mountAt(root, "/dev/mqueue", "mqueue", "mqueue", UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC), nil)
 }
 
 /// A bind mount of a host path (a volume, /etc/hosts, the pod's /dev/shm) or a tmpfs,
-/// at `target` inside the root. The target is created when missing: a file for a file,
-/// a directory otherwise.
-private func mountVolume(_ spec: MountSpec, root: String, _ plan: LaunchPlan) {
-    let target = root + spec.target
+/// at `spec.target` inside the root. The target is created when missing: a file for a
+/// file, a directory otherwise.
+private func mountVolume(_ spec: MountSpec, root: Int32, reserved: ReservedTargets, _ plan: LaunchPlan) {
     switch spec.kind {
     case .tmpfs:
-        makeDirectory(target)
-        check(mount("tmpfs", target, "tmpfs", UInt(MS_NOSUID | MS_NODEV), ownerOptions(plan, spec.options)), "mount", target, "cannot mount a tmpfs at \(spec.target)")
+        let target = openMountPoint(spec, root: root, .directory, reserved)
+        check(mount("tmpfs", fdPath(target), "tmpfs", UInt(MS_NOSUID | MS_NODEV), ownerOptions(plan, spec.options)), "mount", spec.target, "cannot mount a tmpfs at \(spec.target)")
+        close(target)
     case .bind:
+        let source = openSource(spec)
         var info = stat()
-        check(stat(spec.source, &info), "stat", spec.source, "the volume source \(spec.source) is missing")
-        if (info.st_mode & S_IFMT) == S_IFDIR { makeDirectory(target) } else { makeFile(target) }
-        check(mount(spec.source, target, nil, UInt(MS_BIND | MS_REC), nil), "mount", target, "cannot mount \(spec.source) at \(spec.target)")
-        if spec.readOnly {
-            check(mount("none", target, nil, UInt(MS_REMOUNT | MS_BIND | MS_RDONLY), nil), "mount", target, "cannot make \(spec.target) read-only")
-        }
+        check(fstat(source, &info), "fstat", spec.source, "cannot inspect the volume source \(spec.source)")
+        let target = openMountPoint(spec, root: root, (info.st_mode & S_IFMT) == S_IFDIR ? .directory : .file, reserved)
+        check(mount(fdPath(source), fdPath(target), nil, UInt(MS_BIND | MS_REC), nil), "mount", spec.target, "cannot mount \(spec.source) at \(spec.target)")
+        close(target)
+        close(source)
+        if spec.readOnly { remountReadOnly(spec.target, root: root) }
     }
+}
+
+/// The bind's source: a host path podctl chose (a volume's directory, a generated file)
+/// or the administrator's hostPath; a subPath is resolved inside it as a mount path is
+/// inside the root, here and now, so a symlink a container left in the volume cannot
+/// point the bind at the host (CVE-2017-1002101). Missing directories are made (0777,
+/// as the kubelet makes them).
+private func openSource(_ spec: MountSpec) -> Int32 {
+    let volume = open(spec.source, podshim_O_PATH | O_CLOEXEC)
+    if volume < 0 && errno == ENOENT { check(-1, "open", spec.source, "the volume source \(spec.source) is missing") }
+    check(volume, "open", spec.source, "cannot open the volume source \(spec.source)")
+    if spec.subPath.isEmpty { return volume }
+    let inside = openInRoot(volume, spec.subPath, creating: .directory, mode: 0o777)
+    close(volume)
+    return inside
+}
+
+private func openMountPoint(_ spec: MountSpec, root: Int32, _ shape: InRoot.Shape, _ reserved: ReservedTargets) -> Int32 {
+    let target = openInRoot(root, spec.target, creating: shape)
+    if let problem = reserved.problem(target, target: spec.target) {
+        fail(.setup, "mount", EPERM, spec.target, "cannot mount a volume at \(spec.target): \(problem)")
+    }
+    return target
+}
+
+/// The bind just made is opened again, so the remount applies to the new mount itself.
+func remountReadOnly(_ path: String, root: Int32, flags: UInt = 0) {
+    guard let mounted = openExisting(root, path) else { fail(.setup, "openat2", ENOENT, path, "\(path) vanished after it was mounted") }
+    check(mount("none", fdPath(mounted), nil, UInt(MS_REMOUNT | MS_BIND | MS_RDONLY) | flags, nil), "mount", path, "cannot make \(path) read-only")
+    close(mounted)
 }
 
 /// pivot_root(".", ".") stacks the old root on the new one; detaching it leaves only
@@ -83,24 +123,4 @@ private func pivot(into root: String) {
     check(podshim_pivot_root(".", "."), "pivot_root", root, "cannot pivot into the container's root")
     check(umount2(".", Int32(MNT_DETACH)), "umount2", "/", "cannot detach the host's root")
     check(chdir("/"), "chdir", "/")
-}
-
-/// mkdir -p inside the root being built. A symlink in the way is not followed out of
-/// the root: the image's files are the container's own, and paths here are built by
-/// podctl from validated names or come from the image itself.
-func makeDirectory(_ path: String) {
-    var info = stat()
-    if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { return }
-    if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-        makeDirectory(String(path[..<slash]))
-    }
-    if mkdir(path, 0o755) != 0 && errno != EEXIST { check(-1, "mkdir", path, "cannot create \(path)") }
-}
-
-private func makeFile(_ path: String) {
-    var info = stat()
-    if lstat(path, &info) == 0 { return }
-    if let slash = path.lastIndex(of: "/") { makeDirectory(String(path[..<slash])) }
-    let fd = check(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644), "open", path, "cannot create \(path)")
-    close(fd)
 }

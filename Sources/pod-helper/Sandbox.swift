@@ -1,3 +1,4 @@
+import CPodShim
 import Glibc
 import PodLaunch
 
@@ -12,7 +13,7 @@ func startSandbox(_ plan: LaunchPlan) -> Never {
     unshareNamespaces(own | Namespace.ipc | Namespace.mount | Namespace.pid, "pod's network, UTS, IPC, mount and PID")
     configureSandbox(plan)
     makePodMounts(plan)
-    forkPause(plan)
+    forkPause(plan, root: makePauseRoot())
 }
 
 /// The hostname, `lo` and the sysctls of the pod's new namespaces.
@@ -34,19 +35,43 @@ func makePodMounts(_ plan: LaunchPlan) {
 }
 
 /// After unshare(CLONE_NEWPID) the first child is PID 1 of the new namespace.
-func forkPause(_ plan: LaunchPlan) -> Never {
+func forkPause(_ plan: LaunchPlan, root pauseRoot: Int32) -> Never {
     let pid = fork()
     if pid < 0 { check(-1, "fork", "", "cannot start the pod's pause") }
     if pid > 0 {
         report(.started(pid: pid))
         exit(0)
     }
+    let binary = check(open(plan.initPath, openPathOnly | O_CLOEXEC), "open", plan.initPath, "cannot open pause")
+    enterPauseRoot(pauseRoot)
     confinePause()
     closeReportOnExec()
     let argv = cStringArray([plan.initPath])
     let env = cStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
-    execve(plan.initPath, argv, env)
-    fail(.notFound, "execve", errno, plan.initPath, "cannot run pause \(plan.initPath): \(String(cString: strerror(errno)))")
+    _ = podshim_execveat_fd(binary, argv, env)
+    fail(.notFound, "execveat", errno, plan.initPath, "cannot run pause \(plan.initPath): \(String(cString: strerror(errno)))")
+}
+
+/// Pause's root: an empty read-only tmpfs, attached nowhere (fsmount), made while the
+/// helper is still root of the mount namespace's owner. With shareProcessNamespace pause
+/// is PID 1 of the containers' PID namespace, and its /proc/1/root would otherwise be the
+/// host's root, open to a container's root user (#14); the CRI runtimes give pause an
+/// image of its own for the same reason. A container joining the pod's mount namespace
+/// (setns) is still moved to the namespace's root, not to pause's.
+func makePauseRoot() -> Int32 {
+    let context = check(podshim_fsopen("tmpfs", UInt32(PODSHIM_FSOPEN_CLOEXEC)), "fsopen", "tmpfs", "cannot make pause's empty root")
+    check(podshim_fsconfig(context, UInt32(PODSHIM_FSCONFIG_CMD_CREATE), nil, nil, 0), "fsconfig", "tmpfs", "cannot make pause's empty root")
+    // MOUNT_ATTR_RDONLY (<linux/mount.h>).
+    let empty = check(podshim_fsmount(context, UInt32(PODSHIM_FSMOUNT_CLOEXEC), 0x1), "fsmount", "tmpfs", "cannot make pause's empty root")
+    close(context)
+    return empty
+}
+
+private func enterPauseRoot(_ root: Int32) {
+    check(fchdir(root), "fchdir", "tmpfs", "cannot enter pause's empty root")
+    check(chroot("."), "chroot", "tmpfs", "cannot enter pause's empty root")
+    check(chdir("/"), "chdir", "/")
+    close(root)
 }
 
 /// The pod's namespaced sysctls: /proc/sys/net and the IPC ones show the namespaces of

@@ -13,6 +13,8 @@ import PodLaunch
 func startSandboxInUserNamespace(_ plan: LaunchPlan, _ map: IDMap) -> Never {
     unshareNamespaces(Namespace.mount, "pod's mount")
     makePodMounts(plan)
+    // Made as host root: in the pod's user namespace the mount namespace is not its own.
+    let pauseRoot = makePauseRoot()
     var ready: [Int32] = [-1, -1], proceed: [Int32] = [-1, -1]
     check(podshim_pipe_cloexec(&ready), "pipe2", "", "cannot make a pipe")
     check(podshim_pipe_cloexec(&proceed), "pipe2", "", "cannot make a pipe")
@@ -28,7 +30,7 @@ func startSandboxInUserNamespace(_ plan: LaunchPlan, _ map: IDMap) -> Never {
         check(setgid(0), "setgid", "", "cannot become root of the pod's user namespace")
         check(setuid(0), "setuid", "", "cannot become root of the pod's user namespace")
         configureSandbox(plan)
-        forkPause(plan)
+        forkPause(plan, root: pauseRoot)
     }
     close(ready[1])
     close(proceed[0])

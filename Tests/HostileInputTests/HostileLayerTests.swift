@@ -34,8 +34,8 @@ import Testing
         #expect(hostChanges.isEmpty, "the host was touched: \(hostChanges)", sourceLocation: sourceLocation)
     }
 
-    @Test(arguments: Attack.allCases)
-    func refused(_ attack: Attack) throws {
+    @Test(arguments: LayerAttack.allCases)
+    func refused(_ attack: LayerAttack) throws {
         let (tar, entry, reason) = attack.tar(aimingAt: sentinel)
         try expectRefused(tar, entry: entry, because: reason)
     }
@@ -107,7 +107,7 @@ import Testing
 
 /// The layers refused by name: each builds its tar (aimed at the sentinel) and says
 /// which entry the error must name, and why.
-enum Attack: String, CaseIterable, Sendable {
+enum LayerAttack: String, CaseIterable, Sendable {
     case dotDotPath, dotDotInsideAPath, symlinkToOutsideThenEntryThroughIt
     case relativeSymlinkClimbingOutThenEntryThroughIt, symlinkChainThenDirectoryEntry
     case evenASymlinkInsideIsNeverFollowed, hardlinkToOutside, hardlinkToAnAbsolutePathNotInTheLayer

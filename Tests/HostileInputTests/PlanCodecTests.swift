@@ -141,7 +141,7 @@ struct SeededRandom: RandomNumberGenerator {
         plan.rootfs = string()
         plan.readOnlyRoot = bool()
         plan.mounts = (0..<Int.random(in: 0...3, using: &self)).map { _ in
-            MountSpec(kind: bool() ? .bind : .tmpfs, source: string(), target: string(), readOnly: bool(), options: string())
+            MountSpec(kind: bool() ? .bind : .tmpfs, source: string(), target: string(), readOnly: bool(), options: string(), subPath: bool() ? string() : "")
         }
         plan.argv = strings()
         plan.env = strings()

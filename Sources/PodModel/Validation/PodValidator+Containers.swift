@@ -110,8 +110,10 @@ extension PodValidator {
             if target.isEmpty {
                 add(.required(mountPath.child("mountPath")))
             } else {
+                let cleaned = MountPaths.cleaned(target)
                 if !target.hasPrefix("/") { add(.invalid(mountPath.child("mountPath"), quoting: target, "must be an absolute path")) }
-                if !mountPaths.insert(target).inserted { add(.invalid(mountPath.child("mountPath"), quoting: target, "must be unique")) }
+                else if let problem = MountPaths.problem(cleaned) { add(.invalid(mountPath.child("mountPath"), quoting: target, problem)) }
+                if !mountPaths.insert(cleaned).inserted { add(.invalid(mountPath.child("mountPath"), quoting: target, "must be unique")) }
             }
             if let subPath = mount.subPath, !subPath.isEmpty {
                 addEach(Names.relativePathErrors(subPath), mountPath.child("subPath"), subPath)

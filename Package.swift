@@ -21,7 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
     ],
     targets: [
-        // The one error type every module throws; nothing else lives here.
+        // The one error type every module throws, and what every layer shares below it:
+        // errno names, FNV-1a, the RFC 1123 name rules (the store's keys and the model's validation).
         .target(name: "PodCore"),
         // C only where Swift cannot go safely (see the header of shim.h).
         .target(name: "CPodShim"),
@@ -36,13 +37,13 @@ let package = Package(
         .target(name: "PodSecurity", dependencies: ["PodCore", "PodLaunch"]),
         // Resources (docs/resources.md): the kubelet's requests/limits arithmetic, and the
         // cgroup v1/v2 hierarchies: create, limit, join files, usage, OOM counts, kill, remove.
-        .target(name: "PodCgroups", dependencies: ["PodCore", "PodOS", "PodModel"]),
+        .target(name: "PodCgroups", dependencies: ["PodCore", "PodOS"]),
         .target(name: "PodRuntime", dependencies: ["PodCore", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "PodCgroups", "CPodShim"]),
         // One per pod: starts pause and containers, reaps, restarts, logs (docs/runtime.md).
         .executableTarget(name: "pod-supervisor", dependencies: ["PodRuntime"]),
         .target(name: "PodOS", dependencies: ["PodCore", "CPodShim"]),
         .target(name: "PodModel", dependencies: ["PodCore", "Yams"]),
-        .target(name: "PodStore", dependencies: ["PodCore", "PodOS", "PodModel"]),
+        .target(name: "PodStore", dependencies: ["PodCore", "PodOS"]),
         // Container logs in the CRI format: writer, rotation, reader; see docs/logs.md.
         // Runtime exclusivity checks on the writer's class properties and captured
         // counters took a quarter of the supervisor's instructions per logged MB
@@ -54,7 +55,7 @@ let package = Package(
         .target(
             name: "PodImage",
             dependencies: [
-                "PodCore", "PodOS", "PodStore", "PodModel", "CPodShim", "CArchive",
+                "PodCore", "PodOS", "PodStore", "CPodShim", "CArchive",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // Pod networking (docs/network.md): rtnetlink through libmnl in PodNetlink, which is
@@ -85,11 +86,11 @@ let package = Package(
         // The standing hostile-input suite (docs/security.md, "Threat model"): every hole
         // found is a regression test here; each checks a sentinel outside every root.
         .testTarget(name: "HostileInputTests", dependencies: ["PodTestSupport", "PodModel", "PodLaunch", "PodImage", "PodCore", "PodOS", "PodStore", "PodCgroups", "CArchive"]),
-        .testTarget(name: "PodCgroupsTests", dependencies: ["PodCgroups", "PodModel"]),
+        .testTarget(name: "PodCgroupsTests", dependencies: ["PodCgroups"]),
         .testTarget(name: "PodctlTests", dependencies: ["PodModel"]),
         .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PodLaunch"]),
-        .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "PodModel", "CArchive", "PodTestSupport"]),
+        .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "CArchive", "PodTestSupport"]),
         .testTarget(name: "PodNetworkTests", dependencies: ["PodNetwork", "PodNetlink", "PodCore", "PodOS", "PodStore", "CPodShim"], exclude: ["Golden"]),
         // Pause and container init: Embedded Swift, statically linked, under 1 MiB RSS
         // (docs/pause-and-init.md). The tests run the built binaries, not the module.

@@ -75,23 +75,24 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PodStoreTests", dependencies: ["PodStore", "PodOS"]),
-        .testTarget(name: "PodLogsTests", dependencies: ["PodLogs"]),
-        // What the integration suites share: the throwaway-namespace harness that runs the
-        // real podctl with its own state and cgroup roots.
+        .testTarget(name: "PodStoreTests", dependencies: ["PodStore", "PodOS", "PodTestSupport"]),
+        .testTarget(name: "PodLogsTests", dependencies: ["PodLogs", "PodTestSupport"]),
+        // What the test targets share: the throwaway-namespace harness that runs the real
+        // podctl with its own state and cgroup roots, namespace holders, temporary
+        // directories, waits, the `.needsRoot` gate.
         // The image suites' tar and image builders (ImageFixtures.swift) live here too, so
         // the hostile layers can sit in HostileInputTests.
-        .target(name: "PodTestSupport", dependencies: ["PodCgroups", "PodImage", "PodCore", "CArchive"], path: "Tests/PodTestSupport"),
+        .target(name: "PodTestSupport", dependencies: ["PodCgroups", "PodImage", "PodCore", "CPodShim", "CArchive"], path: "Tests/PodTestSupport"),
         .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodRegistry", "PodModel", "PodSecurity", "PodCgroups", "PodTestSupport"]),
         // The standing hostile-input suite (docs/security.md, "Threat model"): every hole
         // found is a regression test here; each checks a sentinel outside every root.
         .testTarget(name: "HostileInputTests", dependencies: ["PodTestSupport", "PodModel", "PodLaunch", "PodImage", "PodCore", "PodOS", "PodStore", "PodCgroups", "CArchive"]),
         .testTarget(name: "PodCgroupsTests", dependencies: ["PodCgroups"]),
-        .testTarget(name: "PodctlTests", dependencies: ["PodModel"]),
-        .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "PodctlTests", dependencies: ["PodModel", "PodTestSupport"]),
+        .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", "PodTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PodLaunch"]),
         .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "CArchive", "PodTestSupport"]),
-        .testTarget(name: "PodNetworkTests", dependencies: ["PodNetwork", "PodNetlink", "PodCore", "PodOS", "PodStore", "CPodShim"], exclude: ["Golden"]),
+        .testTarget(name: "PodNetworkTests", dependencies: ["PodNetwork", "PodNetlink", "PodCore", "PodOS", "PodStore", "CPodShim", "PodTestSupport"], exclude: ["Golden"]),
         // Pause and container init: Embedded Swift, statically linked, under 1 MiB RSS
         // (docs/pause-and-init.md). The tests run the built binaries, not the module.
         .executableTarget(
@@ -101,7 +102,7 @@ let package = Package(
                 .unsafeFlags(["-wmo", "-Osize"]),
             ],
             linkerSettings: [.unsafeFlags(["-Xclang-linker", "-static"])]),
-        .testTarget(name: "PauseTests", dependencies: []),
+        .testTarget(name: "PauseTests", dependencies: ["PodTestSupport"]),
         // The benchmark: drives both systems through their command lines (Foundation only).
         .executableTarget(name: "podbench"),
     ]

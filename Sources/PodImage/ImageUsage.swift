@@ -13,11 +13,12 @@ public struct ImageUsage: Sendable {
     public init() {}
 
     /// The usage of each pod's image references; a reference no image answers to is no use.
+    /// A pod counts once per image, however many of its references name it.
     public init(references: [PodKey: Set<String>], unreadable: [String] = [], images: ImageStore) {
         self.unreadable = unreadable
         for key in references.keys.sorted() {
-            for reference in references[key, default: []].sorted() {
-                if let id = images.imageID(for: reference) { users[id, default: []].append(key) }
+            for id in Set(references[key, default: []].compactMap(images.imageID(for:))) {
+                users[id, default: []].append(key)
             }
         }
     }

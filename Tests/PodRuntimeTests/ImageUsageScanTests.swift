@@ -28,7 +28,7 @@ import Testing
         try AtomicFile.write("{not json", to: state.manifestPath(broken))
 
         let usage = try ImageUsage.scan(state, images: test.store)
-        #expect(usage.pods(using: try test.store.resolve("a:1").image.record.id) == [web])
+        #expect(usage.pods(using: try test.store.resolve("a:1").image.record.id) == [web], "once, though two references name it")
         #expect(usage.unreadable == [state.manifestPath(broken)])
     }
 }

@@ -21,7 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
     ],
     targets: [
-        // The one error type every module throws; nothing else lives here.
+        // The one error type every module throws, and what every layer shares below it:
+        // errno names, FNV-1a, the RFC 1123 name rules (the store's keys and the model's validation).
         .target(name: "PodCore"),
         // C only where Swift cannot go safely (see the header of shim.h).
         .target(name: "CPodShim"),
@@ -37,7 +38,7 @@ let package = Package(
         // Resources (docs/resources.md): the kubelet's requests/limits arithmetic, and the
         // cgroup v1/v2 hierarchies: create, limit, join files, usage, OOM counts, kill, remove;
         // the device allow-list (v1 devices files, v2 a BPF program loaded through CPodShim).
-        .target(name: "PodCgroups", dependencies: ["PodCore", "PodOS", "PodModel", "CPodShim"]),
+        .target(name: "PodCgroups", dependencies: ["PodCore", "PodOS", "CPodShim"]),
         // kubectl's jsonpath templates and custom columns over JSON trees (docs/cli.md); pure.
         .target(name: "PodJSONPath", dependencies: ["PodCore"]),
         .target(name: "PodRuntime", dependencies: ["PodCore", "PodJSONPath", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "PodCgroups", "CPodShim"]),
@@ -45,7 +46,7 @@ let package = Package(
         .executableTarget(name: "pod-supervisor", dependencies: ["PodRuntime"]),
         .target(name: "PodOS", dependencies: ["PodCore", "CPodShim"]),
         .target(name: "PodModel", dependencies: ["PodCore", "Yams"]),
-        .target(name: "PodStore", dependencies: ["PodCore", "PodOS", "PodModel"]),
+        .target(name: "PodStore", dependencies: ["PodCore", "PodOS"]),
         // Container logs in the CRI format: writer, rotation, reader; see docs/logs.md.
         // Runtime exclusivity checks on the writer's class properties and captured
         // counters took a quarter of the supervisor's instructions per logged MB
@@ -57,7 +58,7 @@ let package = Package(
         .target(
             name: "PodImage",
             dependencies: [
-                "PodCore", "PodOS", "PodStore", "PodModel", "CPodShim", "CArchive",
+                "PodCore", "PodOS", "PodStore", "CPodShim", "CArchive",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // Pod networking (docs/network.md): rtnetlink through libmnl in PodNetlink, which is
@@ -78,23 +79,24 @@ let package = Package(
             ]),
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PodJSONPathTests", dependencies: ["PodJSONPath", "PodCore"]),
-        .testTarget(name: "PodStoreTests", dependencies: ["PodStore", "PodOS"]),
-        .testTarget(name: "PodLogsTests", dependencies: ["PodLogs"]),
-        // What the integration suites share: the throwaway-namespace harness that runs the
-        // real podctl with its own state and cgroup roots.
+        .testTarget(name: "PodStoreTests", dependencies: ["PodStore", "PodOS", "PodTestSupport"]),
+        .testTarget(name: "PodLogsTests", dependencies: ["PodLogs", "PodTestSupport"]),
+        // What the test targets share: the throwaway-namespace harness that runs the real
+        // podctl with its own state and cgroup roots, namespace holders, temporary
+        // directories, waits, the `.needsRoot` gate.
         // The image suites' tar and image builders (ImageFixtures.swift) live here too, so
         // the hostile layers can sit in HostileInputTests.
-        .target(name: "PodTestSupport", dependencies: ["PodCgroups", "PodImage", "PodCore", "CArchive"], path: "Tests/PodTestSupport"),
+        .target(name: "PodTestSupport", dependencies: ["PodCgroups", "PodImage", "PodCore", "CPodShim", "CArchive"], path: "Tests/PodTestSupport"),
         .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodRegistry", "PodModel", "PodSecurity", "PodCgroups", "PodTestSupport"]),
         // The standing hostile-input suite (docs/security.md, "Threat model"): every hole
         // found is a regression test here; each checks a sentinel outside every root.
         .testTarget(name: "HostileInputTests", dependencies: ["PodTestSupport", "PodModel", "PodLaunch", "PodImage", "PodCore", "PodOS", "PodStore", "PodCgroups", "CArchive"]),
-        .testTarget(name: "PodCgroupsTests", dependencies: ["PodCgroups", "PodModel"]),
-        .testTarget(name: "PodctlTests", dependencies: ["PodModel"]),
-        .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "PodCgroupsTests", dependencies: ["PodCgroups"]),
+        .testTarget(name: "PodctlTests", dependencies: ["PodModel", "PodTestSupport"]),
+        .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", "PodTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PodLaunch"]),
-        .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "PodModel", "CArchive", "PodTestSupport"]),
-        .testTarget(name: "PodNetworkTests", dependencies: ["PodNetwork", "PodNetlink", "PodCore", "PodOS", "PodStore", "CPodShim"], exclude: ["Golden"]),
+        .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "CArchive", "PodTestSupport"]),
+        .testTarget(name: "PodNetworkTests", dependencies: ["PodNetwork", "PodNetlink", "PodCore", "PodOS", "PodStore", "CPodShim", "PodTestSupport"], exclude: ["Golden"]),
         // Pause and container init: Embedded Swift, statically linked, under 1 MiB RSS
         // (docs/pause-and-init.md). The tests run the built binaries, not the module.
         .executableTarget(
@@ -104,7 +106,7 @@ let package = Package(
                 .unsafeFlags(["-wmo", "-Osize"]),
             ],
             linkerSettings: [.unsafeFlags(["-Xclang-linker", "-static"])]),
-        .testTarget(name: "PauseTests", dependencies: []),
+        .testTarget(name: "PauseTests", dependencies: ["PodTestSupport"]),
         // The benchmark: drives both systems through their command lines (Foundation only).
         .executableTarget(name: "podbench"),
     ]

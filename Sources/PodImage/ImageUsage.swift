@@ -1,13 +1,10 @@
-import Foundation
 import PodCore
-import PodModel
-import PodOS
 import PodStore
 
-/// Which images the pods of this host use: read from each pod's applied manifest
-/// (`Store.manifestPath`), every container and init container, each image reference
-/// resolved by the same rule the runtime will use. An image in use is not removed
-/// without --force, and never pruned.
+/// Which images the pods of this host use, each image reference resolved by the same
+/// rule the runtime will use. An image in use is not removed without --force, and never
+/// pruned. The references come from the layer above, which reads the pods' manifests
+/// (PodRuntime, ImageUsage+Pods.swift): this module knows no manifests.
 public struct ImageUsage: Sendable {
     public var users: [Digest: [PodKey]] = [:]
     /// Manifests that could not be read: with them podctl cannot tell what is in use.
@@ -15,21 +12,15 @@ public struct ImageUsage: Sendable {
 
     public init() {}
 
-    public static func scan(_ store: Store, images: ImageStore) throws(PodError) -> ImageUsage {
-        var usage = ImageUsage()
-        for key in try store.podKeys() {
-            let path = store.manifestPath(key)
-            guard Files.exists(path) else { continue }
-            guard let bytes = try? Files.read(path), let pod = try? JSONDecoder().decode(Pod.self, from: Data(bytes)) else {
-                usage.unreadable.append(path)
-                continue
-            }
-            let references = Set((pod.spec?.allContainers ?? []).compactMap(\.image))
-            for reference in references.sorted() {
-                if let id = images.imageID(for: reference) { usage.users[id, default: []].append(key) }
+    /// The usage of each pod's image references; a reference no image answers to is no use.
+    /// A pod counts once per image, however many of its references name it.
+    public init(references: [PodKey: Set<String>], unreadable: [String] = [], images: ImageStore) {
+        self.unreadable = unreadable
+        for key in references.keys.sorted() {
+            for id in Set(references[key, default: []].compactMap(images.imageID(for:))) {
+                users[id, default: []].append(key)
             }
         }
-        return usage
     }
 
     public func pods(using id: Digest) -> [PodKey] { users[id] ?? [] }

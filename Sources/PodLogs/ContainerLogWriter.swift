@@ -18,7 +18,10 @@ import PodOS
 /// containerd, the caller should go on draining the pipes after an error, so the
 /// container never blocks on a full pipe.
 ///
-/// Thread-safe: calls are serialized, so stdout and stderr may be read on two threads.
+/// Thread-safe: calls are serialized under a lock. The supervisor is single-threaded and
+/// never contends for it (an uncontended NSLock is two atomic operations per call); the
+/// lock keeps the type honestly Sendable for callers that drain stdout and stderr on two
+/// threads (WriterTests.twoThreadsMayWriteTheTwoStreams).
 public final class ContainerLogWriter: @unchecked Sendable {
     public typealias Stream = LogStream
 

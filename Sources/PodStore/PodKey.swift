@@ -1,5 +1,4 @@
 import PodCore
-import PodModel
 
 /// A pod's identity on this host: namespace and name, both checked against the
 /// Kubernetes name rules before any path is built from them, so no name can reach

@@ -1,10 +1,12 @@
 // pod-helper: the single-threaded namespace helper (docs/architecture.md, D13).
 //
-// The supervisor is multi-threaded Swift and must never call setns/unshare or run code
-// between fork and exec. This process does that work instead: it reads a LaunchPlan on
+// The supervisor is single-threaded too (one poll loop), but it links Foundation, and
+// podctl is multi-threaded: neither may rely on having one thread, so neither calls
+// setns/unshare nor runs code between fork and exec; they start children with
+// posix_spawn only. This process does that work instead: it reads a LaunchPlan on
 // descriptor 3, joins or creates namespaces, forks, prepares the process and execs.
 // It reports on descriptor 4 (see HelperReport). It links neither Foundation nor
-// Dispatch, so it stays single-threaded, and fork is safe here.
+// Dispatch, so nothing starts a thread behind its back, and fork is safe here.
 import Glibc
 import PodLaunch
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PodCore
 import PodImage
+import PodRuntime
 
 struct ImagePrune: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PodCore
 import PodImage
+import PodRuntime
 
 struct ImageRemove: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -21,8 +21,7 @@ import Testing
         return found
     }
 
-    @Test func hostKernelHooksStayUnwritable() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func hostKernelHooksStayUnwritable() throws {
         let sentinel = try HostSentinel()
         let before = (sentinel.snapshot(), Self.contents(Self.hostHooks))
         // Put back whatever a failure changed: the machine outlives the test.
@@ -45,8 +44,7 @@ import Testing
         #expect(HostSentinel.differences(before.0, sentinel.snapshot()).isEmpty)
     }
 
-    @Test func mountsAndNewNamespacesAreRefused() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func mountsAndNewNamespacesAreRefused() throws {
         let sentinel = try HostSentinel()
         let before = sentinel.snapshot()
         let pod = try AttackPod("mounts")
@@ -63,8 +61,7 @@ import Testing
     /// The container's PID 1 (pod-init) is its PID namespace's init: the kernel drops a
     /// SIGKILL sent to it from inside (pid_namespaces(7)), and the container cannot name
     /// any process outside.
-    @Test func killingPIDOneLeavesTheContainerRunning() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func killingPIDOneLeavesTheContainerRunning() throws {
         let pod = try AttackPod("killer")
         let initPID = try #require(try pod.initPID())
         let attempt = try pod.exec("kill -9 1; echo sent")

@@ -33,8 +33,7 @@ import Testing
         }
     }
 
-    @Test func deleteOfAForkBombedPodFinishesAndLeavesNoCgroup() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func deleteOfAForkBombedPodFinishesAndLeavesNoCgroup() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(Self.bomb)
@@ -55,10 +54,10 @@ import Testing
 
     /// The teardown itself, on a fork bomb with no pid namespace around it (a kill of a
     /// namespace's init cannot help here): only freezing, or cgroup.kill, stops it.
-    @Test func teardownEmptiesAndRemovesAForkBombsCgroup() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot, .requires(CgroupHierarchy.detect()?.has("pids") == true, "needs the cgroup pids controller"))
+    func teardownEmptiesAndRemovesAForkBombsCgroup() throws {
         let harness = try Harness()
-        guard let hierarchy = CgroupHierarchy.detect(), hierarchy.has("pids") else { return }
+        let hierarchy = try #require(CgroupHierarchy.detect())
         let cgroup = hierarchy.cgroup(harness.cgroupRoot + "/pod00000000-0000-4000-8000-0000000000b0")
         try cgroup.create(CgroupLimits(pidsMax: 64))
         let bomb = Process()
@@ -81,10 +80,10 @@ import Testing
         bomb.waitUntilExit()
     }
 
-    @Test func aRecordedLeftoverCgroupIsReclaimedByTheNextDelete() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot, .requires(CgroupHierarchy.detect() != nil, "needs a cgroup hierarchy"))
+    func aRecordedLeftoverCgroupIsReclaimedByTheNextDelete() throws {
         let harness = try Harness()
-        guard let hierarchy = CgroupHierarchy.detect() else { return }
+        let hierarchy = try #require(CgroupHierarchy.detect())
         // What a delete leaves when a cgroup stays busy past its deadline: the cgroup
         // (here with a process in it) and its record in the state root.
         let path = harness.cgroupRoot + "/pod00000000-0000-4000-8000-0000000000ef"

@@ -87,8 +87,7 @@ import Testing
         throw HarnessError("this host has no block device in /sys/block that root can open to aim at")
     }
 
-    @Test func aDefaultContainerMakesAHostDiskNodeButCannotOpenIt() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aDefaultContainerMakesAHostDiskNodeButCannotOpenIt() throws {
         let disk = try Self.hostBlockDevice()
         let sentinel = try HostSentinel()
         let before = sentinel.snapshot()
@@ -108,8 +107,7 @@ import Testing
         #expect(HostSentinel.differences(before, sentinel.snapshot()).isEmpty)
     }
 
-    @Test func aPrivilegedContainerOpensIt() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aPrivilegedContainerOpensIt() throws {
         let disk = try Self.hostBlockDevice()
         let pod = try AttackPod("privdevices", securityContext: "{privileged: true}")
         let read = try pod.exec("mknod /tmp/disk b \(disk.major) \(disk.minor) && head -c 512 /tmp/disk > /dev/null && echo opened")

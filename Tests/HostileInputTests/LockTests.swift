@@ -22,8 +22,7 @@ import Testing
           - {name: app, image: "localhost/absent:1", imagePullPolicy: Never}
         """
 
-    @Test func refusedAppliesAndDeletesOfAbsentPodsLeaveNoLockFile() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func refusedAppliesAndDeletesOfAbsentPodsLeaveNoLockFile() throws {
         let harness = try Harness()
         let refusal = try harness.run(["apply", "-f", "-"], stdin: Self.refused)
         #expect(refusal.status != 0, "\(refusal.stdout)")
@@ -32,8 +31,7 @@ import Testing
         #expect(Self.lockFiles(harness).isEmpty, "\(Self.lockFiles(harness))")
     }
 
-    @Test func racingAppliesAndDeletesLeaveNoLockFile() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func racingAppliesAndDeletesLeaveNoLockFile() throws {
         let harness = try Harness()
         let group = DispatchGroup()
         for _ in 0..<4 {
@@ -44,8 +42,7 @@ import Testing
         #expect(Self.lockFiles(harness).isEmpty, "\(Self.lockFiles(harness))")
     }
 
-    @Test func theLockHeldMessageNamesTheLiveHolder() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func theLockHeldMessageNamesTheLiveHolder() throws {
         let harness = try Harness()
         try FileManager.default.createDirectory(atPath: harness.base + "/run/locks", withIntermediateDirectories: true)
         let path = harness.base + "/run/locks/default_held.lock"

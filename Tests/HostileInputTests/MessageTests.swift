@@ -7,9 +7,8 @@ import Testing
 /// permission error, not "not found"; after its supervisor is killed a pod is Unknown
 /// in describe and exec alike, and exec reaches a container that still runs.
 @Suite(.serialized) struct MessageTests {
-    @Test(arguments: [["logs", "orphan"], ["exec", "orphan", "--", "true"], ["wait", "--for=condition=Ready", "pod/orphan", "--timeout=0"]])
+    @Test(.needsRoot, arguments: [["logs", "orphan"], ["exec", "orphan", "--", "true"], ["wait", "--for=condition=Ready", "pod/orphan", "--timeout=0"]])
     func aUserWhoMayNotReadTheStateGetsAPermissionError(command: [String]) throws {
-        guard Harness.canRun else { return }
         let harness = try Harness()
         let nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", Harness.binary]
         let result = try harness.run(nobody + command, podctl: false)
@@ -19,8 +18,7 @@ import Testing
         #expect(!result.stderr.contains("not found"))
     }
 
-    @Test func afterItsSupervisorIsKilledDescribeAndExecAgree() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func afterItsSupervisorIsKilledDescribeAndExecAgree() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(TestManifests.sleeper("orphan"))

@@ -12,7 +12,7 @@ import Testing
 
     /// The finding's two manifests: a climbing mountPath on an emptyDir created a host
     /// directory, and on a hostPath `File` volume an empty root-owned host file.
-    @Test func climbingMountPathsLandInsideTheRoot() throws {
+    @Test(.needsRoot) func climbingMountPathsLandInsideTheRoot() throws {
         try Attack.run(loadingBusybox: true) { attack in
             let harness = attack.harness, sentinel = attack.sentinel
             let hostFile = harness.base + "/host-file"
@@ -46,7 +46,7 @@ import Testing
 
     /// With shareProcessNamespace pause is PID 1 of the containers' PID namespace: its
     /// root, /proc/1/root, was the host's, readable and writable by a container's root.
-    @Test func pausesRootIsEmptyNotTheHosts() throws {
+    @Test(.needsRoot) func pausesRootIsEmptyNotTheHosts() throws {
         try Attack.run(loadingBusybox: true) { attack in
             let harness = attack.harness, sentinel = attack.sentinel
             try harness.apply("""
@@ -69,9 +69,8 @@ import Testing
 
     /// `/`, `/proc`, `/sys`, `/dev`, and what cleans to them or reaches into /proc, are
     /// refused by apply and by --dry-run, naming the field.
-    @Test(arguments: ["/", "/proc", "/sys", "/dev", "/../proc", "/tmp/../../sys", "/dev/..", "/./dev/", "/proc/1/root", "/proc/self/root/etc"])
+    @Test(.needsRoot, arguments: ["/", "/proc", "/sys", "/dev", "/../proc", "/tmp/../../sys", "/dev/..", "/./dev/", "/proc/1/root", "/proc/self/root/etc"])
     func reservedMountPathsAreRefused(_ mountPath: String) throws {
-        guard Harness.canRun else { return }
         let harness = try Harness()
         let manifest = Self.twoContainers(badMountPath: mountPath)
         for arguments in [["apply", "--dry-run", "-f", "-"], ["apply", "-f", "-"]] {
@@ -83,8 +82,7 @@ import Testing
     }
 
     /// Below /sys and /dev is allowed, as runc allows it, and so are runc's /proc files.
-    @Test func pathsBelowSysAndDevAndRuncsProcFilesAreAllowed() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func pathsBelowSysAndDevAndRuncsProcFilesAreAllowed() throws {
         let harness = try Harness()
         for mountPath in ["/sys/fs/cgroup", "/dev/shm/x", "/proc/meminfo", "/../../data"] {
             let result = try harness.run(["apply", "--dry-run", "-f", "-"], stdin: Self.twoContainers(badMountPath: mountPath))

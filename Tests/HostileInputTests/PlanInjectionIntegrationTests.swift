@@ -6,8 +6,7 @@ import Testing
 /// directory read-write and ran a `runAsUser: 1000` workload as root are refused before
 /// anything runs, and legitimate values with `=`, `|` and newlines arrive byte-exact.
 @Suite(.serialized) struct PlanInjectionIntegrationTests {
-    @Test func theFindingsExploitsAreRefusedAndTheHostIsUntouched() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func theFindingsExploitsAreRefusedAndTheHostIsUntouched() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         let sentinel = try HostSentinel()
@@ -34,8 +33,7 @@ import Testing
 
     /// A Secret's data is binary once decoded, so validation cannot see a NUL in it; the
     /// planner refuses it where it would become an environment entry.
-    @Test func aSecretValueWithANULIsRefusedAsAnEnvironmentEntry() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aSecretValueWithANULIsRefusedAsAnEnvironmentEntry() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         let secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {k: \(Data("x\0uid=0".utf8).base64EncodedString())}\n---\n"
@@ -47,8 +45,7 @@ import Testing
         _ = try? harness.run(["delete", "pod", "sec"])
     }
 
-    @Test func valuesWithEqualsPipesAndNewlinesArriveByteExactAsTheGivenUser() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func valuesWithEqualsPipesAndNewlinesArriveByteExactAsTheGivenUser() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         let manifest = Harness.busyboxPod("legit", container: """

@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct PlantedSymlinkTests {
     /// Links at a mount point's parent (absolute, climbing, dangling) and at the image's
     /// WORKDIR: the mounts and the workload's first file land in the image's copy.
-    @Test func imageSymlinksAtMountPointsAndWorkingDirStayInside() throws {
+    @Test(.needsRoot) func imageSymlinksAtMountPointsAndWorkingDirStayInside() throws {
         try Attack.run { attack in
             let harness = attack.harness, sentinel = attack.sentinel
             try HostileImage.load(harness, sentinel, links: [
@@ -28,7 +28,7 @@ import Testing
 
     /// /etc/hosts, /etc/hostname and /etc/resolv.conf as links to the sentinel's files:
     /// podctl's generated files are bound at the image's copies.
-    @Test func imageSymlinksAtTheGeneratedEtcFilesStayInside() throws {
+    @Test(.needsRoot) func imageSymlinksAtTheGeneratedEtcFilesStayInside() throws {
         try Attack.run { attack in
             let harness = attack.harness, sentinel = attack.sentinel
             try HostileImage.load(harness, sentinel, links: [
@@ -66,7 +66,7 @@ import Testing
 
     /// A container plants links in an emptyDir; the next container's subPaths through them
     /// resolve inside the volume (CVE-2017-1002101), not at the host sentinel.
-    @Test func subPathSymlinksPlantedInAVolumeStayInsideIt() throws {
+    @Test(.needsRoot) func subPathSymlinksPlantedInAVolumeStayInsideIt() throws {
         try Attack.run(loadingBusybox: true) { attack in
             let harness = attack.harness, sentinel = attack.sentinel
             let plant = "mkdir -p /vol\(sentinel.path) && ln -s \(sentinel.path) /vol/abs && ln -s \(sentinel.climbing("")) /vol/rel && echo one-file > /vol/f"
@@ -103,7 +103,7 @@ import Testing
     /// harmless path), a loop, a magic link as the working directory (with a shared PID
     /// namespace /proc/1/root is pause's root, the host's). The container does not start
     /// and says why; the host is unchanged.
-    @Test(arguments: [
+    @Test(.needsRoot, arguments: [
         ("/loop/sub", "", "/loop/sub inside its root"), ("/pr", "", "it is the container's /proc"),
         ("/prsys/kernel", "", "leads into the container's /proc"), ("/sy", "", "it is the container's /sys"),
         ("/ok", "/proc/1/root/SENTINEL", "working directory"),

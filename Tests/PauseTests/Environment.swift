@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PodTestSupport
 import Testing
 
 /// Where the built binaries are, and whether this machine can run the namespace tests.
@@ -8,64 +9,29 @@ enum TestEnvironment {
     static let nsenter = "/usr/bin/nsenter"
     static let shell = "/bin/sh"
 
-    /// pod-pause (or pod-init) beside the test bundle, in its parent, or in PODCTL_LIBEXEC.
-    static func binary(_ name: String) -> String? {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        var candidates = [bundle, bundle.deletingLastPathComponent()]
-        if let libexec = ProcessInfo.processInfo.environment["PODCTL_LIBEXEC"] {
-            candidates.append(URL(fileURLWithPath: libexec))
-        }
-        return candidates.map { $0.appendingPathComponent(name).path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    /// The suites' gate: PID namespaces need root and util-linux. Without them the tests
+    /// show as skipped; under CI=true they run anyway, so there a skip is a failure.
+    static var needed: ConditionTrait {
+        .requires(getuid() == 0 && [unshare, nsenter, shell].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) },
+                  "needs root to create PID namespaces, and util-linux's unshare and nsenter")
     }
 
-    /// Whether a test may run. PID namespaces need root and util-linux; without them the
-    /// test is skipped with a message, and under CI=true a skip is a failure.
-    static func ready(needing tools: [String] = [unshare]) -> Bool {
-        guard getuid() == 0 else { return skip("needs root to create PID namespaces") }
-        for tool in tools + [shell] where !FileManager.default.isExecutableFile(atPath: tool) {
-            return skip("needs \(tool)")
-        }
-        for name in ["pod-pause", "pod-init"] where binary(name) == nil {
-            Issue.record("\(name) not found beside the test bundle nor in PODCTL_LIBEXEC: build it first")
-            return false
-        }
-        return true
+    /// pod-pause (or pod-init) beside the test bundle, in its parent, or in PODCTL_LIBEXEC;
+    /// a failure saying to build it when it is in none of them.
+    static func built(_ name: String) throws -> String {
+        let libexec = ProcessInfo.processInfo.environment["PODCTL_LIBEXEC"].map { [$0] } ?? []
+        guard let path = Harness.built(name, orIn: libexec) else { throw HarnessError("\(name) not found beside the test bundle nor in PODCTL_LIBEXEC: build it first") }
+        return path
     }
-
-    private static func skip(_ reason: String) -> Bool {
-        print("PauseTests: skipped: \(reason)")
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("skipped under CI=true: \(reason)")
-        }
-        return false
-    }
-}
-
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-/// The only way these tests wait: never a fixed sleep standing in for a condition.
-func waitUntil(_ timeout: Duration = .seconds(5), _ condition: () -> Bool) -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        usleep(10_000)
-    }
-    return condition()
 }
 
 /// A scratch directory the workloads drop marker files into.
 final class Scratch {
-    let path: String
+    let directory = TemporaryDirectory("pause-tests")
 
-    init() throws {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("pause-tests-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
+    init() throws {}
 
-    func file(_ name: String) -> String { path + "/" + name }
+    func file(_ name: String) -> String { directory.file(name) }
 
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

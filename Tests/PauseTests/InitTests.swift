@@ -1,23 +1,24 @@
 import Foundation
 import Glibc
+import PodTestSupport
 import Testing
 
 /// pod-init as PID 1 of a container's PID namespace, in front of a shell workload.
-@Suite struct InitTests {
+@Suite(TestEnvironment.needed) struct InitTests {
     @Test func exitsWithTheWorkloadsExitCode() throws {
-        guard let container = try start("exit 7") else { return }
+        let container = try start("exit 7")
         #expect(container.exitStatus() == 7)
     }
 
     @Test func exits128PlusTheSignalThatKilledTheWorkload() throws {
-        guard let container = try start("kill -9 $$") else { return }
+        let container = try start("kill -9 $$")
         #expect(container.exitStatus() == 128 + SIGKILL)
     }
 
     @Test func forwardsSIGTERMToTheWorkload() throws {
         let scratch = try Scratch()
-        guard let container = try start(
-            "trap 'exit 42' TERM; echo > \(scratch.file("ready")); while :; do sleep 0.1; done") else { return }
+        let container = try start(
+            "trap 'exit 42' TERM; echo > \(scratch.file("ready")); while :; do sleep 0.1; done")
         let pid = try #require(container.initPID(named: "pod-init"))
         #expect(waitUntil { scratch.exists("ready") })
         kill(pid, SIGTERM)
@@ -28,7 +29,7 @@ import Testing
     @Test func forwardsToTheWorkloadsProcessGroup() throws {
         let scratch = try Scratch()
         let child = "trap 'echo > \(scratch.file("child")); exit 0' TERM; echo > \(scratch.file("ready")); while :; do sleep 0.1; done"
-        guard let container = try start("trap : TERM; sh -c \(shellQuoted(child)); exit 5") else { return }
+        let container = try start("trap : TERM; sh -c \(shellQuoted(child)); exit 5")
         let pid = try #require(container.initPID(named: "pod-init"))
         #expect(waitUntil { scratch.exists("ready") })
         kill(pid, SIGTERM)
@@ -39,7 +40,7 @@ import Testing
     /// With --no-group only the workload gets the signal: here it kills its child
     /// itself, and the child's own trap must never have run.
     @Test func forwardsToTheWorkloadAloneWithNoGroup() throws {
-        guard TestEnvironment.ready(), let initBinary = TestEnvironment.binary("pod-init") else { return }
+        let initBinary = try TestEnvironment.built("pod-init")
         let scratch = try Scratch()
         let child = "trap 'echo > \(scratch.file("child"))' TERM; echo > \(scratch.file("child-ready")); while :; do sleep 0.1; done"
         let script = "sh -c \(shellQuoted(child)) & trap 'kill -9 $!; exit 9' TERM; echo > \(scratch.file("ready")); wait"
@@ -54,7 +55,7 @@ import Testing
     @Test func reapsOrphansOfTheWorkload() throws {
         let scratch = try Scratch()
         let orphan = "sleep 0.3; echo > \(scratch.file("done"))"
-        guard let container = try start("(sh -c \(shellQuoted(orphan)) &); exec sleep 30") else { return }
+        let container = try start("(sh -c \(shellQuoted(orphan)) &); exec sleep 30")
         let pid = try #require(container.initPID(named: "pod-init"))
         // Left: init and the workload (now `sleep 30`); an unreaped orphan stays a zombie.
         let reaped = waitUntil {
@@ -69,20 +70,20 @@ import Testing
     /// The workload's exit ends the container at once, background processes or not:
     /// the kernel kills what is left when a namespace's init exits.
     @Test func exitsWhenTheWorkloadExitsEvenWithBackgroundProcessesLeft() throws {
-        guard let container = try start("sleep 30 & exit 3") else { return }
+        let container = try start("sleep 30 & exit 3")
         #expect(container.exitStatus(within: .seconds(3)) == 3)
     }
 
     @Test func reports127ForAMissingProgram() throws {
-        guard TestEnvironment.ready(), let initBinary = TestEnvironment.binary("pod-init") else { return }
+        let initBinary = try TestEnvironment.built("pod-init")
         let container = try Namespaced([initBinary, "--", "/nonexistent/program"])
         #expect(container.exitStatus() == 127)
         #expect(container.stderr.contains("pod-init: exec /nonexistent/program: No such file or directory"))
     }
 
-    /// `pod-init -- /bin/sh -c script` in a fresh PID namespace; nil when skipped.
-    private func start(_ script: String) throws -> Namespaced? {
-        guard TestEnvironment.ready(), let initBinary = TestEnvironment.binary("pod-init") else { return nil }
+    /// `pod-init -- /bin/sh -c script` in a fresh PID namespace.
+    private func start(_ script: String) throws -> Namespaced {
+        let initBinary = try TestEnvironment.built("pod-init")
         return try Namespaced([initBinary, "--", TestEnvironment.shell, "-c", script])
     }
 }

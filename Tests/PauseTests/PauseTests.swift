@@ -1,11 +1,12 @@
 import Foundation
 import Glibc
+import PodTestSupport
 import Testing
 
 /// pod-pause as PID 1 of a PID namespace: reaping, forwarding SIGTERM, exiting.
-@Suite struct PauseTests {
+@Suite(TestEnvironment.needed) struct PauseTests {
     @Test func exitsAtOnceOnSIGTERMWhenAlone() throws {
-        guard TestEnvironment.ready(), let pause = TestEnvironment.binary("pod-pause") else { return }
+        let pause = try TestEnvironment.built("pod-pause")
         let pod = try Namespaced([pause])
         let pid = try #require(pod.initPID(named: "pod-pause"))
         kill(pid, SIGTERM)
@@ -13,7 +14,7 @@ import Testing
     }
 
     @Test func reapsADoubleForkedOrphan() throws {
-        guard TestEnvironment.ready(), let pause = TestEnvironment.binary("pod-pause") else { return }
+        let pause = try TestEnvironment.built("pod-pause")
         let scratch = try Scratch()
         // The subshell starts the orphan and exits at once, so the orphan's parent is
         // gone and it reparents to PID 1, which by then is pause (sh exec's it).
@@ -30,7 +31,7 @@ import Testing
     }
 
     @Test func forwardsSIGTERMAndExitsOnceTheNamespaceIsEmpty() throws {
-        guard TestEnvironment.ready(), let pause = TestEnvironment.binary("pod-pause") else { return }
+        let pause = try TestEnvironment.built("pod-pause")
         let scratch = try Scratch()
         let app = "trap 'echo > \(scratch.file("term")); exit 0' TERM; echo > \(scratch.file("ready")); while :; do sleep 0.1; done"
         let pod = try Namespaced([TestEnvironment.shell, "-c", "sh -c \(shellQuoted(app)) & exec \(pause)"])
@@ -44,8 +45,7 @@ import Testing
     /// A process that joined with setns(2) is not pause's child: pause learns of its
     /// exit only by looking, and must not exit while it lives.
     @Test func waitsForProcessesThatAreNotItsChildren() throws {
-        guard TestEnvironment.ready(needing: [TestEnvironment.unshare, TestEnvironment.nsenter]),
-              let pause = TestEnvironment.binary("pod-pause") else { return }
+        let pause = try TestEnvironment.built("pod-pause")
         let scratch = try Scratch()
         let pod = try Namespaced([pause])
         let pid = try #require(pod.initPID(named: "pod-pause"))
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func ignoresSIGHUPAndSIGUSR1AndSIGCHLD() throws {
-        guard TestEnvironment.ready(), let pause = TestEnvironment.binary("pod-pause") else { return }
+        let pause = try TestEnvironment.built("pod-pause")
         let pod = try Namespaced([pause])
         let pid = try #require(pod.initPID(named: "pod-pause"))
         for signal in [SIGHUP, SIGUSR1, SIGUSR2, SIGPIPE, SIGCHLD] { kill(pid, signal) }

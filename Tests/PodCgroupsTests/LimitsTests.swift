@@ -1,20 +1,10 @@
-import Foundation
 import Testing
 @testable import PodCgroups
-import PodModel
 
 /// The kubelet's conversions, value for value (pkg/kubelet/cm/helpers_linux_test.go has
-/// the same pairs), and what podctl writes on each hierarchy.
+/// the same pairs), and what podctl writes on each hierarchy. The limits of a pod's
+/// manifest are the planner's: PodRuntimeTests, PodCgroupLimitsTests.
 @Suite struct LimitsTests {
-    static func pod(_ containers: String, initContainers: String = "[]") throws -> Pod {
-        let json = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":\#(containers),"initContainers":\#(initContainers)}}"#
-        return try JSONDecoder().decode(Pod.self, from: Data(json.utf8))
-    }
-
-    static func container(_ resources: String) throws -> Container {
-        try pod(#"[{"name":"c","image":"x","resources":\#(resources)}]"#).spec!.containers![0]
-    }
-
     @Test(arguments: [(0 as Int64, 2 as UInt64), (1, 2), (2, 2), (100, 102), (250, 256), (500, 512), (1000, 1024), (1500, 1536), (256_000, 262_144), (500_000, 262_144)])
     func sharesAsTheKubeletComputesThem(_ milli: Int64, _ shares: UInt64) {
         #expect(CPUConversion.shares(milliCPU: milli) == shares)
@@ -28,36 +18,6 @@ import PodModel
     @Test(arguments: [(2 as UInt64, 1 as UInt64), (1024, 39), (102, 4), (262_144, 10_000), (512, 20)])
     func weightAsRuncConvertsShares(_ shares: UInt64, _ weight: UInt64) {
         #expect(CPUConversion.weight(shares: shares) == weight)
-    }
-
-    @Test func containerLimitsFromRequestsAndLimits() throws {
-        let limited = CgroupLimits(container: try Self.container(#"{"limits":{"cpu":"500m","memory":"128Mi"},"requests":{"cpu":"250m"}}"#))
-        #expect(limited == CgroupLimits(memoryMax: 134_217_728, cpuShares: 256, cpuQuota: 50_000))
-        // A limit without a request requests the limit, as defaulting does.
-        let limitOnly = CgroupLimits(container: try Self.container(#"{"limits":{"cpu":"1.5","memory":"1G"}}"#))
-        #expect(limitOnly == CgroupLimits(memoryMax: 1_000_000_000, cpuShares: 1536, cpuQuota: 150_000))
-        let none = CgroupLimits(container: try Self.container("{}"))
-        #expect(none == CgroupLimits(memoryMax: nil, cpuShares: 2, cpuQuota: nil))
-        let exponent = CgroupLimits(container: try Self.container(#"{"requests":{"cpu":"1e-1"},"limits":{"memory":"1e3"}}"#))
-        #expect(exponent.cpuShares == 102 && exponent.memoryMax == 1000)
-    }
-
-    @Test func podLimitsAreSumsOnlyWhenEveryContainerHasOne() throws {
-        let both = try Self.pod(#"[{"name":"a","image":"x","resources":{"limits":{"cpu":"500m","memory":"64Mi"}}},{"name":"b","image":"x","resources":{"limits":{"cpu":"250m","memory":"32Mi"}}}]"#)
-        #expect(CgroupLimits(pod: both, pidsMax: 100) == CgroupLimits(memoryMax: 96 * 1_048_576, cpuShares: 768, cpuQuota: 75_000, pidsMax: 100))
-        let one = try Self.pod(#"[{"name":"a","image":"x","resources":{"limits":{"cpu":"500m","memory":"64Mi"}}},{"name":"b","image":"x","resources":{"requests":{"cpu":"100m"}}}]"#)
-        #expect(CgroupLimits(pod: one, pidsMax: nil) == CgroupLimits(memoryMax: nil, cpuShares: 614, cpuQuota: nil))
-        let bestEffort = try Self.pod(#"[{"name":"a","image":"x"}]"#)
-        #expect(CgroupLimits(pod: bestEffort, pidsMax: 4096) == CgroupLimits(cpuShares: 2, pidsMax: 4096))
-    }
-
-    @Test func initContainersCountAsTheKubeletCountsThem() throws {
-        let apps = #"[{"name":"a","image":"x","resources":{"limits":{"cpu":"200m","memory":"100Mi"}}}]"#
-        let inits = #"[{"name":"sidecar","image":"x","restartPolicy":"Always","resources":{"limits":{"cpu":"100m","memory":"10Mi"}}},{"name":"big","image":"x","resources":{"limits":{"cpu":"1","memory":"50Mi"}}}]"#
-        let limits = CgroupLimits(pod: try Self.pod(apps, initContainers: inits), pidsMax: nil)
-        // cpu: max(200m + 100m, 1000m + 100m); memory: max(100Mi + 10Mi, 50Mi + 10Mi).
-        #expect(limits.cpuQuota == 110_000)
-        #expect(limits.memoryMax == Int64(110 * 1_048_576))
     }
 
     @Test func filesOnEachHierarchy() {

@@ -54,8 +54,7 @@ func mountInfo(_ file: String) -> String { readText(file) ?? "" }
         var inHostTable: Bool
     }
 
-    @Test func mountsAnImageWithWhiteoutsInAPrivateNamespace() throws {
-        guard Privilege.isRoot("mounting overlayfs") else { return }
+    @Test(.needsRoot("mounting overlayfs needs root")) func mountsAnImageWithWhiteoutsInAPrivateNamespace() throws {
         let base = Fixture.layer { tar in
             tar.file("a", "from base")
             tar.file("b", "from base")
@@ -109,8 +108,7 @@ func mountInfo(_ file: String) -> String { readText(file) ?? "" }
 
     /// Eighty lower directories with long paths: over 4096 bytes of options, which
     /// mount(2) cannot take, but one fsconfig call per layer can.
-    @Test func deepImagesPassThePageLimit() throws {
-        guard Privilege.isRoot("mounting overlayfs") else { return }
+    @Test(.needsRoot("mounting overlayfs needs root")) func deepImagesPassThePageLimit() throws {
         let work = TemporaryDirectory("podimage-deep")
         let long = work.path + "/" + String(repeating: "l", count: 60)
         var lower: [String] = []
@@ -144,8 +142,7 @@ func mountInfo(_ file: String) -> String { readText(file) ?? "" }
     }
 
     /// The mount(2) fallback, for kernels without fsopen or lowerdir+.
-    @Test func legacyMount() throws {
-        guard Privilege.isRoot("mounting overlayfs") else { return }
+    @Test(.needsRoot("mounting overlayfs needs root")) func legacyMount() throws {
         let work = TemporaryDirectory("podimage-legacy")
         for name in ["top", "bottom", "rootfs"] { mkdir(work.file(name), 0o755) }
         try Data("top".utf8).write(to: URL(fileURLWithPath: work.file("top/f")))
@@ -162,8 +159,7 @@ func mountInfo(_ file: String) -> String { readText(file) ?? "" }
         #expect(!mountInfo("/proc/self/mountinfo").contains(work.path))
     }
 
-    @Test func missingLowerDirectoryIsAClearError() throws {
-        guard Privilege.isRoot("mounting overlayfs") else { return }
+    @Test(.needsRoot("mounting overlayfs needs root")) func missingLowerDirectoryIsAClearError() throws {
         let work = TemporaryDirectory("podimage-missing")
         mkdir(work.file("rootfs"), 0o755)
         let directories = OverlayMount.ContainerDirectories(stateDirectory: work.file("c"))

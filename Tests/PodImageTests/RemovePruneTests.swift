@@ -1,7 +1,6 @@
 import Foundation
 import Glibc
 import PodCore
-import PodModel
 import PodOS
 import PodStore
 import Testing
@@ -53,12 +52,10 @@ import Testing
     @Test func imagesInUseByAPodAreKept() throws {
         let test = TestStore()
         try loadTwo(test)
-        let state = Store(roots: StoreRoots(root: test.directory.path, runRoot: test.directory.path + "/run"))
         let key = try PodKey(namespace: "default", name: "web")
-        var container = Container(name: "app", image: "a:1")  // a short name: found as localhost/a:1
-        container.imagePullPolicy = "Never"
-        try state.write(Pod(metadata: ObjectMeta(name: "web"), spec: PodSpec(containers: [container])), to: state.manifestPath(key))
-        let usage = try ImageUsage.scan(state, images: test.store)
+        // A short name: found as localhost/a:1. Reading the references from manifests is
+        // PodRuntime's (ImageUsageScanTests).
+        let usage = ImageUsage(references: [key: ["a:1", "missing:1"]], images: test.store)
         let a = try test.store.resolve("a:1").image.record.id
         #expect(usage.pods(using: a) == [key])
 
@@ -74,12 +71,7 @@ import Testing
     @Test func unreadableManifestBlocksRemovalWithoutForce() throws {
         let test = TestStore()
         try loadTwo(test)
-        let state = Store(roots: StoreRoots(root: test.directory.path, runRoot: test.directory.path + "/run"))
-        let key = try PodKey(namespace: "default", name: "broken")
-        try Files.makeDirectories(state.podDirectory(key))
-        try AtomicFile.write("{not json", to: state.manifestPath(key))
-        let usage = try ImageUsage.scan(state, images: test.store)
-        #expect(usage.unreadable == [state.manifestPath(key)])
+        let usage = ImageUsage(references: [:], unreadable: ["/state/pods/default/broken/manifest.json"], images: test.store)
         let report = try test.store.remove(["b:1"], force: false, usage: usage)
         #expect(report.failures.first?.message.contains("cannot be read") == true)
     }

@@ -10,12 +10,12 @@ import Testing
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("deploy/images/build-test-images.sh").path
 
-    @Test func everyFormatOfTheScriptLoads() throws {
-        let missing = ["umoci", "skopeo", "zstd", "tar", "gzip"].filter { !hasTool($0) } + (FileManager.default.fileExists(atPath: "/bin/busybox") ? [] : ["busybox-static"])
-        guard missing.isEmpty else {
-            Privilege.report("the test-image script needs \(missing.joined(separator: ", "))")
-            return
-        }
+    static var missingTools: [String] {
+        ["umoci", "skopeo", "zstd", "tar", "gzip"].filter { !hasTool($0) } + (FileManager.default.fileExists(atPath: "/bin/busybox") ? [] : ["busybox-static"])
+    }
+
+    @Test(.requires(TestImagesScriptTests.missingTools.isEmpty, "the test-image script needs umoci, skopeo, zstd, tar, gzip and busybox-static"))
+    func everyFormatOfTheScriptLoads() throws {
         let out = TemporaryDirectory("podimage-script")
         let built = try run(["sh", Self.script, out.path])
         #expect(built.status == 0, "\(built.output)")

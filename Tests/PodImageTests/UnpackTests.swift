@@ -57,8 +57,7 @@ func xattr(_ path: String, _ name: String) -> [UInt8]? {
         #expect(xattr(layer.file("root/f"), "user.podctl.test") == Array("value".utf8))
     }
 
-    @Test func overlayXattrsFromTheTarAreDropped() throws {
-        guard Privilege.isRoot("setting trusted.* xattrs") else { return }
+    @Test(.needsRoot("setting trusted.* xattrs needs root")) func overlayXattrsFromTheTarAreDropped() throws {
         var tar = TarBuilder()
         tar.directory("d", mode: 0o755)
         tar.entries[0].xattrs = [("trusted.overlay.redirect", Array("/etc".utf8)), ("trusted.overlay.opaque", [0x79])]
@@ -73,8 +72,7 @@ func xattr(_ path: String, _ name: String) -> [UInt8]? {
     /// A VFS_CAP_REVISION_2 value granting CAP_NET_BIND_SERVICE (linux/capability.h).
     static let capNetBindService: [UInt8] = [0, 0, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
 
-    @Test func ownersAndDevices() throws {
-        guard Privilege.isRoot("unpacking owners and device nodes") else { return }
+    @Test(.needsRoot("unpacking owners and device nodes needs root")) func ownersAndDevices() throws {
         var tar = TarBuilder()
         tar.directory("home/app", mode: 0o700, uid: 1000, gid: 1000)
         tar.file("home/app/data", "d", mode: 0o2750, uid: 1000, gid: 1001)
@@ -97,8 +95,7 @@ func xattr(_ path: String, _ name: String) -> [UInt8]? {
         #expect(big.st_rdev == 0xFFDF_FFC0, "makedev(4095, 1048000): the split encoding of sys/sysmacros.h")
     }
 
-    @Test func whiteoutsBecomeOverlayWhiteouts() throws {
-        guard Privilege.isRoot("whiteouts (character devices, trusted.* xattrs)") else { return }
+    @Test(.needsRoot("whiteouts (character devices, trusted.* xattrs) needs root")) func whiteoutsBecomeOverlayWhiteouts() throws {
         var tar = TarBuilder()
         tar.file(".wh.gone")
         tar.directory("opaque")

@@ -2,6 +2,7 @@ import Foundation
 import PodCore
 import PodLogs
 import PodOS
+import PodTestSupport
 import Testing
 
 @Suite struct FollowTests {
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func followSeesAppendedLines() async throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 0)
         try writer.append(bytes("a\nb\nc\n"), stream: .stdout)
         let collected = Collected()
@@ -35,7 +36,7 @@ import Testing
     }
 
     @Test func followContinuesAcrossRotations() async throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 0, maxFileBytes: 600, maxFiles: 4)
         try writer.append(RotationTests.numbered(0..<5), stream: .stdout)
         let collected = Collected()
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func followShowsAPartialLineAndItsRest() async throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 0)
         let collected = Collected()
         let task = startFollowing(dir.path, LogOptions(timestamps: true), into: collected)
@@ -73,7 +74,7 @@ import Testing
     }
 
     @Test func followEndsWithTheInstanceUnlessAskedToGoOn() async throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let first = try ContainerLogWriter(directory: dir.path, restartCount: 0)
         try first.append(bytes("run 0\n"), stream: .stdout)
         let collected = Collected()
@@ -96,7 +97,7 @@ import Testing
     }
 
     @Test func cancellationAndTheCallbackStopAFollower() async throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 0)
         try writer.append(bytes("x\n"), stream: .stdout)
         let collected = Collected()
@@ -122,7 +123,7 @@ import Testing
     }
 
     @Test func followingPreviousIsARead() async throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         try ContainerLogWriter(directory: dir.path, restartCount: 0).append(bytes("old\n"), stream: .stdout)
         try ContainerLogWriter(directory: dir.path, restartCount: 1).append(bytes("new\n"), stream: .stdout)
         let collected = Collected()

@@ -2,6 +2,7 @@ import Foundation
 import PodCore
 import PodLogs
 import PodOS
+import PodTestSupport
 import Testing
 
 @Suite struct ReaderTests {
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func tailCountsLogicalLines() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         try Self.makeLog(dir.path, [(.stdout, false, "a"), (.stdout, true, "b1"), (.stderr, false, "c"), (.stdout, true, "b2"), (.stdout, false, "b3")])
         #expect(try reader(dir).lines(LogOptions(tail: 2)) == ["c", "b1b2b3"])
         #expect(try reader(dir).lines(LogOptions(tail: 1)) == ["b1b2b3"])
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func sinceKeepsLinesAtOrAfter() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         try Self.tenLines(dir.path)
         let since = Self.t0.adding(nanoseconds: 7_000_000_000)
         #expect(try reader(dir).lines(LogOptions(since: since)) == ["l7", "l8", "l9"])
@@ -47,13 +48,13 @@ import Testing
     }
 
     @Test func timestampsPrefixTheFirstRecordsTime() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         try Self.makeLog(dir.path, [(.stdout, true, "sp"), (.stdout, false, "lit")])
         #expect(try reader(dir).lines(LogOptions(timestamps: true)) == ["2026-11-29T02:34:24.000000100Z split"])
     }
 
     @Test func previousIsTheRestartBeforeTheNewest() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         try Self.makeLog(dir.path, restart: 0, [(.stdout, false, "zero")])
         #expect(try reader(dir).lines() == ["zero"])
         #expect(throws: PodError.self) { try reader(dir).lines(LogOptions(previous: true)) }
@@ -72,14 +73,14 @@ import Testing
     }
 
     @Test func noLogsIsNotFound() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         #expect(throws: PodError.self) { try reader(dir).lines() }
         let missing = ContainerLogReader(directory: dir.path + "/nope", pod: "web", container: "app")
         #expect(throws: PodError.self) { try missing.lines() }
     }
 
     @Test func limitBytesCutsTheOutput() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         try Self.tenLines(dir.path)
         #expect(String(decoding: try reader(dir).readAll(LogOptions(limitBytes: 7)), as: UTF8.self) == "l0\nl1\nl")
         #expect(String(decoding: try reader(dir).readAll(LogOptions(limitBytes: 6)), as: UTF8.self) == "l0\nl1\n")
@@ -96,7 +97,7 @@ import Testing
     }
 
     @Test func malformedLinesAreShownNotFatal() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let good = LogRecord(timestamp: Self.t0, stream: .stdout, isPartial: false, text: bytes("good")).formatted
         let file = bytes("garbage first\n") + good + bytes("\u{0}binary\u{ff}\n\n") + good + bytes("truncated rec")
         try AtomicFile.write(file, to: dir.path + "/0.log")
@@ -106,13 +107,13 @@ import Testing
     }
 
     @Test func anUnfinishedPartialLineIsShownWithoutNewline() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         try Self.makeLog(dir.path, [(.stdout, false, "a"), (.stdout, true, "prompt> ")])
         #expect(String(decoding: try reader(dir).readAll(), as: UTF8.self) == "a\nprompt> ")
     }
 
     @Test func prefixAndAllContainers() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let pod = dir.path + "/pod"
         for (container, text) in [("init", "migrated"), ("app", "serving"), ("side", "proxying")] {
             let writer = try ContainerLogWriter(directory: LogFiles.containerDirectory(podDirectory: pod, container: container), restartCount: 0)

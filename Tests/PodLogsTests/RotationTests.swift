@@ -2,6 +2,7 @@ import Foundation
 import PodCore
 import PodLogs
 import PodOS
+import PodTestSupport
 import Testing
 
 @Suite struct RotationTests {
@@ -11,7 +12,7 @@ import Testing
     }
 
     @Test func rotationKeepsAtMostMaxFilesAndNoRetainedLineIsLost() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let maxFileBytes = 1000
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 2, maxFileBytes: maxFileBytes, maxFiles: 3)
         // Uneven chunks, as pipe reads come: lines are cut anywhere.
@@ -42,7 +43,7 @@ import Testing
     }
 
     @Test func oneFileOnlyStartsOver() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 0, maxFileBytes: 200, maxFiles: 1)
         try writer.append(Self.numbered(0..<20), stream: .stdout)
         #expect(try Files.list(dir.path) == ["0.log"])
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func copiesBeyondALowerLimitArePruned() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         for name in ["0.log.1", "0.log.2", "0.log.7", "1.log.9"] {
             try AtomicFile.write("", to: dir.path + "/" + name)
         }

@@ -4,19 +4,6 @@ import PodCore
 import PodLogs
 import PodOS
 
-/// A fresh directory under /tmp, removed at the end.
-final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        var template = Array("/tmp/podctl-logs-test-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw PodError.system("mkdtemp", errno: errno) }
-        path = String(cString: made)
-    }
-
-    deinit { try? Files.removeTree(path) }
-}
-
 /// The records of a log file, parsed.
 func records(_ path: String) throws -> [LogRecord] {
     let bytes = try Files.read(path)
@@ -59,15 +46,4 @@ final class Collected: @unchecked Sendable {
         get { lock.withLock { stopFlag } }
         set { lock.withLock { stopFlag = newValue } }
     }
-}
-
-/// Polls `condition` until it holds or `seconds` pass: the wait is on the condition,
-/// the short sleep only paces the polling.
-func eventually(within seconds: Double = 30, _ condition: () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return condition()
 }

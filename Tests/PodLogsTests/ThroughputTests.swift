@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import PodLogs
+import PodTestSupport
 import Testing
 
 @Suite struct ThroughputTests {
@@ -8,7 +9,7 @@ import Testing
     /// every line must come back, in order. Prints the rate; asserts none (debug builds
     /// are many times slower than release: see docs/logs.md for release figures).
     @Test func fiftyMegabytesOfShortLinesAllArrive() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let lineCount = 500_000
         var data = [UInt8]()
         data.reserveCapacity(lineCount * 100)

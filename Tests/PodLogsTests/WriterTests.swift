@@ -3,13 +3,14 @@ import Glibc
 import PodCore
 import PodLogs
 import PodOS
+import PodTestSupport
 import Testing
 
 @Suite struct WriterTests {
     let limit = 16 * 1024
 
     @Test func completeLinesAreFullRecords() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 0)
         try writer.append(bytes("one\ntwo\n\nthree\r\nfour"), stream: .stdout)
         let written = try records(writer.path)
@@ -23,7 +24,7 @@ import Testing
     }
 
     @Test func linesLongerThan16KiBSplitIntoPartialRecords() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 1)
         let long = (0..<(40 * 1024)).map { UInt8(ascii: "a") + UInt8($0 % 26) }
         try writer.append(long + [10], stream: .stdout)
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func exactly16KiBStaysOneRecordAsInContainerd() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 0)
         let line = [UInt8](repeating: UInt8(ascii: "x"), count: limit)
         // Delivered in two reads, the newline in the second.
@@ -53,7 +54,7 @@ import Testing
     }
 
     @Test func partialFlushThenTheRest() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 0)
         try writer.append(bytes("Password: "), stream: .stdout)
         try writer.flushPartial(stream: .stdout)
@@ -67,7 +68,7 @@ import Testing
     }
 
     @Test func closingAStreamWritesItsLastLineAsFull() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 0)
         try writer.append(bytes("done\nno newline"), stream: .stderr)
         try writer.close(stream: .stderr)
@@ -83,7 +84,7 @@ import Testing
     }
 
     @Test func streamsKeepTheirOwnPartialLines() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 0)
         try writer.append(bytes("out-a"), stream: .stdout)
         try writer.append(bytes("err-a"), stream: .stderr)
@@ -94,7 +95,7 @@ import Testing
     }
 
     @Test func interleavedPartialRecordsReassemblePerStream() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 0)
         try writer.append(bytes("out-"), stream: .stdout)
         try writer.flushPartial(stream: .stdout)
@@ -107,7 +108,7 @@ import Testing
     }
 
     @Test func anExistingFileIsContinued() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         do {
             let writer = try ContainerLogWriter(directory: dir.path, restartCount: 3)
             try writer.append(bytes("first\n"), stream: .stdout)
@@ -118,7 +119,7 @@ import Testing
     }
 
     @Test func aFullDiskIsReportedAndTheBacklogStaysBounded() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         // /dev/full fails every write with ENOSPC.
         #expect(symlink("/dev/full", dir.path + "/0.log") == 0)
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 0)
@@ -134,7 +135,7 @@ import Testing
     }
 
     @Test func twoThreadsMayWriteTheTwoStreams() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         let writer = try ContainerLogWriter(directory: dir.path, restartCount: 0, maxFileBytes: 1 << 30)
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             let stream: LogStream = index == 0 ? .stdout : .stderr
@@ -152,7 +153,7 @@ import Testing
     }
 
     @Test func badSettingsAreRejected() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-logs-test")
         #expect(throws: PodError.self) { try ContainerLogWriter(directory: dir.path, restartCount: 0, maxFiles: 0) }
         #expect(throws: PodError.self) { try ContainerLogWriter(directory: dir.path, restartCount: 0, maxFileBytes: 0) }
         #expect(throws: PodError.self) { try ContainerLogWriter(directory: "/proc/version/x", restartCount: 0) }

@@ -1,4 +1,5 @@
 import Foundation
+import PodTestSupport
 import Testing
 import PodCore
 import PodStore
@@ -8,7 +9,7 @@ import PodStore
     let subnet = IPv4Subnet("10.88.0.0/16")!
 
     @Test func allocatesFromTheThirdAddressAndKeepsAPodsAddress() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-net")
         let ipam = IPAM(directory: dir.path, subnet: subnet)
         #expect(try ipam.allocate(for: key("a")) == IPv4Address("10.88.0.2"))
         #expect(try ipam.allocate(for: key("b")) == IPv4Address("10.88.0.3"))
@@ -20,7 +21,7 @@ import PodStore
     }
 
     @Test func releaseFreesAndTheAddressComesBackOnlyAfterTheOthers() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-net")
         let ipam = IPAM(directory: dir.path, subnet: IPv4Subnet("192.168.5.0/29")!)  // .2 ... .6
         for name in ["a", "b", "c"] { _ = try ipam.allocate(for: key(name)) }
         #expect(try ipam.release(key("a")) == IPv4Address("192.168.5.2"))
@@ -33,7 +34,7 @@ import PodStore
     }
 
     @Test func exhaustionIsAClearErrorAndReleaseMakesRoom() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-net")
         let ipam = IPAM(directory: dir.path, subnet: IPv4Subnet("10.1.2.0/29")!)
         #expect(ipam.poolSize == 5)
         var given: Set<IPv4Address> = []
@@ -48,7 +49,7 @@ import PodStore
     }
 
     @Test func reclaimFreesTheLeasesOfPodsThatAreGone() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-net")
         let ipam = IPAM(directory: dir.path, subnet: subnet)
         for name in ["a", "b", "c"] { _ = try ipam.allocate(for: key(name)) }
         let freed = try ipam.reclaim(keeping: [key("b")])
@@ -58,7 +59,7 @@ import PodStore
     }
 
     @Test func reclaimKeepsLeasesYoungerThanTheMinimumAge() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-net")
         let ipam = IPAM(directory: dir.path, subnet: subnet)
         _ = try ipam.allocate(for: key("fresh"))
         #expect(try ipam.reclaim(keeping: [], minimumAge: 60).isEmpty, "another apply may have just taken it")
@@ -68,7 +69,7 @@ import PodStore
     }
 
     @Test func leasesPersistInAReadableFile() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-net")
         _ = try IPAM(directory: dir.path, subnet: subnet).allocate(for: key("web"))
         _ = try IPAM(directory: dir.path, subnet: subnet).allocate(for: key("db", "prod"))
         // A new allocator (another process) sees both, and continues after the last.
@@ -84,7 +85,7 @@ import PodStore
     }
 
     @Test func aDamagedFileIsNeverGuessed() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-net")
         let ipam = IPAM(directory: dir.path, subnet: subnet)
         _ = try ipam.allocate(for: key("a"))
         try "{\"subnet\": \"10.88.0.0/16\", \"leases\": [".write(toFile: ipam.leaseFile, atomically: true, encoding: .utf8)
@@ -99,7 +100,7 @@ import PodStore
     }
 
     @Test func anotherSubnetIsRefusedWhileLeasesOfTheOldOneExist() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-net")
         _ = try IPAM(directory: dir.path, subnet: subnet).allocate(for: key("a"))
         let moved = IPAM(directory: dir.path, subnet: IPv4Subnet("10.89.0.0/16")!)
         let error = #expect(throws: PodError.self) { try moved.allocate(for: key("b")) }
@@ -109,7 +110,7 @@ import PodStore
     }
 
     @Test func concurrentAllocationsNeverShareAnAddress() async throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-net")
         let path = dir.path
         let subnet = IPv4Subnet("10.90.0.0/22")!
         let threads = 6, perThread = 25

@@ -2,6 +2,7 @@ import CPodShim
 import Foundation
 import Glibc
 import PodNetlink
+import PodTestSupport
 import Testing
 
 /// Integration tests never touch the machine's own network namespace: every link,
@@ -10,17 +11,6 @@ import Testing
 /// thread that calls `setns` (a network namespace is per thread; the thread ends after
 /// its work, so nothing of the test process stays in it).
 enum Integration {
-    /// Root, or a printed skip; with CI=true a skip is a recorded failure.
-    static var canRun: Bool {
-        if getuid() == 0 { return true }
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("pod network integration tests need root, and CI=true forbids skipping them")
-        } else {
-            print("skipping pod network integration tests: they need root (network namespaces, netlink, nftables)")
-        }
-        return false
-    }
-
     /// Runs a read-only check command in the test process's own namespace (the machine's),
     /// to prove the tests leave it as it was.
     static func machine(_ arguments: [String]) throws -> String {
@@ -36,53 +26,8 @@ enum Integration {
     }
 }
 
-/// A process holding a fresh network namespace; killed (by its pid) and reaped on `stop`.
-final class NamespaceHolder: @unchecked Sendable {
-    let pid: pid_t
-    private var stopped = false
-
-    init() throws {
-        var pid: pid_t = 0
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        _ = podshim_spawn_close_from(&actions, 3)
-        // Default signal handling and an empty mask in the child, whatever this process blocks.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let arguments = ["/usr/bin/unshare", "--net", "sleep", "infinity"]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        let status = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
-        guard status == 0 else { throw TestFailure("posix_spawn unshare: errno \(status)") }
-        self.pid = pid
-        let own = Self.namespace(of: getpid())
-        try waitUntil("namespace holder \(pid) to start", timeout: 10) {
-            Self.namespace(of: pid) != own && (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "sleep\n"
-        }
-    }
-
-    func stop() {
-        if stopped { return }
-        stopped = true
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    }
-
-    deinit { stop() }
-
-    static func namespace(of pid: pid_t) -> String? {
-        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/net")
-    }
-
+/// What the network tests do in a namespace holder (PodTestSupport) of their own.
+extension NamespaceHolder {
     /// Runs `body` on a new thread inside this namespace and returns its result.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
         let box = ResultBox<T>()
@@ -123,16 +68,6 @@ final class NamespaceHolder: @unchecked Sendable {
 
 final class ResultBox<T>: @unchecked Sendable {
     var result: Result<T, any Error>?
-}
-
-/// Polls `condition` until it holds or `timeout` seconds pass.
-func waitUntil(_ what: String, timeout: Double, _ condition: () throws -> Bool) throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while true {
-        if try condition() { return }
-        guard Date() < deadline else { throw TestFailure("timed out after \(timeout) s waiting for \(what)") }
-        usleep(10_000)
-    }
 }
 
 /// A TCP and a UDP server answering with a fixed word, on sockets made inside a namespace.

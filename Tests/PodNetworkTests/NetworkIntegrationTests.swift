@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PodTestSupport
 import Testing
 import PodCore
 import PodStore
@@ -43,12 +44,11 @@ import PodStore
         try host.run { try network.publishedPorts().count }
     }
 
-    @Test func podsTalkPortsArePublishedAndNothingIsLeftBehind() throws {
-        guard Integration.canRun else { return }
+    @Test(.needsRoot("needs root (network namespaces, netlink, nftables)")) func podsTalkPortsArePublishedAndNothingIsLeftBehind() throws {
         let machineForwarding = try String(contentsOfFile: "/proc/sys/net/ipv4/ip_forward", encoding: .utf8)
         let machineTables = try Integration.machine(["nft", "list", "tables"])
         let machineLinks = try Integration.machine(["ip", "-br", "link"])
-        let state = try TemporaryDirectory()
+        let state = TemporaryDirectory("podctl-net")
         let host = try NamespaceHolder(), client = try NamespaceHolder()
         let podA = try NamespaceHolder(), podB = try NamespaceHolder()
         defer { for holder in [podA, podB, client, host] { holder.stop() } }
@@ -196,9 +196,8 @@ import PodStore
         #expect(try Integration.machine(["ip", "-br", "link"]) == machineLinks)
     }
 
-    @Test func aSubnetOverlappingAHostRouteIsRefusedAndCreatesNothing() throws {
-        guard Integration.canRun else { return }
-        let state = try TemporaryDirectory()
+    @Test(.needsRoot("needs root (network namespaces, netlink, nftables)")) func aSubnetOverlappingAHostRouteIsRefusedAndCreatesNothing() throws {
+        let state = TemporaryDirectory("podctl-net")
         let host = try NamespaceHolder()
         defer { host.stop() }
         try host.run {

@@ -1,16 +1,13 @@
 import Foundation
+import PodTestSupport
 import Testing
 @testable import PodImage
 @testable import PodRegistry
 
 /// podctl login, logout and image pull, the built binary against a registry with htpasswd.
 @Suite(.serialized) struct CLITests {
-    @Test func loginPullAndLogout() throws {
-        guard TestRegistry.available else { return }
-        guard FileManager.default.isExecutableFile(atPath: TestImages.podctl) else {
-            Skip.report("\(TestImages.podctl) is not built")
-            return
-        }
+    @Test(TestRegistry.needed, TestImages.podctlBuilt)
+    func loginPullAndLogout() throws {
         let registry = try TestRegistry(auth: .htpasswd(user: "alice", password: "s3cret"))
         try registry.push(try TestImages.dockerArchive, as: "app:1", extra: "--dest-creds alice:s3cret")
         let fixture = PullFixture()
@@ -54,12 +51,8 @@ import Testing
         #expect(message.contains("podctl login \(registry.host)"), "\(message)")
     }
 
-    @Test func progressBarsOnATerminal() throws {
-        guard TestRegistry.available, FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
-        guard FileManager.default.isExecutableFile(atPath: TestImages.podctl) else {
-            Skip.report("\(TestImages.podctl) is not built")
-            return
-        }
+    @Test(TestRegistry.needed, .requires(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1)"), TestImages.podctlBuilt)
+    func progressBarsOnATerminal() throws {
         let registry = try TestRegistry()
         try registry.push(try TestImages.dockerArchive, as: "tty:1")
         let fixture = PullFixture()

@@ -1,14 +1,15 @@
 import Foundation
 import Glibc
 import PodCore
+import PodTestSupport
 import Testing
 @testable import PodImage
 @testable import PodRegistry
 
 /// Pulls from a real registry on loopback (TestRegistry), images pushed by skopeo.
 @Suite(.serialized) struct PullTests {
-    @Test func pullsByTagAndByDigest() throws {
-        guard TestRegistry.available else { return }
+    @Test(TestRegistry.needed)
+    func pullsByTagAndByDigest() throws {
         let registry = try TestRegistry()
         try registry.push(try TestImages.dockerArchive, as: "busybox:1")
         let fixture = PullFixture()
@@ -36,8 +37,8 @@ import Testing
         #expect(error.message.contains("manifest unknown"))
     }
 
-    @Test func resolvesAMultiPlatformIndexForThisHost() throws {
-        guard TestRegistry.available else { return }
+    @Test(TestRegistry.needed)
+    func resolvesAMultiPlatformIndexForThisHost() throws {
         let registry = try TestRegistry()
         try registry.push(try TestImages.dockerArchive, as: "multi:amd64", extra: "--format oci")
         let fixture = PullFixture()
@@ -74,8 +75,8 @@ import Testing
         #expect(try pulled.store.resolve("\(registry.host)/multi@\(Digest.of(indexBytes))").image.record.id == record.id)
     }
 
-    @Test func basicAuthWithTheRightAndTheWrongPassword() throws {
-        guard TestRegistry.available else { return }
+    @Test(TestRegistry.needed)
+    func basicAuthWithTheRightAndTheWrongPassword() throws {
         let registry = try TestRegistry(auth: .htpasswd(user: "alice", password: "s3cret"))
         try registry.push(try TestImages.dockerArchive, as: "private:1", extra: "--dest-creds alice:s3cret")
         let fixture = PullFixture()
@@ -98,8 +99,8 @@ import Testing
         #expect(fixture.store.hasBlob(record.digest))
     }
 
-    @Test func tokenAuthAnonymousRefusedThenWithACredential() throws {
-        guard TestRegistry.available else { return }
+    @Test(TestRegistry.needed)
+    func tokenAuthAnonymousRefusedThenWithACredential() throws {
         let keys = TemporaryDirectory("podctl-token-ca")
         let ca = try TestCA(directory: keys.path, name: "token")
         let tokens = try TokenServer(ca: ca, user: "bob", password: "pw")
@@ -121,8 +122,8 @@ import Testing
         #expect(tokens.tokensIssued == before + 1)
     }
 
-    @Test func tlsWithATestCAInTheCertificateDirectory() throws {
-        guard TestRegistry.available else { return }
+    @Test(TestRegistry.needed)
+    func tlsWithATestCAInTheCertificateDirectory() throws {
         let certificates = TemporaryDirectory("podctl-test-ca")
         let ca = try TestCA(directory: certificates.path, name: "ca")
         let server = try ca.issue(directory: certificates.path, name: "server", ip: "127.0.0.1")
@@ -149,8 +150,8 @@ import Testing
         #expect(record.architecture == "amd64")
     }
 
-    @Test func aCorruptedBlobIsRefusedAndNothingIsStored() throws {
-        guard TestRegistry.available else { return }
+    @Test(TestRegistry.needed)
+    func aCorruptedBlobIsRefusedAndNothingIsStored() throws {
         let registry = try TestRegistry()
         try registry.push(try TestImages.dockerArchive, as: "broken:1")
         let probe = PullFixture()
@@ -172,8 +173,8 @@ import Testing
         #expect(fixture.entries("tmp").filter { !$0.hasSuffix(".lock") }.isEmpty)
     }
 
-    @Test func aConnectionDroppedMidLayerIsResumed() throws {
-        guard TestRegistry.available else { return }
+    @Test(TestRegistry.needed)
+    func aConnectionDroppedMidLayerIsResumed() throws {
         let registry = try TestRegistry()
         try registry.push(try TestImages.dockerArchive, as: "flaky:1")
         let proxy = try CuttingProxy(upstreamPort: registry.port, cutAfter: 400_000)
@@ -186,8 +187,8 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: try fixture.store.lowerDirectories(for: record)[0] + "/bin/busybox"))
     }
 
-    @Test func aKilledPullsPartialLayerIsResumedByTheNextPull() throws {
-        guard TestRegistry.available else { return }
+    @Test(TestRegistry.needed)
+    func aKilledPullsPartialLayerIsResumedByTheNextPull() throws {
         let registry = try TestRegistry()
         try registry.push(try TestImages.dockerArchive, as: "resume:1")
         let probe = PullFixture()
@@ -204,12 +205,8 @@ import Testing
         #expect(fixture.entries("tmp").filter { !$0.hasSuffix(".lock") }.isEmpty)
     }
 
-    @Test func twoPullsAtOnceFetchEachLayerOnce() throws {
-        guard TestRegistry.available else { return }
-        guard FileManager.default.isExecutableFile(atPath: TestImages.podctl) else {
-            Skip.report("\(TestImages.podctl) is not built")
-            return
-        }
+    @Test(TestRegistry.needed, TestImages.podctlBuilt)
+    func twoPullsAtOnceFetchEachLayerOnce() throws {
         let registry = try TestRegistry()
         try registry.push(try TestImages.dockerArchive, as: "shared:1")
         let fixture = PullFixture()

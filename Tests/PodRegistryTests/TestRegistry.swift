@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import PodCore
+import PodTestSupport
 import Testing
 @testable import PodImage
 @testable import PodRegistry
@@ -23,14 +24,13 @@ final class TestRegistry: @unchecked Sendable {
 
     static let binary = "/usr/bin/docker-registry"
 
-    /// False (and the test skipped, or failed under CI=true) without the registry and skopeo.
+    /// Whether the registry and the tools around it are installed (deploy/deps.sh).
     static var available: Bool {
-        for tool in [binary, "/usr/bin/skopeo", "/usr/bin/openssl", "/usr/bin/htpasswd", "/usr/bin/curl"] where !FileManager.default.isExecutableFile(atPath: tool) {
-            Skip.report("\(tool) is missing (deploy/deps.sh installs it)")
-            return false
-        }
-        return true
+        [binary, "/usr/bin/skopeo", "/usr/bin/openssl", "/usr/bin/htpasswd", "/usr/bin/curl"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }
+
+    /// The tests' gate: skipped (failed under CI=true) without the registry and its tools.
+    static var needed: ConditionTrait { .requires(available, "needs docker-registry, skopeo, openssl, htpasswd and curl (deploy/deps.sh)") }
 
     init(auth: Auth = .none, certificate: (cert: String, key: String)? = nil) throws {
         directory = TemporaryDirectory("podctl-registry")
@@ -146,17 +146,6 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-enum Skip {
-    /// Without a tool the test is skipped with a message; under CI=true that is a failure.
-    static func report(_ why: String) {
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("\(why), and CI=true: a skip is a failure here")
-        } else {
-            print("SKIPPED: \(why)")
-        }
-    }
-}
-
 enum Shell {
     @discardableResult
     static func run(_ command: String, environment: [String: String] = [:], input: String? = nil) throws -> String {
@@ -188,44 +177,20 @@ enum Shell {
     }
 }
 
-/// A private directory under /tmp, removed when the value goes.
-final class TemporaryDirectory: @unchecked Sendable {
-    let path: String
-
-    init(_ label: String) {
-        var template = Array("/tmp/\(label)-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        path = made.map { String(cString: $0) } ?? "/tmp/\(label)-\(UUID().uuidString)"
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-}
-
 /// The test images (deploy/images/build-test-images.sh), built once per machine.
 enum TestImages {
     static let lock = NSLock()
 
-    static var directory: String {
-        get throws {
-            try lock.withLock {
-                let directory = NSTemporaryDirectory() + "podctl-test-images"
-                if FileManager.default.fileExists(atPath: directory + "/busybox-docker.tar") { return directory }
-                let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                try Shell.run("\(repository.path)/deploy/images/build-test-images.sh \(directory)")
-                return directory
-            }
-        }
-    }
+    /// Under a lock: two suites at once would run the script twice into one directory.
+    static var directory: String { get throws { try lock.withLock { try Harness.testImages() } } }
 
     static var dockerArchive: String { get throws { "docker-archive:" + (try directory) + "/busybox-docker.tar" } }
 
     /// The podctl binary of this build (tests of the CLI run it).
-    static var podctl: String {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return repository.path + "/.build/debug/podctl"
-    }
+    static var podctl: String { Harness.binary }
+
+    /// The gate of the tests that run it: skipped (failed under CI=true) when it is not built.
+    static var podctlBuilt: ConditionTrait { .requires(FileManager.default.isExecutableFile(atPath: podctl), "needs the podctl binary of this build") }
 }
 
 /// A store in a temporary directory, and a puller for it.

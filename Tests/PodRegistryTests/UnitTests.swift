@@ -1,5 +1,6 @@
 import Foundation
 import PodCore
+import PodTestSupport
 import Testing
 @testable import PodImage
 @testable import PodRegistry

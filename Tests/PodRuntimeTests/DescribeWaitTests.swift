@@ -45,8 +45,7 @@ import Testing
 
     static func elapsed(_ start: Date) -> Double { Date().timeIntervalSince(start) }
 
-    @Test func describeShowsARunningTwoContainerPod() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func describeShowsARunningTwoContainerPod() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(Self.twoContainers)
@@ -84,8 +83,7 @@ import Testing
         try harness.run(["delete", "pod", "duo", "--now"])
     }
 
-    @Test func waitForReadyReturnsQuicklyForARunningPod() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func waitForReadyReturnsQuicklyForARunningPod() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(Self.twoContainers)
@@ -108,8 +106,7 @@ import Testing
         try harness.run(["delete", "pod", "duo", "--now"])
     }
 
-    @Test func waitForDeleteReturnsOnceDeleteRemovedThePod() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func waitForDeleteReturnsOnceDeleteRemovedThePod() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         // A container that ignores SIGTERM, so delete takes its grace period (2 s) and
@@ -135,8 +132,7 @@ import Testing
         #expect(try harness.run(["get", "pods"]).stdout == "")
     }
 
-    @Test func waitTimesOutOnACrashingPodAndDescribeShowsWhy() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func waitTimesOutOnACrashingPodAndDescribeShowsWhy() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(Self.crashing)
@@ -159,8 +155,7 @@ import Testing
         try harness.run(["delete", "pod", "crash", "--now"])
     }
 
-    @Test func aPodWhoseSupervisorWasKilledIsUnknown() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aPodWhoseSupervisorWasKilledIsUnknown() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(Self.twoContainers)

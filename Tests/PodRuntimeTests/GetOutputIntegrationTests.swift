@@ -10,8 +10,7 @@ import Testing
         Harness.busyboxPod(name, container: #"command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.2; done"]"#)
     }
 
-    @Test func jsonpathAndCustomColumnsOverTwoPods() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func jsonpathAndCustomColumnsOverTwoPods() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(Self.sleeper("alpha") + "\n---\n" + Self.sleeper("beta"))
@@ -41,8 +40,7 @@ import Testing
         try harness.run(["delete", "pod", "alpha", "beta", "--now"])
     }
 
-    @Test func watchPrintsTheTransitionsOfACrashingPod() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func watchPrintsTheTransitionsOfACrashingPod() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(Harness.busyboxPod("crash", container: #"command: ["sh", "-c", "sleep 1; exit 1"]"#))
@@ -75,8 +73,7 @@ import Testing
         try harness.run(["delete", "pod", "crash", "--now"])
     }
 
-    @Test func watchOnlyWithJSONPathPrintsEachChangeAndTheDeletedPod() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func watchOnlyWithJSONPathPrintsEachChangeAndTheDeletedPod() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         let output = harness.base + "/watch.out"

@@ -27,8 +27,7 @@ import Testing
         """
     }
 
-    @Test func applyIsIdempotentRestartsAChangedContainerInPlaceAndRecreatesAChangedSandbox() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func applyIsIdempotentRestartsAChangedContainerInPlaceAndRecreatesAChangedSandbox() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         #expect(try harness.run(["apply", "-f", "-"], stdin: Self.web()).stdout == "pod/web created\n")
@@ -54,8 +53,7 @@ import Testing
         try harness.run(["delete", "pod", "web", "--now"])
     }
 
-    @Test func initContainersRunInOrderAndSidecarsStopAfterTheApp() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func initContainersRunInOrderAndSidecarsStopAfterTheApp() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         let outside = harness.base + "/outside"
@@ -95,8 +93,7 @@ import Testing
         #expect(order == ["first", "sidecar", "second", "app", "app-stopped", "sidecar-stopped"])
     }
 
-    @Test func aKilledSupervisorShowsUnknownAndDeleteCleansUp() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aKilledSupervisorShowsUnknownAndDeleteCleansUp() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(Self.web())
@@ -113,8 +110,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: harness.base + "/lib/pods").isEmpty)
     }
 
-    @Test func volumesHonourReadOnlySubPathAndHostPathTypes() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func volumesHonourReadOnlySubPathAndHostPathTypes() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         let created = harness.base + "/made-by-podctl"

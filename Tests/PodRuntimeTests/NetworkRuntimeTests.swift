@@ -26,8 +26,7 @@ import Testing
             command: ["sleep", "1000"]
         """
 
-    @Test func podsGetAddressesAndHostPortsAnswerAndDeleteLeavesNothing() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func podsGetAddressesAndHostPortsAnswerAndDeleteLeavesNothing() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(Self.pods)
@@ -59,16 +58,12 @@ import Testing
     /// The issue's outside view: a second namespace, wired to the harness's "host" by a
     /// veth, is a client on the host's network. It reaches a pod through the host's
     /// address and hostPort, and sees the pod's own requests come from the host's address.
-    @Test func anOutsideClientReachesTheHostPortAndSeesMasqueradedTraffic() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func anOutsideClientReachesTheHostPortAndSeesMasqueradedTraffic() throws {
         let harness = try Harness()
         try harness.loadBusybox()
-        let client = Stopper(try harness.start(["unshare", "--net", "sleep", "infinity"]))
-        let clientPID = client.process.processIdentifier
-        try harness.waitFor("the client namespace") {
-            Harness.namespace("net", of: clientPID).map { $0 != Harness.namespace("net", of: harness.holder) } == true
-                && (try? String(contentsOfFile: "/proc/\(clientPID)/comm", encoding: .utf8)) == "sleep\n"
-        }
+        let client = try NamespaceHolder(inside: harness.holder)
+        defer { client.stop() }
+        let clientPID = client.pid
         for command in [
             ["ip", "link", "add", "outside0", "type", "veth", "peer", "name", "eth0", "netns", String(clientPID)],
             ["ip", "address", "add", "192.168.77.1/24", "dev", "outside0"], ["ip", "link", "set", "outside0", "up"],
@@ -111,8 +106,7 @@ import Testing
 
     /// A supervisor killed half-way is recovered by the next apply; a pod whose state went
     /// behind podctl's back loses its lease and published port at the next command.
-    @Test func crashesAndLostStateAreCleanedUpByTheNextCommand() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func crashesAndLostStateAreCleanedUpByTheNextCommand() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         let survivor = "apiVersion: v1\nkind: Pod\nmetadata: {name: survivor}\nspec: {containers: [{name: httpd, image: localhost/busybox:1, command: [sh, -c, 'mkdir -p /www; echo alive > /www/index.html; exec httpd -f -p 80 -h /www'], ports: [{containerPort: 80, hostPort: 18282}]}]}\n"

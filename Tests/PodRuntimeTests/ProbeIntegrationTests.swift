@@ -43,8 +43,7 @@ import Testing
             .reduce(0) { $0 + (($1["count"] as? Int) ?? 1) }
     }
 
-    @Test func readinessTurnsTrueWhenAFileAppears() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func readinessTurnsTrueWhenAFileAppears() throws {
         let harness = try harness()
         try harness.apply(Self.pod("ready", """
             command: ["sh", "-c", "\(Self.loop)"]
@@ -61,8 +60,7 @@ import Testing
         try harness.run(["delete", "pod", "ready", "--now"])
     }
 
-    @Test func aFailingLivenessProbeRestartsWithBackOff() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aFailingLivenessProbeRestartsWithBackOff() throws {
         let harness = try harness()
         try harness.apply(Self.pod("live", """
             command: ["sh", "-c", "\(Self.loop)"]
@@ -79,8 +77,7 @@ import Testing
         try harness.run(["delete", "pod", "live", "--now"])
     }
 
-    @Test func httpGetByPortNameAndTCPOnAClosedPort() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func httpGetByPortNameAndTCPOnAClosedPort() throws {
         let harness = try harness()
         try harness.apply(Self.pod("web", """
             command: ["sh", "-c", "mkdir -p /www; echo ok > /www/healthz; exec httpd -f -p 80 -h /www"]
@@ -102,8 +99,7 @@ import Testing
         try harness.run(["delete", "pod", "web", "closed", "--now"])
     }
 
-    @Test func aHangingExecProbeIsKilledAtItsTimeout() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aHangingExecProbeIsKilledAtItsTimeout() throws {
         let harness = try harness()
         try harness.apply(Self.pod("hang", """
             command: ["sh", "-c", "\(Self.loop)"]
@@ -116,8 +112,7 @@ import Testing
         try harness.run(["delete", "pod", "hang", "--now"])
     }
 
-    @Test func aStartupProbeHoldsOffLiveness() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aStartupProbeHoldsOffLiveness() throws {
         let harness = try harness()
         try harness.apply(Self.pod("slow", """
             command: ["sh", "-c", "\(Self.loop)"]
@@ -134,8 +129,7 @@ import Testing
         try harness.run(["delete", "pod", "slow", "--now"])
     }
 
-    @Test func postStartRunsBeforeRunningAndItsFailureIsReported() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func postStartRunsBeforeRunningAndItsFailureIsReported() throws {
         let harness = try harness()
         try harness.apply(Self.pod("hooked", """
             command: ["sh", "-c", "\(Self.loop)"]
@@ -159,8 +153,7 @@ import Testing
         try harness.run(["delete", "pod", "hooked", "broken", "--now"])
     }
 
-    @Test func preStopRunsBeforeTheStopSignalWithinTheGracePeriod() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func preStopRunsBeforeTheStopSignalWithinTheGracePeriod() throws {
         let harness = try harness()
         let shared = harness.base + "/shared"
         try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
@@ -177,8 +170,7 @@ import Testing
         #expect(try String(contentsOfFile: shared + "/order", encoding: .utf8) == "prestop\nterm\n")
     }
 
-    @Test func aSidecarWithAStartupProbeGatesTheNextInitAndStopsAfterTheApp() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aSidecarWithAStartupProbeGatesTheNextInitAndStopsAfterTheApp() throws {
         let harness = try harness()
         let shared = harness.base + "/order"
         try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
@@ -212,8 +204,7 @@ import Testing
     }
 
     /// The pods/ example of an app waiting on its database, with `apply --wait`.
-    @Test func applyWaitReturnsOnceReadyOrFailsWithTheReason() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func applyWaitReturnsOnceReadyOrFailsWithTheReason() throws {
         let harness = try harness()
         let example = Harness.repository.appendingPathComponent("pods/app-waits-for-db.yaml").path
         let applied = try harness.run(["apply", "-f", example, "--wait", "--timeout=90s"])

@@ -47,8 +47,7 @@ import Testing
         for directory in cgroup.directories { #expect(!FileManager.default.fileExists(atPath: directory), "\(directory) removed") }
     }
 
-    @Test func limitsLandInTheFilesAndProcessesInTheirCgroups() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func limitsLandInTheFilesAndProcessesInTheirCgroups() throws {
         let hierarchy = try Self.hierarchy()
         let harness = try Harness()
         try harness.loadBusybox()
@@ -94,8 +93,7 @@ import Testing
         try Self.deleteAndCheckGone(harness, "limits", pod)
     }
 
-    @Test func aContainerPastItsMemoryLimitIsOOMKilledAndRestarted() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aContainerPastItsMemoryLimitIsOOMKilledAndRestarted() throws {
         let hierarchy = try Self.hierarchy()
         let harness = try Harness()
         try harness.loadBusybox()
@@ -113,8 +111,7 @@ import Testing
         try Self.deleteAndCheckGone(harness, "oom", try Self.podCgroup(harness, hierarchy))
     }
 
-    @Test func aForkBombStopsAtThePodsPidsLimit() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aForkBombStopsAtThePodsPidsLimit() throws {
         let hierarchy = try Self.hierarchy()
         let harness = try Harness()
         try harness.loadBusybox()
@@ -137,8 +134,7 @@ import Testing
         try Self.deleteAndCheckGone(harness, "bomb", pod)
     }
 
-    @Test func halfACPULimitGivesAboutHalfACore() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func halfACPULimitGivesAboutHalfACore() throws {
         let hierarchy = try Self.hierarchy()
         let harness = try Harness()
         try harness.loadBusybox()

@@ -23,8 +23,7 @@ import Testing
           volumes: [{name: shared, emptyDir: {}}]
         """
 
-    @Test func containersShareThePausesNamespacesAndHaveTheirOwnRest() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func containersShareThePausesNamespacesAndHaveTheirOwnRest() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(Self.twoContainers)
@@ -60,8 +59,7 @@ import Testing
         try deleteAndCheckNothingLeft(harness, "duo", pause: pause)
     }
 
-    @Test func getLogsAndExecBehaveAsKubectl() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func getLogsAndExecBehaveAsKubectl() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(Self.twoContainers)
@@ -89,8 +87,7 @@ import Testing
         try harness.run(["delete", "pod", "duo", "--now"])
     }
 
-    @Test func restartPolicyBackoffAndPreviousLogs() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func restartPolicyBackoffAndPreviousLogs() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply("""
@@ -120,8 +117,7 @@ import Testing
         try harness.run(["delete", "pod", "crash"])
     }
 
-    @Test func sigtermReachesTheWorkloadAndOrphansAreReaped() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func sigtermReachesTheWorkloadAndOrphansAreReaped() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         let outside = harness.base + "/outside"
@@ -152,8 +148,7 @@ import Testing
         #expect(try String(contentsOfFile: outside + "/signal", encoding: .utf8) == "got-TERM\n")
     }
 
-    @Test func aMissingImageOrCommandGivesKubernetesReasons() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aMissingImageOrCommandGivesKubernetesReasons() throws {
         let harness = try Harness()
         let missing = try harness.run(["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: Pod\nmetadata: {name: noimg}\nspec: {containers: [{name: c, image: nothere:1, imagePullPolicy: Never}]}\n")
         #expect(missing.status == 1)

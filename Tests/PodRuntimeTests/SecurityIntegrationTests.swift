@@ -83,8 +83,7 @@ import Testing
         return ("volumeMounts: [{name: abi, mountPath: /abi}]", "volumes: [{name: abi, hostPath: {path: \(directory), type: Directory}}]")
     }
 
-    @Test func aDefaultContainerIsConfinedAndSoIsItsExec() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aDefaultContainerIsConfinedAndSoIsItsExec() throws {
         let (harness, workload) = try start(Self.pod("plain"), "plain")
         defer { _ = try? harness.run(["delete", "pod", "plain"]) }
         for (who, fields) in [("workload", try Self.status(of: workload)), ("exec", Self.fields(try exec(harness, "plain", "cat /proc/self/status").stdout))] {
@@ -130,8 +129,7 @@ import Testing
         #expect(try Self.status(of: pause)["NoNewPrivs"] == "1")
     }
 
-    @Test func privilegedHasEveryCapabilityNoFilterAndWritableKernelFiles() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func privilegedHasEveryCapabilityNoFilterAndWritableKernelFiles() throws {
         let (harness, workload) = try start(Self.pod("priv", container: "securityContext: {privileged: true}"), "priv")
         defer { _ = try? harness.run(["delete", "pod", "priv"]) }
         let fields = try Self.status(of: workload)
@@ -147,8 +145,7 @@ import Testing
         }
     }
 
-    @Test func aNonRootUserHasNoCapabilitiesWithinTheDefaultBoundingSet() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aNonRootUserHasNoCapabilitiesWithinTheDefaultBoundingSet() throws {
         let manifest = Self.pod("user", container: "securityContext: {runAsUser: 1000, runAsGroup: 2000}", pod: "securityContext: {supplementalGroups: [3000]}")
         let (harness, workload) = try start(manifest, "user")
         defer { _ = try? harness.run(["delete", "pod", "user"]) }
@@ -165,8 +162,7 @@ import Testing
         #expect(try exec(harness, "user", "id -u").stdout == "1000\n")
     }
 
-    @Test func allowedEscalationLeavesNoNewPrivsOffButTheFilterOn() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func allowedEscalationLeavesNoNewPrivsOffButTheFilterOn() throws {
         // The filter is then loaded before setuid, while the helper has CAP_SYS_ADMIN.
         let manifest = Self.pod("esc", container: "securityContext: {runAsUser: 1000, allowPrivilegeEscalation: true}")
         let (harness, workload) = try start(manifest, "esc")
@@ -178,8 +174,7 @@ import Testing
         #expect(try exec(harness, "esc", "unshare -U true").status != 0)
     }
 
-    @Test func addAndDropShapeTheSets() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func addAndDropShapeTheSets() throws {
         let manifest = Self.pod("caps", container: "securityContext: {capabilities: {drop: [ALL], add: [NET_BIND_SERVICE, CAP_SYS_ADMIN]}}")
         let (harness, workload) = try start(manifest, "caps")
         defer { _ = try? harness.run(["delete", "pod", "caps"]) }
@@ -193,8 +188,7 @@ import Testing
         #expect(chown.status != 0, "CAP_CHOWN dropped")
     }
 
-    @Test func readOnlyRootRefusesWritesButNotToVolumes() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func readOnlyRootRefusesWritesButNotToVolumes() throws {
         let manifest = Self.pod("ro", container: "securityContext: {readOnlyRootFilesystem: true}\nvolumeMounts: [{name: scratch, mountPath: /scratch}]",
                                 pod: "volumes: [{name: scratch, emptyDir: {}}]")
         let (harness, _) = try start(manifest, "ro")
@@ -205,8 +199,7 @@ import Testing
         #expect(try exec(harness, "ro", "touch /scratch/file && ls /scratch").stdout == "file\n")
     }
 
-    @Test func unconfinedSeccompAndLocalhostProfiles() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func unconfinedSeccompAndLocalhostProfiles() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         let directory = harness.base + "/lib/seccomp/profiles"
@@ -243,8 +236,7 @@ import Testing
         #expect(!(try harness.run(["get", "pods"]).stdout.contains("broken")))
     }
 
-    @Test func sysctlsAreSetInThePodsNamespacesOnly() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func sysctlsAreSetInThePodsNamespacesOnly() throws {
         let manifest = Self.pod("sysctl", pod: """
             securityContext:
               sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: "80"}, {name: kernel/shm_rmid_forced, value: "1"}]

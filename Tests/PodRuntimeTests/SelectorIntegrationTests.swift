@@ -33,8 +33,7 @@ import Testing
         return result.stdout.split(separator: "\n").map(String.init)
     }
 
-    @Test func selectorsPickExactlyTheRightPods() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func selectorsPickExactlyTheRightPods() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(Self.three)
@@ -79,8 +78,7 @@ import Testing
         #expect(try names(harness, []).isEmpty)
     }
 
-    @Test func aSelectorWithASyntaxErrorExitsOneWithKubectlsMessage() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aSelectorWithASyntaxErrorExitsOneWithKubectlsMessage() throws {
         let harness = try Harness()
         let cases: [(arguments: [String], message: String)] = [
             (["get", "pods", "-l", "app in (web"], "unable to parse requirement: found '', expected: ',' or ')'"),
@@ -99,8 +97,7 @@ import Testing
         #expect(both.status == 1 && both.stderr == "error: cannot set --all and --selector at the same time\n")
     }
 
-    @Test func selectorsSpanNamespacesWithAllNamespaces() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func selectorsSpanNamespacesWithAllNamespaces() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply([Self.pod("web", labels: "app: web"), Self.pod("web", labels: "app: web", namespace: "team"),
@@ -117,8 +114,7 @@ import Testing
         try harness.run(["delete", "pods", "--all", "-n", "team", "--now"])
     }
 
-    @Test func labelAndAnnotateChangeMetadataWithoutRestartingAndApplyResetsThem() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func labelAndAnnotateChangeMetadataWithoutRestartingAndApplyResetsThem() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         let manifest = Self.pod("web", labels: "app: web")
@@ -156,8 +152,8 @@ import Testing
         try harness.run(["delete", "pod", "web", "--now"])
     }
 
-    @Test func aPodWaitingForItsImageKeepsALabelGivenDuringTheWait() throws {
-        guard Harness.canRun, let registry = try NamespacedRegistry(harness: Harness()) else { return }
+    @Test(.needsRoot) func aPodWaitingForItsImageKeepsALabelGivenDuringTheWait() throws {
+        let registry = try NamespacedRegistry(harness: Harness())
         let harness = registry.harness
         let manifest = PullIntegrationTests.pod("later", image: "127.0.0.1:5000/later:1")
         #expect(try registry.podctl(["apply", "-f", "-"], stdin: manifest).status == 0)
@@ -170,8 +166,7 @@ import Testing
         #expect(try harness.run(["delete", "pod", "later", "--now"]).status == 0)
     }
 
-    @Test func labelRefusesBadInputWithKubectlsMessages() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func labelRefusesBadInputWithKubectlsMessages() throws {
         let harness = try Harness()
         let cases: [(arguments: [String], message: String)] = [
             (["label", "pod", "web"], "at least one label update is required"),
@@ -188,8 +183,7 @@ import Testing
         }
     }
 
-    @Test func logsFollowsEveryPickedPodAndPodsThatJoin() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func logsFollowsEveryPickedPodAndPodsThatJoin() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         try harness.apply(Self.pod("web1", labels: "app: web"))

@@ -10,8 +10,7 @@ import Testing
         SecurityIntegrationTests.pod(name, pod: "hostUsers: false\n" + extra, command: "trap 'exit 0' TERM; while true; do sleep 0.2; done")
     }
 
-    @Test func rootInsideIsAnUnprivilegedBlockOfHostIDs() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func rootInsideIsAnUnprivilegedBlockOfHostIDs() throws {
         let (harness, workload) = try SecurityIntegrationTests().start(Self.pod("userns"), "userns")
         // The kernel's view from inside: 0 maps to a non-zero host range of 65536.
         let map = try harness.run(["exec", "userns", "--", "cat", "/proc/self/uid_map"]).stdout.split(whereSeparator: \.isWhitespace)
@@ -40,8 +39,7 @@ import Testing
         #expect(!blocks.contains("userns"), "the block goes back on delete: \(blocks)")
     }
 
-    @Test func podsGetDisjointBlocksAndHostFilesStayTheHosts() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func podsGetDisjointBlocksAndHostFilesStayTheHosts() throws {
         let harness = try Harness()
         try harness.loadBusybox()
         let shared = harness.base + "/hostfiles"

@@ -4,20 +4,17 @@ import Testing
 @testable import PodOS
 @testable import PodStore
 import PodCore
+import PodTestSupport
 
 /// A fresh pair of state roots under /tmp, removed at the end.
 final class TemporaryRoots {
-    let base: String
+    let directory = TemporaryDirectory("podctl-store-test")
+    var base: String { directory.path }
     let store: Store
 
     init() throws {
-        var template = Array("/tmp/podctl-store-test-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw PodError.system("mkdtemp", errno: errno) }
-        base = String(cString: made)
-        store = Store(roots: StoreRoots(root: base + "/lib", runRoot: base + "/run"))
+        store = Store(roots: StoreRoots(root: directory.path + "/lib", runRoot: directory.path + "/run"))
     }
-
-    deinit { try? Files.removeTree(base) }
 }
 
 struct Record: Codable, Equatable {

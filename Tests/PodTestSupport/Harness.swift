@@ -6,79 +6,43 @@ import Testing
 /// Integration tests run the real podctl as root inside a throwaway network and mount
 /// namespace (a holder process entered with nsenter: `ip netns exec` would remount /sys),
 /// with their own state roots, so nothing touches the machine's network, mounts or
-/// podctl state. Without root they skip with a message; with CI=true a skip fails.
+/// podctl state. The tests carry `.needsRoot`: without root they show as skipped.
 public final class Harness: @unchecked Sendable {
-    public let holder: pid_t
+    private let namespaces: NamespaceHolder
+    public var holder: pid_t { namespaces.pid }
     public let base: String
     public let images: String
     /// Every pod of this harness has its cgroups under this root (PODCTL_CGROUP_ROOT),
     /// removed with the harness: tests never meet each other's cgroups or a real install's.
     public var cgroupRoot: String { "/podctl-test-" + (base as NSString).lastPathComponent }
 
-    public static var canRun: Bool {
-        if getuid() == 0 { return true }
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("integration tests need root, and CI=true forbids skipping them")
-        } else {
-            print("skipping podctl runtime integration tests: they need root (namespaces, mounts)")
-        }
-        return false
-    }
-
     public init() throws {
+        // Under CI=true `.needsRoot` runs the tests anyway: say why they fail.
+        guard getuid() == 0 else { throw HarnessError("integration tests need root (namespaces, mounts, cgroups)") }
         base = try Self.temporaryDirectory()
         images = base + "/images"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = ["--net", "--mount", "--propagation", "private", "sleep", "infinity"]
-        try process.run()
-        holder = process.processIdentifier
-        let own = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
-        let deadline = Date().addingTimeInterval(10)
-        while (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(holder)/ns/net")) == own || (try? String(contentsOfFile: "/proc/\(holder)/comm", encoding: .utf8)) != "sleep\n" {
-            guard Date() < deadline else { throw HarnessError("the namespace holder did not start") }
-            usleep(2_000)
-        }
+        namespaces = try NamespaceHolder(["--net", "--mount", "--propagation", "private"])
         _ = try run(["ip", "link", "set", "lo", "up"], podctl: false)
     }
 
     deinit {
-        kill(holder, SIGKILL)
-        var status: Int32 = 0
-        waitpid(holder, &status, 0)
+        namespaces.stop()
         // The harness's own cgroup root, with whatever a failed test left in it.
         if let hierarchy = CgroupHierarchy.detect() { try? hierarchy.cgroup(cgroupRoot).destroy() }
         try? FileManager.default.removeItem(atPath: base)
     }
 
-    public struct Result {
-        public let status: Int32
-        public let stdout: String
-        public let stderr: String
-    }
+    public typealias Result = CommandResult
 
     /// Runs podctl (or another program) inside the holder's namespaces with the test's roots.
     @discardableResult
     public func run(_ arguments: [String], stdin: String? = nil, podctl: Bool = true) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-        process.arguments = ["-t", String(holder), "-n", "-m", "--"] + (podctl ? [Self.binary] : []) + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PODCTL_ROOT"] = base + "/lib"
         environment["PODCTL_RUN_ROOT"] = base + "/run"
         environment["PODCTL_CGROUP_ROOT"] = cgroupRoot
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let errData = DispatchQueue.global().sync { err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        let entered = ["-t", String(holder), "-n", "-m", "--"] + (podctl ? [Self.binary] : []) + arguments
+        return try Command.run("/usr/bin/nsenter", entered, environment: environment, stdin: stdin)
     }
 
     /// Applies a manifest given as text and expects success.
@@ -113,28 +77,29 @@ public final class Harness: @unchecked Sendable {
     }
 
     /// Waits for a condition with a deadline; never a fixed sleep as the wait.
+    /// A condition that throws counts as not holding yet.
     public func waitFor(_ what: String, seconds: Double = 20, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if (try? condition()) == true { return }
-            usleep(20_000)
-        }
-        throw HarnessError("timed out after \(seconds)s waiting for \(what)")
+        try waitUntil(what, timeout: seconds) { (try? condition()) == true }
     }
 
     public func waitForRunning(_ pod: String, containers: [String]) throws {
         try waitFor("\(pod) running") { try containers.allSatisfy { try containerPID(pod, $0) != nil } }
     }
 
+    /// The podctl of this build: PODCTL_BINARY, or beside the test bundle in the build directory.
     public static var binary: String {
         if let path = ProcessInfo.processInfo.environment["PODCTL_BINARY"] { return path }
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [bundle, bundle.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("podctl").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return bundle.appendingPathComponent("podctl").path
+        return built("podctl") ?? bundle.appendingPathComponent("podctl").path
     }
+
+    /// A program of this build beside the test bundle, in its parent, or in `directories`.
+    public static func built(_ name: String, orIn directories: [String] = []) -> String? {
+        ([bundle, bundle.deletingLastPathComponent()] + directories.map { URL(fileURLWithPath: $0) })
+            .map { $0.appendingPathComponent(name).path }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    private static var bundle: URL { URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent() }
 
     public static var repository: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -154,16 +119,10 @@ public final class Harness: @unchecked Sendable {
         return directory
     }
 
-    public static func temporaryDirectory() throws -> String {
-        var template = Array("/tmp/podctl-it-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp failed") }
-        return String(cString: made)
-    }
+    public static func temporaryDirectory() throws -> String { try TemporaryDirectory.make("podctl-it") }
 
     /// Inode of a namespace of a process, e.g. `net:[4026532327]`.
-    public static func namespace(_ kind: String, of pid: pid_t) -> String? {
-        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/\(kind)")
-    }
+    public static func namespace(_ kind: String, of pid: pid_t) -> String? { NamespaceHolder.namespace(kind, of: pid) }
 
     /// Processes whose network namespace is `namespace`.
     public static func processes(in namespace: String) -> [pid_t] {

@@ -8,22 +8,6 @@ import PodCore
 import Testing
 @testable import PodImage
 
-/// A private directory under /tmp, removed when the value goes.
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init(_ label: String = "podimage") {
-        var template = Array("/tmp/\(label)-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        path = made.map { String(cString: $0) } ?? "/tmp/\(label)-\(UUID().uuidString)"
-        if made == nil { mkdir(path, 0o700) }
-    }
-
-    deinit { try? removeStoreTree(path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-}
-
 /// A fresh image store in a temporary directory.
 final class TestStore {
     let directory = TemporaryDirectory("podimage-store")
@@ -38,24 +22,6 @@ final class TestStore {
     /// True when the store holds no blob, layer, record or temporary file.
     var isEmpty: Bool {
         entries("blobs/sha256").isEmpty && entries("layers").isEmpty && entries("records").isEmpty && entries("tmp").isEmpty
-    }
-}
-
-enum Privilege {
-    /// Tests that need root call this first. Without root they are skipped with a
-    /// message; under CI=true a skip is a failure, so CI can never pass them unrun.
-    static func isRoot(_ what: String) -> Bool {
-        if getuid() == 0 { return true }
-        report("\(what) needs root")
-        return false
-    }
-
-    static func report(_ why: String) {
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("\(why), and CI=true: a skip is a failure here")
-        } else {
-            print("SKIPPED: \(why)")
-        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PodModel
+import PodTestSupport
 import Testing
 
 @Suite struct ApplyDryRunTests {
@@ -77,14 +78,14 @@ import Testing
     }
 
     @Test func applyOfAMissingImageFailsAndLeavesNoState() throws {
-        let root = NSTemporaryDirectory() + "podctl-cli-\(UUID().uuidString)"
+        let state = TemporaryDirectory("podctl-cli")
+        let root = state.path
         let result = try CLI.run(["apply", "-f", "pods/web.yaml"], root: root)
         #expect(result.status == 1)
         #expect(result.stderr.contains("ErrImagePull"))
         #expect(result.stderr.contains("podctl image load"))
         let pods = (try? FileManager.default.contentsOfDirectory(atPath: root + "/lib/pods")) ?? []
         #expect(pods.isEmpty, "a failed apply leaves no pod state")
-        try? FileManager.default.removeItem(atPath: root)
     }
 
     @Test func badArgumentsAreClearErrors() throws {

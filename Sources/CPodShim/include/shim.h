@@ -2,9 +2,11 @@
  * CPodShim: the only C in podctl.
  *
  * The rule (docs/architecture.md): C is admitted only where Swift cannot go safely:
- *   - code that runs between fork and exec in a multi-threaded process,
  *   - system calls that glibc does not wrap (pivot_root, pidfd_open, close_range, ...),
- *   - macros that Swift cannot import.
+ *   - variadic calls Swift cannot make (prctl) and macros it cannot import.
+ * No C here runs between fork and exec on its own: the only code there is pod-helper's
+ * (single-threaded Swift, D13), which calls these wrappers like any other caller;
+ * podctl and the supervisor start children with posix_spawn only.
  * Everything else is Swift. Each function returns -1 and leaves errno set on failure,
  * like the system call it wraps, so the Swift side can capture call, errno and path.
  */

@@ -3,11 +3,13 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PodCore
 
 /// The name rules of `k8s.io/apimachinery/pkg/util/validation`, with its messages.
 enum Names {
-    static let labelMessage = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
-    static let subdomainMessage = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+    // The RFC 1123 rules sit in PodCore, which the store shares (NameRules.swift).
+    static let labelMessage = NameRules.labelMessage
+    static let subdomainMessage = NameRules.subdomainMessage
     static let envVarMessage = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"
     static let qualifiedNameMessage = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
     static let labelValueMessage = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
@@ -18,28 +20,8 @@ enum Names {
     private static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
     private static func isLetter(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 65 && c <= 90) }
 
-    /// RFC 1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
-    static func labelErrors(_ name: String) -> [String] {
-        var errors: [String] = []
-        if name.utf8.count > 63 { errors.append("must be no more than 63 characters") }
-        if !isLabel(name) { errors.append(labelMessage) }
-        return errors
-    }
-
-    static func isLabel(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard let first = bytes.first, let last = bytes.last, isLowerAlnum(first), isLowerAlnum(last) else { return false }
-        return bytes.allSatisfy { isLowerAlnum($0) || $0 == 45 }
-    }
-
-    /// RFC 1123 subdomain: dot-separated labels, at most 253 characters.
-    static func subdomainErrors(_ name: String) -> [String] {
-        var errors: [String] = []
-        if name.utf8.count > 253 { errors.append("must be no more than 253 characters") }
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        if parts.isEmpty || !parts.allSatisfy({ isLabel(String($0)) }) { errors.append(subdomainMessage) }
-        return errors
-    }
+    static func labelErrors(_ name: String) -> [String] { NameRules.labelErrors(name) }
+    static func subdomainErrors(_ name: String) -> [String] { NameRules.subdomainErrors(name) }
 
     /// IANA service name, used for port names.
     static func portNameErrors(_ name: String) -> [String] {

@@ -1,7 +1,7 @@
 import PodLogs
 
 /// One container as the supervisor runs it: its plan, the process, its log pipes and
-/// writer, and its back-off.
+/// writer. Its lifecycle (state, back-off, restarts) is the PodLifecycle's.
 struct ContainerRun {
     var plan: ContainerPlan
     /// A new spec from apply, taken when the running instance has stopped.
@@ -10,21 +10,9 @@ struct ContainerRun {
     var killAt: Double?
     let isInit: Bool
     var pid: Int32?
-    var startedAt: Double = 0
-    var restartAt: Double?
     var flushAt: Double?
-    var backoff = Backoff()
-    var restarts = 0
-    /// A start was made before: the next one is a restart.
-    var attempted = false
     var pipes: [LogStream: Int32] = [:]
     var writer: ContainerLogWriter?
-    /// It exited and the policy says it stays down.
-    var done = false
-    var exitCode: Int32?
-    /// Its startup probe passed (or it has none) and its postStart hook returned: it
-    /// counts as started (a sidecar lets the next init container go).
-    var started = false
     /// The postStart hook returned; until then the container is not Running.
     var postStartDone = false
     var probes: [ProbeKind: ProbeState] = [:]

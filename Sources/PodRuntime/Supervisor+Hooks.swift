@@ -6,7 +6,6 @@ import Glibc
 extension Supervisor {
     /// The helper reported the container's process: run postStart, or it is running now.
     func containerCreated(_ index: Int) {
-        containers[index].started = false
         containers[index].postStartDone = false
         containers[index].stopSignal = nil
         containers[index].stopCause = nil
@@ -22,7 +21,6 @@ extension Supervisor {
         containers[index].postStartDone = true
         updateStatus(index) { $0.state = .running(startedAt: Clock.rfc3339()) }
         beginProbes(index)
-        updatePhase()
     }
 
     func postStartFinished(_ index: Int, result: CheckResult) {

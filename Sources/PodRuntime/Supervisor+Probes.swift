@@ -13,7 +13,7 @@ extension Supervisor {
             if let probe = health.probe(kind) { containers[index].probes[kind] = ProbeState(plan: probe) }
         }
         if let startup = health.startup {
-            let first = max(Clock.monotonic(), containers[index].startedAt + startup.initialDelay)
+            let first = max(Clock.monotonic(), startedAt(index) + startup.initialDelay)
             containers[index].probes[.startup]?.nextAt = first
             refreshReady(index)
         } else {
@@ -22,23 +22,28 @@ extension Supervisor {
     }
 
     private func startupPassed(_ index: Int) {
-        containers[index].started = true
+        let actions = pod.handle(.startupSucceeded(index), now: Clock.now())
         updateStatus(index) { $0.started = true }
         let now = Clock.monotonic()
         for kind in [ProbeKind.liveness, .readiness] {
             guard let probe = containers[index].probes[kind] else { continue }
-            let first = max(now, containers[index].startedAt + probe.plan.initialDelay)
+            let first = max(now, startedAt(index) + probe.plan.initialDelay)
             containers[index].probes[kind]?.nextAt = first
         }
         refreshReady(index)
         // A sidecar counts as started now: the next init container may go.
-        if containers[index].isInit { advanceInitContainers() }
+        perform(actions)
+    }
+
+    /// When the running instance started (monotonic), the base of initialDelaySeconds.
+    private func startedAt(_ index: Int) -> Double {
+        pod.containers[index].runningSince?.monotonic ?? Clock.monotonic()
     }
 
     /// `ready`: running, started, and its readiness probe (if any) at success.
     func refreshReady(_ index: Int) {
         let container = containers[index]
-        let ready = container.isRunning && container.started && container.stopSignal == nil
+        let ready = container.isRunning && pod.containers[index].started && container.stopSignal == nil
             && (container.probes[.readiness].map { $0.result == true } ?? true)
         updateStatus(index) { $0.ready = ready }
     }
@@ -49,7 +54,7 @@ extension Supervisor {
         for index in containers.indices where containers[index].isRunning && containers[index].stopSignal == nil {
             for kind in ProbeKind.allCases {
                 guard let state = containers[index].probes[kind], let due = state.nextAt, due <= now, !state.running else { continue }
-                if (kind == .startup) == containers[index].started { continue }
+                if (kind == .startup) == pod.containers[index].started { continue }
                 containers[index].probes[kind]?.running = true
                 containers[index].probes[kind]?.nextAt = now + state.plan.period
                 launchCheck(index, purpose: .probe(kind), action: state.plan.action, timeout: state.plan.timeout)
@@ -84,7 +89,7 @@ extension Supervisor {
         containers[index].probes[kind] = state
         switch kind {
         case .startup:
-            if state.result == true && !containers[index].started { startupPassed(index) }
+            if state.result == true && !pod.containers[index].started { startupPassed(index) }
             else if state.result == false { killForRestart(index, because: "failed startup probe", grace: state.plan.terminationGrace) }
         case .liveness:
             if state.result == false { killForRestart(index, because: "failed liveness probe", grace: state.plan.terminationGrace) }

@@ -29,7 +29,7 @@ extension Supervisor {
         }
         log("stopping the pod, grace period \(grace)s")
         stopping = StopState(deadline: Clock.monotonic() + grace)
-        for index in containers.indices { containers[index].restartAt = nil }
+        perform(pod.handle(.stopRequested, now: Clock.now()))
         for index in containers.indices where !containers[index].plan.isSidecar { requestStop(index, grace: grace) }
         continueStop(now: Clock.monotonic())
     }
@@ -69,7 +69,7 @@ extension Supervisor {
         removeCgroups()
         status.stopped = true
         status.sandboxReady = false
-        if status.phase == "Running" || status.phase == "Pending" { status.phase = "Succeeded" }
+        perform(pod.handle(.stopFinished, now: Clock.now()))
         writeStatus()
         log("pod stopped")
     }

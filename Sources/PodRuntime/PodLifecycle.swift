@@ -1,0 +1,134 @@
+// Standard library only (see ContainerLifecycle.swift).
+
+/// The pod's phase, as the kubelet's `getPhase` computes it.
+public enum PodPhase: String, Equatable, Sendable {
+    case pending = "Pending"
+    case running = "Running"
+    case succeeded = "Succeeded"
+    case failed = "Failed"
+}
+
+/// The pod's life as a state machine: events in, actions out, no processes and no clock
+/// of its own. It decides restarts (policy × exit code, back-off), the order of init
+/// containers, sidecars and regular containers, and the phase; the Supervisor executes
+/// the actions (fork/exec through pod-helper, status writes, events) and feeds back what
+/// happened. `containers` lists init containers first, in order, then regular ones; the
+/// indices are the Supervisor's.
+public struct PodLifecycle: Equatable, Sendable {
+    public enum Event: Equatable, Sendable {
+        /// pause runs and the network is attached: the first containers may start.
+        case sandboxReady
+        /// The executor is starting container `index` (every start, the first and restarts).
+        case launching(Int)
+        case started(Int)
+        /// The container could not start; `exitCode` 128 for a StartError, nil when it was never created.
+        case startFailed(Int, exitCode: Int32?, reason: String)
+        /// Startup probe passed (or none) and postStart returned.
+        case startupSucceeded(Int)
+        case exited(Int, exitCode: Int32, oomKilled: Bool)
+        /// The clock reached `nextDeadline`.
+        case timerFired
+        /// `apply` changed container `index`'s spec.
+        case replaced(Int)
+        case stopRequested
+        case stopFinished
+        /// A container joins the running sandbox (CRI CreateContainer): appended at the end.
+        case added(name: String)
+        /// A container that is down leaves the sandbox (CRI RemoveContainer).
+        case removed(Int)
+    }
+
+    public enum Action: Equatable, Sendable {
+        /// Start these containers, side by side.
+        case start([Int])
+        /// Container `index` starts again after `delay` seconds (0: at once); the executor
+        /// reports CrashLoopBackOff when the delay is not 0.
+        case restartScheduled(Int, delay: Double)
+        /// Container `index` stays down with this end.
+        case stayDown(Int, Termination)
+        /// Forget container `index` (the indices after it move down by one).
+        case forget(Int)
+    }
+
+    public let mode: RestartMode
+    public internal(set) var containers: [ContainerLifecycle]
+    public internal(set) var initDone = false
+    public internal(set) var phase = PodPhase.pending
+    public internal(set) var stopping = false
+    public internal(set) var sandboxReady = false
+    /// The first init container not yet done (a sidecar is done once started).
+    var nextInit = 0
+
+    public init(containers: [ContainerLifecycle], mode: RestartMode) {
+        self.containers = containers
+        self.mode = mode
+    }
+
+    var initCount: Int { containers.count { $0.role != .regular } }
+
+    /// The earliest back-off end: the executor fires `.timerFired` then.
+    public var nextDeadline: Double? {
+        stopping ? nil : containers.compactMap(\.restartAt).min()
+    }
+
+    public mutating func handle(_ event: Event, now: LifecycleTime) -> [Action] {
+        var actions: [Action]
+        switch event {
+        case .sandboxReady:
+            sandboxReady = true
+            actions = advance()
+        case let .launching(index): containers[index].launching(); actions = []
+        case let .started(index): containers[index].began(at: now); actions = []
+        case let .startupSucceeded(index):
+            containers[index].started = true
+            actions = containers[index].role == .regular ? [] : advance()
+        case let .startFailed(index, exitCode, reason):
+            let end = Termination(exitCode: exitCode ?? 1, signal: nil, reason: reason, startedAt: nil, finishedAt: now.wall)
+            actions = ended(index, end, now: now)
+        case let .exited(index, exitCode, oomKilled):
+            var startedAt: Int64?
+            if case let .running(since) = containers[index].state { startedAt = since.wall }
+            let signal: Int32? = exitCode > 128 ? exitCode - 128 : nil
+            let end = Termination(exitCode: exitCode, signal: signal, reason: Termination.reason(exitCode: exitCode, oomKilled: oomKilled), startedAt: startedAt, finishedAt: now.wall)
+            actions = ended(index, end, now: now)
+        case .timerFired: actions = restartsDue(now: now)
+        case let .replaced(index): containers[index].replace(now: now); actions = []
+        case .stopRequested: actions = beginStop()
+        case .stopFinished:
+            // A pod stopped on request ends Succeeded unless it had already failed or succeeded.
+            if phase == .running || phase == .pending { phase = .succeeded }
+            return []
+        case let .added(name): actions = add(name: name)
+        case let .removed(index): actions = remove(index)
+        }
+        updatePhase()
+        return actions
+    }
+
+    private mutating func ended(_ index: Int, _ end: Termination, now: LifecycleTime) -> [Action] {
+        guard let delay = containers[index].ended(end, mode: mode, podStopping: stopping, now: now) else {
+            // A stopping pod's exits are expected: nothing follows them.
+            if stopping { return [] }
+            var actions: [Action] = [.stayDown(index, end)]
+            if containers[index].role == .initContainer && end.exitCode == 0 { actions += advance() }
+            return actions
+        }
+        return [.restartScheduled(index, delay: delay)]
+    }
+
+    private mutating func restartsDue(now: LifecycleTime) -> [Action] {
+        guard !stopping else { return [] }
+        let due = containers.indices.filter { (containers[$0].restartAt ?? .infinity) <= now.monotonic }
+        for index in due { containers[index].state = .starting }
+        return due.isEmpty ? [] : [.start(due)]
+    }
+
+    private mutating func beginStop() -> [Action] {
+        stopping = true
+        // Nothing waiting in back-off comes back while the pod stops.
+        for index in containers.indices where containers[index].restartAt != nil {
+            if let last = containers[index].lastTermination { containers[index].state = .terminated(last) } else { containers[index].state = .waiting }
+        }
+        return []
+    }
+}

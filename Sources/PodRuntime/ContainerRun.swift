@@ -29,18 +29,3 @@ struct ContainerRun {
     var openPipes: [(LogStream, Int32)] { pipes.sorted { $0.key == .stdout && $1.key != .stdout }.map { ($0.key, $0.value) } }
     var isRunning: Bool { pid != nil }
 }
-
-/// A probe of a running container: when it runs next and how its results stand.
-struct ProbeState {
-    let plan: ProbePlan
-    var nextAt: Double?
-    var successes = 0
-    var failures = 0
-    /// nil until a threshold is reached.
-    var result: Bool?
-    var running = false
-
-    init(plan: ProbePlan) {
-        self.plan = plan
-    }
-}

@@ -12,9 +12,8 @@ extension Supervisor {
         for kind in ProbeKind.allCases {
             if let probe = health.probe(kind) { containers[index].probes[kind] = ProbeState(plan: probe) }
         }
-        if let startup = health.startup {
-            let first = max(Clock.monotonic(), startedAt(index) + startup.initialDelay)
-            containers[index].probes[.startup]?.nextAt = first
+        if health.startup != nil {
+            containers[index].probes[.startup]?.schedule(containerStartedAt: startedAt(index), now: Clock.monotonic())
             refreshReady(index)
         } else {
             startupPassed(index)
@@ -26,9 +25,7 @@ extension Supervisor {
         updateStatus(index) { $0.started = true }
         let now = Clock.monotonic()
         for kind in [ProbeKind.liveness, .readiness] {
-            guard let probe = containers[index].probes[kind] else { continue }
-            let first = max(now, startedAt(index) + probe.plan.initialDelay)
-            containers[index].probes[kind]?.nextAt = first
+            containers[index].probes[kind]?.schedule(containerStartedAt: startedAt(index), now: now)
         }
         refreshReady(index)
         // A sidecar counts as started now: the next init container may go.
@@ -53,10 +50,8 @@ extension Supervisor {
         guard stopping == nil else { return }
         for index in containers.indices where containers[index].isRunning && containers[index].stopSignal == nil {
             for kind in ProbeKind.allCases {
-                guard let state = containers[index].probes[kind], let due = state.nextAt, due <= now, !state.running else { continue }
-                if (kind == .startup) == pod.containers[index].started { continue }
-                containers[index].probes[kind]?.running = true
-                containers[index].probes[kind]?.nextAt = now + state.plan.period
+                guard let state = containers[index].probes[kind], state.isDue(now: now), ProbeConsequence.runs(kind, started: pod.containers[index].started) else { continue }
+                containers[index].probes[kind]?.launched(now: now)
                 launchCheck(index, purpose: .probe(kind), action: state.plan.action, timeout: state.plan.timeout)
             }
         }
@@ -69,32 +64,24 @@ extension Supervisor {
 
     func probeFinished(_ index: Int, kind: ProbeKind, result: CheckResult) {
         guard var state = containers[index].probes[kind], containers[index].isRunning else { return }
-        state.running = false
         let name = containers[index].plan.name
         switch result {
-        case .success, .successWithWarning:
-            if case let .successWithWarning(text) = result {
-                status.record(.warning, "ProbeWarning", "\(kind.rawValue) probe warning: \(text)", object: fieldPath(index))
-            }
-            state.failures = 0
-            state.successes += 1
-            if state.successes >= state.plan.successThreshold { state.result = true }
+        case let .successWithWarning(text):
+            status.record(.warning, "ProbeWarning", "\(kind.rawValue) probe warning: \(text)", object: fieldPath(index))
+            _ = state.record(success: true)
+        case .success:
+            _ = state.record(success: true)
         case let .failure(text):
-            state.successes = 0
-            state.failures += 1
+            _ = state.record(success: false)
             status.record(.warning, "Unhealthy", "\(kind.rawValue) probe failed: \(text)", object: fieldPath(index))
             log("container \(name): \(kind.rawValue.lowercased()) probe failed (\(state.failures)/\(state.plan.failureThreshold)): \(text)")
-            if state.failures >= state.plan.failureThreshold { state.result = false }
         }
         containers[index].probes[kind] = state
-        switch kind {
-        case .startup:
-            if state.result == true && !pod.containers[index].started { startupPassed(index) }
-            else if state.result == false { killForRestart(index, because: "failed startup probe", grace: state.plan.terminationGrace) }
-        case .liveness:
-            if state.result == false { killForRestart(index, because: "failed liveness probe", grace: state.plan.terminationGrace) }
-        case .readiness:
-            refreshReady(index)
+        switch ProbeConsequence.of(kind, result: state.result, started: pod.containers[index].started) {
+        case .none: break
+        case .startupPassed: startupPassed(index)
+        case let .restart(cause): killForRestart(index, because: cause, grace: state.plan.terminationGrace)
+        case .readinessChanged: refreshReady(index)
         }
     }
 

@@ -266,3 +266,65 @@ struct FakePod {
         #expect(fake.pod.phase == .running)
     }
 }
+
+@Suite struct ProbeThresholdMachineTests {
+    func probe(delay: Double = 0, period: Double = 10, success: Int = 1, failure: Int = 3) -> ProbeState {
+        ProbeState(plan: ProbePlan(action: .tcp(host: nil, port: 80), initialDelay: delay, period: period, timeout: 1, successThreshold: success, failureThreshold: failure, terminationGrace: nil))
+    }
+
+    @Test func initialDelayCountsFromTheContainerStart() {
+        var state = probe(delay: 15)
+        state.schedule(containerStartedAt: 100, now: 105)
+        #expect(!state.isDue(now: 114.9))
+        #expect(state.isDue(now: 115))
+        // A probe that begins late (a startup probe passed after the delay) runs at once.
+        state.schedule(containerStartedAt: 100, now: 130)
+        #expect(state.isDue(now: 130))
+    }
+
+    @Test func periodSpacesRunsAndOneRunsAtATime() {
+        var state = probe(period: 5)
+        state.schedule(containerStartedAt: 0, now: 0)
+        state.launched(now: 0)
+        #expect(!state.isDue(now: 6))
+        _ = state.record(success: true)
+        #expect(!state.isDue(now: 4.9))
+        #expect(state.isDue(now: 5))
+    }
+
+    @Test func failureThresholdNeedsConsecutiveFailures() {
+        var state = probe(failure: 3)
+        #expect(state.record(success: false) == nil)
+        #expect(state.record(success: false) == nil)
+        #expect(state.record(success: true) == true)
+        #expect(state.record(success: false) == true)
+        #expect(state.record(success: false) == true)
+        #expect(state.record(success: false) == false)
+    }
+
+    @Test func successThresholdNeedsConsecutiveSuccesses() {
+        var state = probe(success: 2, failure: 1)
+        #expect(state.record(success: true) == nil)
+        #expect(state.record(success: false) == false)
+        #expect(state.record(success: true) == false)
+        #expect(state.record(success: true) == true)
+    }
+
+    @Test func startupGatesLivenessAndReadiness() {
+        #expect(ProbeConsequence.runs(.startup, started: false))
+        #expect(!ProbeConsequence.runs(.liveness, started: false))
+        #expect(!ProbeConsequence.runs(.readiness, started: false))
+        #expect(!ProbeConsequence.runs(.startup, started: true))
+        #expect(ProbeConsequence.runs(.liveness, started: true))
+        #expect(ProbeConsequence.runs(.readiness, started: true))
+    }
+
+    @Test func whatAResultMeans() {
+        #expect(ProbeConsequence.of(.startup, result: nil, started: false) == .none)
+        #expect(ProbeConsequence.of(.startup, result: true, started: false) == .startupPassed)
+        #expect(ProbeConsequence.of(.startup, result: false, started: false) == .restart(cause: "failed startup probe"))
+        #expect(ProbeConsequence.of(.liveness, result: true, started: true) == .none)
+        #expect(ProbeConsequence.of(.liveness, result: false, started: true) == .restart(cause: "failed liveness probe"))
+        #expect(ProbeConsequence.of(.readiness, result: false, started: true) == .readinessChanged)
+    }
+}

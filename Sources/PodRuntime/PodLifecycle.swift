@@ -30,8 +30,12 @@ public struct PodLifecycle: Equatable, Sendable {
         case timerFired
         /// `apply` changed container `index`'s spec.
         case replaced(Int)
-        case stopRequested
-        case stopFinished
+        /// Stop the pod within `grace` seconds (a second request may only shorten it).
+        case stopRequested(grace: Double)
+        /// Container `index`'s preStop hook returned.
+        case preStopFinished(Int)
+        /// pause exited (reaped).
+        case sandboxExited
         /// A container joins the running sandbox (CRI CreateContainer): appended at the end.
         case added(name: String)
         /// A container that is down leaves the sandbox (CRI RemoveContainer).
@@ -48,13 +52,15 @@ public struct PodLifecycle: Equatable, Sendable {
         case stayDown(Int, Termination)
         /// Forget container `index` (the indices after it move down by one).
         case forget(Int)
+        /// A step of the pod's stop (PodStop.swift).
+        case stop(PodStop.Action)
     }
 
     public let mode: RestartMode
     public internal(set) var containers: [ContainerLifecycle]
     public internal(set) var initDone = false
     public internal(set) var phase = PodPhase.pending
-    public internal(set) var stopping = false
+    public internal(set) var stop: PodStop?
     public internal(set) var sandboxReady = false
     /// The first init container not yet done (a sidecar is done once started).
     var nextInit = 0
@@ -66,9 +72,13 @@ public struct PodLifecycle: Equatable, Sendable {
 
     var initCount: Int { containers.count { $0.role != .regular } }
 
-    /// The earliest back-off end: the executor fires `.timerFired` then.
+    public var stopping: Bool { stop != nil }
+    public var stopFinished: Bool { stop?.finished ?? false }
+
+    /// The earliest back-off end or stop deadline: the executor fires `.timerFired` then.
     public var nextDeadline: Double? {
-        stopping ? nil : containers.compactMap(\.restartAt).min()
+        guard let stop else { return containers.compactMap(\.restartAt).min() }
+        return stop.finished ? nil : stop.deadline
     }
 
     public mutating func handle(_ event: Event, now: LifecycleTime) -> [Action] {
@@ -93,16 +103,14 @@ public struct PodLifecycle: Equatable, Sendable {
             actions = ended(index, end, now: now)
         case .timerFired: actions = restartsDue(now: now)
         case let .replaced(index): containers[index].replace(now: now); actions = []
-        case .stopRequested: actions = beginStop()
-        case .stopFinished:
-            // A pod stopped on request ends Succeeded unless it had already failed or succeeded.
-            if phase == .running || phase == .pending { phase = .succeeded }
-            return []
+        case let .stopRequested(grace): actions = requestStop(grace: grace, now: now)
+        case .preStopFinished: stop?.preStopFinished(now: now.monotonic); actions = []
+        case .sandboxExited: sandboxReady = false; actions = []
         case let .added(name): actions = add(name: name)
         case let .removed(index): actions = remove(index)
         }
         updatePhase()
-        return actions
+        return actions + advanceStop(now: now)
     }
 
     private mutating func ended(_ index: Int, _ end: Termination, now: LifecycleTime) -> [Action] {
@@ -123,12 +131,27 @@ public struct PodLifecycle: Equatable, Sendable {
         return due.isEmpty ? [] : [.start(due)]
     }
 
-    private mutating func beginStop() -> [Action] {
-        stopping = true
+    private mutating func requestStop(grace: Double, now: LifecycleTime) -> [Action] {
+        if stop != nil {
+            stop?.shorten(to: grace, now: now.monotonic)
+            return []
+        }
+        stop = PodStop(deadline: now.monotonic + grace)
         // Nothing waiting in back-off comes back while the pod stops.
         for index in containers.indices where containers[index].restartAt != nil {
             if let last = containers[index].lastTermination { containers[index].state = .terminated(last) } else { containers[index].state = .waiting }
         }
-        return []
+        let first = containers.indices.filter { containers[$0].isRunning && containers[$0].role != .sidecar }
+        return first.isEmpty ? [] : [.stop(.stop(first, grace: grace))]
+    }
+
+    /// The stop's next steps; when it is over, a pod stopped on request ends Succeeded
+    /// unless it had already failed or succeeded.
+    private mutating func advanceStop(now: LifecycleTime) -> [Action] {
+        guard var current = stop, !current.finished else { return [] }
+        let steps = current.advance(containers, sandboxUp: sandboxReady, now: now.monotonic)
+        stop = current
+        if current.finished && (phase == .running || phase == .pending) { phase = .succeeded }
+        return steps.map { .stop($0) }
     }
 }

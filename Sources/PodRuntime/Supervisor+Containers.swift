@@ -24,7 +24,7 @@ extension Supervisor {
     /// Prepares a container's root, pipes, log and cgroup and launches its helper; nil if
     /// that failed (the failure is recorded and the restart policy decides).
     private func launch(_ index: Int) -> HelperLauncher.Running? {
-        guard stopping == nil, status.sandboxReady else { return nil }
+        guard !pod.stopping, status.sandboxReady else { return nil }
         let container = containers[index].plan
         let before = pod.containers[index].restartCount
         _ = pod.handle(.launching(index), now: Clock.now())
@@ -113,7 +113,7 @@ extension Supervisor {
             }
         }
         log("container \(containers[index].plan.name) exited: code \(code)")
-        if stopping == nil, containers[index].pendingPlan != nil { adoptPendingPlan(index) }
+        if !pod.stopping, containers[index].pendingPlan != nil { adoptPendingPlan(index) }
         perform(actions)
     }
 

@@ -39,11 +39,11 @@ extension Supervisor {
     }
 
     /// Stops one container: preStop first (if it has one), then its stop signal; SIGKILL
-    /// at the end of the grace period (for a pod stop, StopState's deadline does that).
+    /// at the end of the grace period (for a pod stop, PodStop's deadline does that).
     func requestStop(_ index: Int, grace: Double) {
         guard containers[index].isRunning, containers[index].stopSignal == nil else { return }
         containers[index].stopSignal = containers[index].plan.stopSignal
-        if stopping == nil { containers[index].killAt = Clock.monotonic() + grace }
+        if !pod.stopping { containers[index].killAt = Clock.monotonic() + grace }
         refreshReady(index)
         // Probes stop with the container; a hook already running (postStart) is dropped.
         cancelChecks(of: index)
@@ -62,11 +62,10 @@ extension Supervisor {
         // A hook that took the whole grace period leaves the workload 2 s for the stop
         // signal, as the kubelet grants (minimumGracePeriodInSeconds).
         let now = Clock.monotonic()
-        if var state = stopping, !state.killed, state.deadline - now < 2 {
-            state.deadline = now + 2
-            stopping = state
-        } else if let killAt = containers[index].killAt, killAt - now < 2 {
-            containers[index].killAt = now + 2
+        if pod.stopping {
+            perform(pod.handle(.preStopFinished(index), now: Clock.now()))
+        } else if let killAt = containers[index].killAt, killAt - now < PodStop.minimumGrace {
+            containers[index].killAt = now + PodStop.minimumGrace
         }
     }
 

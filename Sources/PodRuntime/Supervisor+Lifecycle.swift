@@ -9,6 +9,7 @@ extension Supervisor {
             case let .restartScheduled(index, delay): reportRestart(index, delay: delay)
             case .stayDown: break
             case let .forget(index): forget(index)
+            case let .stop(step): performStop(step)
             }
         }
         syncPhase()

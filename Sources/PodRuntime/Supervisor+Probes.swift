@@ -47,7 +47,7 @@ extension Supervisor {
 
     /// Probes whose time has come, one at a time per probe.
     func runDueProbes(now: Double) {
-        guard stopping == nil else { return }
+        guard !pod.stopping else { return }
         for index in containers.indices where containers[index].isRunning && containers[index].stopSignal == nil {
             for kind in ProbeKind.allCases {
                 guard let state = containers[index].probes[kind], state.isDue(now: now), ProbeConsequence.runs(kind, started: pod.containers[index].started) else { continue }

@@ -7,7 +7,7 @@ extension Supervisor {
     /// started again at once with its new spec, as the kubelet restarts a container whose
     /// spec changed. Changes to the sandbox never come here: apply re-creates the pod.
     func reload() -> ControlReply {
-        guard stopping == nil else { return ControlReply(ok: false, message: "the pod is stopping") }
+        guard !pod.stopping else { return ControlReply(ok: false, message: "the pod is stopping") }
         let fresh: RunPlan
         do {
             fresh = try JSONDecoder().decode(RunPlan.self, from: Data(contentsOf: URL(fileURLWithPath: planPath)))

@@ -20,7 +20,6 @@ public final class Supervisor {
     var containers: [ContainerRun] = []
     var signals: Int32 = -1
     var control: Int32 = -1
-    var stopping: StopState?
     /// What decides: restarts, back-off, ordering, phase (PodLifecycle.swift).
     var pod: PodLifecycle
     var statusDirty = true
@@ -67,7 +66,7 @@ public final class Supervisor {
             return 1
         }
         perform(pod.handle(.sandboxReady, now: Clock.now()))
-        while !(stopping?.finished ?? false) {
+        while !pod.stopFinished {
             pollOnce()
             runTimers()
             if statusDirty { writeStatus() }
@@ -135,8 +134,7 @@ public final class Supervisor {
     /// The earliest moment something must happen without an event: a restart, a stop deadline, a log flush.
     func nextDeadline() -> Double {
         var deadlines = containers.compactMap(\.flushAt) + containers.compactMap(\.killAt)
-        if let restart = pod.nextDeadline { deadlines.append(restart) }
-        if let stopping { deadlines.append(stopping.deadline) }
+        if let lifecycle = pod.nextDeadline { deadlines.append(lifecycle) }
         deadlines += checks.map(\.deadline)
         if let probe = nextProbeTime { deadlines.append(probe) }
         return deadlines.min() ?? Clock.monotonic() + 1
@@ -155,7 +153,6 @@ public final class Supervisor {
         if let due = pod.nextDeadline, due <= now { perform(pod.handle(.timerFired, now: Clock.now())) }
         expireChecks(now: now)
         runDueProbes(now: now)
-        if let stopping, !stopping.finished { continueStop(now: now) }
     }
 
     func writeStatus() {

@@ -206,12 +206,80 @@ struct FakePod {
         _ = fake.send(.sandboxReady)
         _ = fake.crash(0, after: 1, code: 1)
         fake.run(1)
-        _ = fake.send(.stopRequested)
-        #expect(fake.pod.nextDeadline == nil)
-        #expect(fake.send(.exited(1, exitCode: 143, oomKilled: false)) == [])
-        #expect(fake.send(.timerFired) == [])
+        #expect(fake.send(.stopRequested(grace: 30)) == [.stop(.stop([1], grace: 30))])
+        #expect(fake.pod.nextDeadline == fake.now.monotonic + 30)
+        #expect(fake.send(.exited(1, exitCode: 143, oomKilled: false)) == [.stop(.killSandbox)])
         #expect(fake.pod.phase == .running)
-        _ = fake.send(.stopFinished)
+        #expect(fake.send(.sandboxExited) == [])
+        #expect(fake.pod.stopFinished)
+        #expect(fake.pod.phase == .succeeded)
+    }
+}
+
+@Suite struct StopMachineTests {
+    /// An init container done, a sidecar and two app containers, all running.
+    func runningPod() -> FakePod {
+        var fake = FakePod([("setup", .initContainer), ("proxy", .sidecar), ("log", .sidecar), ("web", .regular), ("worker", .regular)], mode: .policy(.always))
+        _ = fake.send(.sandboxReady)
+        _ = fake.crash(0, after: 1, code: 0)
+        for index in 1...2 {
+            fake.run(index)
+            _ = fake.send(.startupSucceeded(index))
+        }
+        fake.run(3)
+        fake.run(4)
+        return fake
+    }
+
+    @Test func appsFirstThenSidecarsInReverseOrder() {
+        var fake = runningPod()
+        #expect(fake.send(.stopRequested(grace: 30)) == [.stop(.stop([3, 4], grace: 30))])
+        #expect(fake.send(.exited(3, exitCode: 0, oomKilled: false)) == [])
+        fake.wait(10)
+        #expect(fake.send(.exited(4, exitCode: 143, oomKilled: false)) == [.stop(.stop([2, 1], grace: 20))])
+        _ = fake.send(.exited(2, exitCode: 0, oomKilled: false))
+        #expect(fake.send(.exited(1, exitCode: 0, oomKilled: false)) == [.stop(.killSandbox)])
+        #expect(!fake.pod.stopFinished)
+        _ = fake.send(.sandboxExited)
+        #expect(fake.pod.stopFinished)
+        #expect(fake.pod.containers.allSatisfy { $0.restartAt == nil })
+    }
+
+    @Test func whatStillRunsAtTheDeadlineIsKilled() {
+        var fake = runningPod()
+        _ = fake.send(.stopRequested(grace: 5))
+        fake.wait(4.9)
+        #expect(fake.send(.timerFired) == [])
+        fake.wait(0.1)
+        #expect(fake.send(.timerFired) == [.stop(.kill([1, 2, 3, 4]))])
+        #expect(fake.send(.timerFired) == [])
+    }
+
+    @Test func aSecondRequestOnlyShortensTheGracePeriod() {
+        var fake = runningPod()
+        _ = fake.send(.stopRequested(grace: 30))
+        #expect(fake.send(.stopRequested(grace: 60)) == [])
+        #expect(fake.pod.stop?.deadline == fake.now.monotonic + 30)
+        _ = fake.send(.stopRequested(grace: 0))
+        #expect(fake.pod.stop?.deadline == fake.now.monotonic)
+    }
+
+    @Test func aPreStopThatTookTheGracePeriodLeavesTwoSeconds() {
+        var fake = runningPod()
+        _ = fake.send(.stopRequested(grace: 10))
+        fake.wait(9.5)
+        _ = fake.send(.preStopFinished(3))
+        #expect(fake.pod.stop?.deadline == fake.now.monotonic + PodStop.minimumGrace)
+    }
+
+    @Test func aPodWithNothingRunningStopsAtOnce() {
+        var fake = FakePod([("job", .regular)], mode: .policy(.never))
+        _ = fake.send(.sandboxReady)
+        _ = fake.crash(0, after: 1, code: 0)
+        #expect(fake.send(.stopRequested(grace: 30)) == [.stop(.killSandbox)])
+        _ = fake.send(.sandboxExited)
+        #expect(fake.pod.stopFinished)
+        // It had already succeeded; so it stays.
         #expect(fake.pod.phase == .succeeded)
     }
 }

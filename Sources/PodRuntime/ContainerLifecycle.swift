@@ -83,6 +83,9 @@ public struct ContainerLifecycle: Equatable, Sendable {
     var attempted = false
     /// A new spec waits: the next exit restarts at once with a fresh back-off.
     var replacing = false
+    /// When this container's own stop (a failed probe or hook, a new spec) turns into
+    /// SIGKILL; a pod stop has its own deadline (PodStop).
+    public internal(set) var killAt: Double?
 
     public init(name: String, role: ContainerRole) {
         self.name = name
@@ -135,6 +138,7 @@ public struct ContainerLifecycle: Equatable, Sendable {
         if case let .running(since) = state { ranFor = now.monotonic - since.monotonic }
         lastTermination = end
         started = false
+        killAt = nil
         if replacing {
             replacing = false
             backoff = Backoff()

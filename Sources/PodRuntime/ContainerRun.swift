@@ -6,8 +6,6 @@ struct ContainerRun {
     var plan: ContainerPlan
     /// A new spec from apply, taken when the running instance has stopped.
     var pendingPlan: ContainerPlan?
-    /// When a stop for a replacement turns into SIGKILL.
-    var killAt: Double?
     let isInit: Bool
     var pid: Int32?
     var flushAt: Double?

@@ -32,6 +32,9 @@ public struct PodLifecycle: Equatable, Sendable {
         case replaced(Int)
         /// Stop the pod within `grace` seconds (a second request may only shorten it).
         case stopRequested(grace: Double)
+        /// Container `index` is asked to stop on its own (a failed probe or hook, a new
+        /// spec) within `grace` seconds.
+        case stopRequestedForContainer(Int, grace: Double)
         /// Container `index`'s preStop hook returned.
         case preStopFinished(Int)
         /// pause exited (reaped).
@@ -77,8 +80,13 @@ public struct PodLifecycle: Equatable, Sendable {
 
     /// The earliest back-off end or stop deadline: the executor fires `.timerFired` then.
     public var nextDeadline: Double? {
-        guard let stop else { return containers.compactMap(\.restartAt).min() }
-        return stop.finished ? nil : stop.deadline
+        var deadlines = containers.compactMap(\.killAt)
+        if let stop {
+            if !stop.finished { deadlines.append(stop.deadline) }
+        } else {
+            deadlines += containers.compactMap(\.restartAt)
+        }
+        return deadlines.min()
     }
 
     public mutating func handle(_ event: Event, now: LifecycleTime) -> [Action] {
@@ -101,10 +109,14 @@ public struct PodLifecycle: Equatable, Sendable {
             let signal: Int32? = exitCode > 128 ? exitCode - 128 : nil
             let end = Termination(exitCode: exitCode, signal: signal, reason: Termination.reason(exitCode: exitCode, oomKilled: oomKilled), startedAt: startedAt, finishedAt: now.wall)
             actions = ended(index, end, now: now)
-        case .timerFired: actions = restartsDue(now: now)
+        case .timerFired: actions = killsDue(now: now) + restartsDue(now: now)
         case let .replaced(index): containers[index].replace(now: now); actions = []
         case let .stopRequested(grace): actions = requestStop(grace: grace, now: now)
-        case .preStopFinished: stop?.preStopFinished(now: now.monotonic); actions = []
+        case let .stopRequestedForContainer(index, grace):
+            // Within a pod stop, the pod's deadline rules.
+            if !stopping && containers[index].isRunning { containers[index].killAt = now.monotonic + grace }
+            actions = []
+        case let .preStopFinished(index): preStopFinished(index, now: now); actions = []
         case .sandboxExited: sandboxReady = false; actions = []
         case let .added(name): actions = add(name: name)
         case let .removed(index): actions = remove(index)
@@ -122,6 +134,23 @@ public struct PodLifecycle: Equatable, Sendable {
             return actions
         }
         return [.restartScheduled(index, delay: delay)]
+    }
+
+    /// A container whose own stop outlasted its grace period is killed.
+    private mutating func killsDue(now: LifecycleTime) -> [Action] {
+        let due = containers.indices.filter { (containers[$0].killAt ?? .infinity) <= now.monotonic }
+        for index in due { containers[index].killAt = nil }
+        return due.isEmpty ? [] : [.stop(.kill(due))]
+    }
+
+    /// A preStop hook that took the whole grace period leaves the workload 2 s for the
+    /// stop signal, as the kubelet grants (minimumGracePeriodInSeconds).
+    private mutating func preStopFinished(_ index: Int, now: LifecycleTime) {
+        if stop != nil {
+            stop?.preStopFinished(now: now.monotonic)
+        } else if let killAt = containers[index].killAt, killAt - now.monotonic < PodStop.minimumGrace {
+            containers[index].killAt = now.monotonic + PodStop.minimumGrace
+        }
     }
 
     private mutating func restartsDue(now: LifecycleTime) -> [Action] {

@@ -91,7 +91,6 @@ extension Supervisor {
 
     func containerExited(_ index: Int, code: Int32) {
         containers[index].pid = nil
-        containers[index].killAt = nil
         cancelChecks(of: index)
         containers[index].probes = [:]
         containers[index].stopSignal = nil

@@ -43,7 +43,7 @@ extension Supervisor {
     func requestStop(_ index: Int, grace: Double) {
         guard containers[index].isRunning, containers[index].stopSignal == nil else { return }
         containers[index].stopSignal = containers[index].plan.stopSignal
-        if !pod.stopping { containers[index].killAt = Clock.monotonic() + grace }
+        perform(pod.handle(.stopRequestedForContainer(index, grace: grace), now: Clock.now()))
         refreshReady(index)
         // Probes stop with the container; a hook already running (postStart) is dropped.
         cancelChecks(of: index)
@@ -59,14 +59,7 @@ extension Supervisor {
             status.record(.warning, "FailedPreStopHook", "PreStopHook failed: \(text)", object: fieldPath(index))
         }
         sendStopSignal(index)
-        // A hook that took the whole grace period leaves the workload 2 s for the stop
-        // signal, as the kubelet grants (minimumGracePeriodInSeconds).
-        let now = Clock.monotonic()
-        if pod.stopping {
-            perform(pod.handle(.preStopFinished(index), now: Clock.now()))
-        } else if let killAt = containers[index].killAt, killAt - now < PodStop.minimumGrace {
-            containers[index].killAt = now + PodStop.minimumGrace
-        }
+        perform(pod.handle(.preStopFinished(index), now: Clock.now()))
     }
 
     private func sendStopSignal(_ index: Int) {

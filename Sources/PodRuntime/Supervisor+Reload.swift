@@ -43,7 +43,6 @@ extension Supervisor {
         guard let updated = containers[index].pendingPlan else { return }
         containers[index].plan = updated
         containers[index].pendingPlan = nil
-        containers[index].killAt = nil
         updateStatus(index) { record in
             record.image = updated.image
             record.imageID = updated.imageID

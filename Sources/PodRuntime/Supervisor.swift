@@ -133,7 +133,7 @@ public final class Supervisor {
 
     /// The earliest moment something must happen without an event: a restart, a stop deadline, a log flush.
     func nextDeadline() -> Double {
-        var deadlines = containers.compactMap(\.flushAt) + containers.compactMap(\.killAt)
+        var deadlines = containers.compactMap(\.flushAt)
         if let lifecycle = pod.nextDeadline { deadlines.append(lifecycle) }
         deadlines += checks.map(\.deadline)
         if let probe = nextProbeTime { deadlines.append(probe) }
@@ -144,11 +144,6 @@ public final class Supervisor {
         let now = Clock.monotonic()
         for index in containers.indices {
             if let due = containers[index].flushAt, due <= now { flushPartial(index) }
-            if let due = containers[index].killAt, due <= now, let pid = containers[index].pid {
-                containers[index].killAt = nil
-                cancelChecks(of: index)
-                kill(pid, SIGKILL)
-            }
         }
         if let due = pod.nextDeadline, due <= now { perform(pod.handle(.timerFired, now: Clock.now())) }
         expireChecks(now: now)

@@ -272,6 +272,21 @@ struct FakePod {
         #expect(fake.pod.stop?.deadline == fake.now.monotonic + PodStop.minimumGrace)
     }
 
+    @Test func aContainerStoppedOnItsOwnIsKilledAfterItsGrace() {
+        var fake = FakePod([("web", .regular)], mode: .policy(.always))
+        _ = fake.send(.sandboxReady)
+        fake.run(0)
+        _ = fake.send(.stopRequestedForContainer(0, grace: 10))
+        #expect(fake.pod.nextDeadline == fake.now.monotonic + 10)
+        fake.wait(9)
+        _ = fake.send(.preStopFinished(0))
+        #expect(fake.pod.nextDeadline == fake.now.monotonic + PodStop.minimumGrace)
+        fake.wait(2)
+        #expect(fake.send(.timerFired) == [.stop(.kill([0]))])
+        #expect(fake.send(.exited(0, exitCode: 137, oomKilled: false)) == [.restartScheduled(0, delay: 0)])
+        #expect(fake.pod.containers[0].killAt == nil)
+    }
+
     @Test func aPodWithNothingRunningStopsAtOnce() {
         var fake = FakePod([("job", .regular)], mode: .policy(.never))
         _ = fake.send(.sandboxReady)

@@ -83,6 +83,11 @@ public struct ContainerLifecycle: Equatable, Sendable {
     var attempted = false
     /// A new spec waits: the next exit restarts at once with a fresh back-off.
     var replacing = false
+    /// The readiness probe's standing: nil when the container has none, else its result
+    /// (nil inside: no threshold reached yet).
+    var readiness: Bool??
+    /// A stop was asked for (its own or the pod's): it is no longer ready.
+    var stopAsked = false
     /// When this container's own stop (a failed probe or hook, a new spec) turns into
     /// SIGKILL; a pod stop has its own deadline (PodStop).
     public internal(set) var killAt: Double?
@@ -101,6 +106,12 @@ public struct ContainerLifecycle: Equatable, Sendable {
     public var runningSince: LifecycleTime? {
         if case let .running(since) = state { return since }
         return nil
+    }
+
+    /// `ready` as the kubelet reports it: running, started, not being stopped, and its
+    /// readiness probe (if it has one) at success; ContainersReady and Ready follow it.
+    public var ready: Bool {
+        isRunning && started && !stopAsked && (readiness.map { $0 == true } ?? true)
     }
 
     public var restartAt: Double? {
@@ -130,6 +141,8 @@ public struct ContainerLifecycle: Equatable, Sendable {
     mutating func began(at now: LifecycleTime) {
         state = .running(since: now)
         started = false
+        stopAsked = false
+        readiness = nil
     }
 
     /// The instance ended: records how, and returns the restart delay (nil: stays down).

@@ -35,6 +35,10 @@ public struct PodLifecycle: Equatable, Sendable {
         /// Container `index` is asked to stop on its own (a failed probe or hook, a new
         /// spec) within `grace` seconds.
         case stopRequestedForContainer(Int, grace: Double)
+        /// Container `index`'s probes begin; `hasReadinessProbe` says whether `ready` waits for one.
+        case probesBegan(Int, hasReadinessProbe: Bool)
+        /// Container `index`'s readiness probe stands at `result` (nil: no threshold reached).
+        case readinessResult(Int, Bool?)
         /// Container `index`'s preStop hook returned.
         case preStopFinished(Int)
         /// pause exited (reaped).
@@ -114,7 +118,14 @@ public struct PodLifecycle: Equatable, Sendable {
         case let .stopRequested(grace): actions = requestStop(grace: grace, now: now)
         case let .stopRequestedForContainer(index, grace):
             // Within a pod stop, the pod's deadline rules.
+            containers[index].stopAsked = true
             if !stopping && containers[index].isRunning { containers[index].killAt = now.monotonic + grace }
+            actions = []
+        case let .probesBegan(index, hasReadinessProbe):
+            containers[index].readiness = hasReadinessProbe ? .some(nil) : nil
+            actions = []
+        case let .readinessResult(index, result):
+            if containers[index].readiness != nil { containers[index].readiness = .some(result) }
             actions = []
         case let .preStopFinished(index): preStopFinished(index, now: now); actions = []
         case .sandboxExited: sandboxReady = false; actions = []

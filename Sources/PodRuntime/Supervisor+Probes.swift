@@ -12,6 +12,7 @@ extension Supervisor {
         for kind in ProbeKind.allCases {
             if let probe = health.probe(kind) { containers[index].probes[kind] = ProbeState(plan: probe) }
         }
+        _ = pod.handle(.probesBegan(index, hasReadinessProbe: health.readiness != nil), now: Clock.now())
         if health.startup != nil {
             containers[index].probes[.startup]?.schedule(containerStartedAt: startedAt(index), now: Clock.monotonic())
             refreshReady(index)
@@ -37,11 +38,9 @@ extension Supervisor {
         pod.containers[index].runningSince?.monotonic ?? Clock.monotonic()
     }
 
-    /// `ready`: running, started, and its readiness probe (if any) at success.
+    /// `ready` as the lifecycle has it (ContainerLifecycle.ready).
     func refreshReady(_ index: Int) {
-        let container = containers[index]
-        let ready = container.isRunning && pod.containers[index].started && container.stopSignal == nil
-            && (container.probes[.readiness].map { $0.result == true } ?? true)
+        let ready = pod.containers[index].ready
         updateStatus(index) { $0.ready = ready }
     }
 
@@ -81,7 +80,9 @@ extension Supervisor {
         case .none: break
         case .startupPassed: startupPassed(index)
         case let .restart(cause): killForRestart(index, because: cause, grace: state.plan.terminationGrace)
-        case .readinessChanged: refreshReady(index)
+        case .readinessChanged:
+            _ = pod.handle(.readinessResult(index, state.result), now: Clock.now())
+            refreshReady(index)
         }
     }
 

@@ -411,3 +411,43 @@ struct FakePod {
         #expect(ProbeConsequence.of(.readiness, result: false, started: true) == .readinessChanged)
     }
 }
+
+@Suite struct ReadinessMachineTests {
+    func startedPod(readinessProbe: Bool) -> FakePod {
+        var fake = FakePod([("web", .regular)], mode: .policy(.always))
+        _ = fake.send(.sandboxReady)
+        fake.run(0)
+        _ = fake.send(.probesBegan(0, hasReadinessProbe: readinessProbe))
+        return fake
+    }
+
+    @Test func withoutAReadinessProbeReadyOnceStarted() {
+        var fake = startedPod(readinessProbe: false)
+        #expect(!fake.pod.containers[0].ready)
+        _ = fake.send(.startupSucceeded(0))
+        #expect(fake.pod.containers[0].ready)
+    }
+
+    @Test func aReadinessProbeDecidesOnceStarted() {
+        var fake = startedPod(readinessProbe: true)
+        _ = fake.send(.startupSucceeded(0))
+        #expect(!fake.pod.containers[0].ready)
+        _ = fake.send(.readinessResult(0, true))
+        #expect(fake.pod.containers[0].ready)
+        _ = fake.send(.readinessResult(0, false))
+        #expect(!fake.pod.containers[0].ready)
+    }
+
+    @Test func aContainerAskedToStopIsNotReadyAndANewInstanceStartsOver() {
+        var fake = startedPod(readinessProbe: false)
+        _ = fake.send(.startupSucceeded(0))
+        _ = fake.send(.stopRequestedForContainer(0, grace: 30))
+        #expect(!fake.pod.containers[0].ready)
+        _ = fake.send(.exited(0, exitCode: 0, oomKilled: false))
+        _ = fake.fireTimerWhenDue()
+        fake.run(0)
+        _ = fake.send(.probesBegan(0, hasReadinessProbe: false))
+        _ = fake.send(.startupSucceeded(0))
+        #expect(fake.pod.containers[0].ready)
+    }
+}

@@ -145,6 +145,24 @@ public struct ContainerLifecycle: Equatable, Sendable {
         readiness = nil
     }
 
+    /// How the running instance ended, from its exit code (128+N: killed by signal N).
+    func termination(exitCode: Int32, oomKilled: Bool, now: LifecycleTime) -> Termination {
+        let signal: Int32? = exitCode > 128 ? exitCode - 128 : nil
+        let reason = Termination.reason(exitCode: exitCode, oomKilled: oomKilled)
+        return Termination(exitCode: exitCode, signal: signal, reason: reason, startedAt: runningSince?.wall, finishedAt: now.wall)
+    }
+
+    /// A stop is asked for: no longer ready; SIGKILL at `killAt` if it is its own stop.
+    mutating func askStop(killAt deadline: Double?) {
+        stopAsked = true
+        if isRunning, let deadline { killAt = deadline }
+    }
+
+    /// The readiness probe reached a threshold (or not yet: nil).
+    mutating func readinessStands(at result: Bool?) {
+        if readiness != nil { readiness = .some(result) }
+    }
+
     /// The instance ended: records how, and returns the restart delay (nil: stays down).
     mutating func ended(_ end: Termination, mode: RestartMode, podStopping: Bool, now: LifecycleTime) -> Double? {
         var ranFor = 0.0

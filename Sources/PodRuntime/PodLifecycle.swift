@@ -108,25 +108,18 @@ public struct PodLifecycle: Equatable, Sendable {
             let end = Termination(exitCode: exitCode ?? 1, signal: nil, reason: reason, startedAt: nil, finishedAt: now.wall)
             actions = ended(index, end, now: now)
         case let .exited(index, exitCode, oomKilled):
-            var startedAt: Int64?
-            if case let .running(since) = containers[index].state { startedAt = since.wall }
-            let signal: Int32? = exitCode > 128 ? exitCode - 128 : nil
-            let end = Termination(exitCode: exitCode, signal: signal, reason: Termination.reason(exitCode: exitCode, oomKilled: oomKilled), startedAt: startedAt, finishedAt: now.wall)
-            actions = ended(index, end, now: now)
+            actions = ended(index, containers[index].termination(exitCode: exitCode, oomKilled: oomKilled, now: now), now: now)
         case .timerFired: actions = killsDue(now: now) + restartsDue(now: now)
         case let .replaced(index): containers[index].replace(now: now); actions = []
         case let .stopRequested(grace): actions = requestStop(grace: grace, now: now)
         case let .stopRequestedForContainer(index, grace):
             // Within a pod stop, the pod's deadline rules.
-            containers[index].stopAsked = true
-            if !stopping && containers[index].isRunning { containers[index].killAt = now.monotonic + grace }
+            containers[index].askStop(killAt: stopping ? nil : now.monotonic + grace)
             actions = []
         case let .probesBegan(index, hasReadinessProbe):
             containers[index].readiness = hasReadinessProbe ? .some(nil) : nil
             actions = []
-        case let .readinessResult(index, result):
-            if containers[index].readiness != nil { containers[index].readiness = .some(result) }
-            actions = []
+        case let .readinessResult(index, result): containers[index].readinessStands(at: result); actions = []
         case let .preStopFinished(index): preStopFinished(index, now: now); actions = []
         case .sandboxExited: sandboxReady = false; actions = []
         case let .added(name): actions = add(name: name)

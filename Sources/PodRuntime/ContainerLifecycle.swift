@@ -63,6 +63,8 @@ public struct ContainerLifecycle: Equatable, Sendable {
         case waiting
         /// A start was asked for; the process is not reported yet.
         case starting
+        /// The process runs and its postStart hook has not returned: not Running yet.
+        case postStart(since: LifecycleTime)
         case running(since: LifecycleTime)
         /// Down; starts again at `until` (monotonic).
         case backOff(until: Double)
@@ -97,15 +99,15 @@ public struct ContainerLifecycle: Equatable, Sendable {
         self.role = role
     }
 
-    public var isRunning: Bool {
-        if case .running = state { return true }
-        return false
-    }
+    /// The process runs (its postStart hook may still be running).
+    public var isRunning: Bool { runningSince != nil }
 
     /// When the running instance started.
     public var runningSince: LifecycleTime? {
-        if case let .running(since) = state { return since }
-        return nil
+        switch state {
+        case let .postStart(since), let .running(since): return since
+        default: return nil
+        }
     }
 
     /// `ready` as the kubelet reports it: running, started, not being stopped, and its
@@ -138,8 +140,8 @@ public struct ContainerLifecycle: Equatable, Sendable {
         state = .starting
     }
 
-    mutating func began(at now: LifecycleTime) {
-        state = .running(since: now)
+    mutating func began(at now: LifecycleTime, postStart: Bool) {
+        state = postStart ? .postStart(since: now) : .running(since: now)
         started = false
         stopAsked = false
         readiness = nil
@@ -165,8 +167,7 @@ public struct ContainerLifecycle: Equatable, Sendable {
 
     /// The instance ended: records how, and returns the restart delay (nil: stays down).
     mutating func ended(_ end: Termination, mode: RestartMode, podStopping: Bool, now: LifecycleTime) -> Double? {
-        var ranFor = 0.0
-        if case let .running(since) = state { ranFor = now.monotonic - since.monotonic }
+        let ranFor = runningSince.map { now.monotonic - $0.monotonic } ?? 0
         lastTermination = end
         started = false
         killAt = nil

@@ -11,8 +11,6 @@ struct ContainerRun {
     var flushAt: Double?
     var pipes: [LogStream: Int32] = [:]
     var writer: ContainerLogWriter?
-    /// The postStart hook returned; until then the container is not Running.
-    var postStartDone = false
     var probes: [ProbeKind: ProbeState] = [:]
     /// A stop was asked for (the signal to send once preStop is done).
     var stopSignal: Int32?

@@ -20,7 +20,10 @@ public struct PodLifecycle: Equatable, Sendable {
         case sandboxReady
         /// The executor is starting container `index` (every start, the first and restarts).
         case launching(Int)
-        case started(Int)
+        /// The process runs; with a postStart hook it is not Running until the hook returns.
+        case started(Int, hasPostStart: Bool)
+        /// The postStart hook returned; `failure` is its output when it failed.
+        case postStartFinished(Int, failure: String?)
         /// The container could not start; `exitCode` 128 for a StartError, nil when it was never created.
         case startFailed(Int, exitCode: Int32?, reason: String)
         /// Startup probe passed (or none) and postStart returned.
@@ -52,6 +55,11 @@ public struct PodLifecycle: Equatable, Sendable {
     public enum Action: Equatable, Sendable {
         /// Start these containers, side by side.
         case start([Int])
+        case runPostStart(Int)
+        /// Container `index` is Running: its probes begin.
+        case running(Int)
+        /// The postStart hook failed: the container is stopped, and the restart policy decides.
+        case postStartFailed(Int, message: String)
         /// Container `index` starts again after `delay` seconds (0: at once); the executor
         /// reports CrashLoopBackOff when the delay is not 0.
         case restartScheduled(Int, delay: Double)
@@ -100,7 +108,10 @@ public struct PodLifecycle: Equatable, Sendable {
             sandboxReady = true
             actions = advance()
         case let .launching(index): containers[index].launching(); actions = []
-        case let .started(index): containers[index].began(at: now); actions = []
+        case let .started(index, hasPostStart):
+            containers[index].began(at: now, postStart: hasPostStart)
+            actions = [hasPostStart ? .runPostStart(index) : .running(index)]
+        case let .postStartFinished(index, failure): actions = postStartFinished(index, failure: failure)
         case let .startupSucceeded(index):
             containers[index].started = true
             actions = containers[index].role == .regular ? [] : advance()
@@ -138,6 +149,15 @@ public struct PodLifecycle: Equatable, Sendable {
             return actions
         }
         return [.restartScheduled(index, delay: delay)]
+    }
+
+    /// Container Lifecycle Hooks: the container is Running once postStart returns; a
+    /// failed hook has it stopped (PostStartHookError), and the restart policy decides.
+    private mutating func postStartFinished(_ index: Int, failure: String?) -> [Action] {
+        guard case let .postStart(since) = containers[index].state else { return [] }
+        if let failure { return [.postStartFailed(index, message: "PostStartHook failed: \(failure)")] }
+        containers[index].state = .running(since: since)
+        return [.running(index)]
     }
 
     /// A container whose own stop outlasted its grace period is killed.

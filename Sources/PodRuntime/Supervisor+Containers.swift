@@ -57,14 +57,16 @@ extension Supervisor {
             switch report {
             case let .started(pid):
                 containers[index].pid = pid
-                _ = pod.handle(.started(index), now: Clock.now())
+                containers[index].stopSignal = nil
+                containers[index].stopCause = nil
+                let actions = pod.handle(.started(index, hasPostStart: containers[index].plan.health?.postStart != nil), now: Clock.now())
                 checkOOMScore(pid: pid, wanted: containers[index].plan.oomScoreAdj, object: fieldPath(index))
                 let name = containers[index].plan.name
                 status.record(.normal, "Created", "Created container \(name)", object: fieldPath(index))
                 status.record(.normal, "Started", "Started container \(name)", object: fieldPath(index))
                 updateStatus(index) { $0.state = .waiting(reason: "ContainerCreating", message: nil); $0.started = false; $0.ready = false; $0.pid = pid }
                 log("container \(containers[index].plan.name) started: pid \(pid)")
-                containerCreated(index)
+                perform(actions)
             case let .failed(failure):
                 // The process may have been forked before it failed; its exit is reaped as usual.
                 let notFound = failure.kind == .notFound || failure.kind == .notExecutable

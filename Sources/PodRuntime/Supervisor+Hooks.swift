@@ -4,38 +4,30 @@ import Glibc
 /// starts, and the container is not Running until it returns (a failure kills it, and the
 /// restart policy decides); preStop runs before the stop signal, inside the grace period.
 extension Supervisor {
-    /// The helper reported the container's process: run postStart, or it is running now.
-    func containerCreated(_ index: Int) {
-        containers[index].postStartDone = false
-        containers[index].stopSignal = nil
-        containers[index].stopCause = nil
-        if let hook = containers[index].plan.health?.postStart {
-            // Kubernetes gives postStart no timeout of its own; an hour bounds a hung one.
-            launchCheck(index, purpose: .postStart, action: hook, timeout: 3600)
-        } else {
-            markRunning(index)
-        }
+    func runPostStart(_ index: Int) {
+        guard let hook = containers[index].plan.health?.postStart else { return }
+        // Kubernetes gives postStart no timeout of its own; an hour bounds a hung one.
+        launchCheck(index, purpose: .postStart, action: hook, timeout: 3600)
     }
 
-    private func markRunning(_ index: Int) {
-        containers[index].postStartDone = true
+    func markRunning(_ index: Int) {
         updateStatus(index) { $0.state = .running(startedAt: Clock.rfc3339()) }
         beginProbes(index)
     }
 
     func postStartFinished(_ index: Int, result: CheckResult) {
         guard containers[index].isRunning else { return }
-        if case let .failure(text) = result {
-            let name = containers[index].plan.name
-            let message = "PostStartHook failed: \(text)"
-            status.record(.warning, "FailedPostStartHook", message, object: fieldPath(index))
-            log("container \(name): \(message)")
-            containers[index].stopCause = message
-            updateStatus(index) { $0.state = .waiting(reason: "PostStartHookError", message: message) }
-            requestStop(index, grace: Double(plan.terminationGracePeriodSeconds))
-            return
-        }
-        markRunning(index)
+        var failure: String?
+        if case let .failure(text) = result { failure = text }
+        perform(pod.handle(.postStartFinished(index, failure: failure), now: Clock.now()))
+    }
+
+    func postStartFailed(_ index: Int, message: String) {
+        status.record(.warning, "FailedPostStartHook", message, object: fieldPath(index))
+        log("container \(containers[index].plan.name): \(message)")
+        containers[index].stopCause = message
+        updateStatus(index) { $0.state = .waiting(reason: "PostStartHookError", message: message) }
+        requestStop(index, grace: Double(plan.terminationGracePeriodSeconds))
     }
 
     /// Stops one container: preStop first (if it has one), then its stop signal; SIGKILL

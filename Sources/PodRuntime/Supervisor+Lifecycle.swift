@@ -10,6 +10,9 @@ extension Supervisor {
             case .stayDown: break
             case let .forget(index): forget(index)
             case let .stop(step): performStop(step)
+            case let .runPostStart(index): runPostStart(index)
+            case let .running(index): markRunning(index)
+            case let .postStartFailed(index, message): postStartFailed(index, message: message)
             }
         }
         syncPhase()

@@ -22,7 +22,7 @@ struct FakePod {
     /// Launches and reports started, as the Supervisor does for a `.start` action.
     mutating func run(_ index: Int) {
         _ = send(.launching(index))
-        _ = send(.started(index))
+        _ = send(.started(index, hasPostStart: false))
     }
 
     /// Runs `index` for `seconds`, then it exits with `code`.
@@ -449,5 +449,30 @@ struct FakePod {
         _ = fake.send(.probesBegan(0, hasReadinessProbe: false))
         _ = fake.send(.startupSucceeded(0))
         #expect(fake.pod.containers[0].ready)
+    }
+}
+
+@Suite struct PostStartMachineTests {
+    @Test func runningOnlyOncePostStartReturns() {
+        var fake = FakePod([("web", .regular)], mode: .policy(.always))
+        _ = fake.send(.sandboxReady)
+        _ = fake.send(.launching(0))
+        #expect(fake.send(.started(0, hasPostStart: true)) == [.runPostStart(0)])
+        #expect(fake.pod.containers[0].isRunning)
+        guard case .postStart = fake.pod.containers[0].state else { Issue.record("not in postStart"); return }
+        #expect(fake.send(.postStartFinished(0, failure: nil)) == [.running(0)])
+        guard case .running = fake.pod.containers[0].state else { Issue.record("not running"); return }
+        #expect(fake.send(.postStartFinished(0, failure: nil)) == [])
+    }
+
+    @Test func aFailedPostStartStopsTheContainerAndThePolicyDecides() {
+        var fake = FakePod([("web", .regular)], mode: .policy(.onFailure))
+        _ = fake.send(.sandboxReady)
+        _ = fake.send(.launching(0))
+        _ = fake.send(.started(0, hasPostStart: true))
+        #expect(fake.send(.postStartFinished(0, failure: "exit status 1")) == [.postStartFailed(0, message: "PostStartHook failed: exit status 1")])
+        _ = fake.send(.stopRequestedForContainer(0, grace: 30))
+        #expect(fake.send(.exited(0, exitCode: 143, oomKilled: false)) == [.restartScheduled(0, delay: 0)])
+        #expect(fake.pod.containers[0].lastTermination?.signal == 15)
     }
 }

@@ -37,7 +37,7 @@ public struct PodLifecycle: Equatable, Sendable {
         case stopRequested(grace: Double)
         /// Container `index` is asked to stop on its own (a failed probe or hook, a new
         /// spec) within `grace` seconds.
-        case stopRequestedForContainer(Int, grace: Double)
+        case stopRequestedForContainer(Int, grace: Double, hasPreStop: Bool)
         /// Container `index`'s probes begin; `hasReadinessProbe` says whether `ready` waits for one.
         case probesBegan(Int, hasReadinessProbe: Bool)
         /// Container `index`'s readiness probe stands at `result` (nil: no threshold reached).
@@ -60,6 +60,10 @@ public struct PodLifecycle: Equatable, Sendable {
         case running(Int)
         /// The postStart hook failed: the container is stopped, and the restart policy decides.
         case postStartFailed(Int, message: String)
+        /// Run container `index`'s preStop hook, within `timeout` seconds (the grace period).
+        case runPreStop(Int, timeout: Double)
+        /// Send container `index` its stop signal.
+        case sendStopSignal(Int)
         /// Container `index` starts again after `delay` seconds (0: at once); the executor
         /// reports CrashLoopBackOff when the delay is not 0.
         case restartScheduled(Int, delay: Double)
@@ -123,15 +127,15 @@ public struct PodLifecycle: Equatable, Sendable {
         case .timerFired: actions = killsDue(now: now) + restartsDue(now: now)
         case let .replaced(index): containers[index].replace(now: now); actions = []
         case let .stopRequested(grace): actions = requestStop(grace: grace, now: now)
-        case let .stopRequestedForContainer(index, grace):
+        case let .stopRequestedForContainer(index, grace, hasPreStop):
             // Within a pod stop, the pod's deadline rules.
             containers[index].askStop(killAt: stopping ? nil : now.monotonic + grace)
-            actions = []
+            actions = [hasPreStop ? .runPreStop(index, timeout: max(0, grace)) : .sendStopSignal(index)]
         case let .probesBegan(index, hasReadinessProbe):
             containers[index].readiness = hasReadinessProbe ? .some(nil) : nil
             actions = []
         case let .readinessResult(index, result): containers[index].readinessStands(at: result); actions = []
-        case let .preStopFinished(index): preStopFinished(index, now: now); actions = []
+        case let .preStopFinished(index): actions = preStopFinished(index, now: now)
         case .sandboxExited: sandboxReady = false; actions = []
         case let .added(name): actions = add(name: name)
         case let .removed(index): actions = remove(index)
@@ -167,14 +171,16 @@ public struct PodLifecycle: Equatable, Sendable {
         return due.isEmpty ? [] : [.stop(.kill(due))]
     }
 
-    /// A preStop hook that took the whole grace period leaves the workload 2 s for the
-    /// stop signal, as the kubelet grants (minimumGracePeriodInSeconds).
-    private mutating func preStopFinished(_ index: Int, now: LifecycleTime) {
+    /// preStop returned (or failed: it is reported, and the stop goes on): the stop signal
+    /// follows. A hook that took the whole grace period leaves the workload 2 s for it, as
+    /// the kubelet grants (minimumGracePeriodInSeconds).
+    private mutating func preStopFinished(_ index: Int, now: LifecycleTime) -> [Action] {
         if stop != nil {
             stop?.preStopFinished(now: now.monotonic)
         } else if let killAt = containers[index].killAt, killAt - now.monotonic < PodStop.minimumGrace {
             containers[index].killAt = now.monotonic + PodStop.minimumGrace
         }
+        return containers[index].isRunning ? [.sendStopSignal(index)] : []
     }
 
     private mutating func restartsDue(now: LifecycleTime) -> [Action] {

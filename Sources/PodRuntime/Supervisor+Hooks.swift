@@ -35,26 +35,27 @@ extension Supervisor {
     func requestStop(_ index: Int, grace: Double) {
         guard containers[index].isRunning, containers[index].stopSignal == nil else { return }
         containers[index].stopSignal = containers[index].plan.stopSignal
-        perform(pod.handle(.stopRequestedForContainer(index, grace: grace), now: Clock.now()))
-        refreshReady(index)
         // Probes stop with the container; a hook already running (postStart) is dropped.
         cancelChecks(of: index)
-        if let hook = containers[index].plan.health?.preStop {
-            launchCheck(index, purpose: .preStop, action: hook, timeout: max(0, grace))
-        } else {
-            sendStopSignal(index)
-        }
+        let hasPreStop = containers[index].plan.health?.preStop != nil
+        let actions = pod.handle(.stopRequestedForContainer(index, grace: grace, hasPreStop: hasPreStop), now: Clock.now())
+        refreshReady(index)
+        perform(actions)
+    }
+
+    func runPreStop(_ index: Int, timeout: Double) {
+        guard let hook = containers[index].plan.health?.preStop else { return }
+        launchCheck(index, purpose: .preStop, action: hook, timeout: timeout)
     }
 
     func preStopFinished(_ index: Int, result: CheckResult) {
         if case let .failure(text) = result {
             status.record(.warning, "FailedPreStopHook", "PreStopHook failed: \(text)", object: fieldPath(index))
         }
-        sendStopSignal(index)
         perform(pod.handle(.preStopFinished(index), now: Clock.now()))
     }
 
-    private func sendStopSignal(_ index: Int) {
+    func sendStopSignal(_ index: Int) {
         guard let pid = containers[index].pid, let number = containers[index].stopSignal else { return }
         // A stop for a failed probe or hook had its own Killing event already.
         if containers[index].stopCause == nil {

@@ -13,6 +13,8 @@ extension Supervisor {
             case let .runPostStart(index): runPostStart(index)
             case let .running(index): markRunning(index)
             case let .postStartFailed(index, message): postStartFailed(index, message: message)
+            case let .runPreStop(index, timeout): runPreStop(index, timeout: timeout)
+            case let .sendStopSignal(index): sendStopSignal(index)
             }
         }
         syncPhase()

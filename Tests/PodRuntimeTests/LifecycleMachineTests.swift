@@ -268,7 +268,7 @@ struct FakePod {
         var fake = runningPod()
         _ = fake.send(.stopRequested(grace: 10))
         fake.wait(9.5)
-        _ = fake.send(.preStopFinished(3))
+        #expect(fake.send(.preStopFinished(3)) == [.sendStopSignal(3)])
         #expect(fake.pod.stop?.deadline == fake.now.monotonic + PodStop.minimumGrace)
     }
 
@@ -276,15 +276,25 @@ struct FakePod {
         var fake = FakePod([("web", .regular)], mode: .policy(.always))
         _ = fake.send(.sandboxReady)
         fake.run(0)
-        _ = fake.send(.stopRequestedForContainer(0, grace: 10))
+        #expect(fake.send(.stopRequestedForContainer(0, grace: 10, hasPreStop: true)) == [.runPreStop(0, timeout: 10)])
         #expect(fake.pod.nextDeadline == fake.now.monotonic + 10)
         fake.wait(9)
-        _ = fake.send(.preStopFinished(0))
+        #expect(fake.send(.preStopFinished(0)) == [.sendStopSignal(0)])
         #expect(fake.pod.nextDeadline == fake.now.monotonic + PodStop.minimumGrace)
         fake.wait(2)
         #expect(fake.send(.timerFired) == [.stop(.kill([0]))])
         #expect(fake.send(.exited(0, exitCode: 137, oomKilled: false)) == [.restartScheduled(0, delay: 0)])
         #expect(fake.pod.containers[0].killAt == nil)
+    }
+
+    @Test func withoutPreStopTheStopSignalGoesAtOnce() {
+        var fake = FakePod([("web", .regular)], mode: .policy(.always))
+        _ = fake.send(.sandboxReady)
+        fake.run(0)
+        #expect(fake.send(.stopRequestedForContainer(0, grace: 10, hasPreStop: false)) == [.sendStopSignal(0)])
+        // A preStop that ends after its container did: nothing to signal.
+        _ = fake.send(.exited(0, exitCode: 0, oomKilled: false))
+        #expect(fake.send(.preStopFinished(0)) == [])
     }
 
     @Test func aPodWithNothingRunningStopsAtOnce() {
@@ -441,7 +451,7 @@ struct FakePod {
     @Test func aContainerAskedToStopIsNotReadyAndANewInstanceStartsOver() {
         var fake = startedPod(readinessProbe: false)
         _ = fake.send(.startupSucceeded(0))
-        _ = fake.send(.stopRequestedForContainer(0, grace: 30))
+        _ = fake.send(.stopRequestedForContainer(0, grace: 30, hasPreStop: false))
         #expect(!fake.pod.containers[0].ready)
         _ = fake.send(.exited(0, exitCode: 0, oomKilled: false))
         _ = fake.fireTimerWhenDue()
@@ -471,7 +481,7 @@ struct FakePod {
         _ = fake.send(.launching(0))
         _ = fake.send(.started(0, hasPostStart: true))
         #expect(fake.send(.postStartFinished(0, failure: "exit status 1")) == [.postStartFailed(0, message: "PostStartHook failed: exit status 1")])
-        _ = fake.send(.stopRequestedForContainer(0, grace: 30))
+        _ = fake.send(.stopRequestedForContainer(0, grace: 30, hasPreStop: false))
         #expect(fake.send(.exited(0, exitCode: 143, oomKilled: false)) == [.restartScheduled(0, delay: 0)])
         #expect(fake.pod.containers[0].lastTermination?.signal == 15)
     }

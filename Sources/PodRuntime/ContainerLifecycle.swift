@@ -54,9 +54,10 @@ public struct Termination: Equatable, Sendable {
     }
 }
 
-/// One container's life: waiting to be started, starting, running, in back-off, or down
-/// for good. It owns the restart rule and the back-off; the pod machine (PodLifecycle)
-/// owns ordering and phase.
+/// One container's life: waiting to be started, starting, in postStart, running, in
+/// back-off, or down for good; whether it is started, ready, asked to stop. It owns the
+/// restart rule and the back-off; the pod machine (PodLifecycle) owns ordering, phase and
+/// the pod's stop.
 public struct ContainerLifecycle: Equatable, Sendable {
     public enum State: Equatable, Sendable {
         /// Not asked to start yet.

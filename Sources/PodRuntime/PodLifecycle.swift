@@ -10,7 +10,8 @@ public enum PodPhase: String, Equatable, Sendable {
 
 /// The pod's life as a state machine: events in, actions out, no processes and no clock
 /// of its own. It decides restarts (policy × exit code, back-off), the order of init
-/// containers, sidecars and regular containers, and the phase; the Supervisor executes
+/// containers, sidecars and regular containers, the phase, when a container is Running
+/// (postStart) and ready, and the stops (preStop, grace, SIGKILL); the Supervisor executes
 /// the actions (fork/exec through pod-helper, status writes, events) and feeds back what
 /// happened. `containers` lists init containers first, in order, then regular ones; the
 /// indices are the Supervisor's.

@@ -8,9 +8,19 @@ enum Clock {
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
+    /// Now for the lifecycle machine: both clocks at once.
+    static func now() -> LifecycleTime {
+        LifecycleTime(monotonic: monotonic(), wall: Int64(time(nil)))
+    }
+
     /// Now as RFC 3339 in UTC with seconds, as the Kubernetes API prints times.
     static func rfc3339() -> String {
-        var now = time(nil)
+        rfc3339(wall: Int64(time(nil)))
+    }
+
+    /// `wall` (seconds since the epoch) as RFC 3339 in UTC.
+    static func rfc3339(wall: Int64) -> String {
+        var now = time_t(wall)
         var parts = tm()
         gmtime_r(&now, &parts)
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : String(value) }

@@ -5,28 +5,6 @@ import PodLogs
 import PodOS
 
 extension Supervisor {
-    /// Starts init containers one by one (a sidecar counts as done once started), then
-    /// every app container.
-    func advanceInitContainers() {
-        while nextInit < plan.initContainers.count {
-            let index = nextInit
-            if containers[index].plan.isSidecar {
-                if !containers[index].isRunning && containers[index].restartAt == nil { start(index) }
-                // Started: its startup probe passed (or it has none) and postStart returned.
-                guard containers[index].isRunning && containers[index].started else { return }
-                nextInit += 1
-                continue
-            }
-            if containers[index].done && containers[index].exitCode == 0 { nextInit += 1; continue }
-            if !containers[index].isRunning && containers[index].restartAt == nil { start(index) }
-            return
-        }
-        guard !status.initDone else { return }
-        status.initDone = true
-        start(Array(plan.initContainers.count..<containers.count))
-        updatePhase()
-    }
-
     func start(_ index: Int) {
         start([index])
     }
@@ -46,15 +24,12 @@ extension Supervisor {
     /// Prepares a container's root, pipes, log and cgroup and launches its helper; nil if
     /// that failed (the failure is recorded and the restart policy decides).
     private func launch(_ index: Int) -> HelperLauncher.Running? {
-        guard stopping == nil, status.sandboxReady else { return nil }
+        guard !pod.stopping, status.sandboxReady else { return nil }
         let container = containers[index].plan
-        // restartCount counts restarts made, as the kubelet's: not the one waiting in back-off.
-        if containers[index].attempted {
-            containers[index].restarts += 1
-            let restarts = containers[index].restarts
-            updateStatus(index) { $0.restartCount = restarts }
-        }
-        containers[index].attempted = true
+        let before = pod.containers[index].restartCount
+        _ = pod.handle(.launching(index), now: Clock.now())
+        let restarts = pod.containers[index].restartCount
+        if restarts != before { updateStatus(index) { $0.restartCount = restarts } }
         do {
             try prepareRoot(container)
             let output = try makePipe()
@@ -68,7 +43,7 @@ extension Supervisor {
             // A 1 MiB pipe (F_SETPIPE_SZ, 1031: fcntl(2)) lets a fast writer go on while the
             // log is written, so the supervisor wakes and copies in larger pieces.
             for fd in [output.read, errors.read] { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, 1031, 1 << 20) }
-            containers[index].writer = try? ContainerLogWriter(directory: "\(plan.logDirectory)/\(container.name)", restartCount: containers[index].restarts)
+            containers[index].writer = try? ContainerLogWriter(directory: "\(plan.logDirectory)/\(container.name)", restartCount: restarts)
             return running
         } catch {
             startFailed(index, reason: "CreateContainerError", message: error.description, exitCode: nil)
@@ -82,14 +57,16 @@ extension Supervisor {
             switch report {
             case let .started(pid):
                 containers[index].pid = pid
-                containers[index].startedAt = Clock.monotonic()
+                containers[index].stopSignal = nil
+                containers[index].stopCause = nil
+                let actions = pod.handle(.started(index, hasPostStart: containers[index].plan.health?.postStart != nil), now: Clock.now())
                 checkOOMScore(pid: pid, wanted: containers[index].plan.oomScoreAdj, object: fieldPath(index))
                 let name = containers[index].plan.name
                 status.record(.normal, "Created", "Created container \(name)", object: fieldPath(index))
                 status.record(.normal, "Started", "Started container \(name)", object: fieldPath(index))
                 updateStatus(index) { $0.state = .waiting(reason: "ContainerCreating", message: nil); $0.started = false; $0.ready = false; $0.pid = pid }
                 log("container \(containers[index].plan.name) started: pid \(pid)")
-                containerCreated(index)
+                perform(actions)
             case let .failed(failure):
                 // The process may have been forked before it failed; its exit is reaped as usual.
                 let notFound = failure.kind == .notFound || failure.kind == .notExecutable
@@ -111,72 +88,34 @@ extension Supervisor {
         } else {
             updateStatus(index) { $0.state = .waiting(reason: reason, message: message); $0.pid = nil; $0.ready = false }
         }
-        decideRestart(index, exitCode: exitCode ?? 1, ranFor: 0)
+        perform(pod.handle(.startFailed(index, exitCode: exitCode, reason: reason), now: Clock.now()))
     }
 
     func containerExited(_ index: Int, code: Int32) {
-        let ranFor = Clock.monotonic() - containers[index].startedAt
         containers[index].pid = nil
-        containers[index].exitCode = code
-        containers[index].killAt = nil
         cancelChecks(of: index)
         containers[index].probes = [:]
-        containers[index].started = false
         containers[index].stopSignal = nil
         let cause = containers[index].stopCause
         containers[index].stopCause = nil
         drainOutput(index)
         closeLogs(index)
-        // containerd's rule: an OOM kill in the container's cgroup names the exit, whatever the code.
         let oomKilled = oomKilled(index)
         if oomKilled { recordOOMKill(index) }
-        let reason = oomKilled ? "OOMKilled" : code == 0 ? "Completed" : "Error"
-        let signal: Int32? = code > 128 ? code - 128 : nil
-        updateStatus(index) { record in
-            var startedAt: String?
-            if case let .running(time) = record.state { startedAt = time }
-            record.state = .terminated(exitCode: code, signal: signal, reason: reason, message: cause, startedAt: startedAt, finishedAt: Clock.rfc3339())
-            record.pid = nil
-            record.ready = false
-            record.started = false
-        }
-        log("container \(containers[index].plan.name) exited: code \(code)")
-        if stopping != nil { return }
-        if containers[index].pendingPlan != nil {
-            updateStatus(index) { $0.lastState = $0.state }
-            adoptPendingPlan(index)
-            return
-        }
-        decideRestart(index, exitCode: code, ranFor: ranFor)
-    }
-
-    /// The restart policy: sidecars always restart; init containers restart on failure
-    /// unless the pod's policy is Never; app containers follow the pod's policy.
-    func decideRestart(_ index: Int, exitCode: Int32, ranFor: Double) {
-        let container = containers[index]
-        let restart: Bool
-        if container.plan.isSidecar { restart = true }
-        else if container.isInit { restart = exitCode != 0 && plan.restartPolicy != "Never" }
-        else { restart = plan.restartPolicy == "Always" || (plan.restartPolicy == "OnFailure" && exitCode != 0) }
-        guard restart else {
-            containers[index].done = true
-            if container.isInit && exitCode == 0 { advanceInitContainers() }
-            updatePhase()
-            return
-        }
-        let delay = containers[index].backoff.delay(afterRunning: ranFor)
-        containers[index].restartAt = Clock.monotonic() + delay
-        if delay > 0 {
-            status.record(.warning, "BackOff", "Back-off restarting failed container \(container.plan.name) in pod \(plan.name)_\(plan.namespace)(\(plan.uid))", object: fieldPath(index))
-        }
-        updateStatus(index) { record in
-            if delay > 0 {
-                record.lastState = record.state
-                record.state = .waiting(reason: "CrashLoopBackOff", message: "back-off \(Int(delay))s restarting failed container=\(container.plan.name) pod=\(plan.name)_\(plan.namespace)(\(plan.uid))")
+        let actions = pod.handle(.exited(index, exitCode: code, oomKilled: oomKilled), now: Clock.now())
+        if let end = pod.containers[index].lastTermination {
+            updateStatus(index) { record in
+                var startedAt: String?
+                if case let .running(time) = record.state { startedAt = time }
+                record.state = .terminated(exitCode: end.exitCode, signal: end.signal, reason: end.reason, message: cause, startedAt: startedAt, finishedAt: Clock.rfc3339(wall: end.finishedAt))
+                record.pid = nil
+                record.ready = false
+                record.started = false
             }
         }
-        if delay == 0 { updateStatus(index) { $0.lastState = $0.state } }
-        updatePhase()
+        log("container \(containers[index].plan.name) exited: code \(code)")
+        if !pod.stopping, containers[index].pendingPlan != nil { adoptPendingPlan(index) }
+        perform(actions)
     }
 
     /// The object an event is about, as the kubelet names it: `spec.containers{web}`.
@@ -189,25 +128,6 @@ extension Supervisor {
         let initCount = plan.initContainers.count
         if index < initCount { change(&status.initContainers[index]) } else { change(&status.containers[index - initCount]) }
         statusDirty = true
-    }
-
-    /// The pod phase as the kubelet computes it (`getPhase`): Pending until every app
-    /// container has started; Running while any runs or will restart; Succeeded or Failed
-    /// once all have terminated for good.
-    func updatePhase() {
-        statusDirty = true
-        if status.phase == "Failed" && status.reason != nil { return }
-        let apps = containers.filter { !$0.isInit }
-        if !status.initDone {
-            let failedInit = containers.contains { $0.isInit && $0.done && ($0.exitCode ?? 0) != 0 }
-            status.phase = failedInit ? "Failed" : "Pending"
-            return
-        }
-        if apps.allSatisfy(\.done) {
-            status.phase = apps.allSatisfy { $0.exitCode == 0 } ? "Succeeded" : "Failed"
-        } else {
-            status.phase = "Running"
-        }
     }
 
     func launchPlan(for container: ContainerPlan) -> LaunchPlan {

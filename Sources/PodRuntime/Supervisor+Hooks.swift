@@ -4,75 +4,58 @@ import Glibc
 /// starts, and the container is not Running until it returns (a failure kills it, and the
 /// restart policy decides); preStop runs before the stop signal, inside the grace period.
 extension Supervisor {
-    /// The helper reported the container's process: run postStart, or it is running now.
-    func containerCreated(_ index: Int) {
-        containers[index].started = false
-        containers[index].postStartDone = false
-        containers[index].stopSignal = nil
-        containers[index].stopCause = nil
-        if let hook = containers[index].plan.health?.postStart {
-            // Kubernetes gives postStart no timeout of its own; an hour bounds a hung one.
-            launchCheck(index, purpose: .postStart, action: hook, timeout: 3600)
-        } else {
-            markRunning(index)
-        }
+    func runPostStart(_ index: Int) {
+        guard let hook = containers[index].plan.health?.postStart else { return }
+        // Kubernetes gives postStart no timeout of its own; an hour bounds a hung one.
+        launchCheck(index, purpose: .postStart, action: hook, timeout: 3600)
     }
 
-    private func markRunning(_ index: Int) {
-        containers[index].postStartDone = true
+    func markRunning(_ index: Int) {
         updateStatus(index) { $0.state = .running(startedAt: Clock.rfc3339()) }
         beginProbes(index)
-        updatePhase()
     }
 
     func postStartFinished(_ index: Int, result: CheckResult) {
         guard containers[index].isRunning else { return }
-        if case let .failure(text) = result {
-            let name = containers[index].plan.name
-            let message = "PostStartHook failed: \(text)"
-            status.record(.warning, "FailedPostStartHook", message, object: fieldPath(index))
-            log("container \(name): \(message)")
-            containers[index].stopCause = message
-            updateStatus(index) { $0.state = .waiting(reason: "PostStartHookError", message: message) }
-            requestStop(index, grace: Double(plan.terminationGracePeriodSeconds))
-            return
-        }
-        markRunning(index)
+        var failure: String?
+        if case let .failure(text) = result { failure = text }
+        perform(pod.handle(.postStartFinished(index, failure: failure), now: Clock.now()))
+    }
+
+    func postStartFailed(_ index: Int, message: String) {
+        status.record(.warning, "FailedPostStartHook", message, object: fieldPath(index))
+        log("container \(containers[index].plan.name): \(message)")
+        containers[index].stopCause = message
+        updateStatus(index) { $0.state = .waiting(reason: "PostStartHookError", message: message) }
+        requestStop(index, grace: Double(plan.terminationGracePeriodSeconds))
     }
 
     /// Stops one container: preStop first (if it has one), then its stop signal; SIGKILL
-    /// at the end of the grace period (for a pod stop, StopState's deadline does that).
+    /// at the end of the grace period (for a pod stop, PodStop's deadline does that).
     func requestStop(_ index: Int, grace: Double) {
         guard containers[index].isRunning, containers[index].stopSignal == nil else { return }
         containers[index].stopSignal = containers[index].plan.stopSignal
-        if stopping == nil { containers[index].killAt = Clock.monotonic() + grace }
-        refreshReady(index)
         // Probes stop with the container; a hook already running (postStart) is dropped.
         cancelChecks(of: index)
-        if let hook = containers[index].plan.health?.preStop {
-            launchCheck(index, purpose: .preStop, action: hook, timeout: max(0, grace))
-        } else {
-            sendStopSignal(index)
-        }
+        let hasPreStop = containers[index].plan.health?.preStop != nil
+        let actions = pod.handle(.stopRequestedForContainer(index, grace: grace, hasPreStop: hasPreStop), now: Clock.now())
+        refreshReady(index)
+        perform(actions)
+    }
+
+    func runPreStop(_ index: Int, timeout: Double) {
+        guard let hook = containers[index].plan.health?.preStop else { return }
+        launchCheck(index, purpose: .preStop, action: hook, timeout: timeout)
     }
 
     func preStopFinished(_ index: Int, result: CheckResult) {
         if case let .failure(text) = result {
             status.record(.warning, "FailedPreStopHook", "PreStopHook failed: \(text)", object: fieldPath(index))
         }
-        sendStopSignal(index)
-        // A hook that took the whole grace period leaves the workload 2 s for the stop
-        // signal, as the kubelet grants (minimumGracePeriodInSeconds).
-        let now = Clock.monotonic()
-        if var state = stopping, !state.killed, state.deadline - now < 2 {
-            state.deadline = now + 2
-            stopping = state
-        } else if let killAt = containers[index].killAt, killAt - now < 2 {
-            containers[index].killAt = now + 2
-        }
+        perform(pod.handle(.preStopFinished(index), now: Clock.now()))
     }
 
-    private func sendStopSignal(_ index: Int) {
+    func sendStopSignal(_ index: Int) {
         guard let pid = containers[index].pid, let number = containers[index].stopSignal else { return }
         // A stop for a failed probe or hook had its own Killing event already.
         if containers[index].stopCause == nil {

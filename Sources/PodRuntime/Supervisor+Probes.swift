@@ -12,9 +12,9 @@ extension Supervisor {
         for kind in ProbeKind.allCases {
             if let probe = health.probe(kind) { containers[index].probes[kind] = ProbeState(plan: probe) }
         }
-        if let startup = health.startup {
-            let first = max(Clock.monotonic(), containers[index].startedAt + startup.initialDelay)
-            containers[index].probes[.startup]?.nextAt = first
+        _ = pod.handle(.probesBegan(index, hasReadinessProbe: health.readiness != nil), now: Clock.now())
+        if health.startup != nil {
+            containers[index].probes[.startup]?.schedule(containerStartedAt: startedAt(index), now: Clock.monotonic())
             refreshReady(index)
         } else {
             startupPassed(index)
@@ -22,36 +22,35 @@ extension Supervisor {
     }
 
     private func startupPassed(_ index: Int) {
-        containers[index].started = true
+        let actions = pod.handle(.startupSucceeded(index), now: Clock.now())
         updateStatus(index) { $0.started = true }
         let now = Clock.monotonic()
         for kind in [ProbeKind.liveness, .readiness] {
-            guard let probe = containers[index].probes[kind] else { continue }
-            let first = max(now, containers[index].startedAt + probe.plan.initialDelay)
-            containers[index].probes[kind]?.nextAt = first
+            containers[index].probes[kind]?.schedule(containerStartedAt: startedAt(index), now: now)
         }
         refreshReady(index)
         // A sidecar counts as started now: the next init container may go.
-        if containers[index].isInit { advanceInitContainers() }
+        perform(actions)
     }
 
-    /// `ready`: running, started, and its readiness probe (if any) at success.
+    /// When the running instance started (monotonic), the base of initialDelaySeconds.
+    private func startedAt(_ index: Int) -> Double {
+        pod.containers[index].runningSince?.monotonic ?? Clock.monotonic()
+    }
+
+    /// `ready` as the lifecycle has it (ContainerLifecycle.ready).
     func refreshReady(_ index: Int) {
-        let container = containers[index]
-        let ready = container.isRunning && container.started && container.stopSignal == nil
-            && (container.probes[.readiness].map { $0.result == true } ?? true)
+        let ready = pod.containers[index].ready
         updateStatus(index) { $0.ready = ready }
     }
 
     /// Probes whose time has come, one at a time per probe.
     func runDueProbes(now: Double) {
-        guard stopping == nil else { return }
+        guard !pod.stopping else { return }
         for index in containers.indices where containers[index].isRunning && containers[index].stopSignal == nil {
             for kind in ProbeKind.allCases {
-                guard let state = containers[index].probes[kind], let due = state.nextAt, due <= now, !state.running else { continue }
-                if (kind == .startup) == containers[index].started { continue }
-                containers[index].probes[kind]?.running = true
-                containers[index].probes[kind]?.nextAt = now + state.plan.period
+                guard let state = containers[index].probes[kind], state.isDue(now: now), ProbeConsequence.runs(kind, started: pod.containers[index].started) else { continue }
+                containers[index].probes[kind]?.launched(now: now)
                 launchCheck(index, purpose: .probe(kind), action: state.plan.action, timeout: state.plan.timeout)
             }
         }
@@ -64,31 +63,25 @@ extension Supervisor {
 
     func probeFinished(_ index: Int, kind: ProbeKind, result: CheckResult) {
         guard var state = containers[index].probes[kind], containers[index].isRunning else { return }
-        state.running = false
         let name = containers[index].plan.name
         switch result {
-        case .success, .successWithWarning:
-            if case let .successWithWarning(text) = result {
-                status.record(.warning, "ProbeWarning", "\(kind.rawValue) probe warning: \(text)", object: fieldPath(index))
-            }
-            state.failures = 0
-            state.successes += 1
-            if state.successes >= state.plan.successThreshold { state.result = true }
+        case let .successWithWarning(text):
+            status.record(.warning, "ProbeWarning", "\(kind.rawValue) probe warning: \(text)", object: fieldPath(index))
+            _ = state.record(success: true)
+        case .success:
+            _ = state.record(success: true)
         case let .failure(text):
-            state.successes = 0
-            state.failures += 1
+            _ = state.record(success: false)
             status.record(.warning, "Unhealthy", "\(kind.rawValue) probe failed: \(text)", object: fieldPath(index))
             log("container \(name): \(kind.rawValue.lowercased()) probe failed (\(state.failures)/\(state.plan.failureThreshold)): \(text)")
-            if state.failures >= state.plan.failureThreshold { state.result = false }
         }
         containers[index].probes[kind] = state
-        switch kind {
-        case .startup:
-            if state.result == true && !containers[index].started { startupPassed(index) }
-            else if state.result == false { killForRestart(index, because: "failed startup probe", grace: state.plan.terminationGrace) }
-        case .liveness:
-            if state.result == false { killForRestart(index, because: "failed liveness probe", grace: state.plan.terminationGrace) }
-        case .readiness:
+        switch ProbeConsequence.of(kind, result: state.result, started: pod.containers[index].started) {
+        case .none: break
+        case .startupPassed: startupPassed(index)
+        case let .restart(cause): killForRestart(index, because: cause, grace: state.plan.terminationGrace)
+        case .readinessChanged:
+            _ = pod.handle(.readinessResult(index, state.result), now: Clock.now())
             refreshReady(index)
         }
     }

@@ -7,7 +7,7 @@ extension Supervisor {
     /// started again at once with its new spec, as the kubelet restarts a container whose
     /// spec changed. Changes to the sandbox never come here: apply re-creates the pod.
     func reload() -> ControlReply {
-        guard stopping == nil else { return ControlReply(ok: false, message: "the pod is stopping") }
+        guard !pod.stopping else { return ControlReply(ok: false, message: "the pod is stopping") }
         let fresh: RunPlan
         do {
             fresh = try JSONDecoder().decode(RunPlan.self, from: Data(contentsOf: URL(fileURLWithPath: planPath)))
@@ -26,7 +26,7 @@ extension Supervisor {
 
     private func replace(_ index: Int, with updated: ContainerPlan) {
         containers[index].pendingPlan = updated
-        containers[index].restartAt = nil
+        _ = pod.handle(.replaced(index), now: Clock.now())
         log("container \(updated.name): spec changed, restarting it")
         status.record(.normal, "Killing", "Container \(updated.name) definition changed, will be restarted", object: fieldPath(index))
         if containers[index].isRunning {
@@ -37,18 +37,15 @@ extension Supervisor {
         statusDirty = true
     }
 
-    /// Called when a container with a pending new spec is down: swap the spec and start now.
+    /// Called when a container with a pending new spec is down: swap the spec (the
+    /// lifecycle restarts it at once, with a fresh back-off).
     func adoptPendingPlan(_ index: Int) {
         guard let updated = containers[index].pendingPlan else { return }
         containers[index].plan = updated
         containers[index].pendingPlan = nil
-        containers[index].killAt = nil
-        containers[index].done = false
-        containers[index].backoff = Backoff()
         updateStatus(index) { record in
             record.image = updated.image
             record.imageID = updated.imageID
         }
-        containers[index].restartAt = Clock.monotonic()
     }
 }

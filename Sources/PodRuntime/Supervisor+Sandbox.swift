@@ -50,7 +50,8 @@ extension Supervisor {
     func pauseExited(code: Int32) {
         status.pausePID = 0
         status.sandboxReady = false
-        guard stopping == nil else { return }
+        perform(pod.handle(.sandboxExited, now: Clock.now()))
+        guard !pod.stopping else { return }
         status.phase = "Failed"
         status.reason = "SandboxDied"
         status.message = "the pod's pause process exited (code \(code)); delete and apply the pod again"

@@ -1,16 +1,8 @@
 import Glibc
 import PodOS
 
-/// A graceful stop in progress: app containers get their stop signal first, sidecars
-/// after the app containers are gone (in reverse order, as the kubelet stops them),
-/// and whatever still runs at the deadline is killed.
-struct StopState {
-    var deadline: Double
-    var sidecarsSignalled = false
-    var killed = false
-    var finished = false
-}
-
+/// The pod's stop as the Supervisor executes it; the order and the deadline are PodStop's
+/// (PodStop.swift).
 extension Supervisor {
     /// The grace period: the one `podctl delete --grace-period` left in the pod's run
     /// directory, else the pod's terminationGracePeriodSeconds.
@@ -21,40 +13,23 @@ extension Supervisor {
     }
 
     func beginStop(grace: Double) {
-        if var current = stopping {
-            // A second request may only shorten the grace period.
-            current.deadline = min(current.deadline, Clock.monotonic() + grace)
-            stopping = current
-            return
-        }
-        log("stopping the pod, grace period \(grace)s")
-        stopping = StopState(deadline: Clock.monotonic() + grace)
-        for index in containers.indices { containers[index].restartAt = nil }
-        for index in containers.indices where !containers[index].plan.isSidecar { requestStop(index, grace: grace) }
-        continueStop(now: Clock.monotonic())
+        if !pod.stopping { log("stopping the pod, grace period \(grace)s") }
+        perform(pod.handle(.stopRequested(grace: grace), now: Clock.now()))
     }
 
-    func continueStop(now: Double) {
-        guard var state = stopping else { return }
-        let appsRunning = containers.contains { !$0.plan.isSidecar && $0.isRunning }
-        if !appsRunning && !state.sidecarsSignalled {
-            state.sidecarsSignalled = true
-            for index in containers.indices.reversed() where containers[index].plan.isSidecar { requestStop(index, grace: max(0, state.deadline - now)) }
-        }
-        if now >= state.deadline && !state.killed {
-            state.killed = true
-            for index in containers.indices where containers[index].isRunning {
+    func performStop(_ step: PodStop.Action) {
+        switch step {
+        case let .stop(indices, grace):
+            for index in indices { requestStop(index, grace: grace) }
+        case let .kill(indices):
+            for index in indices {
                 log("container \(containers[index].plan.name) did not stop within the grace period: killing it")
                 cancelChecks(of: index)
                 signal(index, SIGKILL)
             }
-        }
-        if !containers.contains(where: \.isRunning) {
+        case .killSandbox:
             if status.pausePID > 0 { kill(status.pausePID, SIGKILL) }
-            state.finished = status.pausePID == 0
-            if !state.finished { state.deadline = min(state.deadline, now + 0.05) }
         }
-        stopping = state
     }
 
     /// The stop signal goes to the container's init (PID 1 of its namespace), which passes it
@@ -69,7 +44,7 @@ extension Supervisor {
         removeCgroups()
         status.stopped = true
         status.sandboxReady = false
-        if status.phase == "Running" || status.phase == "Pending" { status.phase = "Succeeded" }
+        syncPhase()
         writeStatus()
         log("pod stopped")
     }

@@ -20,8 +20,8 @@ public final class Supervisor {
     var containers: [ContainerRun] = []
     var signals: Int32 = -1
     var control: Int32 = -1
-    var stopping: StopState?
-    var nextInit = 0
+    /// What decides: restarts, back-off, ordering, phase (PodLifecycle.swift).
+    var pod: PodLifecycle
     var statusDirty = true
     /// Probes and hooks in flight (Supervisor+Checks.swift).
     var checks: [HealthCheck] = []
@@ -32,6 +32,9 @@ public final class Supervisor {
         self.planPath = planPath
         launcher = HelperLauncher(helperPath: plan.helperPath)
         containers = plan.initContainers.map { ContainerRun(plan: $0, isInit: true) } + plan.containers.map { ContainerRun(plan: $0, isInit: false) }
+        pod = PodLifecycle(containers: plan.initContainers.map { ContainerLifecycle(name: $0.name, role: $0.isSidecar ? .sidecar : .initContainer) }
+            + plan.containers.map { ContainerLifecycle(name: $0.name, role: .regular) },
+            mode: .policy(RestartPolicy(rawValue: plan.restartPolicy) ?? .always))
         status.supervisorPID = getpid()
         status.initContainers = plan.initContainers.map { ContainerStatusRecord(name: $0.name, image: $0.image, imageID: $0.imageID) }
         status.containers = plan.containers.map { ContainerStatusRecord(name: $0.name, image: $0.image, imageID: $0.imageID) }
@@ -62,8 +65,8 @@ public final class Supervisor {
             writeStatus()
             return 1
         }
-        advanceInitContainers()
-        while !(stopping?.finished ?? false) {
+        perform(pod.handle(.sandboxReady, now: Clock.now()))
+        while !pod.stopFinished {
             pollOnce()
             runTimers()
             if statusDirty { writeStatus() }
@@ -130,8 +133,8 @@ public final class Supervisor {
 
     /// The earliest moment something must happen without an event: a restart, a stop deadline, a log flush.
     func nextDeadline() -> Double {
-        var deadlines = containers.compactMap(\.restartAt) + containers.compactMap(\.flushAt) + containers.compactMap(\.killAt)
-        if let stopping { deadlines.append(stopping.deadline) }
+        var deadlines = containers.compactMap(\.flushAt)
+        if let lifecycle = pod.nextDeadline { deadlines.append(lifecycle) }
         deadlines += checks.map(\.deadline)
         if let probe = nextProbeTime { deadlines.append(probe) }
         return deadlines.min() ?? Clock.monotonic() + 1
@@ -141,19 +144,10 @@ public final class Supervisor {
         let now = Clock.monotonic()
         for index in containers.indices {
             if let due = containers[index].flushAt, due <= now { flushPartial(index) }
-            if let due = containers[index].killAt, due <= now, let pid = containers[index].pid {
-                containers[index].killAt = nil
-                cancelChecks(of: index)
-                kill(pid, SIGKILL)
-            }
-            if stopping == nil, let due = containers[index].restartAt, due <= now {
-                containers[index].restartAt = nil
-                start(index)
-            }
         }
+        if let due = pod.nextDeadline, due <= now { perform(pod.handle(.timerFired, now: Clock.now())) }
         expireChecks(now: now)
         runDueProbes(now: now)
-        if let stopping, !stopping.finished { continueStop(now: now) }
     }
 
     func writeStatus() {

@@ -26,7 +26,7 @@ public enum RestoreRules {
 
     /// Whether any container (init or app) was ever created.
     static func ranBefore(_ record: PodStatusRecord) -> Bool {
-        (record.initContainers + record.containers).contains(ranBefore)
+        (record.initContainers + record.containers).contains { ranBefore($0) }
     }
 
     static func ranBefore(_ container: ContainerStatusRecord) -> Bool {

@@ -1,0 +1,137 @@
+import Foundation
+import Glibc
+import PodCgroups
+import PodTestSupport
+import Testing
+
+/// `podctl restore` after a simulated reboot (docs/runtime.md, "After a reboot"): every
+/// process of podctl and its pods killed by PID, the run root emptied, then the command
+/// the boot unit runs. What a reboot would also clear and this does not: the bridge and
+/// the nftables table of the harness's network namespace stay, as after a crash without
+/// a reboot — the harder case, since the map elements of the dead pods are still there
+/// and restore must replace them, not add to them. The pods' veths go with their
+/// namespaces, as in a reboot.
+@Suite(.serialized) struct RestoreTests {
+    static let pods = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web}
+        spec:
+          containers:
+          - name: httpd
+            image: localhost/busybox:1
+            command: ["sh", "-c", "echo before-$(cat /proc/sys/kernel/random/uuid); mkdir -p /www; echo served > /www/index.html; exec httpd -f -p 80 -h /www"]
+            ports: [{containerPort: 80, hostPort: 18480}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: job}
+        spec: {restartPolicy: OnFailure, containers: [{name: c, image: localhost/busybox:1, command: [echo, job-done]}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: once}
+        spec: {restartPolicy: Never, containers: [{name: c, image: localhost/busybox:1, command: [echo, once-done]}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: sleeper}
+        spec: {restartPolicy: Never, containers: [{name: c, image: localhost/busybox:1, command: [sleep, "1000"]}]}
+        """
+
+    @Test func aSimulatedRebootBringsBackExactlyThePodsTheirPoliciesAsk() throws {
+        guard Harness.canRun else { return }
+        let harness = try Harness()
+        defer { _ = try? harness.run(["delete", "pods", "--all", "--now"]) }
+        try harness.loadBusybox()
+        try harness.apply(Self.pods)
+        try harness.waitForRunning("web", containers: ["httpd"])
+        try harness.waitForRunning("sleeper", containers: ["c"])
+        for pod in ["job", "once"] { try harness.waitFor("\(pod) Succeeded") { try harness.status(pod)["phase"] as? String == "Succeeded" } }
+        try waitForHostPort(harness)
+        let address = try #require(try harness.status("web")["podIP"] as? String)
+        try harness.waitFor("web's first log line") { try harness.run(["logs", "web"]).stdout.hasPrefix("before-") }
+        let firstLog = try harness.run(["logs", "web"]).stdout
+
+        try simulateReboot(harness)
+        let restored = try harness.run(["restore", "-A"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+
+        // Always: back, at the same address, on the same hostPort, its log kept.
+        try harness.waitForRunning("web", containers: ["httpd"])
+        #expect(try harness.status("web")["podIP"] as? String == address)
+        try waitForHostPort(harness)
+        #expect(try harness.containerRecord("web", "httpd")["restartCount"] as? Int == 1)
+        #expect(try harness.run(["logs", "web", "--previous"]).stdout == firstLog)
+        try harness.waitFor("web's log after the reboot, in a new file") {
+            let now = try harness.run(["logs", "web"]).stdout
+            return now.hasPrefix("before-") && now != firstLog
+        }
+        // OnFailure that succeeded, Never that finished: stay finished. Never that ran: lost, not rerun.
+        for pod in ["job", "once"] {
+            #expect(try harness.status(pod)["phase"] as? String == "Succeeded")
+            #expect(try harness.status(pod)["supervisorPID"] as? Int == 0)
+        }
+        #expect(try harness.status("sleeper")["phase"] as? String == "Failed")
+        #expect(try harness.containerPID("sleeper", "c") == nil)
+        #expect(try harness.run(["logs", "once"]).stdout == "once-done\n")
+        #expect(try !podProcesses(harness).contains { commandLine($0).hasPrefix("sleep\u{0}1000") }, "the Never pod's container was not rerun")
+
+        // Again: nothing is started twice.
+        let supervisor = try #require(try harness.status("web")["supervisorPID"] as? Int)
+        let again = try harness.run(["restore", "-A"])
+        #expect(again.status == 0 && again.stdout.contains("pod \"web\" running (supervisor \(supervisor))"), "\(again.stdout)\(again.stderr)")
+        #expect(try harness.status("web")["supervisorPID"] as? Int == supervisor)
+        #expect(try harness.containerRecord("web", "httpd")["restartCount"] as? Int == 1)
+    }
+
+    func waitForHostPort(_ harness: Harness) throws {
+        try harness.waitFor("the hostPort 18480") {
+            try harness.run(["busybox", "wget", "-qO-", "http://127.0.0.1:18480/"], podctl: false).stdout == "served\n"
+        }
+    }
+
+    /// Kills, by PID, the supervisors of the harness's pods and every process in its
+    /// cgroup root (pause, containers), waits until they are gone, and empties the run
+    /// root as a reboot empties /run.
+    func simulateReboot(_ harness: Harness) throws {
+        var pids = try podProcesses(harness)
+        for pod in ["web", "job", "once", "sleeper"] {
+            if let pid = try harness.status(pod)["supervisorPID"] as? Int, isSupervisor(pid_t(pid)) { pids.append(pid_t(pid)) }
+        }
+        #expect(pids.count >= 8, "four supervisors, their pauses and the two running containers")
+        for pid in pids { kill(pid, SIGKILL) }
+        try harness.waitFor("every killed process gone") { pids.allSatisfy { !isAlive($0) } }
+        let run = harness.base + "/run"
+        for entry in try FileManager.default.contentsOfDirectory(atPath: run) {
+            try FileManager.default.removeItem(atPath: run + "/" + entry)
+        }
+    }
+
+    /// Every process in the harness's cgroup root, in any hierarchy.
+    func podProcesses(_ harness: Harness) throws -> [pid_t] {
+        let hierarchy = try #require(CgroupHierarchy.detect())
+        var pids: Set<pid_t> = []
+        for top in hierarchy.mountPoints.map({ $0 + harness.cgroupRoot }) where FileManager.default.fileExists(atPath: top) {
+            let below = (FileManager.default.enumerator(atPath: top)?.allObjects as? [String]) ?? []
+            for file in [top + "/cgroup.procs"] + below.filter({ $0.hasSuffix("cgroup.procs") }).map({ top + "/" + $0 }) {
+                let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+                pids.formUnion(text.split(separator: "\n").compactMap { pid_t($0) })
+            }
+        }
+        return pids.sorted()
+    }
+
+    func isSupervisor(_ pid: pid_t) -> Bool { commandLine(pid).contains("pod-supervisor") }
+
+    func commandLine(_ pid: pid_t) -> String {
+        (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+    }
+
+    /// Alive and not a zombie waiting for init to reap it.
+    func isAlive(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[stat.index(after: close)...].hasPrefix(" Z")
+    }
+}

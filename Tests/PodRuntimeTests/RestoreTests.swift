@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 import PodCgroups
 import PodTestSupport
 import Testing
@@ -54,6 +55,11 @@ import Testing
         let firstLog = try harness.run(["logs", "web"]).stdout
 
         try simulateReboot(harness)
+        let planned = try harness.run(["restore", "-A", "--dry-run"]).stdout
+        for line in ["pod \"web\" would be started again at \(address)", "pod \"job\" would stay Succeeded", "pod \"once\" would stay Succeeded", "pod \"sleeper\" would stay Failed"] {
+            #expect(planned.contains(line), "\(planned)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: harness.base + "/run/pods/default/web/status.json"), "--dry-run changed nothing")
         let restored = try harness.run(["restore", "-A"])
         #expect(restored.status == 0, "\(restored.stderr)")
 
@@ -85,6 +91,36 @@ import Testing
         #expect(try harness.containerRecord("web", "httpd")["restartCount"] as? Int == 1)
     }
 
+    /// A crash without a reboot (the run root and its stale status, socket and map
+    /// elements stay) and two restores at once: the pod comes back exactly once.
+    @Test func concurrentRestoresAfterACrashStartThePodOnce() throws {
+        guard Harness.canRun else { return }
+        let harness = try Harness()
+        defer { _ = try? harness.run(["delete", "pods", "--all", "--now"]) }
+        try harness.loadBusybox()
+        try harness.apply(String(Self.pods.split(separator: "---")[0]))
+        try harness.waitForRunning("web", containers: ["httpd"])
+        let address = try harness.status("web")["podIP"] as? String
+        try simulateReboot(harness, pods: ["web"], emptyRunRoot: false)
+        let outputs = Mutex<[(status: Int32, stdout: String, stderr: String)]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            guard let result = try? harness.run(["restore"]) else { return }
+            let output = (result.status, result.stdout, result.stderr)
+            outputs.withLock { $0.append(output) }
+        }
+        let results = outputs.withLock { $0 }
+        #expect(results.count == 2 && results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+        #expect(results.filter { $0.stdout.contains("started again") }.count == 1, "\(results.map(\.stdout))")
+        try harness.waitForRunning("web", containers: ["httpd"])
+        #expect(try harness.status("web")["podIP"] as? String == address)
+        try waitForHostPort(harness)
+        let plan = harness.base + "/lib/pods/default/web/runplan.json"
+        let supervisors = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid_t($0) }.filter {
+            isSupervisor($0) && commandLine($0).contains(plan)
+        }
+        #expect(supervisors.count == 1, "\(supervisors)")
+    }
+
     func waitForHostPort(_ harness: Harness) throws {
         try harness.waitFor("the hostPort 18480") {
             try harness.run(["busybox", "wget", "-qO-", "http://127.0.0.1:18480/"], podctl: false).stdout == "served\n"
@@ -94,14 +130,15 @@ import Testing
     /// Kills, by PID, the supervisors of the harness's pods and every process in its
     /// cgroup root (pause, containers), waits until they are gone, and empties the run
     /// root as a reboot empties /run.
-    func simulateReboot(_ harness: Harness) throws {
+    func simulateReboot(_ harness: Harness, pods: [String] = ["web", "job", "once", "sleeper"], emptyRunRoot: Bool = true) throws {
         var pids = try podProcesses(harness)
-        for pod in ["web", "job", "once", "sleeper"] {
+        for pod in pods {
             if let pid = try harness.status(pod)["supervisorPID"] as? Int, isSupervisor(pid_t(pid)) { pids.append(pid_t(pid)) }
         }
-        #expect(pids.count >= 8, "four supervisors, their pauses and the two running containers")
+        #expect(pids.count >= 2 * pods.count, "a supervisor and a pause per pod, and the running containers")
         for pid in pids { kill(pid, SIGKILL) }
         try harness.waitFor("every killed process gone") { pids.allSatisfy { !isAlive($0) } }
+        guard emptyRunRoot else { return }
         let run = harness.base + "/run"
         for entry in try FileManager.default.contentsOfDirectory(atPath: run) {
             try FileManager.default.removeItem(atPath: run + "/" + entry)

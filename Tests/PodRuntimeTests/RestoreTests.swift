@@ -13,40 +13,25 @@ import Testing
 /// and restore must replace them, not add to them. The pods' veths go with their
 /// namespaces, as in a reboot.
 @Suite(.serialized) struct RestoreTests {
-    static let pods = """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: web}
-        spec:
-          containers:
-          - name: httpd
-            image: localhost/busybox:1
-            command: ["sh", "-c", "echo before-$(cat /proc/sys/kernel/random/uuid); mkdir -p /www; echo served > /www/index.html; exec httpd -f -p 80 -h /www"]
-            ports: [{containerPort: 80, hostPort: 18480}]
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: job}
-        spec: {restartPolicy: OnFailure, containers: [{name: c, image: localhost/busybox:1, command: [echo, job-done]}]}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: once}
-        spec: {restartPolicy: Never, containers: [{name: c, image: localhost/busybox:1, command: [echo, once-done]}]}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: sleeper}
-        spec: {restartPolicy: Never, containers: [{name: c, image: localhost/busybox:1, command: [sleep, "1000"]}]}
-        """
+    /// An Always pod serving HTTP on a hostPort (its first log line unique to its run), an
+    /// OnFailure pod and a Never pod that finish, and a Never pod that keeps running.
+    static let web = pod("web", "Always", "{name: httpd, image: localhost/busybox:1, ports: [{containerPort: 80, hostPort: 18480}], "
+        + "command: [sh, -c, 'echo before-$(cat /proc/sys/kernel/random/uuid); mkdir -p /www; echo served > /www/index.html; exec httpd -f -p 80 -h /www']}")
+    static let pods = [
+        web,
+        pod("job", "OnFailure", "{name: c, image: localhost/busybox:1, command: [echo, job-done]}"),
+        pod("once", "Never", "{name: c, image: localhost/busybox:1, command: [echo, once-done]}"),
+        pod("sleeper", "Never", "{name: c, image: localhost/busybox:1, command: [sleep, '1000']}"),
+    ].joined(separator: "---\n")
+
+    static func pod(_ name: String, _ policy: String, _ container: String) -> String {
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: \(name)}\nspec: {restartPolicy: \(policy), containers: [\(container)]}\n"
+    }
 
     @Test func aSimulatedRebootBringsBackExactlyThePodsTheirPoliciesAsk() throws {
         guard Harness.canRun else { return }
-        let harness = try Harness()
+        let harness = try webRunning(Self.pods)
         defer { _ = try? harness.run(["delete", "pods", "--all", "--now"]) }
-        try harness.loadBusybox()
-        try harness.apply(Self.pods)
-        try harness.waitForRunning("web", containers: ["httpd"])
         try harness.waitForRunning("sleeper", containers: ["c"])
         for pod in ["job", "once"] { try harness.waitFor("\(pod) Succeeded") { try harness.status(pod)["phase"] as? String == "Succeeded" } }
         try waitForHostPort(harness)
@@ -95,11 +80,8 @@ import Testing
     /// elements stay) and two restores at once: the pod comes back exactly once.
     @Test func concurrentRestoresAfterACrashStartThePodOnce() throws {
         guard Harness.canRun else { return }
-        let harness = try Harness()
+        let harness = try webRunning(Self.web)
         defer { _ = try? harness.run(["delete", "pods", "--all", "--now"]) }
-        try harness.loadBusybox()
-        try harness.apply(String(Self.pods.split(separator: "---")[0]))
-        try harness.waitForRunning("web", containers: ["httpd"])
         let address = try harness.status("web")["podIP"] as? String
         try simulateReboot(harness, pods: ["web"], emptyRunRoot: false)
         let outputs = Mutex<[(status: Int32, stdout: String, stderr: String)]>([])
@@ -119,6 +101,15 @@ import Testing
             isSupervisor($0) && commandLine($0).contains(plan)
         }
         #expect(supervisors.count == 1, "\(supervisors)")
+    }
+
+    /// A harness with the pods of `manifest` applied, once web serves.
+    func webRunning(_ manifest: String) throws -> Harness {
+        let harness = try Harness()
+        try harness.loadBusybox()
+        try harness.apply(manifest)
+        try harness.waitForRunning("web", containers: ["httpd"])
+        return harness
     }
 
     func waitForHostPort(_ harness: Harness) throws {

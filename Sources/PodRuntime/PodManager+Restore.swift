@@ -36,7 +36,8 @@ extension PodManager {
         if isWaitingForImages(paths) { return try restartPull(key, paths: paths, dryRun: dryRun) }
         // The run root's status is the newer; after a reboot only the state root's is left.
         let record = current ?? (try? store.read(PodStatusRecord.self, from: paths.lastStatus)) ?? nil
-        let decision = RestoreRules.decide(restartPolicy: manifest.spec?.restartPolicy ?? "Always", record: record, now: Clock.rfc3339())
+        let logsExist = !((try? Files.list(paths.logs)) ?? []).isEmpty
+        let decision = RestoreRules.decide(restartPolicy: manifest.spec?.restartPolicy ?? "Always", record: record, logsExist: logsExist, now: Clock.rfc3339())
         if dryRun {
             if case let .stayFinished(status) = decision { return .finished(phase: status.phase) }
             return .started(podIP: try? store.read(RunPlan.self, from: paths.runPlan)?.network?.podIP)

@@ -11,7 +11,10 @@
 /// containers have already been created (computePodActions: "we should not create a
 /// sandbox for a pod if it is already done"), so such a pod stays down, Failed.
 public enum RestoreRules {
-    public static func decide(restartPolicy: String, record: PodStatusRecord?, now: String) -> RestoreDecision {
+    /// `logsExist`: a container of the pod has written a log (so one was created), the
+    /// one trace left of a pod whose status was lost (one applied before last-status.json).
+    public static func decide(restartPolicy: String, record: PodStatusRecord?, logsExist: Bool = false, now: String) -> RestoreDecision {
+        if record == nil && logsExist && restartPolicy == "Never" { return .stayFinished(unknownOutcome(now: now)) }
         // Nothing known ran (no status survived, or none was written): the kubelet retries
         // the sandbox when a pod has no container statuses, whatever its policy.
         guard let record, ranBefore(record) else { return .start(carry(record, now: now)) }
@@ -69,6 +72,16 @@ public enum RestoreRules {
             result.record(.warning, "SandboxLost", "The pod's sandbox was lost (host restart or crash); restartPolicy Never: not started again")
         }
         return result
+    }
+
+    /// A Never pod whose containers ran but whose status is lost: down, Failed, saying so.
+    static func unknownOutcome(now: String) -> PodStatusRecord {
+        var record = PodStatusRecord()
+        record.phase = "Failed"
+        record.stopped = true
+        record.message = "podctl restore found no status of this pod (its containers had run); restartPolicy Never: not started again"
+        record.record(.warning, "SandboxLost", record.message ?? "")
+        return record
     }
 
     /// Marks a running (or starting) container as lost; returns whether it was.

@@ -62,6 +62,14 @@ import Testing
         #expect(starts(decide("OnFailure", nil)))
     }
 
+    @Test func aNeverPodWithLogsButNoStatusIsNotRerun() {
+        guard case let .stayFinished(status) = RestoreRules.decide(restartPolicy: "Never", record: nil, logsExist: true, now: Self.now) else {
+            Issue.record("a Never pod that had run came back"); return
+        }
+        #expect(status.phase == "Failed" && status.stopped && status.message?.contains("no status") == true)
+        #expect(starts(RestoreRules.decide(restartPolicy: "OnFailure", record: nil, logsExist: true, now: Self.now)))
+    }
+
     @Test func aRestartedPodContinuesRestartCountsAndShowsTheLostInstance() throws {
         guard case let .start(carried) = decide("Always", Self.record("Running", Self.running, restarts: 2)) else { Issue.record("did not start"); return }
         let app = try #require(carried.containers["app"])

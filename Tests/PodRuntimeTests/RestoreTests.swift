@@ -131,6 +131,10 @@ import Testing
         try harness.waitFor("every killed process gone") { pids.allSatisfy { !isAlive($0) } }
         guard emptyRunRoot else { return }
         let run = harness.base + "/run"
+        // Nothing to unmount: the pods' tmpfs (/dev/shm, memory volumes) are mounted in
+        // their own mount namespaces, which died with them.
+        let mounts = (try? String(contentsOfFile: "/proc/\(harness.holder)/mountinfo", encoding: .utf8)) ?? ""
+        #expect(!mounts.contains(" \(run)/"), "a mount under the run root survived the pods")
         for entry in try FileManager.default.contentsOfDirectory(atPath: run) {
             try FileManager.default.removeItem(atPath: run + "/" + entry)
         }

@@ -18,4 +18,13 @@ done
 # pause and init are one binary chosen by its name: a hard link shares its pages.
 ln -f /usr/local/libexec/podctl/pod-pause /usr/local/libexec/podctl/pod-init
 install -d -m 0700 /var/lib/podctl
+# Pods back after a reboot: the unit runs `podctl restore -A` at boot (docs/runtime.md).
+if [ -d /etc/systemd/system ]; then
+  install -m 0644 deploy/podctl-restore.service /etc/systemd/system/podctl-restore.service
+  if [ -d /run/systemd/system ]; then
+    systemctl daemon-reload && systemctl enable podctl-restore.service >&2
+  else
+    echo "install: systemd is not running; enable podctl-restore.service when it is" >&2
+  fi
+fi
 echo "install: $(/usr/local/bin/podctl version) installed in /usr/local/bin" >&2

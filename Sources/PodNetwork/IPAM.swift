@@ -31,10 +31,17 @@ public struct IPAM: Sendable {
     private var lastHost: UInt32 { subnet.last.value - 1 }
 
     /// The pod's address: the one it holds already, else a free one, recorded before it is returned.
-    public func allocate(for pod: PodKey) throws(PodError) -> IPv4Address {
+    /// `preferring`: the address to give if it is free and in the pool (restore gives a
+    /// pod back the address it had before a reboot when its lease was lost).
+    public func allocate(for pod: PodKey, preferring preferred: IPv4Address? = nil) throws(PodError) -> IPv4Address {
         try update { state throws(PodError) in
             if let held = state.leases[pod] { return held }
             let used = Set(state.leases.values.map(\.value))
+            if let preferred, preferred.value >= firstHost, preferred.value <= lastHost, !used.contains(preferred.value) {
+                state.leases[pod] = preferred
+                state.taken[pod] = Self.now()
+                return preferred
+            }
             let start = state.last.map { $0.value >= firstHost && $0.value < lastHost ? $0.value + 1 : firstHost } ?? firstHost
             var candidate = start
             repeat {

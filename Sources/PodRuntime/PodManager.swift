@@ -98,7 +98,7 @@ public final class PodManager: @unchecked Sendable {
     }
 
     /// The supervisor runs detached in its own session, so it outlives this command.
-    private func spawnSupervisor(_ path: String, plan: String, log: String) throws(PodError) -> pid_t {
+    func spawnSupervisor(_ path: String, plan: String, log: String) throws(PodError) -> pid_t {
         let logFD = try syscall("open", path: log) { open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
         let null = try syscall("open", path: "/dev/null") { open("/dev/null", O_RDONLY | O_CLOEXEC) }
         defer { close(logFD); close(null) }
@@ -106,7 +106,7 @@ public final class PodManager: @unchecked Sendable {
     }
 
     /// Returns once the supervisor has made the sandbox, or fails with what it reported.
-    private func waitForSandbox(_ paths: PodPaths, supervisor: pid_t) throws(PodError) {
+    func waitForSandbox(_ paths: PodPaths, supervisor: pid_t) throws(PodError) {
         let deadline = monotonicSeconds() + 30
         while monotonicSeconds() < deadline {
             if let status = try? readStatus(paths) {

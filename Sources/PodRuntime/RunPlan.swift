@@ -36,6 +36,9 @@ public struct RunPlan: Codable, Equatable, Sendable {
     /// The pod's cgroups and limits (docs/resources.md); nil: run without cgroups (a plan
     /// written before resources existed).
     public var cgroups: PodCgroupPlan?
+    /// Set by `podctl restore` only: what the pod's previous run leaves to this one
+    /// (RestoreRules); nil for a pod started by apply.
+    public var restored: RestoredState?
 
     public var allContainers: [ContainerPlan] { initContainers + containers }
 }

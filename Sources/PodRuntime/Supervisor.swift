@@ -26,6 +26,8 @@ public final class Supervisor {
     /// Probes and hooks in flight (Supervisor+Checks.swift).
     var checks: [HealthCheck] = []
     var nextCheckID = 0
+    /// What of the status was last written to the state root (Supervisor+Restore.swift).
+    var durableFingerprint = ""
 
     public init(plan: RunPlan, planPath: String) {
         self.plan = plan
@@ -38,6 +40,7 @@ public final class Supervisor {
         status.supervisorPID = getpid()
         status.initContainers = plan.initContainers.map { ContainerStatusRecord(name: $0.name, image: $0.image, imageID: $0.imageID) }
         status.containers = plan.containers.map { ContainerStatusRecord(name: $0.name, image: $0.image, imageID: $0.imageID) }
+        takeOverRestoredState()
     }
 
     /// Runs the pod until it is stopped; returns the process exit code.
@@ -158,6 +161,7 @@ public final class Supervisor {
         do { try AtomicFile.write(Array(data), to: plan.statusPath, mode: 0o600) } catch {
             FileHandle.standardError.write(Data("supervisor: cannot write \(plan.statusPath): \(error)\n".utf8))
         }
+        writeDurableStatus(data)
         // One supervisor runs per pod, so its idle heap is paid per pod: give back what
         // the starts and the encoding freed (glibc keeps it otherwise; malloc_trim(3)).
         _ = podshim_malloc_trim()

@@ -1,0 +1,116 @@
+import Foundation
+import Glibc
+import PodCore
+import PodModel
+import PodNetwork
+import PodOS
+import PodStore
+
+/// What `podctl restore` did with one pod.
+public enum RestoreOutcome: Equatable, Sendable {
+    /// Its supervisor is alive: left as it was.
+    case running(supervisor: Int32)
+    /// Started again (or, with --dry-run, would be), at this address.
+    case started(podIP: String?)
+    /// Stays down in this phase (RestoreRules).
+    case finished(phase: String)
+}
+
+extension PodManager {
+    /// Brings one pod back after a reboot or a crash of podctl's processes (docs/runtime.md,
+    /// "After a reboot"). Under the pod's lock, and only when no supervisor of it is
+    /// alive, so two restores (or a restore and an apply) never start a pod twice. The
+    /// pod's state root (manifest, plan, logs, lease) is kept; what a crash left (run
+    /// files, processes, cgroups, published ports) is cleaned; RestoreRules decides
+    /// whether it runs again.
+    public func restore(_ key: PodKey, dryRun: Bool) throws(PodError) -> RestoreOutcome {
+        let lock = try store.lock(key)
+        defer { lock.release() }
+        let paths = PodPaths(store: store, key: key)
+        guard let manifest = try store.read(Pod.self, from: paths.manifest) else {
+            throw PodError(.notFound, "pod \(key) has no manifest (\(paths.manifest)): nothing to restore; podctl delete pod \(key.name) -n \(key.namespace) removes what is left")
+        }
+        let current = try? readStatus(paths)
+        if let pid = current?.supervisorPID, supervisorAlive(pid: pid) { return .running(supervisor: pid) }
+        if let pid = runningSupervisor(paths) { return .running(supervisor: pid) }
+        if isWaitingForImages(paths) { return try restartPull(key, paths: paths, dryRun: dryRun) }
+        // The run root's status is the newer; after a reboot only the state root's is left.
+        let record = current ?? (try? store.read(PodStatusRecord.self, from: paths.lastStatus)) ?? nil
+        let logsExist = !((try? Files.list(paths.logs)) ?? []).isEmpty
+        let decision = RestoreRules.decide(restartPolicy: manifest.spec?.restartPolicy ?? "Always", record: record, logsExist: logsExist, now: Clock.rfc3339())
+        if dryRun {
+            if case let .stayFinished(status) = decision { return .finished(phase: status.phase) }
+            return .started(podIP: try? store.read(RunPlan.self, from: paths.runPlan)?.network?.podIP)
+        }
+        // A cgroup still busy is the one the pod's next run would use (it is named by the
+        // pod's uid): nothing starts until it is gone.
+        if let busy = try cleanStale(key, paths: paths, status: current).first {
+            throw PodError(.system, "pod \(key) was not restored: \(busy); run podctl restore again once they are gone")
+        }
+        switch decision {
+        case let .stayFinished(status):
+            try Files.makeDirectories(paths.runDirectory, mode: 0o700)
+            try store.write(status, to: paths.status)
+            try store.write(status, to: paths.lastStatus)
+            return .finished(phase: status.phase)
+        case let .start(carried):
+            return .started(podIP: try startAgain(key, paths: paths, carried: carried))
+        }
+    }
+
+    /// A pod that was waiting for its images: apply's own path again, from what it kept.
+    private func restartPull(_ key: PodKey, paths: PodPaths, dryRun: Bool) throws(PodError) -> RestoreOutcome {
+        guard let pending = try store.read(PendingPull.self, from: PendingPull.path(paths)) else { return .started(podIP: nil) }
+        if dryRun { return .started(podIP: nil) }
+        _ = try cleanStale(key, paths: paths, status: try? readStatus(paths))
+        try create(pending.pod, key: key, paths: paths, configMaps: pending.configMaps, secrets: pending.secrets, peers: pending.peers)
+        return .started(podIP: try? readStatus(paths)?.podIP)
+    }
+
+    /// Starts the pod's stored plan again (its env, volumes, uid and user namespace block
+    /// as apply decided them), at its previous address if it is free.
+    private func startAgain(_ key: PodKey, paths: PodPaths, carried: RestoredState) throws(PodError) -> String? {
+        guard var plan = try store.read(RunPlan.self, from: paths.runPlan) else {
+            throw PodError(.notFound, "pod \(key) has no run plan (\(paths.runPlan)) and cannot be started again; apply its manifest again")
+        }
+        try checkProjections(plan, key: key, paths: paths)
+        try prepareRunDirectories(paths)
+        if var network = plan.network, !network.hostNetwork {
+            let pool = PodNetwork(config: try networkConfig)
+            let address = try pool.ipam.allocate(for: key, preferring: network.podIP.flatMap { IPv4Address($0) })
+            network.podIP = address.description
+            plan.network = network
+        }
+        plan.restored = carried
+        try store.write(plan, to: paths.runPlan)
+        let pid = try spawnSupervisor(try Binaries.locate().supervisor, plan: paths.runPlan, log: paths.supervisorLog)
+        do { try waitForSandbox(paths, supervisor: pid) } catch {
+            throw PodError(error.code, "pod \(key) could not be started again: \(error.message); its state and logs are kept: podctl delete and apply it, or run podctl restore again", cause: error.cause)
+        }
+        return plan.network?.podIP
+    }
+
+    /// configMap and secret volumes are written at apply into the run root (tmpfs: secrets
+    /// stay off the disk), which a reboot empties, and podctl keeps no copy of their
+    /// source objects: such a pod must be applied again with them.
+    private func checkProjections(_ plan: RunPlan, key: PodKey, paths: PodPaths) throws(PodError) {
+        let tmpfs = Set(plan.sandboxMounts.map(\.target))
+        for container in plan.allContainers {
+            for mount in container.mounts where mount.source.hasPrefix(paths.memoryVolumes + "/") && !tmpfs.contains(mount.source) {
+                guard Files.exists(mount.source) else {
+                    throw PodError(.notFound, "pod \(key) container \"\(container.name)\": the files of its configMap or secret volume (\(mount.source)) were in the run root and are gone; apply the pod again with its ConfigMaps and Secrets")
+                }
+            }
+        }
+    }
+
+    /// The run-root directories apply made (RunPlanner.prepareDirectories), as it made them.
+    private func prepareRunDirectories(_ paths: PodPaths) throws(PodError) {
+        for directory in [paths.runDirectory, paths.shm, paths.memoryVolumes] {
+            try Files.makeDirectories(directory, mode: 0o700)
+        }
+        chmod(paths.runDirectory, 0o711)
+        chmod(paths.memoryVolumes, 0o711)
+        chmod(paths.shm, 0o1777)
+    }
+}

@@ -134,6 +134,13 @@ public struct ContainerLifecycle: Equatable, Sendable {
         }
     }
 
+    /// A pod started by `podctl restore`: the count goes on from the instance lost to the
+    /// reboot, and the first start here is not a restart of this supervisor's (restore has
+    /// counted it already, as the kubelet counts a sandbox recreation).
+    mutating func carryOver(restartCount: Int) {
+        self.restartCount = restartCount
+    }
+
     /// A start is made: a second one is a restart.
     mutating func launching() {
         if attempted { restartCount += 1 }

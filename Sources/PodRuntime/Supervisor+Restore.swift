@@ -27,7 +27,7 @@ extension Supervisor {
         status.events = restored.events
         for index in containers.indices {
             guard let carried = restored.containers[containers[index].plan.name] else { continue }
-            containers[index].restarts = carried.restartCount
+            pod.containers[index].carryOver(restartCount: carried.restartCount)
             updateStatus(index) {
                 $0.restartCount = carried.restartCount
                 $0.lastState = carried.lastState

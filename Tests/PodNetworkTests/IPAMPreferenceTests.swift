@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PodStore
+import PodTestSupport
 @testable import PodNetwork
 
 /// `allocate(for:preferring:)`: restore gives a pod whose lease was lost the address it
@@ -9,7 +10,7 @@ import PodStore
     let subnet = IPv4Subnet("192.168.5.0/29")!  // pods get .2 ... .6
 
     @Test func aFreePreferredAddressIsGivenAndAHeldLeaseWins() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-net")
         let ipam = IPAM(directory: dir.path, subnet: subnet)
         #expect(try ipam.allocate(for: key("a"), preferring: IPv4Address("192.168.5.5")) == IPv4Address("192.168.5.5"))
         // The pod's own lease is kept whatever it prefers.
@@ -17,7 +18,7 @@ import PodStore
     }
 
     @Test func aTakenOrForeignPreferenceFallsBackToTheNextFreeAddress() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory("podctl-net")
         let ipam = IPAM(directory: dir.path, subnet: subnet)
         #expect(try ipam.allocate(for: key("a")) == IPv4Address("192.168.5.2"))
         #expect(try ipam.allocate(for: key("b"), preferring: IPv4Address("192.168.5.2")) == IPv4Address("192.168.5.3"))

@@ -28,8 +28,7 @@ import Testing
         "apiVersion: v1\nkind: Pod\nmetadata: {name: \(name)}\nspec: {restartPolicy: \(policy), containers: [\(container)]}\n"
     }
 
-    @Test func aSimulatedRebootBringsBackExactlyThePodsTheirPoliciesAsk() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func aSimulatedRebootBringsBackExactlyThePodsTheirPoliciesAsk() throws {
         let harness = try webRunning(Self.pods)
         defer { _ = try? harness.run(["delete", "pods", "--all", "--now"]) }
         try harness.waitForRunning("sleeper", containers: ["c"])
@@ -78,8 +77,7 @@ import Testing
 
     /// A crash without a reboot (the run root and its stale status, socket and map
     /// elements stay) and two restores at once: the pod comes back exactly once.
-    @Test func concurrentRestoresAfterACrashStartThePodOnce() throws {
-        guard Harness.canRun else { return }
+    @Test(.needsRoot) func concurrentRestoresAfterACrashStartThePodOnce() throws {
         let harness = try webRunning(Self.web)
         defer { _ = try? harness.run(["delete", "pods", "--all", "--now"]) }
         let address = try harness.status("web")["podIP"] as? String

@@ -19,6 +19,8 @@ struct ContainerRun {
     var attempted = false
     var pipes: [LogStream: Int32] = [:]
     var writer: ContainerLogWriter?
+    /// Its stdin or terminal, for attach (ContainerConsole.swift).
+    var console = ContainerConsole()
     /// It exited and the policy says it stays down.
     var done = false
     var exitCode: Int32?

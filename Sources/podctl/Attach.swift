@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import PodCore
+import PodRuntime
+
+struct Attach: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attach",
+        abstract: "Attach to the main process of a running container.",
+        discussion: "podctl attach web -c shell -i -t; Ctrl-P Ctrl-Q detaches and leaves the container running. Without -i only the output is streamed.")
+
+    @Flag(name: [.customShort("i"), .long], help: "Pass standard input to the container (it needs stdin: true).")
+    var stdin = false
+
+    @Flag(name: .shortAndLong, help: "Standard input is a terminal: raw mode, resize, detach keys (the container needs tty: true).")
+    var tty = false
+
+    @Flag(name: .shortAndLong, help: "Print no messages of podctl's own.")
+    var quiet = false
+
+    @Option(name: .shortAndLong, help: "The container (default: the kubectl.kubernetes.io/default-container annotation, else the first).")
+    var container: String?
+
+    @Option(name: .shortAndLong, help: "The namespace.")
+    var namespace: String = "default"
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The pod.")
+    var pod: String
+
+    func run() throws {
+        let name = pod.hasPrefix("pod/") ? String(pod.dropFirst(4)) : pod
+        let view = try Context(global).view(name, namespace: namespace)
+        try AttachCommand(pod: name, container: container, stdin: stdin, tty: tty, quiet: quiet).run(view)
+    }
+}
+
+/// What attach and run -i share: the session and kubectl's messages around it.
+struct AttachCommand {
+    let pod: String
+    let container: String?
+    let stdin: Bool
+    let tty: Bool
+    let quiet: Bool
+
+    func run(_ view: PodView) throws(PodError) {
+        let session = try AttachSession(view, container: container, stdin: stdin)
+        if tty && !session.tty && !quiet {
+            Terminal.warning("Unable to use a TTY - container \(session.container) did not allocate one")
+        }
+        if stdin && !session.hasInput && !quiet {
+            Terminal.warning("container \(session.container) takes no input (stdin is false, or stdinOnce and a session already ended): streaming its output only")
+        }
+        let interactive = stdin && tty && session.tty && session.hasInput
+        if interactive && !quiet { Terminal.standardError("If you don't see a command prompt, try pressing enter.") }
+        _ = session.run(raw: tty)
+        session.close()
+        if interactive && !quiet {
+            Terminal.standardError("Session ended, resume using 'podctl attach \(pod) -c \(session.container) -i -t' command when the pod is running")
+        }
+    }
+}

@@ -9,20 +9,10 @@ struct Attach: ParsableCommand {
         abstract: "Attach to the main process of a running container.",
         discussion: "podctl attach web -c shell -i -t; Ctrl-P Ctrl-Q detaches and leaves the container running. Without -i only the output is streamed.")
 
-    @Flag(name: [.customShort("i"), .long], help: "Pass standard input to the container (it needs stdin: true).")
-    var stdin = false
-
-    @Flag(name: .shortAndLong, help: "Standard input is a terminal: raw mode, resize, detach keys (the container needs tty: true).")
-    var tty = false
+    @OptionGroup var streams: StreamOptions
 
     @Flag(name: .shortAndLong, help: "Print no messages of podctl's own.")
     var quiet = false
-
-    @Option(name: .shortAndLong, help: "The container (default: the kubectl.kubernetes.io/default-container annotation, else the first).")
-    var container: String?
-
-    @Option(name: .shortAndLong, help: "The namespace.")
-    var namespace: String = "default"
 
     @OptionGroup var global: GlobalOptions
 
@@ -31,8 +21,8 @@ struct Attach: ParsableCommand {
 
     func run() throws {
         let name = pod.hasPrefix("pod/") ? String(pod.dropFirst(4)) : pod
-        let view = try Context(global).view(name, namespace: namespace)
-        try AttachCommand(pod: name, container: container, stdin: stdin, tty: tty, quiet: quiet).run(view)
+        let view = try Context(global).view(name, namespace: streams.namespace)
+        try AttachCommand(pod: name, container: streams.container, stdin: streams.stdin, tty: streams.tty, quiet: quiet).run(view)
     }
 }
 

@@ -5,25 +5,25 @@ import Testing
 
 /// podctl attach to containers with stdin, stdinOnce and tty (docs/runtime.md, "Attach").
 @Suite(.serialized) struct AttachTests {
-    static func pod(_ name: String, _ container: String) -> String {
-        Harness.busyboxPod(name, container: container)
+    /// A harness with the busybox pod `name` (one container `c`) running.
+    static func running(_ name: String, _ container: String, pod extra: String = "") throws -> Harness? {
+        guard Harness.canRun else { return nil }
+        let harness = try Harness()
+        try harness.loadBusybox()
+        try harness.apply(Harness.busyboxPod(name, container: container) + extra)
+        try harness.waitForRunning(name, containers: ["c"])
+        return harness
     }
 
     @Test func attachToATerminalTypesACommandAndDetachesWithCtrlPCtrlQ() throws {
-        guard Harness.canRun else { return }
-        let harness = try Harness()
-        try harness.loadBusybox()
-        try harness.apply(Self.pod("shell", "command: [sh]\nstdin: true\ntty: true"))
-        try harness.waitForRunning("shell", containers: ["c"])
+        guard let harness = try Self.running("shell", "command: [sh]\nstdin: true\ntty: true") else { return }
         let pid = try harness.containerPID("shell", "c")
         let terminal = try harness.startInTerminal(["attach", "-it", "shell", "-c", "c"])
         defer { terminal.stop() }
         try terminal.read(until: "If you don't see a command prompt, try pressing enter.")
-        terminal.type("echo hello-$((6*7))\r")
-        try terminal.read(until: "hello-42")
+        try terminal.enter("echo hello-$((6*7))", expecting: "hello-42")
         // The shell's own terminal: its stdin is the pty the supervisor holds.
-        terminal.type("tty\r")
-        try terminal.read(until: "/dev/pts/")
+        try terminal.enter("tty", expecting: "/dev/pts/")
         terminal.type("\u{10}\u{11}")
         #expect(try terminal.waitForExit() == 0)
         try terminal.read(until: "Session ended, resume using 'podctl attach shell -c c -i -t' command when the pod is running")
@@ -36,19 +36,14 @@ import Testing
         let again = try harness.startInTerminal(["attach", "-it", "shell"])
         defer { again.stop() }
         try again.read(until: "try pressing enter")
-        again.type("echo again-$((1+1))\r")
-        try again.read(until: "again-2")
+        try again.enter("echo again-$((1+1))", expecting: "again-2")
         again.type("exit\r")
         #expect(try again.waitForExit() == 0)
         try harness.run(["delete", "pod", "shell"])
     }
 
     @Test func stdinWithoutATerminalIsAPipeTheAttachWritesInto() throws {
-        guard Harness.canRun else { return }
-        let harness = try Harness()
-        try harness.loadBusybox()
-        try harness.apply(Self.pod("reader", "command: [cat]\nstdin: true"))
-        try harness.waitForRunning("reader", containers: ["c"])
+        guard let harness = try Self.running("reader", "command: [cat]\nstdin: true") else { return }
         let first = try harness.startInTerminal(["attach", "-i", "reader"])
         defer { first.stop() }
         first.type("line-one\n")
@@ -64,11 +59,7 @@ import Testing
     }
 
     @Test func stdinOnceClosesStdinWhenTheFirstSessionEnds() throws {
-        guard Harness.canRun else { return }
-        let harness = try Harness()
-        try harness.loadBusybox()
-        try harness.apply(Self.pod("once", "command: [cat]\nstdin: true\nstdinOnce: true") + "\n  restartPolicy: Never")
-        try harness.waitForRunning("once", containers: ["c"])
+        guard let harness = try Self.running("once", "command: [cat]\nstdin: true\nstdinOnce: true", pod: "\n  restartPolicy: Never") else { return }
         // Input ends, the supervisor closes the container's stdin, cat ends, so does the session.
         let result = try harness.run(["attach", "-i", "once"], stdin: "only-line\n")
         #expect(result.status == 0, "\(result.stderr)")
@@ -82,11 +73,7 @@ import Testing
     }
 
     @Test func attachWithoutStdinStreamsOutputOnly() throws {
-        guard Harness.canRun else { return }
-        let harness = try Harness()
-        try harness.loadBusybox()
-        try harness.apply(Self.pod("ticker", "command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo tick-$i; echo err-$i >&2; sleep 0.1; done']"))
-        try harness.waitForRunning("ticker", containers: ["c"])
+        guard let harness = try Self.running("ticker", "command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo tick-$i; echo err-$i >&2; sleep 0.1; done']") else { return }
         let watcher = try harness.startInTerminal(["attach", "ticker"])
         defer { watcher.stop() }
         try watcher.read(until: "tick-")

@@ -27,8 +27,7 @@ import Testing
         let terminal = try harness.startInTerminal(["run", "sh1", "--image=localhost/busybox:1", "--restart=Never", "-it", "--rm", "--", "sh"])
         defer { terminal.stop() }
         try terminal.read(until: "If you don't see a command prompt, try pressing enter.")
-        terminal.type("echo run-$((40+2))\r")
-        try terminal.read(until: "run-42")
+        try terminal.enter("echo run-$((40+2))", expecting: "run-42")
         terminal.type("exit\r")
         #expect(try terminal.waitForExit() == 0)
         try terminal.read(until: "pod \"sh1\" deleted")

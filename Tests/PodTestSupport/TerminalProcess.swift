@@ -21,14 +21,7 @@ public final class TerminalProcess {
         let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard slave >= 0 else { throw HarnessError("cannot open /dev/pts/\(number)") }
         let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-        process.arguments = ["-t", String(harness.holder), "-n", "-m", "--", Harness.binary] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["PODCTL_ROOT"] = harness.base + "/lib"
-        environment["PODCTL_RUN_ROOT"] = harness.base + "/run"
-        environment["PODCTL_CGROUP_ROOT"] = harness.cgroupRoot
-        process.environment = environment
+        process = harness.podctlProcess(arguments)
         process.standardInput = terminal
         process.standardOutput = terminal
         process.standardError = terminal
@@ -38,6 +31,13 @@ public final class TerminalProcess {
     /// Types text as the user would.
     public func type(_ text: String) {
         _ = Array(text.utf8).withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+    }
+
+    /// Types a command line (Enter is a carriage return on a terminal) and reads until
+    /// `output` has appeared.
+    public func enter(_ line: String, expecting output: String) throws {
+        type(line + "\r")
+        try read(until: output)
     }
 
     /// Reads until `text` has appeared, polling the master (no fixed sleep).

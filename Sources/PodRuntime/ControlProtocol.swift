@@ -1,5 +1,6 @@
 /// The supervisor's control socket (`<run-root>/pods/NS/NAME/supervisor.sock`, mode 0600,
-/// root only): one JSON request line, one JSON reply line, then the connection closes.
+/// root only): one JSON request line, one JSON reply line, then the connection closes
+/// (except for attach, whose connection stays open as its session, Supervisor+Attach.swift).
 /// The line is framed for any string it carries (a container name, a message): JSON
 /// escapes every control character inside a string, so a newline never ends one early.
 public struct ControlRequest: Codable, Equatable, Sendable {

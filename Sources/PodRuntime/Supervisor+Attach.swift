@@ -41,7 +41,9 @@ extension Supervisor {
             outputs[stream] = pipe.write
             streams.append((stream.rawValue, pipe.read))
         }
-        let input = request.stdin == true && !console.inputClosed && console.input >= 0
+        // A terminal without `stdin: true` takes no input, as the kubelet refuses stdin
+        // to such a container.
+        let input = request.stdin == true && containers[index].plan.stdin && !console.inputClosed && console.input >= 0
         if input { streams.append(("stdin", console.input)) }
         let reply = ControlReply(ok: true, message: "attached to \(name)", streams: streams.map { $0.0 }, tty: console.isTerminal)
         var sent = Self.sendReply(client, reply)

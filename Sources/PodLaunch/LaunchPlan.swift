@@ -49,7 +49,8 @@ public struct LaunchPlan: Equatable, Sendable {
     public var groups: [UInt32] = []
     /// Host path of the static init (sandbox: of pause) to exec as PID 1; empty: exec the program itself.
     public var initPath = ""
-    /// exec: make the command the session leader of its terminal (stdin is a pty).
+    /// exec, and containers with `tty: true`: make the process the session leader of a pty
+    /// whose master goes out on the terminal socket.
     public var tty = false
     /// sandbox: share the host's network and UTS namespaces (hostNetwork).
     public var hostNetwork = false

@@ -11,6 +11,8 @@ struct ContainerRun {
     var flushAt: Double?
     var pipes: [LogStream: Int32] = [:]
     var writer: ContainerLogWriter?
+    /// Its stdin or terminal, for attach (ContainerConsole.swift).
+    var console = ContainerConsole()
     var probes: [ProbeKind: ProbeState] = [:]
     /// A stop was asked for (the signal to send once preStop is done).
     var stopSignal: Int32?

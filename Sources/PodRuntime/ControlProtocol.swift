@@ -1,5 +1,6 @@
 /// The supervisor's control socket (`<run-root>/pods/NS/NAME/supervisor.sock`, mode 0600,
-/// root only): one JSON request line, one JSON reply line, then the connection closes.
+/// root only): one JSON request line, one JSON reply line, then the connection closes
+/// (except for attach, whose connection stays open as its session, Supervisor+Attach.swift).
 /// The line is framed for any string it carries (a container name, a message): JSON
 /// escapes every control character inside a string, so a newline never ends one early.
 public struct ControlRequest: Codable, Equatable, Sendable {
@@ -10,14 +11,23 @@ public struct ControlRequest: Codable, Equatable, Sendable {
         case stop
         /// Re-read the run plan and restart the containers whose spec changed.
         case reload
+        /// Attach to a container's streams: the reply is followed by one descriptor per
+        /// entry of `streams` (SCM_RIGHTS), and the connection stays open as the session
+        /// (docs/runtime.md, "Attach").
+        case attach
     }
 
     public var op: Operation
     public var grace: Double?
+    /// attach: the container (default: the first app container), and whether to pass input.
+    public var container: String?
+    public var stdin: Bool?
 
-    public init(op: Operation, grace: Double? = nil) {
+    public init(op: Operation, grace: Double? = nil, container: String? = nil, stdin: Bool? = nil) {
         self.op = op
         self.grace = grace
+        self.container = container
+        self.stdin = stdin
     }
 }
 
@@ -26,10 +36,17 @@ public struct ControlReply: Codable, Equatable, Sendable {
     public var message: String
     /// reload: the containers that are being restarted with their new spec.
     public var restarted: [String]?
+    /// attach: the descriptors that follow the reply, in order: `stdout`, `stderr` (read
+    /// ends of pipes the supervisor copies output into) and `stdin` (the container's pty
+    /// master or the write end of its stdin pipe); `tty` tells which.
+    public var streams: [String]?
+    public var tty: Bool?
 
-    public init(ok: Bool, message: String, restarted: [String]? = nil) {
+    public init(ok: Bool, message: String, restarted: [String]? = nil, streams: [String]? = nil, tty: Bool? = nil) {
         self.ok = ok
         self.message = message
         self.restarted = restarted
+        self.streams = streams
+        self.tty = tty
     }
 }

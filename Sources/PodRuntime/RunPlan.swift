@@ -73,4 +73,7 @@ public struct ContainerPlan: Codable, Equatable, Sendable {
     /// The container's cgroup limits and its QoS oom_score_adj (docs/resources.md).
     public var limits: CgroupLimits?
     public var oomScoreAdj: Int32?
+    /// stdinOnce: stdin closes when the first attach session ends (docs/runtime.md).
+    /// Optional so older run plans still decode.
+    public var stdinOnce: Bool?
 }

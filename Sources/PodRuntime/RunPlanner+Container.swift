@@ -16,7 +16,7 @@ extension RunPlanner {
         let argv = Self.command(container: container, image: config, env: env)
         let user = try resolveUser(container, image: image)
         let noInit = (pod.metadata?.annotations?[Self.noInitAnnotation] ?? "").split(separator: ",").contains { $0 == name || $0 == "*" }
-        let plan = ContainerPlan(
+        var plan = ContainerPlan(
             name: name, image: container.image ?? "", imageID: image.record.id.description, argv: argv,
             env: env.map { "\($0.name)=\($0.value)" }, cwd: container.workingDir ?? config.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? "/",
             uid: user.uid, gid: user.gid, groups: user.groups, lowerDirs: image.lowerDirs,
@@ -25,6 +25,7 @@ extension RunPlanner {
             isSidecar: container.isSidecar, stopSignal: Self.signalNumber(config.stopSignal) ?? SIGTERM,
             stdin: container.stdin == true, tty: container.tty == true,
             specHash: pod.specHashes.containers[name] ?? "")
+        plan.stdinOnce = container.stdinOnce == true
         try plan.refuseNUL()
         return plan
     }

@@ -16,6 +16,7 @@ extension Supervisor {
         let launched = indices.compactMap { index in launch(index).map { (index, $0) } }
         for (index, running) in launched {
             let (reports, _) = running.finish()
+            adoptTerminal(index)
             handleStartReports(index, reports)
             statusDirty = true
         }
@@ -34,11 +35,11 @@ extension Supervisor {
             try prepareRoot(container)
             let output = try makePipe()
             let errors = try makePipe()
-            let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
-            defer { close(null); close(output.write); close(errors.write) }
+            let console = try makeConsoleStdio(index)
+            defer { console.childEnds.forEach { close($0) }; close(output.write); close(errors.write) }
             var launch = launchPlan(for: container)
             try prepareContainerCgroup(index, &launch)
-            let running = try launcher.start(launch, stdio: .init(input: null, output: output.write, error: errors.write))
+            let running = try launcher.start(launch, stdio: .init(input: console.input, output: output.write, error: errors.write), terminalSocket: console.terminalSocket)
             containers[index].pipes = [.stdout: output.read, .stderr: errors.read]
             // A 1 MiB pipe (F_SETPIPE_SZ, 1031: fcntl(2)) lets a fast writer go on while the
             // log is written, so the supervisor wakes and copies in larger pieces.
@@ -150,6 +151,7 @@ extension Supervisor {
         launch.initPath = container.useInit ? plan.initPath : ""
         launch.confinement = container.confinement
         launch.idMap = plan.idMap
+        launch.tty = container.tty
         return launch
     }
 

@@ -35,18 +35,21 @@ extension Supervisor {
             let client = accept(control, nil, nil)
             if client < 0 { return }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            defer { close(client) }
             var timeout = timeval(tv_sec: 1, tv_usec: 0)
             setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let reply: ControlReply
             if let line = Self.readLine(client), let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line)) {
+                // An attach session keeps its connection (Supervisor+Attach.swift).
+                if request.op == .attach {
+                    if !attach(client, request) { close(client) }
+                    continue
+                }
                 reply = handle(request)
             } else {
                 reply = ControlReply(ok: false, message: "a malformed request: send one JSON ControlRequest line")
             }
-            var data = (try? JSONEncoder().encode(reply)) ?? Data()
-            data.append(UInt8(ascii: "\n"))
-            _ = data.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            _ = Self.sendReply(client, reply)
+            close(client)
         }
     }
 
@@ -59,6 +62,8 @@ extension Supervisor {
             return ControlReply(ok: true, message: "stopping")
         case .reload:
             return reload()
+        case .attach:
+            return ControlReply(ok: false, message: "attach keeps its connection")
         }
     }
 

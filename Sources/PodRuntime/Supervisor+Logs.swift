@@ -20,6 +20,7 @@ extension Supervisor {
         if count > 0 {
             buffer.withUnsafeBytes { raw in
                 try? containers[index].writer?.append(UnsafeRawBufferPointer(rebasing: raw[0..<count]), stream: stream)
+                forwardOutput(index, UnsafeRawBufferPointer(rebasing: raw[0..<count]), stream: stream)
             }
             containers[index].flushAt = Clock.monotonic() + Self.partialLineDelay
         } else if count == 0 || (readError != EAGAIN && readError != EINTR) {
@@ -46,6 +47,7 @@ extension Supervisor {
     }
 
     func closeLogs(_ index: Int) {
+        closeConsole(index)
         for (stream, fd) in containers[index].pipes {
             try? containers[index].writer?.close(stream: stream)
             close(fd)

@@ -28,6 +28,8 @@ public final class Supervisor {
     var nextCheckID = 0
     /// What of the status was last written to the state root (Supervisor+Restore.swift).
     var durableFingerprint = ""
+    /// podctl attach sessions (Supervisor+Attach.swift).
+    var attachments: [Attachment] = []
 
     public init(plan: RunPlan, planPath: String) {
         self.plan = plan
@@ -96,6 +98,8 @@ public final class Supervisor {
             fds.append(pollfd(fd: request.fd, events: request.events, revents: 0))
             polledChecks.append(check.id)
         }
+        let firstAttachment = fds.count
+        fds += attachmentPollDescriptors
         let timeout = Int32(max(0, min(1000, (nextDeadline() - Clock.monotonic()) * 1000)).rounded(.up))
         let ready = poll(&fds, nfds_t(fds.count), timeout)
         if ready <= 0 { return }
@@ -107,6 +111,7 @@ public final class Supervisor {
         for (offset, id) in polledChecks.enumerated() where fds[firstCheck + offset].revents != 0 {
             advanceCheck(id: id)
         }
+        serviceAttachments(fds[firstAttachment...])
     }
 
     func handleSignals() {

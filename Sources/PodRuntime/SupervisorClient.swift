@@ -7,18 +7,8 @@ struct SupervisorClient {
     let path: String
 
     func send(_ request: ControlRequest, timeout seconds: Int = 10) throws(PodError) -> ControlReply {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw PodError.system("socket", errno: errno, path: path) }
+        let fd = try connect(timeout: seconds)
         defer { close(fd) }
-        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard var address = unixSocketAddress(path) else {
-            throw PodError(.invalidArgument, "the control socket path \(path) is too long for a unix socket; use a shorter --run-root")
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else { throw PodError.system("connect", errno: errno, path: path, "the pod's supervisor does not answer on \(path)") }
         var data = (try? JSONEncoder().encode(request)) ?? Data()
         data.append(UInt8(ascii: "\n"))
         _ = data.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -34,5 +24,26 @@ struct SupervisorClient {
             throw PodError(.system, "the pod's supervisor gave no answer on \(path) (see supervisor.log beside it)")
         }
         return decoded
+    }
+
+    /// A connection to the control socket whose reads time out after `seconds`.
+    func connect(timeout seconds: Int) throws(PodError) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw PodError.system("socket", errno: errno, path: path) }
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard var address = unixSocketAddress(path) else {
+            close(fd)
+            throw PodError(.invalidArgument, "the control socket path \(path) is too long for a unix socket; use a shorter --run-root")
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else {
+            let code = errno
+            close(fd)
+            throw PodError.system("connect", errno: code, path: path, "the pod's supervisor does not answer on \(path)")
+        }
+        return fd
     }
 }

@@ -48,6 +48,12 @@ struct TerminalPump {
     }
 
     private func resizeIfPending(_ set: inout sigset_t) {
+        Self.resizeIfPending(&set, master: master)
+    }
+
+    /// A pending SIGWINCH (blocked, so it waits in the pending set) copies this
+    /// terminal's size to the pty: TIOCGWINSZ, TIOCSWINSZ (tty_ioctl(4)).
+    static func resizeIfPending(_ set: inout sigset_t, master: Int32) {
         var pending = sigset_t()
         sigpending(&pending)
         guard sigismember(&pending, SIGWINCH) == 1 else { return }

@@ -30,6 +30,7 @@ func startContainer(_ plan: LaunchPlan) -> Never {
     buildRoot(plan, userNamespace: userNamespace)
     let program = resolveProgram(plan)
     enterWorkingDirectory(plan)
+    if plan.tty { takeConsole() }
     enterUserNamespace(userNamespace)
     dropPrivileges(plan)
     closeReportOnExec()
@@ -65,4 +66,17 @@ func execute(program: String, plan: LaunchPlan, initDescriptor: Int32) -> Never 
     execve(program, argv, env)
     let code = errno
     fail(code == EACCES || code == ENOEXEC ? .notExecutable : .notFound, "execve", code, program, "cannot run \(program): \(String(cString: strerror(code)))")
+}
+
+/// `tty: true`: a pty from the container's own devpts (so ttyname works inside, as runc's
+/// console socket gives containerd), whose master goes to the supervisor over the terminal
+/// socket; the container's session gets the slave as its controlling terminal and its
+/// standard streams (setsid(2), TIOCSCTTY: tty_ioctl(4)). pod-init makes the workload the
+/// terminal's foreground group.
+private func takeConsole() {
+    let terminal = openTerminal()
+    check(podshim_send_fd(HelperDescriptors.terminal, terminal.master), "sendmsg", "", "cannot hand the terminal to the supervisor")
+    close(terminal.master)
+    close(HelperDescriptors.terminal)
+    attachTerminal(terminal.slavePath)
 }

@@ -43,14 +43,14 @@ func runExec(_ plan: LaunchPlan) -> Never {
 
 /// A pty made from the container's own /dev/ptmx, so the command sees a terminal its
 /// devpts knows (ttyname works, as with runc's console socket).
-private func openTerminal() -> (master: Int32, slavePath: String) {
+func openTerminal() -> (master: Int32, slavePath: String) {
     var path = [CChar](repeating: 0, count: 128)
     let master = check(podshim_open_pty(&path, path.count), "posix_openpt", "/dev/ptmx", "cannot open a terminal in the container")
     return (master, String(decoding: path.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
 }
 
 /// The command's session gets the pty as its controlling terminal and standard streams.
-private func attachTerminal(_ slavePath: String) {
+func attachTerminal(_ slavePath: String) {
     check(setsid(), "setsid", "")
     let slave = check(open(slavePath, O_RDWR), "open", slavePath, "cannot open the terminal")
     check(podshim_set_controlling_tty(slave), "ioctl(TIOCSCTTY)", slavePath, "cannot attach the terminal")

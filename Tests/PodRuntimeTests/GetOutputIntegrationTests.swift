@@ -97,14 +97,7 @@ import Testing
     /// caller ends it by its PID (nsenter executes podctl in its own process).
     private func startWatch(_ harness: Harness, _ arguments: [String], output: String) throws -> Process {
         _ = FileManager.default.createFile(atPath: output, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-        process.arguments = ["-t", String(harness.holder), "-n", "-m", "--", Harness.binary] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["PODCTL_ROOT"] = harness.base + "/lib"
-        environment["PODCTL_RUN_ROOT"] = harness.base + "/run"
-        environment["PODCTL_CGROUP_ROOT"] = harness.cgroupRoot
-        process.environment = environment
+        let process = harness.podctlProcess(arguments)
         process.standardOutput = FileHandle(forWritingAtPath: output)
         process.standardError = FileHandle.nullDevice
         try process.run()

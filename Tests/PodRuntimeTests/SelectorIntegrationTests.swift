@@ -214,18 +214,12 @@ import Testing
 /// A podctl command left running in the harness's namespaces, its standard output
 /// collected as it comes; stopped by its PID when the test is done.
 final class FollowedOutput: @unchecked Sendable {
-    let process = Process()
+    let process: Process
     private let lock = NSLock()
     private var collected = Data()
 
     init(_ harness: Harness, _ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-        process.arguments = ["-t", String(harness.holder), "-n", "-m", "--", Harness.binary] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["PODCTL_ROOT"] = harness.base + "/lib"
-        environment["PODCTL_RUN_ROOT"] = harness.base + "/run"
-        environment["PODCTL_CGROUP_ROOT"] = harness.cgroupRoot
-        process.environment = environment
+        process = harness.podctlProcess(arguments)
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

@@ -11,6 +11,8 @@ public final class Harness: @unchecked Sendable {
     public let holder: pid_t
     public let base: String
     public let images: String
+    /// More variables for every podctl this harness runs (e.g. PODCTL_DNS_UPSTREAM).
+    public var environment: [String: String] = [:]
     /// Every pod of this harness has its cgroups under this root (PODCTL_CGROUP_ROOT),
     /// removed with the harness: tests never meet each other's cgroups or a real install's.
     public var cgroupRoot: String { "/podctl-test-" + (base as NSString).lastPathComponent }
@@ -67,6 +69,7 @@ public final class Harness: @unchecked Sendable {
         environment["PODCTL_ROOT"] = base + "/lib"
         environment["PODCTL_RUN_ROOT"] = base + "/run"
         environment["PODCTL_CGROUP_ROOT"] = cgroupRoot
+        environment.merge(self.environment) { $1 }
         process.environment = environment
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out

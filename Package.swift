@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "podctl", targets: ["podctl"]),
         .executable(name: "pod-helper", targets: ["pod-helper"]),
         .executable(name: "pod-supervisor", targets: ["pod-supervisor"]),
+        // The bridge's DNS responder, started on demand (docs/network.md, "Names").
+        .executable(name: "pod-dns", targets: ["pod-dns"]),
         // One tiny static binary in two roles, chosen by argv[0] (docs/pause-and-init.md).
         .executable(name: "pod-pause", targets: ["pod-pause"]),
         .executable(name: "pod-init", targets: ["pod-pause"]),
@@ -41,7 +43,12 @@ let package = Package(
         .target(name: "PodCgroups", dependencies: ["PodCore", "PodOS", "CPodShim"]),
         // kubectl's jsonpath templates and custom columns over JSON trees (docs/cli.md); pure.
         .target(name: "PodJSONPath", dependencies: ["PodCore"]),
-        .target(name: "PodRuntime", dependencies: ["PodCore", "PodJSONPath", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "PodCgroups", "CPodShim"]),
+        // Pod names over DNS (docs/network.md, "Names"): the wire format (RFC 1035), the
+        // names file and its zone rules. Standard library only, pure, so the parser of
+        // what containers send is tested without root; pod-dns is its one server.
+        .target(name: "PodDNS"),
+        .executableTarget(name: "pod-dns", dependencies: ["PodDNS", "PodCore", "PodOS"]),
+        .target(name: "PodRuntime", dependencies: ["PodCore", "PodDNS", "PodJSONPath", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "PodCgroups", "CPodShim"]),
         // One per pod: starts pause and containers, reaps, restarts, logs (docs/runtime.md).
         .executableTarget(name: "pod-supervisor", dependencies: ["PodRuntime"]),
         .target(name: "PodOS", dependencies: ["PodCore", "CPodShim"]),
@@ -78,6 +85,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PodDNSTests", dependencies: ["PodDNS"]),
         .testTarget(name: "PodJSONPathTests", dependencies: ["PodJSONPath", "PodCore"]),
         .testTarget(name: "PodStoreTests", dependencies: ["PodStore", "PodOS", "PodTestSupport"]),
         .testTarget(name: "PodLogsTests", dependencies: ["PodLogs", "PodTestSupport"]),
@@ -90,7 +98,7 @@ let package = Package(
         .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodImage", "PodRegistry", "PodModel", "PodSecurity", "PodCgroups", "PodTestSupport"]),
         // The standing hostile-input suite (docs/security.md, "Threat model"): every hole
         // found is a regression test here; each checks a sentinel outside every root.
-        .testTarget(name: "HostileInputTests", dependencies: ["PodTestSupport", "PodModel", "PodLaunch", "PodImage", "PodCore", "PodOS", "PodStore", "PodCgroups", "CArchive"]),
+        .testTarget(name: "HostileInputTests", dependencies: ["PodTestSupport", "PodDNS", "PodModel", "PodLaunch", "PodImage", "PodCore", "PodOS", "PodStore", "PodCgroups", "CArchive"]),
         .testTarget(name: "PodCgroupsTests", dependencies: ["PodCgroups"]),
         .testTarget(name: "PodctlTests", dependencies: ["PodModel", "PodTestSupport"]),
         .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", "PodTestSupport", .product(name: "Crypto", package: "swift-crypto")]),

@@ -79,7 +79,7 @@ extension FieldSupport {
         .init("PodSpec", "hostIPC", .supported),
         .init("PodSpec", "hostUsers", .supported, "`false`: the pod's own user namespace, a block of 65536 host IDs from `/etc/subuid` (docs/security.md)"),
         .init("PodSpec", "hostAliases", .supported),
-        .init("PodSpec", "dnsPolicy", .partial, "default `ClusterFirst`; there is no cluster DNS, so `ClusterFirst` and `Default` both use the host's resolv.conf"),
+        .init("PodSpec", "dnsPolicy", .partial, "default `ClusterFirst`: the bridge's DNS responder (pod names), other names forwarded to the host's resolvers; `ClusterFirstWithHostNet` and `ClusterFirst` on the host's network are `Default` (docs/network.md, \"Names\")"),
         .init("PodSpec", "dnsConfig", .supported),
         .init("PodSpec", "volumes", .supported, "emptyDir, hostPath, configMap, secret"),
         .init("PodSpec", "securityContext", .supported),

@@ -67,12 +67,17 @@ extension NetlinkSocket {
             kind: attributes.nested(IFLA_LINKINFO)?.string(IFLA_INFO_KIND), alias: attributes.string(IFLA_IFALIAS))
     }
 
-    /// Creates a bridge (fails with EEXIST if the name is taken).
-    public func createBridge(_ name: String) throws(PodError) {
+    /// Creates a bridge (fails with EEXIST if the name is taken). With `address`, its MAC
+    /// is set: a bridge whose MAC was not set takes the lowest of its ports' (net/bridge,
+    /// br_stp_recalculate_bridge_id), so it changes when that pod's veth goes, and every
+    /// other pod's ARP entry for the gateway points nowhere for seconds (its DNS and
+    /// default route with it). A set MAC stays.
+    public func createBridge(_ name: String, address: [UInt8]? = nil) throws(PodError) {
         var header = ifinfomsg()
         header.ifi_family = Netlink.familyUnspecified
         try request(UInt16(RTM_NEWLINK), flags: NLM_F_CREATE | NLM_F_EXCL, header: header, what: "cannot create bridge \(name)", path: name) {
             $0.put(IFLA_IFNAME, string: name)
+            if let address { $0.put(IFLA_ADDRESS, bytes: address) }
             $0.nest(IFLA_LINKINFO) { $0.put(IFLA_INFO_KIND, string: "bridge") }
         }
     }

@@ -43,6 +43,12 @@ public struct PodNetwork: Sendable {
 
     /// The host end of a pod's veth: `podv` and 8 hex digits of a hash of its key, so it
     /// fits IFNAMSIZ and teardown finds it without state. The alias says whose it is.
+    /// The bridge's fixed MAC: locally administered unicast (02:…), then 0x50 and the
+    /// gateway's four bytes, so bridges of other subnets differ (see createBridge).
+    public static func bridgeMAC(gateway: IPv4Address) -> [UInt8] {
+        [0x02, 0x50] + (0..<4).map { UInt8(truncatingIfNeeded: gateway.value >> (24 - 8 * $0)) }
+    }
+
     public static func hostInterfaceName(for pod: PodKey) -> String {
         var hash: UInt32 = 2_166_136_261
         for byte in pod.description.utf8 {
@@ -80,7 +86,7 @@ public struct PodNetwork: Sendable {
         }
         if bridge == nil {
             do throws(PodError) {
-                try netlink.createBridge(config.bridge)
+                try netlink.createBridge(config.bridge, address: Self.bridgeMAC(gateway: config.gateway))
             } catch where error.errno == EEXIST {
                 // another podctl made it meanwhile
             }

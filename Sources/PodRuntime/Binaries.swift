@@ -8,6 +8,8 @@ public struct Binaries: Sendable, Equatable {
     public var pause: String
     public var initProcess: String
     public var supervisor: String
+    /// The bridge's DNS responder (docs/network.md, "Names").
+    public var dns: String
 
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws(PodError) -> Binaries {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -15,18 +17,18 @@ public struct Binaries: Sendable, Equatable {
         var candidates = [own, own + "/../libexec/podctl", "/usr/local/libexec/podctl"]
         if let configured = environment["PODCTL_LIBEXEC"] { candidates.insert(configured, at: 0) }
         for directory in candidates {
-            let found = Binaries(helper: directory + "/pod-helper", pause: directory + "/pod-pause", initProcess: directory + "/pod-init", supervisor: directory + "/pod-supervisor")
+            let found = Binaries(helper: directory + "/pod-helper", pause: directory + "/pod-pause", initProcess: directory + "/pod-init", supervisor: directory + "/pod-supervisor", dns: directory + "/pod-dns")
             if found.all.allSatisfy({ FileManager.default.isExecutableFile(atPath: $0) }) {
                 return found.standardized
             }
         }
-        throw PodError(.notFound, "cannot find podctl's helper programs (pod-helper, pod-pause, pod-init, pod-supervisor) in \(candidates.joined(separator: ", ")); install podctl with deploy/install.sh or set PODCTL_LIBEXEC")
+        throw PodError(.notFound, "cannot find podctl's helper programs (pod-helper, pod-pause, pod-init, pod-supervisor, pod-dns) in \(candidates.joined(separator: ", ")); install podctl with deploy/install.sh or set PODCTL_LIBEXEC")
     }
 
-    var all: [String] { [helper, pause, initProcess, supervisor] }
+    var all: [String] { [helper, pause, initProcess, supervisor, dns] }
 
     var standardized: Binaries {
         func clean(_ path: String) -> String { (path as NSString).standardizingPath }
-        return Binaries(helper: clean(helper), pause: clean(pause), initProcess: clean(initProcess), supervisor: clean(supervisor))
+        return Binaries(helper: clean(helper), pause: clean(pause), initProcess: clean(initProcess), supervisor: clean(supervisor), dns: clean(dns))
     }
 }

@@ -18,7 +18,14 @@ extension PodManager {
         guard Files.exists(paths.manifest) || Files.exists(paths.runDirectory) else {
             throw PodError(.notFound, "pods \"\(key.name)\" not found in namespace \(key.namespace)")
         }
-        return try stopAndRemove(key, paths: paths, grace: grace)
+        var warnings = try stopAndRemove(key, paths: paths, grace: grace)
+        // The pod is gone whatever happens here; a names file left behind is a warning.
+        do {
+            try syncPodNames()
+        } catch {
+            warnings.append("pod names (docs/network.md, \"Names\") not updated: \(error)")
+        }
+        return warnings
     }
 
     /// Stops whatever runs of the pod and removes its state; errors are collected. The

@@ -70,6 +70,7 @@ public final class PodManager: @unchecked Sendable {
         var planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: previous?.uid ?? UUID().uuidString.lowercased())
         planner.network = previous?.network
         planner.idMap = previous?.idMap
+        planner.clusterNameserver = previous?.network?.hostNetwork == false ? clusterNameserver(for: pod) : nil
         let plan = try planner.plan()
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)
@@ -86,6 +87,7 @@ public final class PodManager: @unchecked Sendable {
         let binaries = try Binaries.locate()
         var planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: UUID().uuidString.lowercased())
         planner.network = try networkPlan(for: pod, key: key)
+        planner.clusterNameserver = clusterNameserver(for: pod)
         if pod.spec?.hostUsers == false {
             planner.idMap = try UserNamespaceRanges(root: store.roots.root, pool: try UserNamespaceRanges.configuredPool()).allocate(for: key)
         }
@@ -95,6 +97,8 @@ public final class PodManager: @unchecked Sendable {
         try store.write(plan, to: paths.runPlan)
         let pid = try spawnSupervisor(binaries.supervisor, plan: paths.runPlan, log: paths.supervisorLog)
         try waitForSandbox(paths, supervisor: pid)
+        // Other pods find this one by name from now on (docs/network.md, "Names").
+        try syncPodNames()
     }
 
     /// The supervisor runs detached in its own session, so it outlives this command.

@@ -1,4 +1,5 @@
 import PodCore
+import PodDNS
 import PodLaunch
 import PodModel
 import PodOS
@@ -43,8 +44,10 @@ extension RunPlanner {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The host's resolver (no cluster DNS here, so ClusterFirst is Default), with
-    /// dnsConfig merged in; `dnsPolicy: None` uses dnsConfig alone.
+    /// ClusterFirst on the pod network: the bridge's responder, the kubelet's search list
+    /// and `ndots:5` (pkg/kubelet/network/dns), the host's search domains after ours.
+    /// Default (and ClusterFirst on the host's network): the host's resolv.conf. Either
+    /// way dnsConfig is merged in; `dnsPolicy: None` uses dnsConfig alone.
     func resolvConf() -> String {
         var nameservers: [String] = []
         var searches: [String] = []
@@ -58,6 +61,11 @@ extension RunPlanner {
                 if first == "search" || first == "domain" { searches += fields.dropFirst() }
                 if first == "options" { options += fields.dropFirst() }
             }
+        }
+        if let clusterNameserver {
+            nameservers = [clusterNameserver]
+            searches = PodNames.searches(namespace: pod.namespace) + searches
+            options = ["ndots:5"]
         }
         let config = spec.dnsConfig
         nameservers += config?.nameservers ?? []

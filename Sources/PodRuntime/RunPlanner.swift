@@ -23,6 +23,8 @@ public struct RunPlanner {
     public var network: NetworkPlan?
     /// The other pods of the same apply (name, address), written into /etc/hosts.
     public var peers: [(name: String, ip: String)] = []
+    /// The pod responder's address for a ClusterFirst pod's resolv.conf (docs/network.md, "Names").
+    public var clusterNameserver: String?
     /// The pod's user namespace block as apply allocated it (hostUsers: false).
     public var idMap: IDMap?
     /// Where `Localhost` seccomp profiles live: `<root>/seccomp` (docs/security.md).

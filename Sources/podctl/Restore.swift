@@ -36,7 +36,12 @@ struct Restore: ParsableCommand {
                 failures += 1
             }
         }
-        if !dryRun { context.reclaimGonePods() }
+        if !dryRun {
+            // After a reboot the names responder is not running and the names file may
+            // list pods that stayed down: both follow the pods restore brought back.
+            do { try context.manager.syncPodNames() } catch { Terminal.warning("pod names (docs/network.md, \"Names\") not updated: \(error)") }
+            context.reclaimGonePods()
+        }
         if failures > 0 { throw PodError(.system, "\(failures) of \(keys.count) pods were not restored (see above)") }
     }
 

@@ -12,6 +12,8 @@ public final class Harness: @unchecked Sendable {
     public var holder: pid_t { namespaces.pid }
     public let base: String
     public let images: String
+    /// More variables for every podctl this harness runs (e.g. PODCTL_DNS_UPSTREAM).
+    public var environment: [String: String] = [:]
     /// Every pod of this harness has its cgroups under this root (PODCTL_CGROUP_ROOT),
     /// removed with the harness: tests never meet each other's cgroups or a real install's.
     public var cgroupRoot: String { "/podctl-test-" + (base as NSString).lastPathComponent }
@@ -37,12 +39,8 @@ public final class Harness: @unchecked Sendable {
     /// Runs podctl (or another program) inside the holder's namespaces with the test's roots.
     @discardableResult
     public func run(_ arguments: [String], stdin: String? = nil, podctl: Bool = true) throws -> Result {
-        var environment = ProcessInfo.processInfo.environment
-        environment["PODCTL_ROOT"] = base + "/lib"
-        environment["PODCTL_RUN_ROOT"] = base + "/run"
-        environment["PODCTL_CGROUP_ROOT"] = cgroupRoot
         let entered = ["-t", String(holder), "-n", "-m", "--"] + (podctl ? [Self.binary] : []) + arguments
-        return try Command.run("/usr/bin/nsenter", entered, environment: environment, stdin: stdin)
+        return try Command.run("/usr/bin/nsenter", entered, environment: podctlEnvironment, stdin: stdin)
     }
 
     /// Applies a manifest given as text and expects success.

@@ -38,6 +38,48 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: harness.base + "/lib/pods/default/report"))
     }
 
+    static func sidecar(_ name: String) -> String {
+        """
+          - name: \(name)
+            image: localhost/busybox:1
+            restartPolicy: Always
+            command: ["sh", "-c", "trap 'echo \(name)-stopped >> /out/order; exit 0' TERM; while true; do sleep 0.1; done"]
+            lifecycle: {preStop: {exec: {command: ["sh", "-c", "echo \(name)-prestop >> /out/order"]}}}
+            volumeMounts: [{name: out, mountPath: /out}]
+        """
+    }
+
+    @Test(.needsRoot) func aFailedJobUnderNeverStopsItsSidecarsInReverseOrderWithTheirPreStop() throws {
+        let harness = try Harness()
+        try harness.loadBusybox()
+        let outside = harness.base + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try harness.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: twice}
+            spec:
+              restartPolicy: Never
+              terminationGracePeriodSeconds: 10
+              initContainers:
+            \(Self.sidecar("first"))
+            \(Self.sidecar("second"))
+              containers:
+              - name: main
+                image: localhost/busybox:1
+                command: ["sh", "-c", "echo main >> /out/order; exit 3"]
+                volumeMounts: [{name: out, mountPath: /out}]
+              volumes: [{name: out, hostPath: {path: \(outside)}}]
+            """)
+        try harness.waitFor("the pod stopped", seconds: 30) { try harness.status("twice")["stopped"] as? Bool == true }
+        #expect(try harness.status("twice")["phase"] as? String == "Failed")
+        let order = try String(contentsOfFile: outside + "/order", encoding: .utf8).split(separator: "\n")
+        #expect(order == ["main", "second-prestop", "second-stopped", "first-prestop", "first-stopped"])
+        #expect(try Self.row(harness, "twice").dropFirst().prefix(2) == ["0/3", "Error"])
+        #expect(try harness.podProcesses().isEmpty)
+        #expect(try harness.run(["delete", "pod", "twice"]).status == 0)
+    }
+
     @Test(.needsRoot) func aPodPastItsActiveDeadlineFailsWithDeadlineExceeded() throws {
         let harness = try Harness()
         try harness.loadBusybox()

@@ -236,8 +236,10 @@ struct FakePod {
         #expect(fake.send(.stopRequested(grace: 30)) == [.stop(.stop([3, 4], grace: 30))])
         #expect(fake.send(.exited(3, exitCode: 0, oomKilled: false)) == [])
         fake.wait(10)
-        #expect(fake.send(.exited(4, exitCode: 143, oomKilled: false)) == [.stop(.stop([2, 1], grace: 20))])
-        _ = fake.send(.exited(2, exitCode: 0, oomKilled: false))
+        #expect(fake.send(.exited(4, exitCode: 143, oomKilled: false)) == [.stop(.stop([2], grace: 20))])
+        // The earlier sidecar waits for the later one.
+        fake.wait(5)
+        #expect(fake.send(.exited(2, exitCode: 0, oomKilled: false)) == [.stop(.stop([1], grace: 15))])
         #expect(fake.send(.exited(1, exitCode: 0, oomKilled: false)) == [.stop(.killSandbox)])
         #expect(!fake.pod.stopFinished)
         _ = fake.send(.sandboxExited)

@@ -31,6 +31,9 @@ import Testing
         #expect(status["reason"] == nil)
         #expect(try Self.allTerminated(harness, "report"))
         #expect(try harness.podProcesses().isEmpty, "no process left in the pod's cgroups")
+        #expect(status["podIP"] as? String != nil, "status keeps the address the pod had")
+        let leases = (try? String(contentsOfFile: harness.base + "/lib/network/leases.json", encoding: .utf8)) ?? ""
+        #expect(!leases.contains("report"), "the address lease went back at completion")
         #expect(try Self.row(harness, "report").dropFirst().prefix(2) == ["0/2", "Completed"])
         #expect(try harness.run(["logs", "report", "-c", "sum"]).stdout == "sum: 500500\n")
         #expect(try harness.run(["apply", "-f", example]).stdout == "pod/report unchanged\n", "a completed pod is not run again")

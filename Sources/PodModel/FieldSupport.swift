@@ -68,9 +68,9 @@ extension FieldSupport {
     static let podSpec: [FieldSupport] = [
         .init("PodSpec", "containers", .supported),
         .init("PodSpec", "initContainers", .supported, "sidecars (`restartPolicy: Always`) included"),
-        .init("PodSpec", "restartPolicy", .supported, "default `Always`"),
+        .init("PodSpec", "restartPolicy", .supported, "default `Always`; under `OnFailure`/`Never` a pod whose regular containers are done completes: sidecars stopped, then the sandbox"),
         .init("PodSpec", "terminationGracePeriodSeconds", .supported, "default 30"),
-        .init("PodSpec", "activeDeadlineSeconds", .supported),
+        .init("PodSpec", "activeDeadlineSeconds", .supported, "from the pod's start; then Failed, `DeadlineExceeded`, every container stopped"),
         .init("PodSpec", "hostname", .supported, "default: the pod name"),
         .init("PodSpec", "subdomain", .supported),
         .init("PodSpec", "shareProcessNamespace", .supported),

@@ -17,6 +17,8 @@ public enum PodPhase: String, Equatable, Sendable {
 /// indices are the Supervisor's.
 public struct PodLifecycle: Equatable, Sendable {
     public enum Event: Equatable, Sendable {
+        /// The pod starts (status.startTime): `activeDeadlineSeconds` counts from here.
+        case podStarted
         /// pause runs and the network is attached: the first containers may start.
         case sandboxReady
         /// The executor is starting container `index` (every start, the first and restarts).
@@ -82,12 +84,24 @@ public struct PodLifecycle: Equatable, Sendable {
     public internal(set) var phase = PodPhase.pending
     public internal(set) var stop: PodStop?
     public internal(set) var sandboxReady = false
+    /// Set when the pod ends for a reason of its own (DeadlineExceeded), with its message.
+    public internal(set) var reason: String?
+    public internal(set) var message: String?
+    /// The pod ended on its own (PodLifecycle+Completion.swift): terminal for good.
+    public internal(set) var completed = false
     /// The first init container not yet done (a sidecar is done once started).
     var nextInit = 0
+    /// The grace period of a stop the pod makes itself (completion, deadline): its
+    /// terminationGracePeriodSeconds.
+    let terminationGrace: Double
+    let activeDeadlineSeconds: Double?
+    var startedAt: Double?
 
-    public init(containers: [ContainerLifecycle], mode: RestartMode) {
+    public init(containers: [ContainerLifecycle], mode: RestartMode, terminationGrace: Double = 30, activeDeadlineSeconds: Double? = nil) {
         self.containers = containers
         self.mode = mode
+        self.terminationGrace = terminationGrace
+        self.activeDeadlineSeconds = activeDeadlineSeconds
     }
 
     var initCount: Int { containers.count { $0.role != .regular } }
@@ -102,6 +116,7 @@ public struct PodLifecycle: Equatable, Sendable {
             if !stop.finished { deadlines.append(stop.deadline) }
         } else {
             deadlines += containers.compactMap(\.restartAt)
+            if let activeDeadline { deadlines.append(activeDeadline) }
         }
         return deadlines.min()
     }
@@ -109,6 +124,7 @@ public struct PodLifecycle: Equatable, Sendable {
     public mutating func handle(_ event: Event, now: LifecycleTime) -> [Action] {
         var actions: [Action]
         switch event {
+        case .podStarted: startedAt = startedAt ?? now.monotonic; actions = []
         case .sandboxReady:
             sandboxReady = true
             actions = advance()
@@ -125,7 +141,7 @@ public struct PodLifecycle: Equatable, Sendable {
             actions = ended(index, end, now: now)
         case let .exited(index, exitCode, oomKilled):
             actions = ended(index, containers[index].termination(exitCode: exitCode, oomKilled: oomKilled, now: now), now: now)
-        case .timerFired: actions = killsDue(now: now) + restartsDue(now: now)
+        case .timerFired: actions = deadlineIfDue(now: now) + killsDue(now: now) + restartsDue(now: now)
         case let .replaced(index): containers[index].replace(now: now); actions = []
         case let .stopRequested(grace): actions = requestStop(grace: grace, now: now)
         case let .stopRequestedForContainer(index, grace, hasPreStop):
@@ -142,6 +158,7 @@ public struct PodLifecycle: Equatable, Sendable {
         case let .removed(index): actions = remove(index)
         }
         updatePhase()
+        actions += completeIfDone(now: now)
         return actions + advanceStop(now: now)
     }
 
@@ -191,7 +208,7 @@ public struct PodLifecycle: Equatable, Sendable {
         return due.isEmpty ? [] : [.start(due)]
     }
 
-    private mutating func requestStop(grace: Double, now: LifecycleTime) -> [Action] {
+    mutating func requestStop(grace: Double, now: LifecycleTime) -> [Action] {
         if stop != nil {
             stop?.shorten(to: grace, now: now.monotonic)
             return []

@@ -13,6 +13,9 @@ public struct PodStatusRecord: Codable, Equatable, Sendable {
     public var initDone = false
     /// Set when the supervisor has stopped everything and is about to exit.
     public var stopped = false
+    /// The pod ended on its own (completion, activeDeadlineSeconds): its phase is final,
+    /// nothing starts it again (neither apply unchanged nor restore). Nil for older records.
+    public var completed: Bool?
     public var initContainers: [ContainerStatusRecord] = []
     public var containers: [ContainerStatusRecord] = []
     /// The pod's events, oldest first, at most `EventRecord.limit` (describe shows them).

@@ -2,8 +2,9 @@
 
 /// A graceful stop of the whole pod, as the kubelet orders it: every container but the
 /// sidecars gets its stop (preStop, then the stop signal) at once; the sidecars follow
-/// once those are gone, in reverse order (KEP-753); whatever still runs at the end of the
-/// grace period is killed; then the sandbox goes.
+/// once those are gone, in reverse order, each once the later ones are gone (KEP-753;
+/// the kubelet's terminationOrdering, kuberuntime_termination_order.go); whatever still
+/// runs at the end of the grace period is killed; then the sandbox goes.
 public struct PodStop: Equatable, Sendable {
     public enum Action: Equatable, Sendable {
         /// preStop (if any), then the stop signal, within `grace` seconds.
@@ -20,7 +21,8 @@ public struct PodStop: Equatable, Sendable {
     static let sandboxRetry: Double = 0.05
 
     public internal(set) var deadline: Double
-    public internal(set) var sidecarsSignalled = false
+    /// The sidecars whose stop has been sent.
+    public internal(set) var sidecarsSignalled: Set<Int> = []
     public internal(set) var killed = false
     public internal(set) var finished = false
 
@@ -42,10 +44,12 @@ public struct PodStop: Equatable, Sendable {
     mutating func advance(_ containers: [ContainerLifecycle], sandboxUp: Bool, now: Double) -> [Action] {
         var actions: [Action] = []
         let running = containers.indices.filter { containers[$0].isRunning }
-        if !sidecarsSignalled && !running.contains(where: { containers[$0].role != .sidecar }) {
-            sidecarsSignalled = true
-            let sidecars = running.filter { containers[$0].role == .sidecar }.reversed()
-            if !sidecars.isEmpty { actions.append(.stop(Array(sidecars), grace: max(0, deadline - now))) }
+        // The last sidecar still running has its turn once no regular container and no
+        // later sidecar runs (it waits for them, as terminationOrdering's prereqs).
+        if !running.contains(where: { containers[$0].role != .sidecar }),
+           let last = running.last(where: { containers[$0].role == .sidecar }), !sidecarsSignalled.contains(last) {
+            sidecarsSignalled.insert(last)
+            actions.append(.stop([last], grace: max(0, deadline - now)))
         }
         if now >= deadline && !killed {
             killed = true

@@ -20,7 +20,9 @@ public struct PodView: Sendable {
         if isUnknown { return "Unknown" }
         if let reason = status.reason { return reason }
         let inits = status.initContainers
-        for (index, container) in inits.enumerated() where !(container.isCompleted || (plannedSidecar(index) && container.started)) {
+        // Once Initialized is True the app containers say (isPodInitializedConditionTrue):
+        // a sidecar stopped at completion is no init failure.
+        for (index, container) in inits.enumerated() where !status.initDone && !(container.isCompleted || (plannedSidecar(index) && container.started)) {
             switch container.state {
             case let .terminated(code, signal, reason, _, _, _):
                 return "Init:" + (reason.isEmpty ? (signal.map { "Signal:\($0)" } ?? "ExitCode:\(code)") : reason)

@@ -18,6 +18,9 @@ public enum RestoreRules {
         // Nothing known ran (no status survived, or none was written): the kubelet retries
         // the sandbox when a pod has no container statuses, whatever its policy.
         guard let record, ranBefore(record) else { return .start(carry(record, now: now)) }
+        // A pod that completed (or passed activeDeadlineSeconds) is terminal: the kubelet
+        // does not sync it again, whatever its policy.
+        if record.completed == true { return .stayFinished(finished(record, now: now)) }
         let shouldRun: Bool
         switch (restartPolicy, record.phase) {
         case ("Never", _): shouldRun = false

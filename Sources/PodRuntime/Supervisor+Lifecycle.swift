@@ -20,13 +20,23 @@ extension Supervisor {
         syncPhase()
     }
 
-    /// The phase and Initialized as the lifecycle has them; a sandbox failure (a reason
-    /// set by the Supervisor) stays Failed.
+    /// The phase and Initialized as the lifecycle has them, with the lifecycle's reason
+    /// (DeadlineExceeded); a sandbox failure (a reason set by the Supervisor) stays Failed.
     func syncPhase() {
         statusDirty = true
         status.initDone = pod.initDone
+        if pod.completed && status.completed != true {
+            log("the pod has ended (\(pod.phase.rawValue)): stopping what still runs, then the sandbox")
+            status.completed = true
+        }
         if status.phase == "Failed" && status.reason != nil { return }
         status.phase = pod.phase.rawValue
+        if let reason = pod.reason, status.reason != reason {
+            // The kubelet's event for a pod past its deadline (active_deadline.go).
+            status.record(.normal, reason, pod.message ?? "")
+            status.reason = reason
+            status.message = pod.message
+        }
     }
 
     /// A restart waits: the last state moves to lastState; in back-off the container is

@@ -31,6 +31,19 @@ extension Supervisor {
         }
     }
 
+    /// A pod that ended on its own gives back its address, hostPorts and host veth, as the
+    /// kubelet's StopPodSandbox has the CNI plugin release them (CNI DEL); status keeps the
+    /// address it had, and `delete` finds nothing left to release.
+    func releaseNetwork() {
+        guard let network = plan.network, !network.hostNetwork else { return }
+        do {
+            let key = try PodKey(namespace: plan.namespace, name: plan.name)
+            try PodNetwork(config: network.config).detach(pod: key)
+        } catch {
+            log("cannot release the pod's network: \(error)")
+        }
+    }
+
     private func failNetwork(reason: String, message: String) -> Bool {
         status.phase = "Failed"
         status.reason = reason

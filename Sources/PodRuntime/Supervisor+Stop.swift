@@ -42,6 +42,8 @@ extension Supervisor {
     func finishStop() {
         for index in containers.indices { closeLogs(index) }
         removeCgroups()
+        // A delete releases the network itself; a completed pod stays listed without it.
+        if pod.completed { releaseNetwork() }
         status.stopped = true
         status.sandboxReady = false
         syncPhase()

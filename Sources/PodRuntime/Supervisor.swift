@@ -38,7 +38,8 @@ public final class Supervisor {
         containers = plan.initContainers.map { ContainerRun(plan: $0, isInit: true) } + plan.containers.map { ContainerRun(plan: $0, isInit: false) }
         pod = PodLifecycle(containers: plan.initContainers.map { ContainerLifecycle(name: $0.name, role: $0.isSidecar ? .sidecar : .initContainer) }
             + plan.containers.map { ContainerLifecycle(name: $0.name, role: .regular) },
-            mode: .policy(RestartPolicy(rawValue: plan.restartPolicy) ?? .always))
+            mode: .policy(RestartPolicy(rawValue: plan.restartPolicy) ?? .always),
+            terminationGrace: Double(plan.terminationGracePeriodSeconds), activeDeadlineSeconds: plan.activeDeadlineSeconds.map(Double.init))
         status.supervisorPID = getpid()
         status.initContainers = plan.initContainers.map { ContainerStatusRecord(name: $0.name, image: $0.image, imageID: $0.imageID) }
         status.containers = plan.containers.map { ContainerStatusRecord(name: $0.name, image: $0.image, imageID: $0.imageID) }
@@ -53,6 +54,7 @@ public final class Supervisor {
         _ = signal(SIGPIPE, SIG_IGN)
         control = openControlSocket()
         status.startTime = Clock.rfc3339()
+        perform(pod.handle(.podStarted, now: Clock.now()))
         writeStatus()
         guard startSandbox() else {
             removeCgroups()

@@ -46,6 +46,17 @@ import Testing
         #expect(starts(decide("OnFailure", Self.record("Running", Self.running))))
     }
 
+    @Test func aPodThatCompletedStaysDownWhateverItsPolicy() {
+        var late = Self.record("Failed", Self.exited(137))
+        late.reason = "DeadlineExceeded"
+        late.completed = true
+        guard case let .stayFinished(done) = decide("Always", late) else { Issue.record("a pod past its deadline came back"); return }
+        #expect(done.phase == "Failed" && done.reason == "DeadlineExceeded" && done.stopped)
+        var job = Self.record("Succeeded", Self.exited(0))
+        job.completed = true
+        #expect(!starts(decide("OnFailure", job)))
+    }
+
     @Test func neverStaysDownOnceAContainerRanAndARunningOneIsLost() throws {
         guard case let .stayFinished(done) = decide("Never", Self.record("Succeeded", Self.exited(0))) else { Issue.record("a finished Never pod came back"); return }
         #expect(done.phase == "Succeeded" && done.stopped && done.supervisorPID == 0 && done.containers[0].pid == nil)

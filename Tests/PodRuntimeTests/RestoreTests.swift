@@ -65,7 +65,7 @@ import Testing
         #expect(try harness.status("sleeper")["phase"] as? String == "Failed")
         #expect(try harness.containerPID("sleeper", "c") == nil)
         #expect(try harness.run(["logs", "once"]).stdout == "once-done\n")
-        #expect(try !podProcesses(harness).contains { commandLine($0).hasPrefix("sleep\u{0}1000") }, "the Never pod's container was not rerun")
+        #expect(try !harness.podProcesses().contains { commandLine($0).hasPrefix("sleep\u{0}1000") }, "the Never pod's container was not rerun")
 
         // Again: nothing is started twice.
         let supervisor = try #require(try harness.status("web")["supervisorPID"] as? Int)
@@ -120,7 +120,7 @@ import Testing
     /// cgroup root (pause, containers), waits until they are gone, and empties the run
     /// root as a reboot empties /run.
     func simulateReboot(_ harness: Harness, pods: [String] = ["web", "job", "once", "sleeper"], emptyRunRoot: Bool = true) throws {
-        var pids = try podProcesses(harness)
+        var pids = try harness.podProcesses()
         for pod in pods {
             if let pid = try harness.status(pod)["supervisorPID"] as? Int, isSupervisor(pid_t(pid)) { pids.append(pid_t(pid)) }
         }
@@ -136,20 +136,6 @@ import Testing
         for entry in try FileManager.default.contentsOfDirectory(atPath: run) {
             try FileManager.default.removeItem(atPath: run + "/" + entry)
         }
-    }
-
-    /// Every process in the harness's cgroup root, in any hierarchy.
-    func podProcesses(_ harness: Harness) throws -> [pid_t] {
-        let hierarchy = try #require(CgroupHierarchy.detect())
-        var pids: Set<pid_t> = []
-        for top in hierarchy.mountPoints.map({ $0 + harness.cgroupRoot }) where FileManager.default.fileExists(atPath: top) {
-            let below = (FileManager.default.enumerator(atPath: top)?.allObjects as? [String]) ?? []
-            for file in [top + "/cgroup.procs"] + below.filter({ $0.hasSuffix("cgroup.procs") }).map({ top + "/" + $0 }) {
-                let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-                pids.formUnion(text.split(separator: "\n").compactMap { pid_t($0) })
-            }
-        }
-        return pids.sorted()
     }
 
     func isSupervisor(_ pid: pid_t) -> Bool { commandLine(pid).contains("pod-supervisor") }

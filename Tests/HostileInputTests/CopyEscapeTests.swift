@@ -106,7 +106,7 @@ import Testing
         #expect(try String(contentsOfFile: local + "/ok", encoding: .utf8) == "fine\n")
         // Then the lying one.
         let stream = String(decoding: Self.hostileStream(sentinel), as: UTF8.self)
-        #expect(try harness.run(["exec", "-i", "liar", "--", "sh", "-c", "cat > /evil.tar; printf '#!/bin/sh\\ncat /evil.tar\\n' > /usr/local/bin/tar; chmod +x /usr/local/bin/tar"], stdin: stream).status == 0)
+        #expect(try harness.run(["exec", "-i", "liar", "--", "sh", "-c", "mkdir -p /usr/local/bin; cat > /evil.tar; printf '#!/bin/sh\\ncat /evil.tar\\n' > /usr/local/bin/tar; chmod +x /usr/local/bin/tar"], stdin: stream).status == 0)
         let lied = try harness.run(["cp", "liar:/data", harness.base + "/lied"])
         #expect(lied.status == 0, "\(lied.stderr)")
         #expect(lied.stderr.contains("is outside target destination, skipping"))

@@ -39,7 +39,9 @@ import Testing
         }
         let out = harness.base + "/parallel"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let script = "for i in $(seq 100); do busybox wget -qO \(out)/$i http://127.0.0.1:\(port)/index.html & done; wait"
+        // xargs -P, not `&` and `wait`: the test runner's children inherit a blocked
+        // SIGCHLD, on which dash's `wait` (sigsuspend) never wakes.
+        let script = "seq 100 | xargs -P 100 -I N busybox wget -qO \(out)/N http://127.0.0.1:\(port)/index.html"
         #expect(try harness.run(["sh", "-c", script], podctl: false).status == 0)
         for index in 1...100 {
             #expect((try? String(contentsOfFile: "\(out)/\(index)", encoding: .utf8)) == "served\n", "connection \(index)")
@@ -47,6 +49,7 @@ import Testing
         let inside = try harness.run(["exec", "web", "--", "sha256sum", "/www/big"]).stdout.split(separator: " ").first.map(String.init)
         let through = try harness.run(["sh", "-c", "busybox wget -qO- http://127.0.0.1:\(port)/big | sha256sum"], podctl: false).stdout.split(separator: " ").first.map(String.init)
         #expect(inside != nil && inside == through)
+        forwarder.drain()
         #expect(forwarder.output.components(separatedBy: "Handling connection for \(port)").count - 1 >= 102)
         // SIGINT (Ctrl-C) ends it cleanly: exit 0.
         #expect(try forwarder.stop(SIGINT) == 0)
@@ -70,6 +73,7 @@ import Testing
         try harness.waitFor("the next connection") {
             try harness.run(["busybox", "wget", "-qO-", "http://127.0.0.1:18480/index.html"], podctl: false).stdout == "served\n"
         }
+        forwarder.drain()
         #expect(forwarder.output.contains("Handling connection for 18481"))
         try harness.run(["delete", "pod", "web"])
         let status = try forwarder.waitForExit()
@@ -119,7 +123,7 @@ final class Forwarder {
         process.waitUntilExit()
     }
 
-    private func drain() {
+    func drain() {
         func read(_ pipe: Pipe) -> String {
             var text = ""
             var buffer = [UInt8](repeating: 0, count: 65536)

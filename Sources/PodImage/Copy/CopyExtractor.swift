@@ -42,7 +42,7 @@ public struct CopyExtractor {
         while true {
             var header: OpaquePointer?
             let status = archive_read_next_header(reader, &header)
-            if status == ARCHIVE_EOF { return }
+            if status == ARCHIVE_EOF { return try drain(input, used: bytes) }
             guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let header else { throw failure(reader, "read a header of") }
             entries += 1
             guard entries <= limits.entries else { throw limits.overEntries() }
@@ -115,6 +115,19 @@ public struct CopyExtractor {
                     pwrite(file.raw, block + done, size - done, off_t(offset) + off_t(done))
                 }
             }
+        }
+    }
+
+    /// Reads what follows the end marker (a tar's record padding) to end-of-file, within
+    /// the byte cap, so the container's tar ends normally instead of on a broken pipe.
+    private func drain(_ input: Int32, used: Int64) throws(PodError) {
+        var total = used
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = try syscallSize("read", path: "the container's tar stream") { buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) } }
+            if count == 0 { return }
+            total += Int64(count)
+            guard total <= limits.bytes else { throw limits.overBytes() }
         }
     }
 

@@ -32,6 +32,12 @@ enum SignalPipe {
     static func install(_ signals: [Int32]) throws(PodError) -> Int32 {
         let fds = try makePipe()
         writeEnd = fds.write
+        // A parent may have left them blocked (a test runner's threads do): unblocked on
+        // this thread, which every later thread inherits, so the handler runs.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for number in signals { sigaddset(&mask, number) }
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         for number in signals {
             signal(number) { _ in
                 var byte: UInt8 = 1

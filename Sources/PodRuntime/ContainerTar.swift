@@ -17,22 +17,12 @@ public struct ContainerTar {
     /// returns the command's exit code. An error of `consume` closes the pipe (the
     /// command ends on a broken pipe) and is rethrown once the command is reaped.
     public func reading(_ argv: [String], consume: (Int32) throws(PodError) -> Void) throws(PodError) -> Int32 {
-        let pipe = try makePipe()
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
         defer { close(null) }
-        let running: HelperLauncher.Running
-        do { running = try start(argv, input: null, output: pipe.write, error: 2) } catch {
-            close(pipe.read); close(pipe.write)
-            throw error
-        }
-        close(pipe.write)
-        do { try check(running) } catch {
-            close(pipe.read)
-            throw error
-        }
+        let (running, ours) = try startPiped(argv, childEnd: { .init(input: null, output: $0, error: 2) }, read: false)
         var failure: PodError?
-        do { try consume(pipe.read) } catch { failure = error }
-        close(pipe.read)
+        do { try consume(ours) } catch { failure = error }
+        close(ours)
         let code = HelperLauncher.waitFor(running.pid)
         // A tar that failed (a missing path) says why on standard error; its exit code
         // is the error then, not the empty stream it left.
@@ -46,22 +36,12 @@ public struct ContainerTar {
 
     /// Runs `argv` with standard input on a pipe that `produce` writes while it runs.
     public func writing(_ argv: [String], produce: (Int32) throws(PodError) -> Void) throws(PodError) -> Int32 {
-        let pipe = try makePipe()
-        let running: HelperLauncher.Running
-        do { running = try start(argv, input: pipe.read, output: 1, error: 2) } catch {
-            close(pipe.read); close(pipe.write)
-            throw error
-        }
-        close(pipe.read)
-        do { try check(running) } catch {
-            close(pipe.write)
-            throw error
-        }
+        let (running, ours) = try startPiped(argv, childEnd: { .init(input: $0, output: 1, error: 2) }, read: true)
         // The command may stop reading (a full disk): SIGPIPE must not end podctl.
         signal(SIGPIPE, SIG_IGN)
         var failure: PodError?
-        do { try produce(pipe.write) } catch { failure = error }
-        close(pipe.write)
+        do { try produce(ours) } catch { failure = error }
+        close(ours)
         let code = HelperLauncher.waitFor(running.pid)
         if let failure, code == 0 { throw failure }
         return code
@@ -74,6 +54,26 @@ public struct ContainerTar {
         let running = try start(["test", "-d", path], input: null, output: null, error: null)
         let failed = (try? check(running)) == nil
         return HelperLauncher.waitFor(running.pid) == 0 && !failed
+    }
+
+    /// Starts `argv` with one end of a new pipe as the stdio `childEnd` makes of it and
+    /// waits for its report; returns the helper and the caller's end (the write end when
+    /// the command `read`s). Every descriptor is closed on every failure.
+    private func startPiped(_ argv: [String], childEnd: (Int32) -> HelperLauncher.Stdio, read: Bool) throws(PodError) -> (HelperLauncher.Running, Int32) {
+        let pipe = try makePipe()
+        let (theirs, ours) = read ? (pipe.read, pipe.write) : (pipe.write, pipe.read)
+        let stdio = childEnd(theirs)
+        let running: HelperLauncher.Running
+        do { running = try start(argv, input: stdio.input, output: stdio.output, error: stdio.error) } catch {
+            close(theirs); close(ours)
+            throw error
+        }
+        close(theirs)
+        do { try check(running) } catch {
+            close(ours)
+            throw error
+        }
+        return (running, ours)
     }
 
     private func start(_ argv: [String], input: Int32, output: Int32, error: Int32) throws(PodError) -> HelperLauncher.Running {

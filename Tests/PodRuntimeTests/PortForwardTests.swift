@@ -96,7 +96,7 @@ import Testing
 /// A running `podctl port-forward` in the harness's namespaces, its output read as it
 /// comes; stopped by its PID (nsenter execs podctl, so the PID is podctl's).
 final class Forwarder {
-    let process = Process()
+    let process: Process
     private let out = Pipe(), err = Pipe()
     private(set) var output = ""
     private(set) var errors = ""
@@ -104,13 +104,7 @@ final class Forwarder {
 
     init(_ harness: Harness, _ arguments: [String]) throws {
         self.harness = harness
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-        process.arguments = ["-t", String(harness.holder), "-n", "-m", "--", Harness.binary] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["PODCTL_ROOT"] = harness.base + "/lib"
-        environment["PODCTL_RUN_ROOT"] = harness.base + "/run"
-        environment["PODCTL_CGROUP_ROOT"] = harness.cgroupRoot
-        process.environment = environment
+        process = harness.podctlProcess(arguments)
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice

@@ -10,6 +10,10 @@
 import Glibc
 import PodLaunch
 
+// port-forward takes no plan: a long-lived connector in the pod's network namespace
+// (PortForward.swift), started by `podctl port-forward` with its descriptors 3 and 4.
+if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "port-forward" { runPortForward() }
+
 let plan: LaunchPlan
 do {
     plan = try LaunchPlan.decode(readPlan())

@@ -1,0 +1,130 @@
+import CPodShim
+import Foundation
+import Glibc
+import PodCore
+
+/// `podctl port-forward` (docs/network.md, "Port forwarding"): listens on the host side,
+/// and forwards every accepted connection to the pod's loopback through the in-pod
+/// connector. One thread polls the listeners, the pause's pidfd (the pod's end) and a
+/// signal pipe (SIGINT, SIGTERM); each connection is copied by its own pump.
+public final class PortForwarder {
+    let view: PodView
+    let listeners: [ForwardListener]
+    let helper: PortForwardHelper
+    let pause: Int32
+
+    /// Checks that the pod runs, pins its pause with a pidfd before opening its network
+    /// namespace (so a reused pid cannot hand over another namespace), starts the
+    /// connector and opens the listeners.
+    public init(view: PodView, specs: [PortForwardSpec], addresses: [String]) throws(PodError) {
+        self.view = view
+        let record = view.status
+        guard let record, view.supervisorAlive, record.phase == "Running", record.pausePID > 0 else {
+            throw PodError(.notReady, "unable to forward port because pod is not running. Current status=\(view.isUnknown ? "Unknown" : record?.phase ?? "Pending")")
+        }
+        let binding = try ForwardAddress.parse(addresses)
+        let helperPath = try ExecTarget(pid: 0, plan: .empty, helperPath: "", paths: view.paths).runPlan.helperPath
+        let pidfd = try PortForwarder.pin(record.pausePID)
+        let network = open("/proc/\(record.pausePID)/ns/net", O_RDONLY | O_CLOEXEC)
+        guard network >= 0, !PortForwarder.exited(pidfd) else {
+            if network >= 0 { close(network) }
+            close(pidfd)
+            throw PodError(.notReady, "unable to forward port because pod is not running: its pause process is gone")
+        }
+        let connector: PortForwardHelper
+        do { connector = try PortForwardHelper(helperPath: helperPath, network: network) } catch {
+            close(network)
+            close(pidfd)
+            throw error
+        }
+        close(network)
+        do { listeners = try PortForwarder.listen(specs, binding) } catch {
+            connector.stop()
+            close(pidfd)
+            throw error
+        }
+        helper = connector
+        pause = pidfd
+    }
+
+    private static func pin(_ pid: Int32) throws(PodError) -> Int32 {
+        let fd = podshim_pidfd_open(pid, 0)
+        guard fd >= 0 else { throw PodError(.notReady, "unable to forward port because pod is not running: its pause process \(pid) is gone", cause: .system(call: "pidfd_open", errno: errno, path: nil)) }
+        return fd
+    }
+
+    static func exited(_ pidfd: Int32) -> Bool {
+        var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) > 0
+    }
+
+    /// kubectl's rule: each port needs one listener on some address; an address that
+    /// cannot be bound (no IPv6 on `localhost`) is skipped unless it was named.
+    private static func listen(_ specs: [PortForwardSpec], _ binding: [(ForwardAddress, required: Bool)]) throws(PodError) -> [ForwardListener] {
+        var result: [ForwardListener] = []
+        for var spec in specs {
+            var any = false
+            for (address, required) in binding {
+                do {
+                    let listener = try ForwardListener.open(address, spec)
+                    spec = listener.spec
+                    result.append(listener)
+                    any = true
+                } catch {
+                    if !required { continue }
+                    result.forEach { close($0.descriptor) }
+                    throw PodError(.invalidArgument, "unable to listen on any of the requested ports: [{\(spec.local) \(spec.remote)}]", cause: .error(error))
+                }
+            }
+            if !any {
+                result.forEach { close($0.descriptor) }
+                throw PodError(.invalidArgument, "unable to listen on any of the requested ports: [{\(spec.local) \(spec.remote)}]")
+            }
+        }
+        return result
+    }
+
+    /// How the forwarder ended.
+    public enum End: Equatable, Sendable {
+        case signalled
+        case podGone
+    }
+
+    /// Prints kubectl's "Forwarding from" lines, then serves until a signal or the pod's end.
+    public func run(say: (String) -> Void, complain: (String) -> Void) throws(PodError) -> End {
+        for listener in listeners { say("Forwarding from \(listener.address.display(listener.spec.local)) -> \(listener.spec.remote)") }
+        let signals = try SignalPipe.install([SIGINT, SIGTERM])
+        defer { helper.stop(); close(pause); listeners.forEach { close($0.descriptor) } }
+        var entries = listeners.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
+        entries += [pollfd(fd: pause, events: Int16(POLLIN), revents: 0), pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
+        while true {
+            if poll(&entries, nfds_t(entries.count), -1) < 0 {
+                if errno == EINTR { continue }
+                throw PodError.system("poll", errno: errno)
+            }
+            if entries[entries.count - 1].revents != 0 { return .signalled }
+            if entries[entries.count - 2].revents != 0 { return .podGone }
+            for (index, entry) in entries.prefix(listeners.count).enumerated() where entry.revents != 0 {
+                try accept(listeners[index], say: say, complain: complain)
+            }
+        }
+    }
+
+    private func accept(_ listener: ForwardListener, say: (String) -> Void, complain: (String) -> Void) throws(PodError) {
+        // accept4 is not imported (it needs _GNU_SOURCE); nothing is spawned between the
+        // two calls but the helper, started before any accept.
+        let client = Glibc.accept(listener.descriptor, nil, nil)
+        guard client >= 0 else { return }
+        _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+        // The listener is non-blocking; the accepted socket must not be (the pumps block).
+        _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) & ~O_NONBLOCK)
+        say("Handling connection for \(listener.spec.local)")
+        switch try helper.connect(listener.spec.remote) {
+        case let .connected(server):
+            ConnectionPump(client: client, server: server).start()
+        case let .refused(code):
+            close(client)
+            complain(ForwardMessages.connectFailed(local: listener.spec.local, remote: listener.spec.remote, pod: view.key.name, errno: code))
+        }
+    }
+}

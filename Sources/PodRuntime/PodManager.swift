@@ -34,7 +34,10 @@ public final class PodManager: @unchecked Sendable {
             let alive = supervisorAlive(try readStatus(paths)) && !isWaitingForImages(paths)
             let old = existing.specHashes
             let new = pod.specHashes
-            if alive && old == new && existing.metadata == pod.metadata { return .unchanged }
+            if alive && old == new && existing.metadata == pod.metadata {
+                try refreshProjections(pod, key: key, paths: paths, configMaps: configMaps, secrets: secrets)
+                return .unchanged
+            }
             if alive && old.sandbox == new.sandbox {
                 try updateInPlace(pod, key: key, paths: paths, configMaps: configMaps, secrets: secrets)
                 return .configured

@@ -15,6 +15,7 @@ struct ApplyWatch {
         round()
         while watcher.waitForChange() {
             print("--- \(Self.clock()) a manifest changed: applying again")
+            fflush(nil)  // before the round's errors, which go unbuffered to stderr
             round()
         }
     }

@@ -31,6 +31,7 @@ public final class PodManager: @unchecked Sendable {
         var outcome = ApplyOutcome.created
         if let existing = try store.read(Pod.self, from: paths.manifest) {
             if waitsUnchanged(pod, configMaps: configMaps, secrets: secrets, paths: paths) { return .unchanged }
+            try refreshProjectionsIfUnchanged(pod, existing: existing, key: key, paths: paths, configMaps: configMaps, secrets: secrets)
             let alive = supervisorAlive(try readStatus(paths)) && !isWaitingForImages(paths)
             let old = existing.specHashes
             let new = pod.specHashes

@@ -36,12 +36,8 @@ extension RunPlanner {
             } else if let hostPath = volume.hostPath {
                 try checkHostPath(hostPath, volume: name)
                 sources[name] = MountSource(path: hostPath.path ?? "", forceReadOnly: false)
-            } else if let source = volume.configMap {
-                let data = (configMaps[source.name ?? ""]?.data ?? [:]).mapValues { Array($0.utf8) }
-                sources[name] = try writeProjection(name, data: data, items: source.items, mode: source.defaultMode)
-            } else if let source = volume.secret {
-                let data = (secrets[source.secretName ?? ""]).map { secretValues($0).mapValues { Array($0.utf8) } } ?? [:]
-                sources[name] = try writeProjection(name, data: data, items: source.items, mode: source.defaultMode)
+            } else if let projected = try project(volume) {
+                sources[name] = projected
             }
         }
         return sources
@@ -74,20 +70,36 @@ extension RunPlanner {
     }
 
     /// configMap and secret volumes: one file per key (or per item), with its mode, in the
-    /// pod's run directory (tmpfs on most hosts: secrets stay off the disk).
+    /// pod's run directory (tmpfs on most hosts: secrets stay off the disk), written as the
+    /// kubelet's AtomicWriter writes them, so a running container sees an update in place.
     private func writeProjection(_ name: String, data: [String: [UInt8]], items: [KeyToPath]?, mode: Int32?) throws(PodError) -> MountSource {
         let directory = paths.memoryVolumes + "/" + name
-        try Files.removeTree(directory)
-        try Files.makeDirectories(directory, mode: 0o755)
-        chmod(directory, 0o755)
-        let files: [(String, String, Int32?)] = items.map { $0.map { ($0.key ?? "", $0.path ?? "", $0.mode) } } ?? data.keys.sorted().map { ($0, $0, nil) }
-        for (dataKey, relative, itemMode) in files {
-            guard let content = data[dataKey] else { continue }
-            let path = directory + "/" + relative
-            try Files.makeDirectories(Files.dirname(of: path), mode: 0o755)
-            try AtomicFile.write(content, to: path, mode: mode_t(itemMode ?? mode ?? 0o644))
+        let keys: [(String, String, Int32?)] = items.map { $0.map { ($0.key ?? "", $0.path ?? "", $0.mode) } } ?? data.keys.sorted().map { ($0, $0, nil) }
+        let files = keys.compactMap { dataKey, relative, itemMode in
+            data[dataKey].map { AtomicProjection.File(path: relative, content: $0, mode: mode_t(itemMode ?? mode ?? 0o644)) }
         }
+        try AtomicProjection(directory: directory).write(files)
         return MountSource(path: directory, forceReadOnly: true)
+    }
+
+    /// Rewrites the configMap and secret volumes of a running pod whose spec did not
+    /// change, from the ConfigMaps and Secrets of this apply: the kubelet's sync of a
+    /// changed ConfigMap. Env is left as it is, read when a container starts (as in Kubernetes).
+    func refreshProjections() throws(PodError) {
+        for volume in spec.volumes ?? [] { _ = try project(volume) }
+    }
+
+    /// A configMap or secret volume's files, written; nil for other kinds of volume.
+    private func project(_ volume: Volume) throws(PodError) -> MountSource? {
+        let name = volume.name ?? ""
+        if let source = volume.configMap {
+            let data = (configMaps[source.name ?? ""]?.data ?? [:]).mapValues { Array($0.utf8) }
+            return try writeProjection(name, data: data, items: source.items, mode: source.defaultMode)
+        } else if let source = volume.secret {
+            let data = (secrets[source.secretName ?? ""]).map { secretValues($0).mapValues { Array($0.utf8) } } ?? [:]
+            return try writeProjection(name, data: data, items: source.items, mode: source.defaultMode)
+        }
+        return nil
     }
 
     /// The container's volume mounts, in order, with subPath and readOnly.

@@ -33,14 +33,26 @@ struct Apply: ParsableCommand {
     @Option(help: ArgumentHelp("With --wait: how long to wait, a Go duration (30s, 2m).", valueName: "duration"))
     var timeout: String = "5m"
 
+    @Flag(help: "Apply, then apply again whenever a manifest file changes, until Ctrl-C. Errors are printed and the watch goes on.")
+    var watch = false
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if filename.isEmpty { throw ValidationError("give at least one manifest with -f FILE (or -f - for standard input)") }
+        if watch && (filename.contains("-") || dryRun || wait || output != nil) {
+            throw ValidationError("--watch takes files or directories (not -), and neither --dry-run, --wait nor -o")
+        }
     }
 
     func run() throws {
         _ = try StoreRoots.resolve(root: global.root, runRoot: global.runRoot)
+        if watch { return try ApplyWatch(apply: self).run() }
+        try applyOnce()
+    }
+
+    /// One apply of every -f path, as `apply` without --watch, and each round of --watch.
+    func applyOnce() throws {
         let set = try ManifestInput.load(filename, namespace: namespace)
         for line in set.warningLines { Terminal.warning(line) }
         guard set.isValid else {
@@ -78,7 +90,7 @@ struct Apply: ParsableCommand {
     }
 
     /// Applies every pod; ConfigMaps and Secrets travel inside the pods that use them.
-    private func applyForReal(_ set: ManifestSet) throws {
+    func applyForReal(_ set: ManifestSet) throws {
         let context = try Context(global)
         let configMaps = set.objects.compactMap { object -> ConfigMap? in
             if case let .configMap(map) = object.content { return map }

@@ -1,0 +1,22 @@
+import Foundation
+import PodCore
+import PodModel
+import PodStore
+
+extension PodManager {
+    /// A running pod whose spec is unchanged gets the configMap and secret volume files
+    /// of this apply's ConfigMaps and Secrets, in place (AtomicProjection): as the kubelet
+    /// syncs a changed ConfigMap into running pods, without a restart. Only volume content
+    /// changes so; env from a ConfigMap is read when a container starts, as in Kubernetes.
+    /// Does nothing unless the pod runs (its supervisor alive, no pull pending) and its
+    /// spec and metadata are the applied ones: any other change restarts or recreates.
+    func refreshProjectionsIfUnchanged(_ pod: Pod, existing: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret]) throws(PodError) {
+        guard (pod.spec?.volumes ?? []).contains(where: { $0.configMap != nil || $0.secret != nil }),
+              existing.specHashes == pod.specHashes, existing.metadata == pod.metadata,
+              supervisorAlive(try readStatus(paths)), !isWaitingForImages(paths) else { return }
+        let previous = try store.read(RunPlan.self, from: paths.runPlan)
+        let planner = RunPlanner(pod: pod, key: key, store: store, binaries: try Binaries.locate(), configMaps: configMaps, secrets: secrets,
+                                 uid: previous?.uid ?? UUID().uuidString.lowercased())
+        try planner.refreshProjections()
+    }
+}

@@ -117,7 +117,9 @@ public final class PodManager: @unchecked Sendable {
         let deadline = monotonicSeconds() + 30
         while monotonicSeconds() < deadline {
             if let status = try? readStatus(paths) {
-                if status.sandboxReady { return }
+                // A pod that completed (a Never container that failed at once) had its
+                // sandbox and gave it back before this poll: that is a start, not a failure.
+                if status.sandboxReady || status.completed == true { return }
                 if status.phase == "Failed" { throw Self.sandboxFailure(status, log: paths.supervisorLog) }
             }
             var raw: Int32 = 0

@@ -1,7 +1,8 @@
 extension Harness {
-    /// A one-container pod of the busybox test image (`loadBusybox`) named `c`; `container`
-    /// holds the container's further fields, one per line, as YAML.
-    public static func busyboxPod(_ name: String, container: String) -> String {
+    /// A one-container pod of the busybox test image (`loadBusybox`), its container named
+    /// `c` unless `named` says otherwise; `container` holds the container's further
+    /// fields, one per line, as YAML. It stops within a second.
+    public static func busyboxPod(_ name: String, container: String, named containerName: String = "c") -> String {
         """
         apiVersion: v1
         kind: Pod
@@ -9,7 +10,7 @@ extension Harness {
         spec:
           terminationGracePeriodSeconds: 1
           containers:
-          - name: c
+          - name: \(containerName)
             image: localhost/busybox:1
         \(container.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
         """

@@ -51,40 +51,10 @@ extension PodValidator {
         checkUnique(file.path, path.child("path"), seen: &seen)
         checkFileMode(file.mode, path.child("mode"))
         switch (file.fieldRef, file.resourceFieldRef) {
-        case let (field?, nil): validateVolumeFieldRef(field, path.child("fieldRef"))
-        case let (nil, resource?): validateVolumeResourceFieldRef(resource, path.child("resourceFieldRef"))
+        case let (field?, nil): validateFieldRef(field, path.child("fieldRef"), allowed: Self.volumeFieldRefPaths)
+        case let (nil, resource?): validateResourceFieldRef(resource, nil, path.child("resourceFieldRef"))
         case (nil, nil): add(.required(path, "one of fieldRef and resourceFieldRef is required"))
         case (_?, _?): add(.invalid(path, quoting: "resource", "fieldRef and resourceFieldRef can not be specified simultaneously"))
-        }
-    }
-
-    private mutating func validateVolumeFieldRef(_ selector: ObjectFieldSelector, _ path: FieldPath) {
-        let fieldPath = selector.fieldPath ?? ""
-        if fieldPath.isEmpty { add(.required(path.child("fieldPath"))); return }
-        if selector.apiVersion != nil && selector.apiVersion != "v1" {
-            add(.unsupported(path.child("apiVersion"), selector.apiVersion ?? "", supported: ["v1"]))
-        }
-        if let key = Self.subscriptKey(fieldPath, "metadata.labels") ?? Self.subscriptKey(fieldPath, "metadata.annotations") {
-            addEach(Names.qualifiedNameErrors(key), path.child("fieldPath"), fieldPath)
-        } else if !Self.volumeFieldRefPaths.contains(fieldPath) {
-            add(.unsupported(path.child("fieldPath"), fieldPath, supported: Self.volumeFieldRefPaths))
-        }
-    }
-
-    /// In a volume the container is not implied: `containerName` is required.
-    private mutating func validateVolumeResourceFieldRef(_ selector: ResourceFieldSelector, _ path: FieldPath) {
-        let resource = selector.resource ?? ""
-        if resource.isEmpty { add(.required(path.child("resource"))) }
-        else if !Self.resourceFieldRefs.contains(resource) {
-            add(.unsupported(path.child("resource"), resource, supported: Self.resourceFieldRefs))
-        }
-        if let divisor = selector.divisor, (divisor.decimal ?? 0) <= 0 {
-            add(.invalid(path.child("divisor"), quoting: divisor.text, "must be a positive quantity"))
-        }
-        let container = selector.containerName ?? ""
-        if container.isEmpty { add(.required(path.child("containerName"))) }
-        else if !spec.allContainers.contains(where: { $0.name == container }) {
-            add(.invalid(path.child("containerName"), quoting: container, "must be the name of a container of this pod"))
         }
     }
 }

@@ -3,7 +3,7 @@ import Glibc
 import PodCore
 import PodOS
 
-/// The files of a configMap or secret volume, laid out as the kubelet's AtomicWriter
+/// The files of a configMap, secret, downwardAPI or projected volume, laid out as the kubelet's AtomicWriter
 /// (pkg/volume/util/atomic_writer.go) lays them out, so a running container sees an
 /// update all at once:
 ///

@@ -93,6 +93,8 @@ extension Volume {
         if volume.sourceCount == 0 { volume.emptyDir = EmptyDirVolumeSource() }
         if volume.configMap != nil && volume.configMap?.defaultMode == nil { volume.configMap?.defaultMode = 0o644 }
         if volume.secret != nil && volume.secret?.defaultMode == nil { volume.secret?.defaultMode = 0o644 }
+        if volume.downwardAPI != nil && volume.downwardAPI?.defaultMode == nil { volume.downwardAPI?.defaultMode = 0o644 }
+        if volume.projected != nil && volume.projected?.defaultMode == nil { volume.projected?.defaultMode = 0o644 }
         return volume
     }
 }

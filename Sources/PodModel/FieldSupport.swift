@@ -182,7 +182,9 @@ extension FieldSupport {
         .init("Volume", "hostPath", .supported),
         .init("Volume", "configMap", .partial, "the ConfigMap must be in the same apply"),
         .init("Volume", "secret", .partial, "the Secret must be in the same apply"),
-    ] + ["persistentVolumeClaim", "projected", "downwardAPI", "nfs", "csi", "ephemeral", "image", "iscsi",
+        .init("Volume", "downwardAPI", .supported, "label and annotation files updated in place"),
+        .init("Volume", "projected", .partial, "configMap, secret and downwardAPI sources"),
+    ] + ["persistentVolumeClaim", "nfs", "csi", "ephemeral", "image", "iscsi",
          "gitRepo", "awsElasticBlockStore", "gcePersistentDisk", "azureDisk", "azureFile", "cephfs", "cinder",
          "fc", "flexVolume", "flocker", "glusterfs", "photonPersistentDisk", "portworxVolume", "quobyte",
          "rbd", "scaleIO", "storageos", "vsphereVolume"].map { .init("Volume", $0, .notYet) } + [
@@ -201,6 +203,32 @@ extension FieldSupport {
         .init("KeyToPath", "key", .supported),
         .init("KeyToPath", "path", .supported),
         .init("KeyToPath", "mode", .supported),
+    ] + downwardAPIVolumes
+
+    static let noTokens = "podctl has no service account tokens: no API server on one host"
+
+    static let downwardAPIVolumes: [FieldSupport] = [
+        .init("DownwardAPIVolumeSource", "items", .supported),
+        .init("DownwardAPIVolumeSource", "defaultMode", .supported, "default 0644"),
+        .init("DownwardAPIVolumeFile", "path", .supported),
+        .init("DownwardAPIVolumeFile", "fieldRef", .supported, "metadata name, namespace, uid, labels, annotations"),
+        .init("DownwardAPIVolumeFile", "resourceFieldRef", .supported),
+        .init("DownwardAPIVolumeFile", "mode", .supported),
+        .init("ProjectedVolumeSource", "sources", .supported),
+        .init("ProjectedVolumeSource", "defaultMode", .supported, "default 0644"),
+        .init("VolumeProjection", "configMap", .partial, "the ConfigMap must be in the same apply"),
+        .init("VolumeProjection", "secret", .partial, "the Secret must be in the same apply"),
+        .init("VolumeProjection", "downwardAPI", .supported),
+        .init("VolumeProjection", "serviceAccountToken", .notYet, noTokens),
+        .init("VolumeProjection", "clusterTrustBundle", .notYet, "podctl has no ClusterTrustBundles: no API server on one host"),
+        .init("VolumeProjection", "podCertificate", .notYet, noTokens),
+        .init("ConfigMapProjection", "name", .supported),
+        .init("ConfigMapProjection", "items", .supported),
+        .init("ConfigMapProjection", "optional", .supported),
+        .init("SecretProjection", "name", .supported),
+        .init("SecretProjection", "items", .supported),
+        .init("SecretProjection", "optional", .supported),
+        .init("DownwardAPIProjection", "items", .supported),
     ]
 
     static let probes: [FieldSupport] = [

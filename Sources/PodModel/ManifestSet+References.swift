@@ -40,6 +40,15 @@ extension Manifest {
             if let source = volume.secret {
                 result.append(Reference(kind: "Secret", name: source.secretName ?? "", optional: source.optional == true, path: path.child("secret").child("secretName")))
             }
+            for (sourceIndex, source) in (volume.projected?.sources ?? []).enumerated() {
+                let sourcePath = path.child("projected").child("sources").index(sourceIndex)
+                if let configMap = source.configMap {
+                    result.append(Reference(kind: "ConfigMap", name: configMap.name ?? "", optional: configMap.optional == true, path: sourcePath.child("configMap").child("name")))
+                }
+                if let secret = source.secret {
+                    result.append(Reference(kind: "Secret", name: secret.name ?? "", optional: secret.optional == true, path: sourcePath.child("secret").child("name")))
+                }
+            }
         }
         for (field, containers) in [("initContainers", pod.spec?.initContainers ?? []), ("containers", pod.spec?.containers ?? [])] {
             for (index, container) in containers.enumerated() {

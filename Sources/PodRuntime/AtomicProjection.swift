@@ -3,7 +3,7 @@ import Glibc
 import PodCore
 import PodOS
 
-/// The files of a configMap or secret volume, laid out as the kubelet's AtomicWriter
+/// The files of a configMap, secret, downwardAPI or projected volume, laid out as the kubelet's AtomicWriter
 /// (pkg/volume/util/atomic_writer.go) lays them out, so a running container sees an
 /// update all at once:
 ///
@@ -31,8 +31,9 @@ struct AtomicProjection {
     func write(_ files: [File]) throws(PodError) -> Bool {
         try Files.makeDirectories(directory, mode: 0o755)
         chmod(directory, 0o755)
-        for file in files where file.path.hasPrefix("..") {
-            throw PodError(.invalidManifest, "volume path \"\(file.path)\" must not start with \"..\"")
+        // Validation refused these (ValidateLocalNonReservedPath); a path is joined below.
+        for file in files where file.path.hasPrefix("..") || file.path.hasPrefix("/") || file.path.split(separator: "/").contains("..") {
+            throw PodError(.invalidManifest, "volume path \"\(file.path)\" must be relative, without '..', and not start with '..'")
         }
         if isCurrent(files) { return false }
         let version = try makeVersionDirectory()
@@ -64,6 +65,26 @@ struct AtomicProjection {
         let visible = Set(files.map { Self.topLevel($0.path) })
         return ((try? Files.list(directory)) ?? []).filter { !$0.hasPrefix("..") }.allSatisfy(visible.contains)
             && visible.allSatisfy { isLinkIntoData(directory + "/" + $0) }
+    }
+
+    /// The files `..data` holds now, with their modes (paths relative to the volume).
+    func currentFiles() throws(PodError) -> [File] {
+        var result: [File] = []
+        var pending = [""]
+        while let relative = pending.popLast() {
+            let base = directory + "/..data" + (relative.isEmpty ? "" : "/" + relative)
+            guard Files.isDirectory(base) else { continue }
+            for name in try Files.list(base) {
+                let path = relative.isEmpty ? name : relative + "/" + name
+                var info = stat()
+                guard lstat(base + "/" + name, &info) == 0 else { continue }
+                if info.st_mode & S_IFMT == S_IFDIR { pending.append(path) }
+                else if info.st_mode & S_IFMT == S_IFREG {
+                    result.append(File(path: path, content: try Files.read(base + "/" + name), mode: info.st_mode & 0o7777))
+                }
+            }
+        }
+        return result
     }
 
     /// `..YYYY_MM_DD_HH_MM_SS.XXXXXX`, the kubelet's name for a version (UTC).

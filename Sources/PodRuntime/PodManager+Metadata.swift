@@ -9,7 +9,7 @@ extension PodManager {
     /// hash and in no run plan field the supervisor reads, so no container restarts, as in
     /// Kubernetes (env from `metadata.labels` keeps its value until a container restarts).
     /// A pod waiting for its images gets the change in its pending record too, so the
-    /// pod it becomes carries it.
+    /// pod it becomes carries it. downwardAPI volume files are rewritten in place.
     public func editMetadata(_ key: PodKey, _ edit: MetadataEdit, overwrite: Bool) throws(PodError) -> MetadataEdit.Outcome {
         let paths = PodPaths(store: store, key: key)
         let missing = PodError(.notFound, "pods \"\(key.name)\" not found in namespace \(key.namespace)")
@@ -28,6 +28,7 @@ extension PodManager {
             try store.write(pending, to: PendingPull.path(paths))
         }
         try store.write(pod, to: paths.manifest)
+        try refreshDownwardAPI(pod, key: key, paths: paths)
         return outcome
     }
 }

@@ -11,12 +11,24 @@ extension PodManager {
     /// Does nothing unless the pod runs (its supervisor alive, no pull pending) and its
     /// spec and metadata are the applied ones: any other change restarts or recreates.
     func refreshProjectionsIfUnchanged(_ pod: Pod, existing: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret]) throws(PodError) {
-        guard (pod.spec?.volumes ?? []).contains(where: { $0.configMap != nil || $0.secret != nil }),
+        guard (pod.spec?.volumes ?? []).contains(where: { $0.configMap != nil || $0.secret != nil || $0.projected != nil }),
               existing.specHashes == pod.specHashes, existing.metadata == pod.metadata,
               supervisorAlive(try readStatus(paths)), !isWaitingForImages(paths) else { return }
         let previous = try store.read(RunPlan.self, from: paths.runPlan)
         let planner = RunPlanner(pod: pod, key: key, store: store, binaries: try Binaries.locate(), configMaps: configMaps, secrets: secrets,
                                  uid: previous?.uid ?? UUID().uuidString.lowercased())
         try planner.refreshProjections()
+    }
+}
+
+extension PodManager {
+    /// After a label or annotation edit: a running pod's downward API files, rewritten in
+    /// place (the kubelet resyncs them on its next sync; no container restarts).
+    func refreshDownwardAPI(_ pod: Pod, key: PodKey, paths: PodPaths) throws(PodError) {
+        guard (pod.spec?.volumes ?? []).contains(where: { $0.downwardAPI != nil || $0.projected != nil }),
+              supervisorAlive(try readStatus(paths)), !isWaitingForImages(paths),
+              let previous = try store.read(RunPlan.self, from: paths.runPlan) else { return }
+        let planner = RunPlanner(pod: pod, key: key, store: store, binaries: try Binaries.locate(), configMaps: [], secrets: [], uid: previous.uid)
+        try planner.refreshDownwardAPI()
     }
 }

@@ -90,7 +90,7 @@ extension PodManager {
         return plan.network?.podIP
     }
 
-    /// configMap and secret volumes are written at apply into the run root (tmpfs: secrets
+    /// configMap, secret, downwardAPI and projected volumes are written at apply into the run root (tmpfs: secrets
     /// stay off the disk), which a reboot empties, and podctl keeps no copy of their
     /// source objects: such a pod must be applied again with them.
     private func checkProjections(_ plan: RunPlan, key: PodKey, paths: PodPaths) throws(PodError) {
@@ -98,7 +98,7 @@ extension PodManager {
         for container in plan.allContainers {
             for mount in container.mounts where mount.source.hasPrefix(paths.memoryVolumes + "/") && !tmpfs.contains(mount.source) {
                 guard Files.exists(mount.source) else {
-                    throw PodError(.notFound, "pod \(key) container \"\(container.name)\": the files of its configMap or secret volume (\(mount.source)) were in the run root and are gone; apply the pod again with its ConfigMaps and Secrets")
+                    throw PodError(.notFound, "pod \(key) container \"\(container.name)\": the files of its configMap, secret, downwardAPI or projected volume (\(mount.source)) were in the run root and are gone; apply the pod again with its ConfigMaps and Secrets")
                 }
             }
         }

@@ -225,6 +225,14 @@ struct DescribeWriter {
                 line(2, "Type:\tConfigMap (a volume populated by a ConfigMap)")
                 line(2, "Name:\t\(configMap.name ?? "")")
                 line(2, "Optional:\t\(configMap.optional ?? false)")
+            } else if let downward = volume.downwardAPI {
+                line(2, "Type:\tDownwardAPI (a volume populated by information about the pod)")
+                line(2, "Items:")
+                for item in downward.items ?? [] {
+                    line(3, (item.fieldRef?.fieldPath ?? item.resourceFieldRef?.resource ?? "") + " -> " + (item.path ?? ""))
+                }
+            } else if volume.projected != nil {
+                line(2, "Type:\tProjected (a volume that contains injected data from multiple sources)")
             } else {
                 line(1, "<unknown>")
             }

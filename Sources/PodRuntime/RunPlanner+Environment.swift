@@ -64,7 +64,7 @@ extension RunPlanner {
 
     /// The downward API fields (`ObjectFieldSelector`). Pod and host IPs are empty until
     /// the pod network exists.
-    private func fieldValue(_ path: String) -> String {
+    func fieldValue(_ path: String) -> String {
         let meta = pod.metadata
         switch path {
         case "metadata.name": return pod.name
@@ -86,7 +86,7 @@ extension RunPlanner {
 
     /// `resourceFieldRef`: the limit (or request) divided by the divisor, rounded up, as
     /// the kubelet computes it; with no limit, the host's capacity.
-    private func resourceValue(_ selector: ResourceFieldSelector, container: Container) -> String {
+    func resourceValue(_ selector: ResourceFieldSelector, container: Container) -> String {
         let target = spec.allContainers.first { $0.name == (selector.containerName ?? container.name) } ?? container
         let parts = (selector.resource ?? "").split(separator: ".").map(String.init)
         guard parts.count == 2 else { return "" }

@@ -69,15 +69,11 @@ extension RunPlanner {
         }
     }
 
-    /// configMap and secret volumes: one file per key (or per item), with its mode, in the
+    /// configMap, secret, downwardAPI and projected volumes: files with their modes in the
     /// pod's run directory (tmpfs on most hosts: secrets stay off the disk), written as the
     /// kubelet's AtomicWriter writes them, so a running container sees an update in place.
-    private func writeProjection(_ name: String, data: [String: [UInt8]], items: [KeyToPath]?, mode: Int32?) throws(PodError) -> MountSource {
+    private func writeProjection(_ name: String, files: [AtomicProjection.File]) throws(PodError) -> MountSource {
         let directory = paths.memoryVolumes + "/" + name
-        let keys: [(String, String, Int32?)] = items.map { $0.map { ($0.key ?? "", $0.path ?? "", $0.mode) } } ?? data.keys.sorted().map { ($0, $0, nil) }
-        let files = keys.compactMap { dataKey, relative, itemMode in
-            data[dataKey].map { AtomicProjection.File(path: relative, content: $0, mode: mode_t(itemMode ?? mode ?? 0o644)) }
-        }
         try AtomicProjection(directory: directory).write(files)
         return MountSource(path: directory, forceReadOnly: true)
     }
@@ -89,15 +85,37 @@ extension RunPlanner {
         for volume in spec.volumes ?? [] { _ = try project(volume) }
     }
 
-    /// A configMap or secret volume's files, written; nil for other kinds of volume.
+    /// After `podctl label` or `annotate`: the downward API files of a running pod, in
+    /// place, as the kubelet resyncs them. A projected volume keeps its other files as
+    /// `..data` holds them (this edit has no ConfigMaps or Secrets to read).
+    func refreshDownwardAPI() throws(PodError) {
+        for volume in spec.volumes ?? [] {
+            let name = volume.name ?? ""
+            if let source = volume.downwardAPI {
+                _ = try writeProjection(name, files: downwardFiles(source.items, mode: source.defaultMode))
+            } else if let source = volume.projected, !Self.downwardPaths(source).isEmpty {
+                let projection = AtomicProjection(directory: paths.memoryVolumes + "/" + name)
+                let downward = Self.downwardPaths(source)
+                let kept = try projection.currentFiles().filter { !downward.contains($0.path) }
+                let fresh = projectedFiles(source).filter { downward.contains($0.path) }
+                try projection.write((kept + fresh).sorted { $0.path < $1.path })
+            }
+        }
+    }
+
+    /// A configMap, secret, downwardAPI or projected volume's files, written; nil for other kinds of volume.
     private func project(_ volume: Volume) throws(PodError) -> MountSource? {
         let name = volume.name ?? ""
         if let source = volume.configMap {
             let data = (configMaps[source.name ?? ""]?.data ?? [:]).mapValues { Array($0.utf8) }
-            return try writeProjection(name, data: data, items: source.items, mode: source.defaultMode)
+            return try writeProjection(name, files: keyFiles(data: data, items: source.items, mode: source.defaultMode))
         } else if let source = volume.secret {
             let data = (secrets[source.secretName ?? ""]).map { secretValues($0).mapValues { Array($0.utf8) } } ?? [:]
-            return try writeProjection(name, data: data, items: source.items, mode: source.defaultMode)
+            return try writeProjection(name, files: keyFiles(data: data, items: source.items, mode: source.defaultMode))
+        } else if let source = volume.downwardAPI {
+            return try writeProjection(name, files: downwardFiles(source.items, mode: source.defaultMode))
+        } else if let source = volume.projected {
+            return try writeProjection(name, files: projectedFiles(source))
         }
         return nil
     }

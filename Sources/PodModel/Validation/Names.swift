@@ -101,6 +101,13 @@ enum Names {
         return []
     }
 
+    /// ValidateLocalNonReservedPath: a relative path without `..`, not starting with `..`
+    /// (the AtomicWriter's own names, `..data` and the versions, start so).
+    static func nonReservedPathErrors(_ path: String) -> [String] {
+        let errors = relativePathErrors(path)
+        return errors.isEmpty && path.hasPrefix("..") ? ["must not start with '..'"] : errors
+    }
+
     /// Linux capability names (capabilities(7)), with or without the `CAP_` prefix.
     static let capabilities: Set<String> = [
         "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",

@@ -60,7 +60,8 @@ extension PodValidator {
         }
     }
 
-    private mutating func validateFieldRef(_ selector: ObjectFieldSelector, _ path: FieldPath) {
+    /// `allowed`: the env's fields by default; a volume file's are fewer (volumeFieldRefPaths).
+    mutating func validateFieldRef(_ selector: ObjectFieldSelector, _ path: FieldPath, allowed: [String]? = nil) {
         let fieldPath = selector.fieldPath ?? ""
         if fieldPath.isEmpty { add(.required(path.child("fieldPath"))); return }
         if selector.apiVersion != nil && selector.apiVersion != "v1" {
@@ -70,9 +71,8 @@ extension PodValidator {
             addEach(Names.qualifiedNameErrors(key), path.child("fieldPath"), fieldPath)
             return
         }
-        if fieldPath == "metadata.labels" || fieldPath == "metadata.annotations" { return }
-        if !Self.fieldRefPaths.contains(fieldPath) {
-            let supported = ["metadata.annotations", "metadata.labels"] + Self.fieldRefPaths.sorted()
+        let supported = allowed ?? ["metadata.annotations", "metadata.labels"] + Self.fieldRefPaths.sorted()
+        if !supported.contains(fieldPath) {
             add(.unsupported(path.child("fieldPath"), fieldPath, supported: supported))
         }
     }
@@ -83,7 +83,9 @@ extension PodValidator {
         return String(fieldPath.dropFirst(prefix.count + 2).dropLast(2))
     }
 
-    private mutating func validateResourceFieldRef(_ selector: ResourceFieldSelector, _ container: Container, _ path: FieldPath) {
+    /// `container`: the env's own container, the default; nil in a volume, where the
+    /// container is not implied and `containerName` is required.
+    mutating func validateResourceFieldRef(_ selector: ResourceFieldSelector, _ container: Container?, _ path: FieldPath) {
         let resource = selector.resource ?? ""
         if resource.isEmpty { add(.required(path.child("resource"))) }
         else if !Self.resourceFieldRefs.contains(resource) {
@@ -92,8 +94,10 @@ extension PodValidator {
         if let divisor = selector.divisor, (divisor.decimal ?? 0) <= 0 {
             add(.invalid(path.child("divisor"), quoting: divisor.text, "must be a positive quantity"))
         }
-        if let other = selector.containerName, !other.isEmpty, other != container.name,
-           !(spec.allContainers.contains { $0.name == other }) {
+        let other = selector.containerName ?? ""
+        if other.isEmpty {
+            if container == nil { add(.required(path.child("containerName"))) }
+        } else if other != container?.name, !(spec.allContainers.contains { $0.name == other }) {
             add(.invalid(path.child("containerName"), quoting: other, "must be the name of a container of this pod"))
         }
     }

@@ -23,6 +23,8 @@ extension PodValidator {
             if let source = volume.secret {
                 validateProjection(name: source.secretName, nameField: "secretName", items: source.items, mode: source.defaultMode, volumePath.child("secret"))
             }
+            if let source = volume.downwardAPI { validateDownwardAPIVolume(source, volumePath.child("downwardAPI")) }
+            if let source = volume.projected { validateProjectedVolume(source, volumePath.child("projected")) }
         }
         return names
     }
@@ -55,7 +57,7 @@ extension PodValidator {
         }
     }
 
-    private mutating func validateProjection(name: String?, nameField: String, items: [KeyToPath]?, mode: Int32?, _ path: FieldPath) {
+    mutating func validateProjection(name: String?, nameField: String, items: [KeyToPath]?, mode: Int32?, _ path: FieldPath) {
         let sourceName = name ?? ""
         if sourceName.isEmpty { add(.required(path.child(nameField))) }
         else { addEach(Names.subdomainErrors(sourceName), path.child(nameField), sourceName) }
@@ -72,7 +74,7 @@ extension PodValidator {
         }
     }
 
-    private mutating func checkFileMode(_ mode: Int32?, _ path: FieldPath) {
+    mutating func checkFileMode(_ mode: Int32?, _ path: FieldPath) {
         guard let mode else { return }
         if mode < 0 || mode > 0o777 {
             add(.invalid(path, mode, "must be a number between 0 and 0777 (octal), both inclusive"))

@@ -1,0 +1,16 @@
+import Testing
+@testable import PodRuntime
+
+/// Label and annotation files as the kubelet writes them (fieldpath.FormatMap, Go's %q).
+@Suite struct DownwardAPIFormatTests {
+    @Test func mapsAreSortedQuotedLinesWithoutAFinalNewline() {
+        #expect(RunPlanner.formatMap(["tier": "db", "app": "web"]) == "app=\"web\"\ntier=\"db\"")
+        #expect(RunPlanner.formatMap([:]) == "")
+    }
+
+    @Test func valuesAreEscapedAsGoQuotes() {
+        #expect(RunPlanner.goQuote("say \"hi\"\\") == "\"say \\\"hi\\\"\\\\\"")
+        #expect(RunPlanner.goQuote("a\nb\tc\u{01}\u{7F}") == "\"a\\nb\\tc\\x01\\x7f\"")
+        #expect(RunPlanner.goQuote("café ✓") == "\"café ✓\"")
+    }
+}

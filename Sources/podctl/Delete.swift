@@ -41,6 +41,9 @@ struct Delete: ParsableCommand {
 
     func run() throws {
         let context = try Context(global)
+        if let claims = ClaimCommands.names(resource) {
+            return try ClaimCommands.delete(claims, namespace: namespace ?? "default", ignoreNotFound: ignoreNotFound, context: context)
+        }
         let selected = try selectedKeys(context)
         var keys: [PodKey] = selected ?? []
         if selected == nil && !filename.isEmpty {

@@ -4,10 +4,11 @@ public struct Volume: Codable, Equatable, Sendable {
     public var hostPath: HostPathVolumeSource?
     public var configMap: ConfigMapVolumeSource?
     public var secret: SecretVolumeSource?
+    public var persistentVolumeClaim: PersistentVolumeClaimVolumeSource?
 
     /// How many sources this volume names; exactly one is valid.
     var sourceCount: Int {
-        [emptyDir != nil, hostPath != nil, configMap != nil, secret != nil].filter { $0 }.count
+        [emptyDir != nil, hostPath != nil, configMap != nil, secret != nil, persistentVolumeClaim != nil].filter { $0 }.count
     }
 }
 

@@ -23,6 +23,7 @@ extension PodValidator {
             if let source = volume.secret {
                 validateProjection(name: source.secretName, nameField: "secretName", items: source.items, mode: source.defaultMode, volumePath.child("secret"))
             }
+            if let source = volume.persistentVolumeClaim { validateClaimSource(source, volumePath.child("persistentVolumeClaim")) }
         }
         return names
     }
@@ -70,6 +71,14 @@ extension PodValidator {
             else { addEach(Names.relativePathErrors(target), itemPath.child("path"), target) }
             checkFileMode(item.mode, itemPath.child("mode"))
         }
+    }
+
+    /// Kubernetes only requires claimName; here it names a directory under the state root,
+    /// so it must also be a valid claim name (a DNS subdomain), which any claim's name is.
+    private mutating func validateClaimSource(_ source: PersistentVolumeClaimVolumeSource, _ path: FieldPath) {
+        let claimName = source.claimName ?? ""
+        if claimName.isEmpty { add(.required(path.child("claimName"))) }
+        else { addEach(Names.subdomainErrors(claimName), path.child("claimName"), claimName) }
     }
 
     private mutating func checkFileMode(_ mode: Int32?, _ path: FieldPath) {

@@ -2,6 +2,7 @@ import Foundation
 import PodCore
 import PodModel
 import PodOS
+import PodStore
 
 extension ClaimStore {
     /// Records a validated claim: created, unchanged, or configured when only
@@ -44,9 +45,9 @@ extension ClaimStore {
             guard try read(key) != nil else {
                 throw PodError(.notFound, "persistentvolumeclaims \"\(key.name)\" not found")
             }
-            let users = try users(of: key)
-            if !users.isEmpty {
-                throw PodError(.conflict, "persistentvolumeclaim \"\(key.name)\" is in use by pod(s): \(users.map(\.name).joined(separator: ", ")); delete them first (kubernetes.io/pvc-protection)")
+            let holders = try users(of: key)
+            if !holders.isEmpty {
+                throw PodError(.conflict, "persistentvolumeclaim \"\(key.name)\" is in use by pod(s): \(holders.map(\.name).joined(separator: ", ")); delete them first (kubernetes.io/pvc-protection)")
             }
             try Files.removeTree(directory(key))
         }

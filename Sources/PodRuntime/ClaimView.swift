@@ -1,6 +1,7 @@
 import Foundation
 import PodCore
 import PodModel
+import PodStore
 
 /// A claim as `get pvc` and `describe pvc` show it. Every claim is Bound: its volume is
 /// the local directory `local-NS-NAME`, made when a pod first mounts it.

@@ -225,6 +225,10 @@ struct DescribeWriter {
                 line(2, "Type:\tConfigMap (a volume populated by a ConfigMap)")
                 line(2, "Name:\t\(configMap.name ?? "")")
                 line(2, "Optional:\t\(configMap.optional ?? false)")
+            } else if let claim = volume.persistentVolumeClaim {
+                line(2, "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)")
+                line(2, "ClaimName:\t\(claim.claimName ?? "")")
+                line(2, "ReadOnly:\t\(claim.readOnly ?? false)")
             } else {
                 line(1, "<unknown>")
             }

@@ -2,6 +2,7 @@ import Glibc
 import PodCore
 import PodModel
 import PodOS
+import PodStore
 
 extension RunPlanner {
     /// A persistentVolumeClaim volume: the claim's data directory, made on first use and

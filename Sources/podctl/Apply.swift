@@ -105,7 +105,8 @@ struct Apply: ParsableCommand {
         for object in set.objects {
             guard let claim = object.claim else { continue }
             do {
-                print("\(object.resourceName) \(try ClaimStore(store: context.manager.store).apply(claim).rawValue)")
+                let outcome = try ClaimStore(store: context.manager.store).apply(claim)
+                print("\(object.resourceName) \(outcome.rawValue)")
             } catch {
                 Terminal.error("\(object.resourceName): \(error)")
                 failures.append(error)

@@ -16,7 +16,7 @@ enum ClaimCommands {
         return types.contains(first) ? Array(arguments.dropFirst()) : nil
     }
 
-    static func views(_ names: [String], namespace: String, claims: ClaimStore) throws(PodError) -> [ClaimView] {
+    static func claimViews(_ names: [String], namespace: String, claims: ClaimStore) throws(PodError) -> [ClaimView] {
         let keys = try names.isEmpty
             ? claims.keys().filter { $0.namespace == namespace }
             : names.map { name throws(PodError) in try ClaimKey(namespace: namespace, name: name) }
@@ -24,14 +24,14 @@ enum ClaimCommands {
     }
 
     static func get(_ names: [String], namespace: String, context: Context) throws(PodError) {
-        let views = try views(names, namespace: namespace, claims: ClaimStore(store: context.manager.store))
+        let views = try claimViews(names, namespace: namespace, claims: ClaimStore(store: context.manager.store))
         if views.isEmpty { return Terminal.standardError("No resources found in \(namespace) namespace.") }
         print(Table.render([ClaimView.header] + views.map(\.row)), terminator: "")
     }
 
     static func describe(_ names: [String], namespace: String, context: Context) throws(PodError) {
         let claims = ClaimStore(store: context.manager.store)
-        let views = try views(names, namespace: namespace, claims: claims)
+        let views = try claimViews(names, namespace: namespace, claims: claims)
         print(views.map { $0.describe(dataDirectory: claims.dataDirectory($0.key)) }.joined(separator: "\n"), terminator: "")
     }
 

@@ -4,7 +4,8 @@ enum ClaimValidator {
     static let accessModes = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"]
 
     static func validate(_ claim: PersistentVolumeClaim) -> [FieldError] {
-        var errors = metadataErrors(claim.metadata)
+        // The claim's name becomes a directory: it is a DNS subdomain (no `/`, no `..`), as a ConfigMap's.
+        var errors = ConfigValidator.metadataErrors(claim.metadata)
         let spec = FieldPath("spec")
         guard let claimSpec = claim.spec else { return errors + [.required(spec)] }
         let modes = claimSpec.accessModes ?? []
@@ -34,14 +35,5 @@ enum ClaimValidator {
         guard let storage = resources?.requests?["storage"] else { return [.required(storagePath)] }
         guard let value = storage.decimal else { return [.invalid(storagePath, quoting: storage.text, PodValidator.quantityMessage)] }
         return value > 0 ? [] : [.invalid(storagePath, quoting: storage.text, "must be greater than zero")]
-    }
-
-    /// The claim's name becomes a directory: it must be a DNS subdomain (no `/`, no `..`).
-    private static func metadataErrors(_ meta: ObjectMeta?) -> [FieldError] {
-        let namespace = meta?.namespace ?? ""
-        let namespaceErrors = namespace.isEmpty ? [] : Names.labelErrors(namespace).map { FieldError.invalid(FieldPath("metadata").child("namespace"), quoting: namespace, $0) }
-        let name = meta?.name ?? ""
-        if name.isEmpty { return [.required(FieldPath("metadata.name"), "name or generateName is required")] + namespaceErrors }
-        return Names.subdomainErrors(name).map { .invalid(FieldPath("metadata").child("name"), quoting: name, $0) } + namespaceErrors
     }
 }

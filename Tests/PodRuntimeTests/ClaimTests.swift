@@ -92,4 +92,18 @@ import Testing
         #expect(try harness.run(["exec", "grouped", "--", "stat", "-c", "%g", "/var/lib/db"]).stdout == "2000\n")
         try harness.run(["delete", "pod", "grouped", "--grace-period=1"])
     }
+
+    @Test(.needsRoot) func aUserNamespacePodOwnsTheClaimDirectory() throws {
+        let harness = try Harness()
+        try harness.loadBusybox()
+        try harness.apply(Self.claim("mine") + Self.db("userns", claim: "mine", podSecurity: "  hostUsers: false\n"))
+        try harness.waitForRunning("userns", containers: ["c"])
+        // Root in the pod is an unprivileged host ID: the directory is that ID's, so it can write.
+        try harness.waitFor("the row written") { try harness.run(["exec", "userns", "--", "cat", "/var/lib/db/rows"]).stdout == "row-1\n" }
+        #expect(try harness.run(["exec", "userns", "--", "stat", "-c", "%u", "/var/lib/db"]).stdout == "0\n")
+        var info = stat()
+        #expect(stat(harness.base + "/lib/claims/default/mine/data", &info) == 0)
+        #expect(info.st_uid >= 65536, "a host ID of the pod's block, not host root")
+        try harness.run(["delete", "pod", "userns", "--grace-period=1"])
+    }
 }

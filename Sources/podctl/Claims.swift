@@ -16,6 +16,13 @@ enum ClaimCommands {
         return types.contains(first) ? Array(arguments.dropFirst()) : nil
     }
 
+    /// The pod options that mean nothing for claims yet are refused, not silently dropped.
+    static func refuseOptions(_ given: [String: Bool]) throws(PodError) {
+        let used = given.filter(\.value).keys.sorted()
+        guard !used.isEmpty else { return }
+        throw PodError(.invalidArgument, "\(used.joined(separator: ", ")): options for pods only; persistentvolumeclaims are shown as a table of one namespace (-n)")
+    }
+
     static func claimViews(_ names: [String], namespace: String, claims: ClaimStore) throws(PodError) -> [ClaimView] {
         let keys = try names.isEmpty
             ? claims.keys().filter { $0.namespace == namespace }

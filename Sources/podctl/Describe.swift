@@ -26,6 +26,7 @@ struct Describe: ParsableCommand {
 
     func run() throws {
         if let claims = ClaimCommands.names(resource) {
+            try ClaimCommands.refuseOptions(["-A": allNamespaces, "-l": selection.selector != nil])
             return try ClaimCommands.describe(claims, namespace: namespace, context: try Context(global))
         }
         let names = try ResourceArgument.podNames(resource)

@@ -40,6 +40,8 @@ struct Get: ParsableCommand {
 
     func run() throws {
         if let claims = ClaimCommands.names(resource) {
+            try ClaimCommands.refuseOptions(["-o": output != nil, "-w": watch || watchOnly, "-A": allNamespaces, "-l": selection.selector != nil,
+                                             "-L/--show-labels": showLabels || !labelColumns.isEmpty])
             return try ClaimCommands.get(claims, namespace: namespace, context: try Context(global))
         }
         let names = try ResourceArgument.podNames(resource)

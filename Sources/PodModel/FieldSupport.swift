@@ -37,7 +37,7 @@ extension FieldSupport {
 
     /// Every known field, grouped by the API type that holds it.
     public static let table: [FieldSupport] = pod + meta + podSpec + container + containerParts
-        + volumes + probes + security + configObjects
+        + volumes + probes + security + configObjects + claims
 
     static let pod: [FieldSupport] = [
         .init("Pod", "apiVersion", .supported, "must be `v1`"),
@@ -184,7 +184,8 @@ extension FieldSupport {
         .init("Volume", "secret", .partial, "the Secret must be in the same apply"),
         .init("Volume", "downwardAPI", .supported, "label and annotation files updated in place"),
         .init("Volume", "projected", .partial, "configMap, secret and downwardAPI sources"),
-    ] + ["persistentVolumeClaim", "nfs", "csi", "ephemeral", "image", "iscsi",
+        .init("Volume", "persistentVolumeClaim", .partial, "a local directory claim applied earlier or in the same apply (docs/state.md)"),
+    ] + ["nfs", "csi", "ephemeral", "image", "iscsi",
          "gitRepo", "awsElasticBlockStore", "gcePersistentDisk", "azureDisk", "azureFile", "cephfs", "cinder",
          "fc", "flexVolume", "flocker", "glusterfs", "photonPersistentDisk", "portworxVolume", "quobyte",
          "rbd", "scaleIO", "storageos", "vsphereVolume"].map { .init("Volume", $0, .notYet) } + [
@@ -269,7 +270,7 @@ extension FieldSupport {
         .init("PodSecurityContext", "runAsGroup", .supported),
         .init("PodSecurityContext", "runAsNonRoot", .supported),
         .init("PodSecurityContext", "supplementalGroups", .supported),
-        .init("PodSecurityContext", "fsGroup", .supported, "ownership of emptyDir volumes"),
+        .init("PodSecurityContext", "fsGroup", .supported, "ownership of emptyDir and persistentVolumeClaim volumes"),
         .init("PodSecurityContext", "sysctls", .partial, "the namespaced safe set only"),
         .init("PodSecurityContext", "seccompProfile", .supported, "podctl's default is `RuntimeDefault`"),
         .init("PodSecurityContext", "fsGroupChangePolicy", .notYet),

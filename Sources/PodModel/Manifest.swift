@@ -75,9 +75,9 @@ public enum Manifest {
             set.documentErrors.append("\(location): Object 'Kind' is missing: every object needs apiVersion and kind (for a pod: apiVersion: v1, kind: Pod)")
             return
         }
-        if apiVersion != "v1" || !["Pod", "List", "PodList", "ConfigMap", "Secret"].contains(kind) {
+        if apiVersion != "v1" || !["Pod", "List", "PodList", "ConfigMap", "Secret", "PersistentVolumeClaim"].contains(kind) {
             let what = apiVersion.isEmpty ? kind : "\(apiVersion) \(kind)"
-            set.documentErrors.append("\(location): podctl applies v1 Pod, ConfigMap, Secret and List; \"\(what)\" is not one of them (a Deployment or Job runs here as the Pod of its template)")
+            set.documentErrors.append("\(location): podctl applies v1 Pod, ConfigMap, Secret, PersistentVolumeClaim and List; \"\(what)\" is not one of them (a Deployment or Job runs here as the Pod of its template)")
             return
         }
         if kind == "List" || kind == "PodList" {
@@ -106,6 +106,11 @@ public enum Manifest {
             let (secret, errors, warnings) = decode(Secret.self, document)
             var object = ManifestObject(content: .secret(secret ?? Secret()), location: location, errors: errors.map(redactingSecretValue), warnings: warnings)
             if errors.isEmpty, let secret { object.errors = ConfigValidator.validate(secret) }
+            return object
+        case "PersistentVolumeClaim":
+            let (claim, errors, warnings) = decode(PersistentVolumeClaim.self, document)
+            var object = ManifestObject(content: .claim(claim ?? PersistentVolumeClaim()), location: location, errors: errors, warnings: warnings)
+            if errors.isEmpty, let claim { object.errors = ClaimValidator.validate(claim) }
             return object
         default:
             let (pod, errors, warnings) = decode(Pod.self, document)
@@ -176,6 +181,10 @@ public enum Manifest {
             secret.metadata = secret.metadata ?? ObjectMeta()
             secret.metadata?.namespace = chosen
             object.content = .secret(secret)
+        case var .claim(claim):
+            claim.metadata = claim.metadata ?? ObjectMeta()
+            claim.metadata?.namespace = chosen
+            object.content = .claim(claim)
         }
     }
 }

@@ -4,6 +4,7 @@ public struct ManifestObject: Sendable {
         case pod(Pod)
         case configMap(ConfigMap)
         case secret(Secret)
+        case claim(PersistentVolumeClaim)
     }
 
     public var content: Content
@@ -17,6 +18,7 @@ public struct ManifestObject: Sendable {
         case .pod: return "Pod"
         case .configMap: return "ConfigMap"
         case .secret: return "Secret"
+        case .claim: return "PersistentVolumeClaim"
         }
     }
 
@@ -25,6 +27,7 @@ public struct ManifestObject: Sendable {
         case let .pod(pod): return pod.metadata
         case let .configMap(map): return map.metadata
         case let .secret(secret): return secret.metadata
+        case let .claim(claim): return claim.metadata
         }
     }
 
@@ -33,6 +36,11 @@ public struct ManifestObject: Sendable {
 
     /// kubectl's resource/name: `pod/web`, `configmap/settings`.
     public var resourceName: String { "\(kind.lowercased())/\(name)" }
+
+    public var claim: PersistentVolumeClaim? {
+        if case let .claim(claim) = content { return claim }
+        return nil
+    }
 
     public var pod: Pod? {
         if case let .pod(pod) = content { return pod }

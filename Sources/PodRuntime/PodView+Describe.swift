@@ -233,6 +233,10 @@ struct DescribeWriter {
                 }
             } else if volume.projected != nil {
                 line(2, "Type:\tProjected (a volume that contains injected data from multiple sources)")
+            } else if let claim = volume.persistentVolumeClaim {
+                line(2, "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)")
+                line(2, "ClaimName:\t\(claim.claimName ?? "")")
+                line(2, "ReadOnly:\t\(claim.readOnly ?? false)")
             } else {
                 line(1, "<unknown>")
             }

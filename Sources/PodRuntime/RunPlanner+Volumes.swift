@@ -25,17 +25,13 @@ extension RunPlanner {
                 chmod(path, 0o777)
                 // With a user namespace the directory belongs to the pod's root (and fsGroup),
                 // as host IDs of the pod's block.
-                let owner = idMap?.hostUID(of: 0) ?? 0
-                if let fsGroup = spec.securityContext?.fsGroup {
-                    chown(path, owner, idMap?.hostGID(of: UInt32(fsGroup)) ?? gid_t(fsGroup))
-                    chmod(path, 0o2777)
-                } else if let idMap {
-                    chown(path, owner, idMap.hostGID(of: 0))
-                }
+                ownVolumeDirectory(path)
                 sources[name] = MountSource(path: path, forceReadOnly: false)
             } else if let hostPath = volume.hostPath {
                 try checkHostPath(hostPath, volume: name)
                 sources[name] = MountSource(path: hostPath.path ?? "", forceReadOnly: false)
+            } else if let claim = volume.persistentVolumeClaim {
+                sources[name] = try prepareClaim(claim, volume: name)
             } else if let projected = try project(volume) {
                 sources[name] = projected
             }

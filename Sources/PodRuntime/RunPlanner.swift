@@ -31,6 +31,8 @@ public struct RunPlanner {
     let seccompDirectory: String
     /// Compiled seccomp programs kept between applies.
     let seccompCache: SeccompCache
+    /// Where persistentVolumeClaim volumes live (docs/state.md).
+    let claims: ClaimStore
 
     public init(pod: Pod, key: PodKey, store: Store, binaries: Binaries, configMaps: [ConfigMap], secrets: [Secret], uid: String) {
         self.pod = pod
@@ -43,6 +45,7 @@ public struct RunPlanner {
         self.uid = uid
         seccompDirectory = LocalhostProfile.directory(root: store.roots.root)
         seccompCache = SeccompCache(root: store.roots.root, helperPath: binaries.helper)
+        claims = ClaimStore(store: store)
     }
 
     var spec: PodSpec { pod.spec ?? PodSpec() }

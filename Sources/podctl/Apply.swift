@@ -101,8 +101,20 @@ struct Apply: ParsableCommand {
             return nil
         }
         var failures: [PodError] = []
+        // Claims first: a pod of the same apply mounts them.
+        for object in set.objects {
+            guard let claim = object.claim else { continue }
+            do {
+                let outcome = try ClaimStore(store: context.manager.store).apply(claim)
+                print("\(object.resourceName) \(outcome.rawValue)")
+            } catch {
+                Terminal.error("\(object.resourceName): \(error)")
+                failures.append(error)
+            }
+        }
         let peers = context.manager.reserveAddresses(for: set.pods)
         for object in set.objects {
+            if object.claim != nil { continue }
             guard let pod = object.pod else {
                 print("\(object.resourceName) configured (kept with the pods that use it)")
                 continue

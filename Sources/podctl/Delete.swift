@@ -41,6 +41,11 @@ struct Delete: ParsableCommand {
 
     func run() throws {
         let context = try Context(global)
+        if let claims = ClaimCommands.names(resource) {
+            try ClaimCommands.refuseOptions(["-l": selection.selector != nil, "--all": all, "-A": allNamespaces, "-f": !filename.isEmpty])
+            if claims.isEmpty { throw ValidationError("give claims to delete: podctl delete pvc NAME") }
+            return try ClaimCommands.delete(claims, namespace: namespace ?? "default", ignoreNotFound: ignoreNotFound, context: context)
+        }
         let selected = try selectedKeys(context)
         var keys: [PodKey] = selected ?? []
         if selected == nil && !filename.isEmpty {

@@ -25,6 +25,10 @@ struct Describe: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        if let claims = ClaimCommands.names(resource) {
+            try ClaimCommands.refuseOptions(["-A": allNamespaces, "-l": selection.selector != nil])
+            return try ClaimCommands.describe(claims, namespace: namespace, context: try Context(global))
+        }
         let names = try ResourceArgument.podNames(resource)
         let selector = try selection.parsed()
         try PodSelection.refuseNames(names, with: selector)

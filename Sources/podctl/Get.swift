@@ -39,6 +39,11 @@ struct Get: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        if let claims = ClaimCommands.names(resource) {
+            try ClaimCommands.refuseOptions(["-o": output != nil, "-w": watch || watchOnly, "-A": allNamespaces, "-l": selection.selector != nil,
+                                             "-L/--show-labels": showLabels || !labelColumns.isEmpty])
+            return try ClaimCommands.get(claims, namespace: namespace, context: try Context(global))
+        }
         let names = try ResourceArgument.podNames(resource)
         let selector = try selection.parsed()
         try PodSelection.refuseNames(names, with: selector)

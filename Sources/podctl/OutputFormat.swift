@@ -46,6 +46,7 @@ enum ObjectPrinter {
             case let .pod(pod): try pod.encode(to: encoder)
             case let .configMap(map): try map.encode(to: encoder)
             case let .secret(secret): try secret.encode(to: encoder)
+            case let .claim(claim): try claim.encode(to: encoder)
             }
         }
     }

@@ -6,7 +6,8 @@ import Testing
     /// Every field the kitchen-sink file uses, as `Type.field`, by the model type that read it.
     static func fieldsPresent(in yaml: String) throws -> Set<String> {
         var present = Set<String>()
-        let types: [String: any Decodable.Type] = ["Pod": Pod.self, "ConfigMap": ConfigMap.self, "Secret": Secret.self]
+        let types: [String: any Decodable.Type] = ["Pod": Pod.self, "ConfigMap": ConfigMap.self, "Secret": Secret.self,
+                                                        "PersistentVolumeClaim": PersistentVolumeClaim.self]
         for document in try Value.documents(yaml: yaml) {
             let kind = document["kind"]?.stringValue ?? ""
             let type = try #require(types[kind])

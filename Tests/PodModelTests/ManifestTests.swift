@@ -84,7 +84,7 @@ import Testing
 
     @Test func unsupportedKindsAndBrokenYAMLAreDocumentErrors() {
         #expect(errorLines("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n") == [
-            "test.yaml: podctl applies v1 Pod, ConfigMap, Secret and List; \"apps/v1 Deployment\" is not one of them (a Deployment or Job runs here as the Pod of its template)",
+            "test.yaml: podctl applies v1 Pod, ConfigMap, Secret, PersistentVolumeClaim and List; \"apps/v1 Deployment\" is not one of them (a Deployment or Job runs here as the Pod of its template)",
         ])
         #expect(errorLines("metadata: {name: x}\n").first?.contains("Object 'Kind' is missing") == true)
         let broken = errorLines("apiVersion: v1\nkind: Pod\nmetadata: {name: [\n")

@@ -180,9 +180,9 @@ import Testing
              expected: ["spec.securityContext.sysctls[0].name: Forbidden: \"kernel.msgmax\" is not in the safe, namespaced set that podctl allows (docs/security.md)"]),
         Case(rule: "not-yet fields are refused by name", yaml: containerYAML("volumeDevices: [{name: x, devicePath: /dev/x}]"),
              expected: ["spec.containers[0].volumeDevices: Forbidden: podctl does not support this field yet"]),
-        Case(rule: "not-yet volume sources are refused by name", yaml: containerYAML(podSpec: "volumes: [{name: v, persistentVolumeClaim: {claimName: c}}]\n"),
+        Case(rule: "not-yet volume sources are refused by name", yaml: containerYAML(podSpec: "volumes: [{name: v, nfs: {server: s, path: /p}}]\n"),
              expected: [
-                "spec.volumes[0].persistentVolumeClaim: Forbidden: podctl does not support this field yet",
+                "spec.volumes[0].nfs: Forbidden: podctl does not support this field yet",
              ]),
         Case(rule: "Secret data is base64", yaml: "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {k: \"not base64!\"}\n",
              expected: ["data[k]: Invalid value: \"<secret contents redacted>\": illegal base64 data"]),

@@ -6,10 +6,12 @@ public struct Volume: Codable, Equatable, Sendable {
     public var secret: SecretVolumeSource?
     public var downwardAPI: DownwardAPIVolumeSource?
     public var projected: ProjectedVolumeSource?
+    public var persistentVolumeClaim: PersistentVolumeClaimVolumeSource?
 
     /// How many sources this volume names; exactly one is valid.
     var sourceCount: Int {
-        [emptyDir != nil, hostPath != nil, configMap != nil, secret != nil, downwardAPI != nil, projected != nil].filter { $0 }.count
+        [emptyDir != nil, hostPath != nil, configMap != nil, secret != nil, downwardAPI != nil, projected != nil,
+         persistentVolumeClaim != nil].filter { $0 }.count
     }
 }
 

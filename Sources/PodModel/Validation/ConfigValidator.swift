@@ -31,7 +31,7 @@ enum ConfigValidator {
         return errors
     }
 
-    private static func metadataErrors(_ meta: ObjectMeta?) -> [FieldError] {
+    static func metadataErrors(_ meta: ObjectMeta?) -> [FieldError] {
         // The namespace as a pod's (ValidateObjectMeta): a bad one would otherwise only
         // show as the references that cannot find the object.
         let namespace = meta?.namespace ?? ""

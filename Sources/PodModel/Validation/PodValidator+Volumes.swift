@@ -25,6 +25,7 @@ extension PodValidator {
             }
             if let source = volume.downwardAPI { validateDownwardAPIVolume(source, volumePath.child("downwardAPI")) }
             if let source = volume.projected { validateProjectedVolume(source, volumePath.child("projected")) }
+            if let source = volume.persistentVolumeClaim { validateClaimSource(source, volumePath.child("persistentVolumeClaim")) }
         }
         return names
     }
@@ -72,6 +73,14 @@ extension PodValidator {
             else { addEach(Names.relativePathErrors(target), itemPath.child("path"), target) }
             checkFileMode(item.mode, itemPath.child("mode"))
         }
+    }
+
+    /// Kubernetes only requires claimName; here it names a directory under the state root,
+    /// so it must also be a valid claim name (a DNS subdomain), which any claim's name is.
+    private mutating func validateClaimSource(_ source: PersistentVolumeClaimVolumeSource, _ path: FieldPath) {
+        let claimName = source.claimName ?? ""
+        if claimName.isEmpty { add(.required(path.child("claimName"))) }
+        else { addEach(Names.subdomainErrors(claimName), path.child("claimName"), claimName) }
     }
 
     mutating func checkFileMode(_ mode: Int32?, _ path: FieldPath) {

@@ -39,6 +39,7 @@ struct Get: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        if let first = resource.first, Self.eventResources.contains(first) { return try runEvents() }
         if let claims = ClaimCommands.names(resource) {
             try ClaimCommands.refuseOptions(["-o": output != nil, "-w": watch || watchOnly, "-A": allNamespaces, "-l": selection.selector != nil,
                                              "-L/--show-labels": showLabels || !labelColumns.isEmpty])

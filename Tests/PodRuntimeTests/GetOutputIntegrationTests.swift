@@ -70,6 +70,10 @@ import Testing
         let events = try harness.run(["events", "--for", "pod/crash"])
         #expect(events.stdout.hasPrefix("LAST SEEN"), "\(events)")
         #expect(events.stdout.contains("BackOff") && events.stdout.contains("pod/crash"), "\(events)")
+        // kubectl get events: the same table.
+        let listed = try harness.run(["get", "events"])
+        #expect(listed.stdout.hasPrefix("LAST SEEN") && listed.stdout.contains("BackOff") && listed.stdout.contains("pod/crash"), "\(listed)")
+        #expect(try harness.run(["get", "events", "-l", "app=x"]).status == 1)
         try harness.run(["delete", "pod", "crash", "--now"])
     }
 

@@ -24,5 +24,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 cd "$here"
-swift build -c release --scratch-path "$here/.build"
+bash deploy/build-release.sh podbench   # into "$here/.build", the default scratch path
 exec "$here/.build/release/podbench" --docs "$here/docs" "$@"

@@ -7,7 +7,7 @@ export PATH=/opt/swift/usr/bin:$PATH
 
 bash deploy/deps.sh
 echo "install: building podctl (release)" >&2
-swift build -c release 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' >&2
+bash deploy/build-release.sh
 bin=$(swift build -c release --show-bin-path)
 install -m 0755 "$bin/podctl" /usr/local/bin/podctl
 # The helpers live beside each other; podctl finds them in ../libexec/podctl.

@@ -61,34 +61,6 @@ extension RunPlanner {
 
     /// fieldpath.FormatMap: sorted by key, `key=%q`, lines joined by "\n" without a final one.
     static func formatMap(_ map: [String: String]) -> String {
-        map.keys.sorted().map { $0 + "=" + goQuote(map[$0] ?? "") }.joined(separator: "\n")
-    }
-
-    /// Go's `%q` (strconv.Quote) for the characters a label or annotation holds: `"` and
-    /// `\` escaped, control characters as Go writes them; printable Unicode kept as is.
-    static func goQuote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{07}": out += "\\a"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{0B}": out += "\\v"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-                } else if (0x80..<0xA0).contains(scalar.value) {
-                    out += "\\u00" + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        map.keys.sorted().map { $0 + "=" + GoQuote.quoted(map[$0] ?? "") }.joined(separator: "\n")
     }
 }

@@ -1,3 +1,4 @@
+import PodModel
 import Testing
 @testable import PodRuntime
 
@@ -9,8 +10,8 @@ import Testing
     }
 
     @Test func valuesAreEscapedAsGoQuotes() {
-        #expect(RunPlanner.goQuote("say \"hi\"\\") == "\"say \\\"hi\\\"\\\\\"")
-        #expect(RunPlanner.goQuote("a\nb\tc\u{01}\u{7F}") == "\"a\\nb\\tc\\x01\\x7f\"")
-        #expect(RunPlanner.goQuote("café ✓") == "\"café ✓\"")
+        #expect(GoQuote.quoted("say \"hi\"\\") == "\"say \\\"hi\\\"\\\\\"")
+        #expect(GoQuote.quoted("a\nb\tc\u{01}\u{7F}") == "\"a\\nb\\tc\\x01\\x7f\"")
+        #expect(GoQuote.quoted("café ✓") == "\"café ✓\"")
     }
 }

@@ -8,7 +8,7 @@ enum LabelSelectorRules {
     /// the parser has no field path, which Go prints as `<nil>`.
     static func keyProblem(_ key: String, path: String) -> String? {
         let errors = Names.qualifiedNameErrors(key)
-        return errors.isEmpty ? nil : "\(path): Invalid value: \(goQuoted(key)): \(errors.joined(separator: "; "))"
+        return errors.isEmpty ? nil : "\(path): Invalid value: \(GoQuote.quoted(key)): \(errors.joined(separator: "; "))"
     }
 
     static func requirement(_ key: String, _ op: LabelSelector.Operator, _ values: [String]) throws(LabelSelectorParser.Failure) -> LabelSelector.Requirement {
@@ -19,14 +19,14 @@ enum LabelSelectorRules {
             if values.isEmpty { problems.append("values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty") }
         case .greaterThan, .lessThan:
             for (index, value) in values.enumerated() where Int64(value) == nil {
-                problems.append("values[\(index)]: Invalid value: \(goQuoted(value)): for 'Gt', 'Lt' operators, the value must be an integer")
+                problems.append("values[\(index)]: Invalid value: \(GoQuote.quoted(value)): for 'Gt', 'Lt' operators, the value must be an integer")
             }
         default: break
         }
         for (index, value) in values.enumerated() {
             let errors = Names.labelValueErrors(value)
             if !errors.isEmpty {
-                problems.append("values[\(index)][\(key)]: Invalid value: \(goQuoted(value)): \(errors.joined(separator: "; "))")
+                problems.append("values[\(index)][\(key)]: Invalid value: \(GoQuote.quoted(value)): \(errors.joined(separator: "; "))")
             }
         }
         guard problems.isEmpty else {
@@ -35,9 +35,4 @@ enum LabelSelectorRules {
         return LabelSelector.Requirement(key: key, op: op, values: values)
     }
 
-    /// Go's `%q`: quotes and backslashes escaped, control characters as `\n`, `\x00`.
-    static func goQuoted(_ text: String) -> String {
-        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        return "\"" + FieldError.printable(escaped) + "\""
-    }
 }

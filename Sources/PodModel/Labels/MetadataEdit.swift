@@ -52,7 +52,7 @@ public struct MetadataEdit: Equatable, Sendable {
                     guard !value.contains("=") else { throw PodError(.invalidArgument, "invalid label spec: \(FieldError.printable(change))") }
                     let problems = Names.labelValueErrors(value)
                     guard problems.isEmpty else {
-                        throw PodError(.invalidArgument, "invalid label value: \(LabelSelectorRules.goQuoted(change)): \(problems.joined(separator: ";"))")
+                        throw PodError(.invalidArgument, "invalid label value: \(GoQuote.quoted(change)): \(problems.joined(separator: ";"))")
                     }
                 }
                 set[key] = value
@@ -78,7 +78,7 @@ public struct MetadataEdit: Equatable, Sendable {
         for key in keys.sorted() {
             let problems = Names.qualifiedNameErrors(key)
             guard problems.isEmpty else {
-                throw PodError(.invalidArgument, "\(kind.field): Invalid value: \(LabelSelectorRules.goQuoted(key)): \(problems.joined(separator: "; "))")
+                throw PodError(.invalidArgument, "\(kind.field): Invalid value: \(GoQuote.quoted(key)): \(problems.joined(separator: "; "))")
             }
         }
     }

@@ -1,25 +1,20 @@
 import Glibc
 
-enum Clock {
+public enum Clock {
     /// Seconds on the monotonic clock, for deadlines and back-off.
-    static func monotonic() -> Double {
+    public static func monotonic() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
-    /// Now for the lifecycle machine: both clocks at once.
-    static func now() -> LifecycleTime {
-        LifecycleTime(monotonic: monotonic(), wall: Int64(time(nil)))
-    }
-
     /// Now as RFC 3339 in UTC with seconds, as the Kubernetes API prints times.
-    static func rfc3339() -> String {
+    public static func rfc3339() -> String {
         rfc3339(wall: Int64(time(nil)))
     }
 
     /// `wall` (seconds since the epoch) as RFC 3339 in UTC.
-    static func rfc3339(wall: Int64) -> String {
+    public static func rfc3339(wall: Int64) -> String {
         var now = time_t(wall)
         var parts = tm()
         gmtime_r(&now, &parts)

@@ -26,4 +26,12 @@ public struct PortPlan: Codable, Equatable, Sendable {
     public var hostIP: String?
     public var hostPort: Int
     public var containerPort: Int
+
+    // Public: the planner (PodRuntime) fills what the supervisor (PodSupervisor) reads.
+    public init(proto: String, hostIP: String? = nil, hostPort: Int, containerPort: Int) {
+        self.proto = proto
+        self.hostIP = hostIP
+        self.hostPort = hostPort
+        self.containerPort = containerPort
+    }
 }

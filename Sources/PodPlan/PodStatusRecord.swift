@@ -54,6 +54,17 @@ public struct EventRecord: Codable, Equatable, Sendable {
     public var count: Int
     public var firstTimestamp: String
     public var lastTimestamp: String
+
+    // Public: the planner (PodRuntime) fills what the supervisor (PodSupervisor) reads.
+    public init(type: Kind, reason: String, message: String, object: String? = nil, count: Int, firstTimestamp: String, lastTimestamp: String) {
+        self.type = type
+        self.reason = reason
+        self.message = message
+        self.object = object
+        self.count = count
+        self.firstTimestamp = firstTimestamp
+        self.lastTimestamp = lastTimestamp
+    }
 }
 
 public struct ContainerStatusRecord: Codable, Equatable, Sendable {

@@ -34,6 +34,17 @@ public struct ProbePlan: Codable, Equatable, Sendable {
     public var failureThreshold: Int
     /// The probe's own terminationGracePeriodSeconds, for the kill after a failure.
     public var terminationGrace: Int64?
+
+    // Public: the planner (PodRuntime) fills what the supervisor (PodSupervisor) reads.
+    public init(action: ActionPlan, initialDelay: Double, period: Double, timeout: Double, successThreshold: Int, failureThreshold: Int, terminationGrace: Int64? = nil) {
+        self.action = action
+        self.initialDelay = initialDelay
+        self.period = period
+        self.timeout = timeout
+        self.successThreshold = successThreshold
+        self.failureThreshold = failureThreshold
+        self.terminationGrace = terminationGrace
+    }
 }
 
 /// The three probes of the kubelet.

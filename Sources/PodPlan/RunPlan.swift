@@ -41,6 +41,32 @@ public struct RunPlan: Codable, Equatable, Sendable {
     public var restored: RestoredState?
 
     public var allContainers: [ContainerPlan] { initContainers + containers }
+
+    // Public: the planner (PodRuntime) fills what the supervisor (PodSupervisor) reads.
+    public init(namespace: String, name: String, uid: String, hostname: String, sharePID: Bool, restartPolicy: String, terminationGracePeriodSeconds: Int64, activeDeadlineSeconds: Int64? = nil, sandboxMounts: [MountSpec], sysctls: [String] = [], initContainers: [ContainerPlan], containers: [ContainerPlan], helperPath: String, pausePath: String, initPath: String, statusPath: String, logDirectory: String, containerDirectory: String, network: NetworkPlan? = nil, idMap: IDMap? = nil, cgroups: PodCgroupPlan? = nil, restored: RestoredState? = nil) {
+        self.namespace = namespace
+        self.name = name
+        self.uid = uid
+        self.hostname = hostname
+        self.sharePID = sharePID
+        self.restartPolicy = restartPolicy
+        self.terminationGracePeriodSeconds = terminationGracePeriodSeconds
+        self.activeDeadlineSeconds = activeDeadlineSeconds
+        self.sandboxMounts = sandboxMounts
+        self.sysctls = sysctls
+        self.initContainers = initContainers
+        self.containers = containers
+        self.helperPath = helperPath
+        self.pausePath = pausePath
+        self.initPath = initPath
+        self.statusPath = statusPath
+        self.logDirectory = logDirectory
+        self.containerDirectory = containerDirectory
+        self.network = network
+        self.idMap = idMap
+        self.cgroups = cgroups
+        self.restored = restored
+    }
 }
 
 public struct ContainerPlan: Codable, Equatable, Sendable {
@@ -76,4 +102,31 @@ public struct ContainerPlan: Codable, Equatable, Sendable {
     /// stdinOnce: stdin closes when the first attach session ends (docs/runtime.md).
     /// Optional so older run plans still decode.
     public var stdinOnce: Bool?
+
+    // Public: the planner (PodRuntime) fills what the supervisor (PodSupervisor) reads.
+    public init(name: String, image: String, imageID: String, argv: [String], env: [String], cwd: String, uid: UInt32, gid: UInt32, groups: [UInt32], lowerDirs: [String], mounts: [MountSpec], readOnlyRoot: Bool, useInit: Bool, isSidecar: Bool, stopSignal: Int32, stdin: Bool, tty: Bool, specHash: String, confinement: Confinement = Confinement.none, health: ContainerHealthPlan? = nil, limits: CgroupLimits? = nil, oomScoreAdj: Int32? = nil, stdinOnce: Bool? = nil) {
+        self.name = name
+        self.image = image
+        self.imageID = imageID
+        self.argv = argv
+        self.env = env
+        self.cwd = cwd
+        self.uid = uid
+        self.gid = gid
+        self.groups = groups
+        self.lowerDirs = lowerDirs
+        self.mounts = mounts
+        self.readOnlyRoot = readOnlyRoot
+        self.useInit = useInit
+        self.isSidecar = isSidecar
+        self.stopSignal = stopSignal
+        self.stdin = stdin
+        self.tty = tty
+        self.specHash = specHash
+        self.confinement = confinement
+        self.health = health
+        self.limits = limits
+        self.oomScoreAdj = oomScoreAdj
+        self.stdinOnce = stdinOnce
+    }
 }

@@ -1,6 +1,8 @@
 /// The kubelet's restart back-off (CrashLoopBackOff): the first restart is immediate,
 /// then 10 s, doubling, capped at 300 s; a container that ran cleanly for 10 minutes
 /// starts over (kubernetes/pkg/kubelet/kuberuntime: `doBackOff`, flowcontrol.Backoff).
+
+import PodPlan
 public struct Backoff: Equatable, Sendable {
     public static let initial: Double = 10
     public static let maximum: Double = 300

@@ -2,6 +2,7 @@ import CPodShim
 import Glibc
 import PodCore
 import PodLogs
+import PodPlan
 
 /// A container's standard input as the supervisor holds it (`stdin`, `stdinOnce`, `tty`
 /// of the v1 Container), as the kubelet's runtime does: with `tty` the pty master (output

@@ -1,6 +1,8 @@
 // Standard library only: the lifecycle decides, the Supervisor executes (docs/runtime.md,
 // "The lifecycle machine"); issue #15 wants the supervisor Foundation-free in the end.
 
+import PodPlan
+
 /// A moment as the lifecycle sees it: the monotonic clock for deadlines and back-off, the
 /// wall clock (seconds since the epoch) for the times status reports. Injected with every
 /// event, so tests drive the machine with a fake clock.

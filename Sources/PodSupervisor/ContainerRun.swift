@@ -1,4 +1,5 @@
 import PodLogs
+import PodPlan
 
 /// One container as the supervisor runs it: its plan, the process, its log pipes and
 /// writer. Its lifecycle (state, back-off, restarts) is the PodLifecycle's.

@@ -3,6 +3,8 @@
 /// HPACK table and literals; the answer is read from the DATA frame of stream 1 (the
 /// HealthCheckResponse message: field 1, the serving status), so no HPACK decoder is
 /// needed. A stream that ends without a message, RST_STREAM or GOAWAY is a failure.
+
+import PodPlan
 struct GRPCHealth {
     var authority: String
     var service: String

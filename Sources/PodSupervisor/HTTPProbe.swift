@@ -1,4 +1,6 @@
-import Foundation
+import PodCore
+import PodPlan
+
 
 /// The HTTP of httpGet probes and hooks, as the kubelet's prober speaks it: one GET,
 /// `Connection: close`, a `kube-probe` user agent; success is a status of 200–399.
@@ -41,14 +43,14 @@ enum HTTPProbe {
     static func parse(_ bytes: [UInt8]) -> Response? {
         guard let end = headerEnd(bytes) else { return nil }
         let head = String(decoding: bytes[..<end], as: UTF8.self)
-        var lines = head.components(separatedBy: "\r\n")
+        var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
         let statusLine = lines.removeFirst().split(separator: " ", maxSplits: 2)
         guard statusLine.count >= 2, statusLine[0].hasPrefix("HTTP/"), let status = Int(statusLine[1]) else {
             return Response(status: 0, headers: [], body: [])
         }
         let headers = lines.compactMap { line -> (String, String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingWhitespace())
         }
         return Response(status: status, headers: headers, body: Array(bytes[(end + 4)...].prefix(bodyLimit)))
     }

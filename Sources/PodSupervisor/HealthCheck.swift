@@ -1,4 +1,5 @@
 import Glibc
+import PodPlan
 
 /// What a probe or a hook is for, and so what its result does.
 enum CheckPurpose: Equatable {

@@ -2,6 +2,7 @@ import CPodShim
 import Glibc
 import PodCore
 import PodLaunch
+import PodPlan
 
 /// Runs `pod-helper` with a plan and reads its report. posix_spawn, not fork: the caller
 /// may be multi-threaded (the CLI for exec), and nothing of Swift runs in the child.
@@ -68,7 +69,7 @@ public struct HelperLauncher: Sendable {
         }
     }
 
-    static func waitFor(_ pid: pid_t) -> Int32 {
+    public static func waitFor(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { return -1 }
@@ -78,7 +79,7 @@ public struct HelperLauncher: Sendable {
 }
 
 /// A close-on-exec pipe.
-func makePipe() throws(PodError) -> (read: Int32, write: Int32) {
+public func makePipe() throws(PodError) -> (read: Int32, write: Int32) {
     var fds: [Int32] = [0, 0]
     guard podshim_pipe_cloexec(&fds) == 0 else { throw PodError.system("pipe2", errno: errno) }
     return (fds[0], fds[1])

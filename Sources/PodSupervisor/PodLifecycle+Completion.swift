@@ -1,5 +1,7 @@
 // Standard library only (see ContainerLifecycle.swift).
 
+import PodPlan
+
 /// How a pod ends on its own: completion, once every regular container has terminated
 /// and none will restart, and `activeDeadlineSeconds`. Both end with the pod's stop
 /// (PodStop): what still runs (the sidecars, at completion) gets its preStop and stop

@@ -1,5 +1,7 @@
 // Standard library only (see ContainerLifecycle.swift).
 
+import PodPlan
+
 /// Ordering and phase: init containers one by one, a sidecar counting as done once it has
 /// started (and kept running), regular containers together once every init container is
 /// done (KEP-753; the kubelet's computePodActions); the phase as `getPhase` computes it.

@@ -1,5 +1,7 @@
 // Standard library only (see ContainerLifecycle.swift).
 
+import PodPlan
+
 /// The pod's phase, as the kubelet's `getPhase` computes it.
 public enum PodPhase: String, Equatable, Sendable {
     case pending = "Pending"

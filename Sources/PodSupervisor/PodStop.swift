@@ -1,5 +1,7 @@
 // Standard library only (see ContainerLifecycle.swift).
 
+import PodPlan
+
 /// A graceful stop of the whole pod, as the kubelet orders it: every container but the
 /// sidecars gets its stop (preStop, then the stop signal) at once; the sidecars follow
 /// once those are gone, in reverse order, each once the later ones are gone (KEP-753;

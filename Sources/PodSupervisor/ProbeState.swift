@@ -1,5 +1,7 @@
 // Standard library only (see ContainerLifecycle.swift).
 
+import PodPlan
+
 /// One probe of a running container as the kubelet's prober worker keeps it: when it runs
 /// next, and how its results stand against the thresholds. Results count consecutively: a
 /// success resets the failures and a failure the successes, and the result only flips when

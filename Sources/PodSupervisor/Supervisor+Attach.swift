@@ -1,7 +1,8 @@
 import CPodShim
-import Foundation
 import Glibc
+import PodJSON
 import PodLogs
+import PodPlan
 
 /// One `podctl attach` session: its control connection (open for as long as the session
 /// lasts), the pipes the supervisor copies the container's output into, and whether it
@@ -67,7 +68,7 @@ extension Supervisor {
     }
 
     static func sendReply(_ client: Int32, _ reply: ControlReply) -> Bool {
-        var data = (try? JSONEncoder().encode(reply)) ?? Data()
+        var data = (try? PodJSON.encode(reply)) ?? []
         data.append(UInt8(ascii: "\n"))
         return data.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == data.count
     }

@@ -3,9 +3,8 @@ import PodCgroups
 import PodCore
 import PodLaunch
 import PodOS
+import PodPlan
 
-/// The host's hierarchy, read once per process: mounts do not change under a pod.
-let hostCgroups = CgroupHierarchy.detect()
 
 extension Supervisor {
     var podCgroup: Cgroup? {
@@ -60,7 +59,7 @@ extension Supervisor {
     /// goes on without it, and this says so once per pod and container.
     func checkOOMScore(pid: Int32, wanted: Int32?, object: String?) {
         guard let wanted, let text = try? Files.readText("/proc/\(pid)/oom_score_adj"),
-              let actual = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), actual != wanted else { return }
+              let actual = Int32(text.trimmingWhitespace()), actual != wanted else { return }
         let what = object ?? "the pod's pause"
         let message = "oom_score_adj of \(what) is \(actual), not \(wanted) as its QoS class asks: lowering it needs CAP_SYS_RESOURCE"
         if !status.events.contains(where: { $0.reason == "OOMScoreAdjNotSet" && $0.message == message }) {

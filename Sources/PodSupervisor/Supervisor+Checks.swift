@@ -1,6 +1,7 @@
 import Glibc
 import PodCore
 import PodLaunch
+import PodPlan
 
 /// Probes and hooks in flight (HealthCheck), driven by the one poll loop: their
 /// descriptors are polled with the log pipes, their deadlines are timers, and an exec's

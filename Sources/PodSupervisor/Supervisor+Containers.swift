@@ -3,6 +3,7 @@ import PodCore
 import PodLaunch
 import PodLogs
 import PodOS
+import PodPlan
 
 extension Supervisor {
     func start(_ index: Int) {

@@ -1,7 +1,8 @@
 import CPodShim
-import Foundation
 import Glibc
+import PodJSON
 import PodOS
+import PodPlan
 
 extension Supervisor {
     var socketPath: String { Files.dirname(of: plan.statusPath) + "/supervisor.sock" }
@@ -38,7 +39,7 @@ extension Supervisor {
             var timeout = timeval(tv_sec: 1, tv_usec: 0)
             setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let reply: ControlReply
-            if let line = Self.readLine(client), let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line)) {
+            if let line = Self.readLine(client), let request = try? PodJSON.decode(ControlRequest.self, from: line, source: "the control request") {
                 // An attach session keeps its connection (Supervisor+Attach.swift).
                 if request.op == .attach {
                     if !attach(client, request) { close(client) }

@@ -1,4 +1,5 @@
 import Glibc
+import PodPlan
 
 /// Lifecycle hooks (Container Lifecycle Hooks): postStart runs right after the container
 /// starts, and the container is not Running until it returns (a failure kills it, and the

@@ -1,6 +1,8 @@
 /// The Supervisor as the executor of the PodLifecycle's actions: it starts processes,
 /// schedules nothing of its own (the lifecycle's `nextDeadline` is its timer), and
 /// reports each decision in status.json and the pod's events.
+
+import PodPlan
 extension Supervisor {
     func perform(_ actions: [PodLifecycle.Action]) {
         for action in actions {

@@ -1,5 +1,6 @@
 import Glibc
 import PodLogs
+import PodPlan
 
 extension Supervisor {
     /// How long an unterminated line may wait for its newline before it is written as a

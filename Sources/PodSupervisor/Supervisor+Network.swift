@@ -1,34 +1,33 @@
 import Glibc
 import PodCore
+import PodJSON
 import PodLaunch
-import PodNetwork
-import PodStore
+import PodOS
+import PodPlan
 
 extension Supervisor {
-    /// Wires the pod's network after pause started: the veth (host side, here), `eth0`'s
-    /// address and route (pod-helper inside the pod's namespace), and the hostPorts.
+    /// Wires the pod's network after pause started: the veth, the address lease and the
+    /// hostPorts by `pod-network` (a short-lived process, so libnftables and Foundation are
+    /// not resident in every supervisor; D56), then `eth0`'s address and route by
+    /// pod-helper inside the pod's namespace.
     func attachNetwork() -> Bool {
         guard let network = plan.network, !network.hostNetwork else { return true }
+        let reply: NetworkReply
         do {
-            let pods = try PodNetwork(config: network.config)
-            let key = try PodKey(namespace: plan.namespace, name: plan.name)
-            let attachment = try pods.attach(pod: key, pausePID: status.pausePID)
-            try configureInterface(attachment.interface.encoded)
-            let ports = try network.ports.map { port throws(PodError) in
-                try HostPort(protocolName: port.proto, hostIP: port.hostIP, hostPort: port.hostPort, containerPort: port.containerPort)
-            }
-            do { try pods.publish(ports, for: key) } catch where error.code == .alreadyExists {
-                // Another pod took a hostPort between apply's check and this publish: the
-                // conflict apply reports when it sees it first, in the same words; apply
-                // maps the reason back to the same exit code (PodManager.sandboxFailure).
-                return failNetwork(reason: PodManager.hostPortConflict, message: error.description)
-            }
-            status.podIP = attachment.podIP.description
-            status.record(.normal, "NetworkReady", "Pod address \(attachment.podIP) on \(network.bridge) (\(attachment.hostInterface))")
-            return true
+            reply = try runNetworkProcess(NetworkRequest(op: .attach, namespace: plan.namespace, name: plan.name, pausePID: status.pausePID, network: network))
         } catch {
             return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
         }
+        if let reason = reply.failureReason { return failNetwork(reason: reason, message: reply.message) }
+        guard let podIP = reply.podIP, let interface = reply.interface else {
+            return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: pod-network answered without an address")
+        }
+        do { try configureInterface(interface) } catch {
+            return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
+        }
+        status.podIP = podIP
+        status.record(.normal, "NetworkReady", "Pod address \(podIP) on \(network.bridge) (\(reply.hostInterface ?? "?"))")
+        return true
     }
 
     /// A pod that ended on its own gives back its address, hostPorts and host veth, as the
@@ -37,8 +36,8 @@ extension Supervisor {
     func releaseNetwork() {
         guard let network = plan.network, !network.hostNetwork else { return }
         do {
-            let key = try PodKey(namespace: plan.namespace, name: plan.name)
-            try PodNetwork(config: network.config).detach(pod: key)
+            let reply = try runNetworkProcess(NetworkRequest(op: .detach, namespace: plan.namespace, name: plan.name, pausePID: 0, network: network))
+            if reply.failureReason != nil { log(reply.message) }
         } catch {
             log("cannot release the pod's network: \(error)")
         }
@@ -51,6 +50,42 @@ extension Supervisor {
         status.record(.warning, "FailedCreatePodSandBox", message)
         log(message)
         return false
+    }
+
+    /// pod-network beside pod-helper (one install directory, Binaries.locate).
+    var networkProcessPath: String { Files.dirname(of: plan.helperPath) + "/pod-network" }
+
+    /// Runs pod-network with one request and reads its one reply. The supervisor waits for
+    /// it here, as for pod-helper's network mode: the pod's start is not done before it.
+    func runNetworkProcess(_ request: NetworkRequest) throws(PodError) -> NetworkReply {
+        let input = try makePipe()
+        let output = try makePipe()
+        let pid: pid_t
+        do {
+            pid = try spawnProcess(networkProcessPath, arguments: [], descriptors: [(input.read, 0), (output.write, 1), (2, 2)])
+        } catch {
+            [input.read, input.write, output.read, output.write].forEach { close($0) }
+            throw error
+        }
+        close(input.read)
+        close(output.write)
+        let sent = try PodJSON.encode(request)
+        var offset = 0
+        while offset < sent.count {
+            let written = sent[offset...].withUnsafeBytes { write(input.write, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { break }
+            offset += written
+        }
+        close(input.write)
+        let answer = readToEnd(output.read, limit: 1 << 20)
+        close(output.read)
+        let code = HelperLauncher.waitFor(pid)
+        do {
+            return try PodJSON.decode(NetworkReply.self, from: answer, source: "the reply of \(networkProcessPath)")
+        } catch {
+            throw PodError(.system, "\(networkProcessPath) exited with \(code) and no reply (see supervisor.log)", cause: .error(error))
+        }
     }
 
     /// pod-helper joins the pause's network namespace and configures `eth0` there.
@@ -68,10 +103,15 @@ extension Supervisor {
     }
 }
 
-extension NetworkPlan {
-    var config: NetworkConfig {
-        get throws(PodError) {
-            try NetworkConfig.resolve(root: root, environment: ["PODCTL_BRIDGE": bridge, "PODCTL_SUBNET": subnet])
-        }
+/// Reads `fd` to end of file, at most `limit` bytes (the rest is left unread).
+func readToEnd(_ fd: Int32, limit: Int) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while bytes.count < limit {
+        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count > 0 { bytes += chunk[0..<count]; continue }
+        if count < 0 && errno == EINTR { continue }
+        break
     }
+    return bytes
 }

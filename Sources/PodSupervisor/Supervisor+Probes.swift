@@ -4,6 +4,8 @@
 /// restarted under the restart policy (with the back-off); readiness decides the
 /// container's `ready`, and with it the pod's ContainersReady and Ready conditions.
 /// Every failure is an `Unhealthy` event with the probe's output.
+
+import PodPlan
 extension Supervisor {
     /// The container runs and its postStart hook returned: probes begin.
     func beginProbes(_ index: Int) {

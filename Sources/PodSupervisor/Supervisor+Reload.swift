@@ -1,5 +1,5 @@
-import Foundation
 import Glibc
+import PodPlan
 
 extension Supervisor {
     /// Re-reads the run plan `podctl apply` rewrote, and replaces each container whose spec
@@ -10,9 +10,9 @@ extension Supervisor {
         guard !pod.stopping else { return ControlReply(ok: false, message: "the pod is stopping") }
         let fresh: RunPlan
         do {
-            fresh = try JSONDecoder().decode(RunPlan.self, from: Data(contentsOf: URL(fileURLWithPath: planPath)))
+            fresh = try RunPlan.read(from: planPath)
         } catch {
-            return ControlReply(ok: false, message: "cannot read the run plan \(planPath): \(error)")
+            return ControlReply(ok: false, message: "\(error)")
         }
         updatePodLimits(fresh.cgroups)
         var restarted: [String] = []

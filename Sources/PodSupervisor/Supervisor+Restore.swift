@@ -1,5 +1,5 @@
-import Foundation
 import PodOS
+import PodPlan
 
 /// The two ends of `podctl restore` in the supervisor: the status it keeps in the state
 /// root (status.json lives in the run root, which a reboot empties, and restore must
@@ -8,11 +8,11 @@ extension Supervisor {
     /// Copies the status to `last-status.json` in the pod's state directory when what
     /// restore reads of it changed (phase, each container's state and restart count):
     /// a few writes per container start and exit, not one per probe.
-    func writeDurableStatus(_ data: Data) {
+    func writeDurableStatus(_ data: [UInt8]) {
         let fingerprint = DurableStatus.fingerprint(status)
         guard fingerprint != durableFingerprint else { return }
         do {
-            try AtomicFile.write(Array(data), to: plan.lastStatusPath, mode: 0o600)
+            try AtomicFile.write(data, to: plan.lastStatusPath, mode: 0o600)
             durableFingerprint = fingerprint
         } catch {
             log("supervisor: cannot write \(plan.lastStatusPath): \(error) (restore after a reboot may not know this pod's phase)")
@@ -36,9 +36,9 @@ extension Supervisor {
     }
 }
 
-enum DurableStatus {
+public enum DurableStatus {
     /// The part of a status restore decides on.
-    static func fingerprint(_ status: PodStatusRecord) -> String {
+    public static func fingerprint(_ status: PodStatusRecord) -> String {
         let containers = (status.initContainers + status.containers).map { container -> String in
             let state = switch container.state {
             case .waiting: "w"
@@ -54,9 +54,4 @@ enum DurableStatus {
 extension RunPlan {
     /// `last-status.json` beside the pod's logs, in the state root (PodPaths.lastStatus).
     var lastStatusPath: String { Files.dirname(of: logDirectory) + "/last-status.json" }
-}
-
-extension PodPaths {
-    /// The supervisor's last status, kept in the state root across reboots.
-    public var lastStatus: String { directory + "/last-status.json" }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import PodLaunch
+import PodPlan
 
 extension Supervisor {
     /// Starts pause in new network, UTS, IPC, mount and PID namespaces.

@@ -1,5 +1,7 @@
 import Glibc
+import PodCore
 import PodOS
+import PodPlan
 
 /// The pod's stop as the Supervisor executes it; the order and the deadline are PodStop's
 /// (PodStop.swift).
@@ -8,7 +10,7 @@ extension Supervisor {
     /// directory, else the pod's terminationGracePeriodSeconds.
     func gracePeriodRequested() -> Double {
         let path = Files.dirname(of: plan.statusPath) + "/grace-period"
-        if let text = try? Files.readText(path), let seconds = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) { return max(0, seconds) }
+        if let text = try? Files.readText(path), let seconds = Double(text.trimmingWhitespace()) { return max(0, seconds) }
         return Double(plan.terminationGracePeriodSeconds)
     }
 

@@ -1,10 +1,11 @@
 import CPodShim
-import Foundation
 import Glibc
 import PodCore
 import PodLaunch
 import PodLogs
+import PodJSON
 import PodOS
+import PodPlan
 
 /// The per-pod supervisor: a daemon in the host's namespaces that starts the pod's pause
 /// and containers through pod-helper, is the subreaper of every pod process (so it reads
@@ -162,11 +163,15 @@ public final class Supervisor {
 
     func writeStatus() {
         statusDirty = false
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(status) else { return }
-        do { try AtomicFile.write(Array(data), to: plan.statusPath, mode: 0o600) } catch {
-            FileHandle.standardError.write(Data("supervisor: cannot write \(plan.statusPath): \(error)\n".utf8))
+        // PodJSON, sorted keys: what Foundation's JSONEncoder wrote here before, and
+        // what podctl get, describe and wait read (D55).
+        let data: [UInt8]
+        do { data = try PodJSON.encode(status) } catch {
+            log("supervisor: cannot encode the status: \(error)")
+            return
+        }
+        do { try AtomicFile.write(data, to: plan.statusPath, mode: 0o600) } catch {
+            log("supervisor: cannot write \(plan.statusPath): \(error)")
         }
         writeDurableStatus(data)
         // One supervisor runs per pod, so its idle heap is paid per pod: give back what
@@ -175,7 +180,28 @@ public final class Supervisor {
     }
 
     func log(_ line: String) {
-        FileHandle.standardError.write(Data("\(Clock.rfc3339()) \(line)\n".utf8))
+        writeStandardError("\(Clock.rfc3339()) \(line)\n")
+    }
+}
+
+/// One write(2) of the whole line to standard error (supervisor.log): lines from the
+/// supervisor and its helpers do not interleave mid-line.
+public func writeStandardError(_ text: String) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes[offset...].withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        if written < 0 && errno == EINTR { continue }
+        if written <= 0 { return }
+        offset += written
+    }
+    bytes.removeAll()
+}
+
+extension Clock {
+    /// Now for the lifecycle machine: both clocks at once.
+    static func now() -> LifecycleTime {
+        LifecycleTime(monotonic: monotonic(), wall: Int64(time(nil)))
     }
 }
 

@@ -112,7 +112,7 @@ let package = Package(
         // The image suites' tar and image builders (ImageFixtures.swift) live here too, so
         // the hostile layers can sit in HostileInputTests.
         .target(name: "PodTestSupport", dependencies: ["PodCgroups", "PodImage", "PodCore", "CPodShim", "CArchive"], path: "Tests/PodTestSupport"),
-        .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodPlan", "PodSupervisor", "PodImage", "PodRegistry", "PodModel", "PodSecurity", "PodCgroups", "PodTestSupport"]),
+        .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodPlan", "PodJSON", "PodSupervisor", "PodImage", "PodRegistry", "PodModel", "PodSecurity", "PodCgroups", "PodTestSupport"]),
         // The standing hostile-input suite (docs/security.md, "Threat model"): every hole
         // found is a regression test here; each checks a sentinel outside every root.
         .testTarget(name: "HostileInputTests", dependencies: ["PodTestSupport", "PodJSON", "PodDNS", "PodModel", "PodLaunch", "PodImage", "PodCore", "PodOS", "PodStore", "PodCgroups", "CArchive"]),

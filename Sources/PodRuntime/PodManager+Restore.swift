@@ -34,6 +34,11 @@ extension PodManager {
         if let pid = current?.supervisorPID, supervisorAlive(pid: pid) { return .running(supervisor: pid) }
         if let pid = runningSupervisor(paths) { return .running(supervisor: pid) }
         if isWaitingForImages(paths) { return try restartPull(key, paths: paths, dryRun: dryRun) }
+        // A pod waiting for a ConfigMap, Secret, claim or user (D55): tried again.
+        if isWaitingToCreate(paths) {
+            if dryRun { return .started(podIP: nil) }
+            return try retryWaitingLocked(key, paths: paths) ? .started(podIP: try? store.read(RunPlan.self, from: paths.runPlan)?.network?.podIP) : .finished(phase: "Pending")
+        }
         // The run root's status is the newer; after a reboot only the state root's is left.
         let record = current ?? (try? store.read(PodStatusRecord.self, from: paths.lastStatus)) ?? nil
         let logsExist = !((try? Files.list(paths.logs)) ?? []).isEmpty

@@ -20,7 +20,7 @@ enum ClaimCommands {
     static func refuseOptions(_ given: [String: Bool]) throws(PodError) {
         let used = given.filter(\.value).keys.sorted()
         guard !used.isEmpty else { return }
-        throw PodError(.invalidArgument, "\(used.joined(separator: ", ")): options for pods only; persistentvolumeclaims are shown as a table of one namespace (-n)")
+        throw PodError(.invalidArgument, "\(used.joined(separator: ", ")): options for pods only; persistentvolumeclaims, configmaps and secrets are shown for one namespace (-n)")
     }
 
     static func claimViews(_ names: [String], namespace: String, claims: ClaimStore) throws(PodError) -> [ClaimView] {

@@ -45,17 +45,8 @@ enum ClaimCommands {
     /// Deletes each claim and its data; one in use is refused, naming its pods.
     static func delete(_ names: [String], namespace: String, ignoreNotFound: Bool, context: Context) throws(PodError) {
         let claims = ClaimStore(store: context.manager.store)
-        var failure: PodError?
-        for name in names {
-            do {
-                try claims.delete(try ClaimKey(namespace: namespace, name: name))
-                print("persistentvolumeclaim \"\(name)\" deleted")
-            } catch {
-                if error.code == .notFound && ignoreNotFound { continue }
-                Terminal.error(error.description)
-                failure = failure ?? error
-            }
+        try ConfigCommands.deleteEach(names, resource: "persistentvolumeclaim", ignoreNotFound: ignoreNotFound) { name throws(PodError) in
+            try claims.delete(try ClaimKey(namespace: namespace, name: name))
         }
-        if let failure { throw PodError(failure.code, "not every persistentvolumeclaim was deleted") }
     }
 }

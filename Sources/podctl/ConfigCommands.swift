@@ -116,17 +116,25 @@ enum ConfigCommands {
     /// running pods keep what they were given, pods created later wait for it (D55).
     static func delete(_ kind: ConfigKind, _ names: [String], namespace: String, ignoreNotFound: Bool, context: Context) throws(PodError) {
         let store = ConfigStore(store: context.manager.store)
+        try deleteEach(names, resource: kind.resource, ignoreNotFound: ignoreNotFound) { name throws(PodError) in
+            try store.delete(kind, namespace: namespace, name: name)
+        }
+    }
+
+    /// kubectl's delete loop for named objects: `RESOURCE "NAME" deleted` for each, every
+    /// failure printed and the others deleted all the same, exit with the first's code.
+    static func deleteEach(_ names: [String], resource: String, ignoreNotFound: Bool, _ delete: (String) throws(PodError) -> Void) throws(PodError) {
         var failure: PodError?
         for name in names {
             do {
-                try store.delete(kind, namespace: namespace, name: name)
-                print("\(kind.resource) \"\(name)\" deleted")
+                try delete(name)
+                print("\(resource) \"\(name)\" deleted")
             } catch {
                 if error.code == .notFound && ignoreNotFound { continue }
                 Terminal.error(error.description)
                 failure = failure ?? error
             }
         }
-        if let failure { throw PodError(failure.code, "not every \(kind.resource) was deleted") }
+        if let failure { throw PodError(failure.code, "not every \(resource) was deleted") }
     }
 }

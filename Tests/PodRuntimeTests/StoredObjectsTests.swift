@@ -86,7 +86,8 @@ import Testing
         #expect(waited.status == 1)
         #expect(waited.stderr.contains("CreateContainerConfigError: configmap \"later\" not found"), "\(waited.stderr)")
         let timedOut = try harness.run(["wait", "--for=condition=Ready", "pod/waiter", "--timeout=1s"])
-        #expect(timedOut.status != 0)
+        #expect(timedOut.status == 1)
+        #expect(timedOut.stderr.contains("Warning: pod/waiter: container c: CreateContainerConfigError: configmap \"later\" not found"), "\(timedOut.stderr)")
 
         // The object without the key: still waiting, now for the key.
         let partial = try harness.run(["create", "configmap", "later", "--from-literal=other=x"])

@@ -12,6 +12,12 @@ import Testing
         return try #require(set.pods.first)
     }
 
+    /// A pod of one container with these volumes (a YAML list, block or flow).
+    static func pod(volumes: String) throws -> Pod {
+        let list = volumes.hasPrefix("[") ? " " + volumes : "\n" + volumes.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+        return try pod("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: busybox:1}]\n  volumes:" + list + "\n")
+    }
+
     static let envPod = """
         apiVersion: v1
         kind: Pod
@@ -49,16 +55,10 @@ import Testing
     }
 
     @Test func volumesFailTheirMountAndOptionalOnesNeverWait() throws {
-        let pod = try Self.pod("""
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: p}
-            spec:
-              containers: [{name: c, image: busybox:1}]
-              volumes:
-              - {name: whole, configMap: {name: cfg}}
-              - {name: some, configMap: {name: cfg, items: [{key: k, path: k}]}}
-              - {name: maybe, secret: {secretName: nothing, optional: true}}
+        let pod = try Self.pod(volumes: """
+            - {name: whole, configMap: {name: cfg}}
+            - {name: some, configMap: {name: cfg, items: [{key: k, path: k}]}}
+            - {name: maybe, secret: {secretName: nothing, optional: true}}
             """)
         let missing = CreateWaits.configWaits(pod, configMaps: [:], secrets: [:])
         #expect(missing.failedMounts == [
@@ -108,14 +108,7 @@ import Testing
     }
 
     @Test func aMissingClaimIsUnschedulableWithNoContainerStatuses() throws {
-        let pod = try Self.pod("""
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: p}
-            spec:
-              containers: [{name: c, image: busybox:1}]
-              volumes: [{name: d, persistentVolumeClaim: {claimName: data}}, {name: e, persistentVolumeClaim: {claimName: kept}}]
-            """)
+        let pod = try Self.pod(volumes: "[{name: d, persistentVolumeClaim: {claimName: data}}, {name: e, persistentVolumeClaim: {claimName: kept}}]")
         var waits = CreateWaits()
         waits.unschedulable = CreateWaits.claimWaits(pod) { $0 == "kept" }
         #expect(waits.unschedulable == ["0/1 nodes are available: persistentvolumeclaim \"data\" not found."])

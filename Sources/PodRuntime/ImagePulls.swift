@@ -57,8 +57,8 @@ struct ImagePulls {
             let object = "spec.\(pod.spec?.initContainers?.contains { $0.name == name } == true ? "initContainers" : "containers"){\(name)}"
             if policy == "Never" || local || (policy == "IfNotPresent" && stored != nil) {
                 if stored == nil {
-                    // imageManager.EnsureImageExists: the kubelet's words, re-checked at each retry.
-                    let failure = Failure(container: name, image: image, message: "Container image \"\(image)\" is not present with pull policy of Never", reason: "ErrImageNeverPull")
+                    // imageManager.EnsureImageExists: the kubelet's words (its %q), re-checked at each retry.
+                    let failure = Failure(container: name, image: image, message: "Container image \(GoQuote.quoted(image)) is not present with pull policy of Never", reason: "ErrImageNeverPull")
                     done[image] = .some(failure)
                     failures.append(failure)
                     continue

@@ -48,7 +48,9 @@ struct ImagePulls {
             let policy = container.imagePullPolicy ?? "IfNotPresent"
             let stored = try? images.resolve(image)
             let local = stored?.matchedName?.hasPrefix(ImageReference.local + "/") == true
-            if stored == nil, let reference = try? ImageReference.parse(image), reference.domain == ImageReference.local {
+            // A missing local name is an ErrImagePull that asks no registry; with Never it is
+            // the kubelet's ErrImageNeverPull below, whatever the name.
+            if stored == nil, policy != "Never", let reference = try? ImageReference.parse(image), reference.domain == ImageReference.local {
                 let failure = Failure(container: name, image: image, message: "container image \"\(image)\" is a local name (localhost/…), which podctl never pulls, and it is not in the store; load it with podctl image load, or podctl image import")
                 done[image] = .some(failure)
                 failures.append(failure)

@@ -149,6 +149,22 @@ import Testing
         try harness.run(["delete", "pod", "nonroot"])
     }
 
+    @Test(.needsRoot) func aNeverPodWaitsInErrImageNeverPullAndStartsWhenItsImageIsLoaded() throws {
+        let harness = try Harness()
+        // The retry is ten minutes away: only the load can start the pod in time.
+        harness.environment["PODCTL_IMAGE_BACKOFF"] = "600"
+        let pod = Harness.busyboxPod("never", container: "\(Self.sleeper)\nimagePullPolicy: Never")
+        let applied = try harness.run(["apply", "-f", "-"], stdin: pod)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(applied.stderr.contains("Warning: pod/never: container c: ErrImageNeverPull: Container image \"localhost/busybox:1\" is not present with pull policy of Never"), "\(applied.stderr)")
+        #expect(try harness.run(["get", "pods"]).stdout.contains("ErrImageNeverPull"))
+        let retrying = try #require(try harness.status("never")["supervisorPID"] as? Int)
+        try harness.loadBusybox()
+        try harness.waitForRunning("never", containers: ["c"])
+        try harness.waitFor("the retrying process to end") { kill(pid_t(retrying), 0) != 0 }
+        try harness.run(["delete", "pod", "never", "--now"])
+    }
+
     @Test(.needsRoot) func aMissingClaimKeepsThePodPendingUntilTheClaimIsApplied() throws {
         let harness = try Harness()
         try harness.loadBusybox()

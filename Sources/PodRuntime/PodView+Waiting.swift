@@ -19,5 +19,15 @@ extension PodView {
         return lines + mounts.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     }
 
+    /// A container waits in `ErrImageNeverPull`: no retry can pull the image, only the
+    /// user can load it (what `apply --wait` fails at once for).
+    public var waitsForANeverPullImage: Bool {
+        guard let status else { return false }
+        return (status.initContainers + status.containers).contains { container in
+            if case .waiting(reason: "ErrImageNeverPull", _) = container.state { return true }
+            return false
+        }
+    }
+
     static let problemReasons: Set<String> = ["CreateContainerConfigError", "ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff", "InvalidImageName"]
 }

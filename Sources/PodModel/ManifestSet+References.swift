@@ -1,7 +1,7 @@
 extension Manifest {
     /// Checks across the objects of one apply: no object twice. A ConfigMap or Secret a
     /// pod names need not be in the apply: it may be stored already, or come later (the
-    /// pod then waits, as a kubelet's would: D5, D55).
+    /// pod then waits, as a kubelet's would: D5, D58).
     static func checkSet(_ set: inout ManifestSet) {
         var seen = Set<String>()
         for index in set.objects.indices {

@@ -16,7 +16,7 @@ extension ClaimStore {
 
     /// `apply --dry-run`'s claim checks, as apply makes them: a ReadWriteOncePod claim
     /// held by another pod refuses the pod (thrown); a claim neither stored nor in the
-    /// apply (`inApply`) makes it wait (D55), returned as a warning line.
+    /// apply (`inApply`) makes it wait (D58), returned as a warning line.
     public func preflight(_ pod: Pod, inApply: Set<String>) throws(PodError) -> [String] {
         let podKey = try PodKey(namespace: pod.namespace, name: pod.name)
         var warnings: [String] = []

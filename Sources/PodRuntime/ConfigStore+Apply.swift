@@ -74,7 +74,7 @@ extension ConfigStore {
     }
 
     /// `delete configmap|secret NAME`. Allowed while pods use it, as in Kubernetes: running
-    /// containers keep what they were given; pods created later wait for it (D55).
+    /// containers keep what they were given; pods created later wait for it (D58).
     public func delete(_ kind: ConfigKind, namespace: String, name: String) throws(PodError) {
         let path = try path(kind, namespace: namespace, name: name)
         try locked(namespace: namespace) { () throws(PodError) in

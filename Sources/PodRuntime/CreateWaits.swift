@@ -1,7 +1,7 @@
 import Foundation
 import PodModel
 
-/// Why a pod cannot be created yet, in the kubelet's words (D55): what `get`, `describe`
+/// Why a pod cannot be created yet, in the kubelet's words (D58): what `get`, `describe`
 /// and `wait` show while it waits, and what apply prints as a warning. Decided without
 /// root or state, from the pod and what is stored; the image-dependent part (runAsNonRoot)
 /// is added by the planner (`RunPlanner.userWaits`).

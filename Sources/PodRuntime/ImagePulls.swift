@@ -32,7 +32,7 @@ struct ImagePulls {
     }
 
     /// Pulls what the pod's policies ask for, each image once. Returns the failures, a
-    /// missing `Never` or `localhost/` image among them: the pod waits for it (D55), and
+    /// missing `Never` or `localhost/` image among them: the pod waits for it (D58), and
     /// the retrying process finds it once it is loaded.
     /// `events` gets the kubelet's events for each container (Pulling, Pulled, Failed).
     func ensure(_ pod: Pod, key: PodKey, events: inout PodStatusRecord) throws(PodError) -> [Failure] {

@@ -10,7 +10,7 @@ extension PodManager {
     /// After images were added to the store (`image load`, `import`, `pull`): a pod
     /// waiting for its images (D31) whose images are all there now, and whose policies
     /// ask for no pull (`Never`, `IfNotPresent`, `localhost/` names), is created at once
-    /// rather than at its next retry, which may be minutes away (D55). Its retrying
+    /// rather than at its next retry, which may be minutes away (D58). Its retrying
     /// process is then stopped. Returns a line for each pod that could not be created.
     public func imagesAdded() -> [String] {
         let images = ImageStore(store: store)

@@ -22,7 +22,7 @@ extension PodManager {
 }
 
 extension PodManager {
-    /// After a stored ConfigMap or Secret changed (D55): a running pod's configMap, secret
+    /// After a stored ConfigMap or Secret changed (D58): a running pod's configMap, secret
     /// and projected volume files, from the stored objects, in place and under the pod's
     /// lock. A subPath mount keeps the file it bound at start (the kubelet's rule: the
     /// bind is of the old file, not of `..data`).

@@ -34,7 +34,7 @@ extension PodManager {
         if let pid = current?.supervisorPID, supervisorAlive(pid: pid) { return .running(supervisor: pid) }
         if let pid = runningSupervisor(paths) { return .running(supervisor: pid) }
         if isWaitingForImages(paths) { return try restartPull(key, paths: paths, dryRun: dryRun) }
-        // A pod waiting for a ConfigMap, Secret, claim or user (D55): tried again.
+        // A pod waiting for a ConfigMap, Secret, claim or user (D58): tried again.
         if isWaitingToCreate(paths) {
             if dryRun { return .started(podIP: nil) }
             return try retryWaitingLocked(key, paths: paths) ? .started(podIP: try? store.read(RunPlan.self, from: paths.runPlan)?.network?.podIP) : .finished(phase: "Pending")

@@ -4,7 +4,7 @@ import PodModel
 import PodOS
 import PodStore
 
-/// A pod created but waiting for what it references (D55): a ConfigMap, Secret or key,
+/// A pod created but waiting for what it references (D58): a ConfigMap, Secret or key,
 /// a claim, or a user its runAsNonRoot allows. Its manifest and this record are in the
 /// pod's state directory, its status (Pending, the kubelet's reasons) in the run
 /// directory, and no process runs for it: the podctl command that stores the missing
@@ -19,7 +19,7 @@ public struct PendingCreate: Codable, Sendable {
 extension PodManager {
     func isWaitingToCreate(_ paths: PodPaths) -> Bool { Files.exists(PendingCreate.path(paths)) }
 
-    /// True while the pod waits for a ConfigMap, Secret, claim or user (D55).
+    /// True while the pod waits for a ConfigMap, Secret, claim or user (D58).
     public func isWaitingToCreate(_ key: PodKey) -> Bool { isWaitingToCreate(PodPaths(store: store, key: key)) }
 
     /// The ConfigMaps and Secrets a pod of the namespace resolves against: the stored

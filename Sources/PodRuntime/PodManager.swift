@@ -34,7 +34,7 @@ public final class PodManager: @unchecked Sendable {
         var outcome = ApplyOutcome.created
         if let existing = try store.read(Pod.self, from: paths.manifest) {
             if waitsUnchanged(pod, configMaps: configMaps, secrets: secrets, paths: paths) { return .unchanged }
-            // A waiting pod applied again unchanged is tried again (D55), as a kubelet retries.
+            // A waiting pod applied again unchanged is tried again (D58), as a kubelet retries.
             if isWaitingToCreate(paths) && existing == pod {
                 _ = try retryWaitingLocked(key, paths: paths)
                 return .unchanged
@@ -47,7 +47,7 @@ public final class PodManager: @unchecked Sendable {
             let completed = (try? readStatus(paths))?.completed == true
             if (alive || completed) && old == new && existing.metadata == pod.metadata { return .unchanged }
             // A container whose config is missing cannot be restarted in place: the pod is
-            // made anew and waits (D55).
+            // made anew and waits (D58).
             let waits = CreateWaits.configWaits(pod, configMaps: Self.byName(configMaps), secrets: Self.byName(secrets))
             if alive && old.sandbox == new.sandbox && waits.isEmpty {
                 try updateInPlace(pod, key: key, paths: paths, configMaps: configMaps, secrets: secrets)

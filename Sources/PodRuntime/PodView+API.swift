@@ -78,7 +78,7 @@ extension PodView {
         let containers = record.containers.map(Self.apiStatus)
         let allReady = !isUnknown && !record.containers.isEmpty && record.containers.allSatisfy(\.ready)
         let flag = { (value: Bool) in value ? "True" : "False" }
-        // A pod waiting for a claim (D55): the scheduler's condition, not a pod reason.
+        // A pod waiting for a claim (D58): the scheduler's condition, not a pod reason.
         let unschedulable = record.reason == CreateWaits.unschedulableReason
         let conditions = [
             PodObject.Condition(type: "PodReadyToStartContainers", status: flag(record.sandboxReady)),

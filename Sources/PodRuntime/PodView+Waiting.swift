@@ -1,7 +1,7 @@
 import PodModel
 
 extension PodView {
-    /// The reasons the pod waits on something only the user can give (D55): a missing
+    /// The reasons the pod waits on something only the user can give (D58): a missing
     /// ConfigMap, Secret, key, claim or image, or a user runAsNonRoot refuses. One line
     /// each, `container NAME: REASON: message`; empty for a pod that is only starting.
     /// What `apply` prints as warnings and `apply --wait` fails with.

@@ -7,7 +7,7 @@ import PodStore
 extension RunPlanner {
     /// A persistentVolumeClaim volume: the claim's data directory, made on first use and
     /// bind-mounted as an emptyDir is. A missing claim made the pod wait before planning
-    /// (CreateWaits, D55); one deleted since is refused here.
+    /// (CreateWaits, D58); one deleted since is refused here.
     func prepareClaim(_ source: PersistentVolumeClaimVolumeSource, volume: String) throws(PodError) -> MountSource {
         let claimKey = try ClaimKey(namespace: key.namespace, name: source.claimName ?? "")
         return try claims.locked(claimKey) { () throws(PodError) -> MountSource in

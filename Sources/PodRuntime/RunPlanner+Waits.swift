@@ -13,7 +13,7 @@ extension RunPlanner {
     }
 
     /// The containers that cannot be created for their user (runAsNonRoot and a root
-    /// image): `CreateContainerConfigError`, a waiting state, not an apply refusal (D55).
+    /// image): `CreateContainerConfigError`, a waiting state, not an apply refusal (D58).
     /// Needs the images in the store (after the pulls); an image that cannot be resolved
     /// here is left to `plan()`, which names it.
     func userWaits() -> [CreateWaits.ContainerProblem] {

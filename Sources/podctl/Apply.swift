@@ -97,7 +97,7 @@ struct Apply: ParsableCommand {
 
     /// Stores the ConfigMaps, Secrets and claims first (a pod of the same apply uses
     /// them), then applies every pod; then the pods of other applies that use a changed
-    /// object get it (volume files in place) or start if they waited for it (D55).
+    /// object get it (volume files in place) or start if they waited for it (D58).
     func applyForReal(_ set: ManifestSet) throws {
         let context = try Context(global)
         var failures: [PodError] = []

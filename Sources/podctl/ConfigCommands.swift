@@ -113,7 +113,7 @@ enum ConfigCommands {
     }
 
     /// Deletes each object. One in use is deleted all the same, as in Kubernetes: the
-    /// running pods keep what they were given, pods created later wait for it (D55).
+    /// running pods keep what they were given, pods created later wait for it (D58).
     static func delete(_ kind: ConfigKind, _ names: [String], namespace: String, ignoreNotFound: Bool, context: Context) throws(PodError) {
         let store = ConfigStore(store: context.manager.store)
         try deleteEach(names, resource: kind.resource, ignoreNotFound: ignoreNotFound) { name throws(PodError) in

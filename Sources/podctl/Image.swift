@@ -26,7 +26,7 @@ enum ImageCommand {
         return (store, ImageStore(store: store))
     }
 
-    /// The pods waiting for images now in the store start at once (D55), rather than at
+    /// The pods waiting for images now in the store start at once (D58), rather than at
     /// their retry; a pod that cannot start is named, and the image command still succeeds.
     static func startWaitingPods(_ store: Store) {
         for line in PodManager(store: store).imagesAdded() { Terminal.warning(line) }

@@ -6,7 +6,7 @@ import PodStore
 
 /// What apply and create do with the objects that are not pods (#19): store them, warn
 /// about pods that wait, and start or refresh the pods a stored object concerns. There
-/// is no daemon: the podctl that stores an object does this (D55).
+/// is no daemon: the podctl that stores an object does this (D58).
 enum StoredObjects {
     /// Stores one ConfigMap, Secret or claim of an apply.
     static func apply(_ object: ManifestObject, context: Context) throws(PodError) -> PodManager.ApplyOutcome {

@@ -53,7 +53,7 @@ struct Wait: ParsableCommand {
                 print("pod/\(key.name) condition met")  // kubectl says "condition met" for delete too
             } else {
                 Terminal.error("timed out waiting for the condition on pods/\(key.name)")
-                // What it waits for, when only the user can give it (D55).
+                // What it waits for, when only the user can give it (D58).
                 StoredObjects.warnWaiting(key, context: context)
                 throw ExitCode(1)
             }

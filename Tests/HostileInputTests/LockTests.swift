@@ -13,7 +13,7 @@ import Testing
 
     /// A pod whose Localhost seccomp profile does not exist: apply takes the lock and is
     /// refused when it plans the pod. (A missing image no longer refuses: the pod waits
-    /// for it, D55.)
+    /// for it, D58.)
     static let refused = """
         apiVersion: v1
         kind: Pod

@@ -109,7 +109,7 @@ import Testing
     }
 
     @Test func configMapsAndSecretsNeedNotBeInTheSameApply() {
-        // A reference is resolved at create: against the stored objects, else the pod waits (D55).
+        // A reference is resolved at create: against the stored objects, else the pod waits (D58).
         let pod = containerYAML("envFrom:\n- configMapRef: {name: settings}")
         #expect(errorLines(pod) == [])
         let references = Manifest.references(of: Manifest.parse(pod, source: "p.yaml").pods[0])

@@ -3,7 +3,7 @@ import PodModel
 import Testing
 @testable import PodRuntime
 
-/// The waiting decision of D55 without root: what a pod whose references are missing
+/// The waiting decision of D58 without root: what a pod whose references are missing
 /// waits for, in the kubelet's words, and the status `get` shows for it.
 @Suite struct CreateWaitsTests {
     static func pod(_ yaml: String) throws -> Pod {

@@ -23,7 +23,7 @@ import Testing
 
     @Test(.needsRoot) func neverWithAMissingImageIsErrImageNeverPull() throws {
         let harness = try Harness()
-        // As a kubelet: the pod is created and waits (D55); apply warns and exits 0.
+        // As a kubelet: the pod is created and waits (D58); apply warns and exits 0.
         let result = try harness.run(["apply", "-f", "-"], stdin: Self.pod("never", image: "127.0.0.1:5000/absent:1", policy: "Never"))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("Warning: pod/never: container main: ErrImageNeverPull: Container image \"127.0.0.1:5000/absent:1\" is not present with pull policy of Never"), "\(result.stderr)")

@@ -4,7 +4,7 @@ import PodTestSupport
 import Testing
 
 /// ConfigMaps and Secrets as stored objects, and pods that wait for what they reference
-/// (#19, #15 item 4; D55), through the built podctl in throwaway namespaces.
+/// (#19, #15 item 4; D58), through the built podctl in throwaway namespaces.
 @Suite(.serialized) struct StoredObjectsTests {
     static func configMap(_ name: String, _ data: String) -> String {
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \(name)}\ndata: {\(data)}\n"

@@ -78,7 +78,7 @@ import Testing
     }
 
     /// A missing `localhost/` image makes a waiting pod, as a kubelet's ErrImagePull
-    /// (D31, D55): apply warns with how to load it and exits 0; delete leaves nothing.
+    /// (D31, D58): apply warns with how to load it and exits 0; delete leaves nothing.
     @Test func applyOfAMissingImageWarnsAndDeleteLeavesNoState() throws {
         let state = TemporaryDirectory("podctl-cli")
         let root = state.path

@@ -48,6 +48,13 @@ public struct ManifestObject: Sendable {
     }
 }
 
+extension ManifestObject {
+    /// An object that comes from the store rather than a file (`get configmap -o yaml`).
+    public init(content: Content, location: String) {
+        self.init(content: content, location: location, errors: [], warnings: [])
+    }
+}
+
 /// Everything one input held: its objects, and problems that belong to no object
 /// (YAML syntax, unknown kinds).
 public struct ManifestSet: Sendable {

@@ -1,6 +1,7 @@
 extension Manifest {
-    /// Checks across the objects of one apply: no object twice, and every ConfigMap or
-    /// Secret a pod needs is in the apply (podctl has no API server to find it in).
+    /// Checks across the objects of one apply: no object twice. A ConfigMap or Secret a
+    /// pod names need not be in the apply: it may be stored already, or come later (the
+    /// pod then waits, as a kubelet's would: D5, D58).
     static func checkSet(_ set: inout ManifestSet) {
         var seen = Set<String>()
         for index in set.objects.indices {
@@ -10,43 +11,48 @@ extension Manifest {
                 set.objects[index].errors.append(.duplicate(FieldPath("metadata.name"), object.name))
             }
         }
-        let available = Set(set.objects.filter { $0.errors.isEmpty }.map { "\($0.kind)/\($0.namespace)/\($0.name)" })
-        for index in set.objects.indices {
-            guard set.objects[index].errors.isEmpty, let pod = set.objects[index].pod else { continue }
-            set.objects[index].errors = references(of: pod).compactMap { reference in
-                let key = "\(reference.kind)/\(pod.namespace)/\(reference.name)"
-                if reference.optional || available.contains(key) { return nil }
-                return FieldError(path: reference.path, kind: .notFound, value: "\"\(reference.name)\"",
-                                  detail: "no \(reference.kind) \"\(reference.name)\" in namespace \(pod.namespace) in this apply: podctl takes ConfigMaps and Secrets from the same input (or mark the reference optional)")
-            }
+    }
+
+    /// One place a pod names a ConfigMap or a Secret.
+    public struct Reference: Sendable, Equatable {
+        /// How the kubelet reads it, which decides what a missing one does: a missing
+        /// env source is the container's `CreateContainerConfigError`, a missing volume
+        /// source fails the volume's mount (`FailedMount`, the pod stays ContainerCreating).
+        public enum Use: Sendable, Equatable {
+            /// `env[].valueFrom` of the container, for one key.
+            case env(container: String, key: String)
+            /// `envFrom[]` of the container: every key.
+            case envFrom(container: String)
+            /// A `configMap`, `secret` or `projected` volume, with the keys its `items` name.
+            case volume(name: String, keys: [String])
         }
+
+        public let kind: String
+        public let name: String
+        public let optional: Bool
+        public let path: FieldPath
+        public let use: Use
     }
 
-    struct Reference {
-        let kind: String
-        let name: String
-        let optional: Bool
-        let path: FieldPath
-    }
-
-    static func references(of pod: Pod) -> [Reference] {
+    public static func references(of pod: Pod) -> [Reference] {
         var result: [Reference] = []
         let spec = FieldPath("spec")
         for (index, volume) in (pod.spec?.volumes ?? []).enumerated() {
             let path = spec.child("volumes").index(index)
+            let use = { (items: [KeyToPath]?) in Reference.Use.volume(name: volume.name ?? "", keys: (items ?? []).compactMap(\.key)) }
             if let source = volume.configMap {
-                result.append(Reference(kind: "ConfigMap", name: source.name ?? "", optional: source.optional == true, path: path.child("configMap").child("name")))
+                result.append(Reference(kind: "ConfigMap", name: source.name ?? "", optional: source.optional == true, path: path.child("configMap").child("name"), use: use(source.items)))
             }
             if let source = volume.secret {
-                result.append(Reference(kind: "Secret", name: source.secretName ?? "", optional: source.optional == true, path: path.child("secret").child("secretName")))
+                result.append(Reference(kind: "Secret", name: source.secretName ?? "", optional: source.optional == true, path: path.child("secret").child("secretName"), use: use(source.items)))
             }
             for (sourceIndex, source) in (volume.projected?.sources ?? []).enumerated() {
                 let sourcePath = path.child("projected").child("sources").index(sourceIndex)
                 if let configMap = source.configMap {
-                    result.append(Reference(kind: "ConfigMap", name: configMap.name ?? "", optional: configMap.optional == true, path: sourcePath.child("configMap").child("name")))
+                    result.append(Reference(kind: "ConfigMap", name: configMap.name ?? "", optional: configMap.optional == true, path: sourcePath.child("configMap").child("name"), use: use(configMap.items)))
                 }
                 if let secret = source.secret {
-                    result.append(Reference(kind: "Secret", name: secret.name ?? "", optional: secret.optional == true, path: sourcePath.child("secret").child("name")))
+                    result.append(Reference(kind: "Secret", name: secret.name ?? "", optional: secret.optional == true, path: sourcePath.child("secret").child("name"), use: use(secret.items)))
                 }
             }
         }
@@ -60,25 +66,27 @@ extension Manifest {
 
     private static func references(of container: Container, _ path: FieldPath) -> [Reference] {
         var result: [Reference] = []
+        let name = container.name ?? ""
         for (index, variable) in (container.env ?? []).enumerated() {
             let sourcePath = path.child("env").index(index).child("valueFrom")
             if let selector = variable.valueFrom?.configMapKeyRef {
-                result.append(Reference(kind: "ConfigMap", name: selector.name ?? "", optional: selector.optional == true, path: sourcePath.child("configMapKeyRef").child("name")))
+                result.append(Reference(kind: "ConfigMap", name: selector.name ?? "", optional: selector.optional == true,
+                                        path: sourcePath.child("configMapKeyRef").child("name"), use: .env(container: name, key: selector.key ?? "")))
             }
             if let selector = variable.valueFrom?.secretKeyRef {
-                result.append(Reference(kind: "Secret", name: selector.name ?? "", optional: selector.optional == true, path: sourcePath.child("secretKeyRef").child("name")))
+                result.append(Reference(kind: "Secret", name: selector.name ?? "", optional: selector.optional == true,
+                                        path: sourcePath.child("secretKeyRef").child("name"), use: .env(container: name, key: selector.key ?? "")))
             }
         }
         for (index, source) in (container.envFrom ?? []).enumerated() {
             let sourcePath = path.child("envFrom").index(index)
             if let reference = source.configMapRef {
-                result.append(Reference(kind: "ConfigMap", name: reference.name ?? "", optional: reference.optional == true, path: sourcePath.child("configMapRef").child("name")))
+                result.append(Reference(kind: "ConfigMap", name: reference.name ?? "", optional: reference.optional == true, path: sourcePath.child("configMapRef").child("name"), use: .envFrom(container: name)))
             }
             if let reference = source.secretRef {
-                result.append(Reference(kind: "Secret", name: reference.name ?? "", optional: reference.optional == true, path: sourcePath.child("secretRef").child("name")))
+                result.append(Reference(kind: "Secret", name: reference.name ?? "", optional: reference.optional == true, path: sourcePath.child("secretRef").child("name"), use: .envFrom(container: name)))
             }
         }
         return result
     }
 }
-

@@ -39,10 +39,26 @@ public struct ClaimRecord: Codable, Sendable {
 /// Every change holds the claim's lock (`<run-root>/locks/claim_NS_NAME.lock`).
 public struct ClaimStore: Sendable {
     public let store: Store
+    /// Where claims live: `PODCTL_CLAIM_ROOT`, else `<root>/claims` (docs/state.md).
+    public let root: String
 
-    public init(store: Store) { self.store = store }
+    public init(store: Store, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.store = store
+        root = (try? Self.configuredRoot(store: store, environment: environment)) ?? store.roots.root + "/claims"
+    }
 
-    public func directory(_ key: ClaimKey) -> String { "\(store.roots.root)/claims/\(key.namespace)/\(key.name)" }
+    /// The claim storage path: `PODCTL_CLAIM_ROOT` when set (an absolute path without
+    /// `..`: another disk or file system for the data of claims), else `<root>/claims`.
+    /// Every command checks it first (Context), so a bad value fails before anything.
+    public static func configuredRoot(store: Store, environment: [String: String]) throws(PodError) -> String {
+        guard let given = environment["PODCTL_CLAIM_ROOT"], !given.isEmpty else { return store.roots.root + "/claims" }
+        guard given.hasPrefix("/"), !given.split(separator: "/").contains("..") else {
+            throw PodError(.invalidArgument, "PODCTL_CLAIM_ROOT=\(given): the claim storage path must be absolute and without ..")
+        }
+        return given.count > 1 && given.hasSuffix("/") ? String(given.dropLast()) : given
+    }
+
+    public func directory(_ key: ClaimKey) -> String { "\(root)/\(key.namespace)/\(key.name)" }
     public func dataDirectory(_ key: ClaimKey) -> String { directory(key) + "/data" }
     private func recordPath(_ key: ClaimKey) -> String { directory(key) + "/claim.json" }
 
@@ -63,7 +79,6 @@ public struct ClaimStore: Sendable {
 
     /// Every claim with state, sorted; entries that are not valid names are skipped.
     public func keys() throws(PodError) -> [ClaimKey] {
-        let root = store.roots.root + "/claims"
         var keys: [ClaimKey] = []
         for namespace in try Files.list(root) {
             for name in try Files.list("\(root)/\(namespace)") {

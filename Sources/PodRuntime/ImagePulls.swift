@@ -27,31 +27,44 @@ struct ImagePulls {
         let container: String
         let image: String
         let message: String
+        /// The container's waiting reason: `ErrImagePull`, or `ErrImageNeverPull` for a
+        /// missing image the policy forbids pulling.
+        var reason = "ErrImagePull"
     }
 
-    /// Pulls what the pod's policies ask for, each image once. Returns the failures;
-    /// throws only for `Never` with a missing image (D18: apply refuses it at once).
+    /// Pulls what the pod's policies ask for, each image once. Returns the failures, a
+    /// missing `Never` or `localhost/` image among them: the pod waits for it (D58), and
+    /// the retrying process finds it once it is loaded.
     /// `events` gets the kubelet's events for each container (Pulling, Pulled, Failed).
     func ensure(_ pod: Pod, key: PodKey, events: inout PodStatusRecord) throws(PodError) -> [Failure] {
         var failures: [Failure] = []
-        var done: [String: String?] = [:]  // image → failure message, nil when it is there
+        var done: [String: Failure?] = [:]  // image → its failure, nil when it is there
         for container in pod.spec?.allContainers ?? [] {
             let image = container.image ?? ""
             let name = container.name ?? ""
             if let outcome = done[image] {
-                if let message = outcome { failures.append(Failure(container: name, image: image, message: message)) }
+                if let failure = outcome { failures.append(Failure(container: name, image: image, message: failure.message, reason: failure.reason)) }
                 continue
             }
             let policy = container.imagePullPolicy ?? "IfNotPresent"
             let stored = try? images.resolve(image)
             let local = stored?.matchedName?.hasPrefix(ImageReference.local + "/") == true
-            if stored == nil, let reference = try? ImageReference.parse(image), reference.domain == ImageReference.local {
-                throw PodError(.notFound, "pod \(key) container \"\(name)\": ErrImagePull: container image \"\(image)\" is a local name (localhost/…), which podctl never pulls, and it is not in the store; load it with podctl image load, or podctl image import")
+            // A missing local name is an ErrImagePull that asks no registry; with Never it is
+            // the kubelet's ErrImageNeverPull below, whatever the name.
+            if stored == nil, policy != "Never", let reference = try? ImageReference.parse(image), reference.domain == ImageReference.local {
+                let failure = Failure(container: name, image: image, message: "container image \"\(image)\" is a local name (localhost/…), which podctl never pulls, and it is not in the store; load it with podctl image load, or podctl image import")
+                done[image] = .some(failure)
+                failures.append(failure)
+                continue
             }
             let object = "spec.\(pod.spec?.initContainers?.contains { $0.name == name } == true ? "initContainers" : "containers"){\(name)}"
             if policy == "Never" || local || (policy == "IfNotPresent" && stored != nil) {
                 if stored == nil {
-                    throw PodError(.notFound, "pod \(key) container \"\(name)\": ErrImageNeverPull: container image \"\(image)\" is not present with pull policy of Never; pull it with podctl image pull \(image), or load it")
+                    // imageManager.EnsureImageExists: the kubelet's words (its %q), re-checked at each retry.
+                    let failure = Failure(container: name, image: image, message: "Container image \(GoQuote.quoted(image)) is not present with pull policy of Never", reason: "ErrImageNeverPull")
+                    done[image] = .some(failure)
+                    failures.append(failure)
+                    continue
                 }
                 events.record(.normal, "Pulled", "Container image \"\(image)\" already present on machine", object: object)
                 done[image] = .some(nil)
@@ -65,8 +78,9 @@ struct ImagePulls {
                 events.record(.normal, "Pulled", "Successfully pulled image \"\(image)\" in \(seconds). Image size: \(record.size) bytes.", object: object)
                 done[image] = .some(nil)
             } catch {
-                done[image] = .some(error.message)
-                failures.append(Failure(container: name, image: image, message: error.message))
+                let failure = Failure(container: name, image: image, message: error.message)
+                done[image] = .some(failure)
+                failures.append(failure)
             }
         }
         return failures

@@ -130,7 +130,9 @@ extension PodManager {
         let paths = PodPaths(store: store, key: key)
         guard let manifest = try store.read(Pod.self, from: paths.manifest) else { return nil }
         let status = try readStatus(paths)
-        return PodView(key: key, manifest: manifest, status: withPullEvents(status, paths), supervisorAlive: supervisorAlive(status), paths: paths)
+        // A pod waiting to be created (D58) has no process, and is not Unknown for that.
+        let alive = supervisorAlive(status) || isWaitingToCreate(paths)
+        return PodView(key: key, manifest: manifest, status: withPullEvents(status, paths), supervisorAlive: alive, paths: paths)
     }
 }
 

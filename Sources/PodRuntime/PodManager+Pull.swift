@@ -98,22 +98,27 @@ extension PodManager {
             // `current`: labels and annotations may have changed during the wait (editMetadata).
             try create(current.pod, key: key, paths: paths, configMaps: expected.configMaps, secrets: expected.secrets, peers: expected.peers, pulled: true)
         } catch {
-            // No apply is waiting for this error: the pod stays, Failed, with the reason
-            // for `get` and `describe`, once what the create made is cleaned up.
-            let events = (try? store.read([EventRecord].self, from: PendingPull.eventsPath(paths))) ?? []
-            _ = try? stopAndRemove(key, paths: paths, grace: 0)
-            var status = PodStatusRecord()
-            status.phase = "Failed"
-            status.reason = "FailedCreate"
-            status.message = error.description
-            status.stopped = true
-            status.events = events
-            status.record(.warning, "FailedCreate", error.description)
-            try store.write(current.pod, to: paths.manifest)
-            try Files.makeDirectories(paths.runDirectory, mode: 0o700)
-            try store.write(status, to: paths.status)
+            try recordFailedCreate(current.pod, key: key, paths: paths, error: error)
             throw error
         }
         return true
+    }
+
+    /// A create no apply is waiting for failed (a pull or a wait that ended): the pod
+    /// stays, Failed, with the reason for `get` and `describe`, once what the create made
+    /// is cleaned up.
+    func recordFailedCreate(_ pod: Pod, key: PodKey, paths: PodPaths, error: PodError) throws(PodError) {
+        let events = (try? store.read([EventRecord].self, from: PendingPull.eventsPath(paths))) ?? []
+        _ = try? stopAndRemove(key, paths: paths, grace: 0)
+        var status = PodStatusRecord()
+        status.phase = "Failed"
+        status.reason = "FailedCreate"
+        status.message = error.description
+        status.stopped = true
+        status.events = events
+        status.record(.warning, "FailedCreate", error.description)
+        try store.write(pod, to: paths.manifest)
+        try Files.makeDirectories(paths.runDirectory, mode: 0o700)
+        try store.write(status, to: paths.status)
     }
 }

@@ -35,6 +35,11 @@ extension PodManager {
         if let pid = current?.supervisorPID, supervisorAlive(pid: pid) { return .running(supervisor: pid) }
         if let pid = runningSupervisor(paths) { return .running(supervisor: pid) }
         if isWaitingForImages(paths) { return try restartPull(key, paths: paths, dryRun: dryRun) }
+        // A pod waiting for a ConfigMap, Secret, claim or user (D58): tried again.
+        if isWaitingToCreate(paths) {
+            if dryRun { return .started(podIP: nil) }
+            return try retryWaitingLocked(key, paths: paths) ? .started(podIP: try? store.read(RunPlan.self, from: paths.runPlan)?.network?.podIP) : .finished(phase: "Pending")
+        }
         // The run root's status is the newer; after a reboot only the state root's is left.
         let record = current ?? (try? store.read(PodStatusRecord.self, from: paths.lastStatus)) ?? nil
         let logsExist = !((try? Files.list(paths.logs)) ?? []).isEmpty
@@ -74,8 +79,9 @@ extension PodManager {
         guard var plan = try store.read(RunPlan.self, from: paths.runPlan) else {
             throw PodError(.notFound, "pod \(key) has no run plan (\(paths.runPlan)) and cannot be started again; apply its manifest again")
         }
-        try checkProjections(plan, key: key, paths: paths)
         try prepareRunDirectories(paths)
+        try restoreProjections(plan, key: key, paths: paths)
+        try checkProjections(plan, key: key, paths: paths)
         if var network = plan.network, !network.hostNetwork {
             let pool = PodNetwork(config: try networkConfig)
             let address = try pool.ipam.allocate(for: key, preferring: network.podIP.flatMap { IPv4Address($0) })
@@ -91,15 +97,29 @@ extension PodManager {
         return plan.network?.podIP
     }
 
-    /// configMap, secret, downwardAPI and projected volumes are written at apply into the run root (tmpfs: secrets
-    /// stay off the disk), which a reboot empties, and podctl keeps no copy of their
-    /// source objects: such a pod must be applied again with them.
+    /// configMap, secret, downwardAPI and projected volumes are written at apply into the
+    /// run root (tmpfs), which a reboot empties: they are written again from the stored
+    /// ConfigMaps and Secrets (D5) and the manifest, as the kubelet mounts them again
+    /// for a pod it restarts. One whose object is gone is not restored, and says which.
+    private func restoreProjections(_ plan: RunPlan, key: PodKey, paths: PodPaths) throws(PodError) {
+        guard let pod = try store.read(Pod.self, from: paths.manifest),
+              (pod.spec?.volumes ?? []).contains(where: { $0.configMap != nil || $0.secret != nil || $0.downwardAPI != nil || $0.projected != nil })
+        else { return }
+        let (configMaps, secrets) = try configObjects(namespace: key.namespace, configMaps: [], secrets: [])
+        if let missing = CreateWaits.configWaits(pod, configMaps: Self.byName(configMaps), secrets: Self.byName(secrets)).failedMounts.first {
+            throw PodError(.notFound, "pod \(key) was not restored: \(missing); store it again (podctl apply or podctl create), then run podctl restore")
+        }
+        let planner = RunPlanner(pod: pod, key: key, store: store, binaries: try Binaries.locate(), configMaps: configMaps, secrets: secrets, uid: plan.uid)
+        try planner.refreshProjections()
+    }
+
+    /// What a restore could not write again is named, never mounted empty.
     private func checkProjections(_ plan: RunPlan, key: PodKey, paths: PodPaths) throws(PodError) {
         let tmpfs = Set(plan.sandboxMounts.map(\.target))
         for container in plan.allContainers {
             for mount in container.mounts where mount.source.hasPrefix(paths.memoryVolumes + "/") && !tmpfs.contains(mount.source) {
                 guard Files.exists(mount.source) else {
-                    throw PodError(.notFound, "pod \(key) container \"\(container.name)\": the files of its configMap, secret, downwardAPI or projected volume (\(mount.source)) were in the run root and are gone; apply the pod again with its ConfigMaps and Secrets")
+                    throw PodError(.notFound, "pod \(key) container \"\(container.name)\": the files of its configMap, secret, downwardAPI or projected volume (\(mount.source)) were in the run root and are gone; apply the pod again")
                 }
             }
         }

@@ -23,16 +23,24 @@ public final class PodManager: @unchecked Sendable {
 
     /// Applies one pod of a validated manifest set.
     /// `peers`: the other pods of the same apply by name, with their addresses, for /etc/hosts.
-    public func apply(_ pod: Pod, configMaps: [ConfigMap], secrets: [Secret], peers: [String: String] = [:]) throws(PodError) -> ApplyOutcome {
+    /// `configMaps`, `secrets`: those of the apply; the stored ones of the pod's namespace
+    /// are used too (ConfigStore), and win (apply stores its objects before its pods).
+    public func apply(_ pod: Pod, configMaps given: [ConfigMap], secrets givenSecrets: [Secret], peers: [String: String] = [:]) throws(PodError) -> ApplyOutcome {
         let key = try PodKey(namespace: pod.namespace, name: pod.name)
         try Self.preflight(pod)
         try store.prepare()
         let lock = try store.lock(key)
         defer { lock.release() }
         let paths = PodPaths(store: store, key: key)
+        let (configMaps, secrets) = try configObjects(namespace: pod.namespace, configMaps: given, secrets: givenSecrets)
         var outcome = ApplyOutcome.created
         if let existing = try store.read(Pod.self, from: paths.manifest) {
             if waitsUnchanged(pod, configMaps: configMaps, secrets: secrets, paths: paths) { return .unchanged }
+            // A waiting pod applied again unchanged is tried again (D58), as a kubelet retries.
+            if isWaitingToCreate(paths) && existing == pod {
+                _ = try retryWaitingLocked(key, paths: paths)
+                return .unchanged
+            }
             try refreshProjectionsIfUnchanged(pod, existing: existing, key: key, paths: paths, configMaps: configMaps, secrets: secrets)
             let alive = supervisorAlive(try readStatus(paths)) && !isWaitingForImages(paths)
             let old = existing.specHashes
@@ -40,7 +48,10 @@ public final class PodManager: @unchecked Sendable {
             // A pod that completed stays as it ended, as an unchanged apply leaves it.
             let completed = (try? readStatus(paths))?.completed == true
             if (alive || completed) && old == new && existing.metadata == pod.metadata { return .unchanged }
-            if alive && old.sandbox == new.sandbox {
+            // A container whose config is missing cannot be restarted in place: the pod is
+            // made anew and waits (D58).
+            let waits = CreateWaits.configWaits(pod, configMaps: Self.byName(configMaps), secrets: Self.byName(secrets))
+            if alive && old.sandbox == new.sandbox && waits.isEmpty {
                 try updateInPlace(pod, key: key, paths: paths, configMaps: configMaps, secrets: secrets)
                 return .configured
             }
@@ -68,7 +79,7 @@ public final class PodManager: @unchecked Sendable {
     /// plan are written and the supervisor restarts the changed containers in place.
     private func updateInPlace(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret]) throws(PodError) {
         if let failure = try pullImages(pod, key: key).first {
-            throw PodError(.invalidArgument, "pod \(key) container \"\(failure.container)\": ErrImagePull: \(failure.message); the running pod was left as it was")
+            throw PodError(.invalidArgument, "pod \(key) container \"\(failure.container)\": \(failure.reason): \(failure.message); the running pod was left as it was")
         }
         let binaries = try Binaries.locate()
         let previous = try store.read(RunPlan.self, from: paths.runPlan)
@@ -83,7 +94,8 @@ public final class PodManager: @unchecked Sendable {
         guard reply.ok else { throw PodError(.system, "the pod's supervisor refused the update: \(reply.message)") }
     }
 
-    func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret], peers: [String: String], pulled: Bool = false) throws(PodError) {
+    func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps given: [ConfigMap], secrets givenSecrets: [Secret], peers: [String: String], pulled: Bool = false) throws(PodError) {
+        let (configMaps, secrets) = try configObjects(namespace: pod.namespace, configMaps: given, secrets: givenSecrets)
         let failures = pulled ? [] : try pullImages(pod, key: key)
         guard failures.isEmpty else {
             let pending = PendingPull(pod: pod, configMaps: configMaps, secrets: secrets, peers: peers)
@@ -91,6 +103,11 @@ public final class PodManager: @unchecked Sendable {
         }
         let binaries = try Binaries.locate()
         var planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: UUID().uuidString.lowercased())
+        let waits = createWaits(pod, planner: planner, configMaps: configMaps, secrets: secrets)
+        guard waits.isEmpty else {
+            return try startWaiting(PendingCreate(pod: pod, peers: peers), waits: waits, key: key, paths: paths)
+        }
+        try leaveWaiting(paths)
         planner.network = try networkPlan(for: pod, key: key)
         planner.clusterNameserver = clusterNameserver(for: pod)
         if pod.spec?.hostUsers == false {

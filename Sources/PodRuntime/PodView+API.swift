@@ -27,6 +27,8 @@ public struct PodObject: Encodable, Sendable {
     public struct Condition: Encodable, Sendable {
         var type: String
         var status: String
+        var reason: String? = nil
+        var message: String? = nil
     }
 
     public struct APIContainerStatus: Encodable, Sendable {
@@ -77,16 +79,20 @@ extension PodView {
         let containers = record.containers.map(Self.apiStatus)
         let allReady = !isUnknown && !record.containers.isEmpty && record.containers.allSatisfy(\.ready)
         let flag = { (value: Bool) in value ? "True" : "False" }
+        // A pod waiting for a claim (D58): the scheduler's condition, not a pod reason.
+        let unschedulable = record.reason == CreateWaits.unschedulableReason
         let conditions = [
             PodObject.Condition(type: "PodReadyToStartContainers", status: flag(record.sandboxReady)),
             PodObject.Condition(type: "Initialized", status: flag(record.initDone)),
             PodObject.Condition(type: "ContainersReady", status: flag(allReady)),
             PodObject.Condition(type: "Ready", status: flag(allReady)),
-            PodObject.Condition(type: "PodScheduled", status: "True"),
+            unschedulable
+                ? PodObject.Condition(type: "PodScheduled", status: "False", reason: record.reason, message: record.message)
+                : PodObject.Condition(type: "PodScheduled", status: "True"),
         ]
         var apiStatus = PodObject.APIStatus(
-            phase: isUnknown ? "Unknown" : record.phase, reason: isUnknown ? "NodeLost" : record.reason,
-            message: isUnknown ? "the pod's supervisor is not running" : record.message, startTime: record.startTime,
+            phase: isUnknown ? "Unknown" : record.phase, reason: isUnknown ? "NodeLost" : unschedulable ? nil : record.reason,
+            message: isUnknown ? "the pod's supervisor is not running" : unschedulable ? nil : record.message, startTime: record.startTime,
             hostIP: nil, podIP: record.podIP, conditions: conditions,
             initContainerStatuses: record.initContainers.isEmpty ? nil : record.initContainers.map(Self.apiStatus),
             containerStatuses: containers)

@@ -19,7 +19,8 @@ public struct PodView: Sendable {
     public var displayStatus: String {
         guard let status else { return "Unknown" }
         if isUnknown { return "Unknown" }
-        if let reason = status.reason { return reason }
+        // An unscheduled pod says Pending; its reason is PodScheduled's (kubectl printPod).
+        if let reason = status.reason, reason != CreateWaits.unschedulableReason { return reason }
         let inits = status.initContainers
         // Once Initialized is True the app containers say (isPodInitializedConditionTrue):
         // a sidecar stopped at completion is no init failure.

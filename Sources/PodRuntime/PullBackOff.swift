@@ -99,7 +99,7 @@ public enum PullBackOff {
         func record(_ container: Container) -> ContainerStatusRecord {
             var record = ContainerStatusRecord(name: container.name ?? "", image: container.image ?? "", imageID: "")
             if let failure = failed[record.name] {
-                record.state = .waiting(reason: "ErrImagePull", message: failure.message)
+                record.state = .waiting(reason: failure.reason, message: failure.message)
             }
             return record
         }
@@ -108,8 +108,12 @@ public enum PullBackOff {
         let initNames = Set((pod.spec?.initContainers ?? []).compactMap(\.name))
         for failure in failures {
             let object = "spec.\(initNames.contains(failure.container) ? "initContainers" : "containers"){\(failure.container)}"
-            status.record(.warning, "Failed", "Failed to pull image \"\(failure.image)\": \(failure.message)", object: object)
-            status.record(.warning, "Failed", "Error: ErrImagePull", object: object)
+            if failure.reason == "ErrImageNeverPull" {
+                status.record(.warning, "ErrImageNeverPull", failure.message, object: object)
+            } else {
+                status.record(.warning, "Failed", "Failed to pull image \"\(failure.image)\": \(failure.message)", object: object)
+            }
+            status.record(.warning, "Failed", "Error: \(failure.reason)", object: object)
         }
         return status
     }

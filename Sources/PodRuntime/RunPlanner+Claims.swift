@@ -6,8 +6,8 @@ import PodStore
 
 extension RunPlanner {
     /// A persistentVolumeClaim volume: the claim's data directory, made on first use and
-    /// bind-mounted as an emptyDir is. A missing claim refuses the pod at apply (the
-    /// kubelet would keep it Pending with FailedMount `persistentvolumeclaim "x" not found`).
+    /// bind-mounted as an emptyDir is. A missing claim made the pod wait before planning
+    /// (CreateWaits, D58); one deleted since is refused here.
     func prepareClaim(_ source: PersistentVolumeClaimVolumeSource, volume: String) throws(PodError) -> MountSource {
         let claimKey = try ClaimKey(namespace: key.namespace, name: source.claimName ?? "")
         return try claims.locked(claimKey) { () throws(PodError) -> MountSource in
@@ -29,9 +29,7 @@ extension RunPlanner {
     /// refuses a second one ("node has pod using PersistentVolumeClaim with the same
     /// name and ReadWriteOncePod access mode"); here apply refuses it, naming the holder.
     private func checkReadWriteOncePod(_ record: ClaimRecord, _ claimKey: ClaimKey, volume: String) throws(PodError) {
-        guard record.claim.spec?.accessModes?.contains("ReadWriteOncePod") == true,
-              let holder = try claims.users(of: claimKey).first(where: { $0 != key }) else { return }
-        throw PodError(.conflict, "pod \(key): volume \"\(volume)\": persistentvolumeclaim \"\(claimKey.name)\" is ReadWriteOncePod and in use by pod \(holder.name): node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode")
+        try claims.checkReadWriteOncePod(record, claimKey, pod: key, volume: volume)
     }
 
     /// A volume directory's owner as the kubelet sets it for emptyDir and claims: the

@@ -27,10 +27,10 @@ extension RunPlanner {
         for projection in source.sources ?? [] {
             var batch: [AtomicProjection.File] = []
             if let configMap = projection.configMap {
-                let data = (configMaps[configMap.name ?? ""]?.data ?? [:]).mapValues { Array($0.utf8) }
+                let data = configMapBytes(configMap.name ?? "")
                 batch = keyFiles(data: data, items: configMap.items, mode: source.defaultMode)
             } else if let secret = projection.secret {
-                let data = secrets[secret.name ?? ""].map { secretValues($0).mapValues { Array($0.utf8) } } ?? [:]
+                let data = secretBytes(secret.name ?? "")
                 batch = keyFiles(data: data, items: secret.items, mode: source.defaultMode)
             } else if let downward = projection.downwardAPI {
                 batch = downwardFiles(downward.items, mode: source.defaultMode)

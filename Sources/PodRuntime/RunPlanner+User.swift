@@ -12,7 +12,7 @@ extension RunPlanner {
     /// runAsUser/runAsGroup win; else the image's `User` (`name`, `uid`, `name:group`,
     /// `uid:gid`), names looked up in the image's /etc/passwd and /etc/group; a numeric
     /// user not in passwd gets group 0, as container runtimes do.
-    func resolveUser(_ container: Container, image: ResolvedImage) throws(PodError) -> ResolvedUser {
+    func resolveUser(_ container: Container, image: ResolvedImage, checkNonRoot: Bool = true) throws(PodError) -> ResolvedUser {
         let security = effectiveSecurity(container)
         let imageUser = image.record.config.user ?? ""
         let parts = imageUser.split(separator: ":", maxSplits: 1).map(String.init)
@@ -37,9 +37,8 @@ extension RunPlanner {
         }
         if let runAsGroup = security.runAsGroup { gid = UInt32(runAsGroup) }
         else if parts.count == 2 { gid = UInt32(parts[1]) ?? Self.groupID(groupFile, named: parts[1]) }
-        if security.runAsNonRoot == true && uid == 0 {
-            throw PodError(.invalidManifest, "container \"\(container.name ?? "")\" has runAsNonRoot and its image will run as root; set securityContext.runAsUser to a non-zero user")
-        }
+        // A pod that reaches planning has passed userWaits; this is the last guard.
+        if checkNonRoot, let problem = nonRootProblem(container, user: uid) { throw PodError(.invalidManifest, "CreateContainerConfigError: \(problem)") }
         // The user's groups in the image's /etc/group, then supplementalGroups and fsGroup
         // (Kubernetes' `Merge` policy, containerd's additional GIDs).
         var groups = Self.memberships(groupFile, of: Self.userName(passwd, uid: uid))

@@ -103,10 +103,10 @@ extension RunPlanner {
     private func project(_ volume: Volume) throws(PodError) -> MountSource? {
         let name = volume.name ?? ""
         if let source = volume.configMap {
-            let data = (configMaps[source.name ?? ""]?.data ?? [:]).mapValues { Array($0.utf8) }
+            let data = configMapBytes(source.name ?? "")
             return try writeProjection(name, files: keyFiles(data: data, items: source.items, mode: source.defaultMode))
         } else if let source = volume.secret {
-            let data = (secrets[source.secretName ?? ""]).map { secretValues($0).mapValues { Array($0.utf8) } } ?? [:]
+            let data = secretBytes(source.secretName ?? "")
             return try writeProjection(name, files: keyFiles(data: data, items: source.items, mode: source.defaultMode))
         } else if let source = volume.downwardAPI {
             return try writeProjection(name, files: downwardFiles(source.items, mode: source.defaultMode))

@@ -79,9 +79,15 @@ struct Apply: ParsableCommand {
     /// printed as apply prints it, and the exit code is apply's.
     private func preflight(_ set: ManifestSet) throws {
         var failures: [PodError] = []
+        let claimsInApply = Set(set.objects.compactMap { $0.claim == nil ? nil : "\($0.namespace)/\($0.name)" })
+        let claims = try? ClaimStore(store: Context(global).manager.store)
         for object in set.objects {
             guard let pod = object.pod else { continue }
-            do { try PodManager.preflight(pod) } catch {
+            do {
+                try PodManager.preflight(pod)
+                let named = Set(claimsInApply.filter { $0.hasPrefix(pod.namespace + "/") }.map { String($0.dropFirst(pod.namespace.count + 1)) })
+                for line in try claims?.preflight(pod, inApply: named) ?? [] { Terminal.warning("\(object.resourceName): \(line)") }
+            } catch {
                 Terminal.error("\(object.resourceName): \(error)")
                 failures.append(error)
             }
@@ -89,46 +95,48 @@ struct Apply: ParsableCommand {
         if let first = failures.first { throw PodError(first.code, "\(failures.count) pod(s) would not be applied") }
     }
 
-    /// Applies every pod; ConfigMaps and Secrets travel inside the pods that use them.
+    /// Stores the ConfigMaps, Secrets and claims first (a pod of the same apply uses
+    /// them), then applies every pod; then the pods of other applies that use a changed
+    /// object get it (volume files in place) or start if they waited for it (D58).
     func applyForReal(_ set: ManifestSet) throws {
         let context = try Context(global)
-        let configMaps = set.objects.compactMap { object -> ConfigMap? in
-            if case let .configMap(map) = object.content { return map }
-            return nil
-        }
-        let secrets = set.objects.compactMap { object -> Secret? in
-            if case let .secret(secret) = object.content { return secret }
-            return nil
-        }
         var failures: [PodError] = []
-        // Claims first: a pod of the same apply mounts them.
-        for object in set.objects {
-            guard let claim = object.claim else { continue }
+        var changed: [(ConfigKind, String, String)] = []
+        var claims: [(String, String)] = []
+        for object in set.objects where object.pod == nil {
             do {
-                let outcome = try ClaimStore(store: context.manager.store).apply(claim)
+                let outcome = try StoredObjects.apply(object, context: context)
                 print("\(object.resourceName) \(outcome.rawValue)")
+                guard outcome != .unchanged else { continue }
+                switch object.content {
+                case .configMap: changed.append((.configMap, object.namespace, object.name))
+                case .secret: changed.append((.secret, object.namespace, object.name))
+                case .claim: claims.append((object.namespace, object.name))
+                case .pod: break
+                }
             } catch {
                 Terminal.error("\(object.resourceName): \(error)")
                 failures.append(error)
             }
         }
         let peers = context.manager.reserveAddresses(for: set.pods)
+        var applied = Set<PodKey>()
         for object in set.objects {
-            if object.claim != nil { continue }
-            guard let pod = object.pod else {
-                print("\(object.resourceName) configured (kept with the pods that use it)")
-                continue
-            }
+            guard let pod = object.pod else { continue }
             do {
-                let outcome = try context.manager.apply(pod, configMaps: configMaps, secrets: secrets, peers: peers[pod.namespace] ?? [:])
+                let outcome = try context.manager.apply(pod, configMaps: [], secrets: [], peers: peers[pod.namespace] ?? [:])
                 print("\(object.resourceName) \(outcome.rawValue)")
+                let key = try PodKey(namespace: pod.namespace, name: pod.name)
+                applied.insert(key)
+                StoredObjects.warnWaiting(key, context: context)
             } catch {
                 Terminal.error("\(object.resourceName): \(error)")
                 failures.append(error)
                 context.manager.releaseUnusedLease(pod)
             }
         }
+        StoredObjects.kick(changed: changed, claims: claims, except: applied, context: context)
         context.reclaimGonePods()
-        if let first = failures.first { throw PodError(first.code, "\(failures.count) pod(s) were not applied") }
+        if let first = failures.first { throw PodError(first.code, "\(failures.count) object(s) were not applied") }
     }
 }

@@ -26,6 +26,10 @@ struct ApplyWait {
                 still.append(key)
                 let phase = view.phase
                 if phase == "Failed" || phase == "Succeeded" { ended.append("pod/\(key.name) \(phase.lowercased()): \(view.notReadyReason)") }
+                // Waiting for something only the user can give (D58): no wait brings it.
+                else if context.manager.isWaitingToCreate(key) || view.waitsForANeverPullImage {
+                    ended.append("pod/\(key.name) waits: \(view.waitingProblems.joined(separator: "; "))")
+                }
             }
             pending = still
             if pending.isEmpty { return }

@@ -20,7 +20,7 @@ enum ClaimCommands {
     static func refuseOptions(_ given: [String: Bool]) throws(PodError) {
         let used = given.filter(\.value).keys.sorted()
         guard !used.isEmpty else { return }
-        throw PodError(.invalidArgument, "\(used.joined(separator: ", ")): options for pods only; persistentvolumeclaims are shown as a table of one namespace (-n)")
+        throw PodError(.invalidArgument, "\(used.joined(separator: ", ")): options for pods only; persistentvolumeclaims, configmaps and secrets are shown for one namespace (-n)")
     }
 
     static func claimViews(_ names: [String], namespace: String, claims: ClaimStore) throws(PodError) -> [ClaimView] {
@@ -45,17 +45,8 @@ enum ClaimCommands {
     /// Deletes each claim and its data; one in use is refused, naming its pods.
     static func delete(_ names: [String], namespace: String, ignoreNotFound: Bool, context: Context) throws(PodError) {
         let claims = ClaimStore(store: context.manager.store)
-        var failure: PodError?
-        for name in names {
-            do {
-                try claims.delete(try ClaimKey(namespace: namespace, name: name))
-                print("persistentvolumeclaim \"\(name)\" deleted")
-            } catch {
-                if error.code == .notFound && ignoreNotFound { continue }
-                Terminal.error(error.description)
-                failure = failure ?? error
-            }
+        try ConfigCommands.deleteEach(names, resource: "persistentvolumeclaim", ignoreNotFound: ignoreNotFound) { name throws(PodError) in
+            try claims.delete(try ClaimKey(namespace: namespace, name: name))
         }
-        if let failure { throw PodError(failure.code, "not every persistentvolumeclaim was deleted") }
     }
 }

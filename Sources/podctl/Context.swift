@@ -1,3 +1,4 @@
+import Foundation
 import PodCore
 import PodRuntime
 import PodStore
@@ -11,6 +12,7 @@ struct Context {
         store = Store(roots: try StoreRoots.resolve(root: global.root, runRoot: global.runRoot))
         manager = PodManager(store: store)
         try store.checkAccess()
+        _ = try ClaimStore.configuredRoot(store: store, environment: ProcessInfo.processInfo.environment)
     }
 
     /// kubectl's "pods X not found" for a pod with no state.

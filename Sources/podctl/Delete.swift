@@ -41,6 +41,11 @@ struct Delete: ParsableCommand {
 
     func run() throws {
         let context = try Context(global)
+        if let (kind, names) = ConfigCommands.names(resource) {
+            try ClaimCommands.refuseOptions(["-l": selection.selector != nil, "--all": all, "-A": allNamespaces, "-f": !filename.isEmpty])
+            if names.isEmpty { throw ValidationError("give the \(kind.plural) to delete: podctl delete \(kind.resource) NAME") }
+            return try ConfigCommands.delete(kind, names, namespace: namespace ?? "default", ignoreNotFound: ignoreNotFound, context: context)
+        }
         if let claims = ClaimCommands.names(resource) {
             try ClaimCommands.refuseOptions(["-l": selection.selector != nil, "--all": all, "-A": allNamespaces, "-f": !filename.isEmpty])
             if claims.isEmpty { throw ValidationError("give claims to delete: podctl delete pvc NAME") }

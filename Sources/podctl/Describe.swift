@@ -25,6 +25,10 @@ struct Describe: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
+        if let (kind, names) = ConfigCommands.names(resource) {
+            try ClaimCommands.refuseOptions(["-A": allNamespaces, "-l": selection.selector != nil])
+            return try ConfigCommands.describe(kind, names, namespace: namespace, context: try Context(global))
+        }
         if let claims = ClaimCommands.names(resource) {
             try ClaimCommands.refuseOptions(["-A": allNamespaces, "-l": selection.selector != nil])
             return try ClaimCommands.describe(claims, namespace: namespace, context: try Context(global))

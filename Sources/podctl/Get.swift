@@ -40,6 +40,11 @@ struct Get: ParsableCommand {
 
     func run() throws {
         if let first = resource.first, Self.eventResources.contains(first) { return try runEvents() }
+        if let (kind, names) = ConfigCommands.names(resource) {
+            try ClaimCommands.refuseOptions(["-w": watch || watchOnly, "-A": allNamespaces, "-l": selection.selector != nil,
+                                             "-L/--show-labels": showLabels || !labelColumns.isEmpty])
+            return try ConfigCommands.get(kind, names, namespace: namespace, output: output, context: try Context(global))
+        }
         if let claims = ClaimCommands.names(resource) {
             try ClaimCommands.refuseOptions(["-o": output != nil, "-w": watch || watchOnly, "-A": allNamespaces, "-l": selection.selector != nil,
                                              "-L/--show-labels": showLabels || !labelColumns.isEmpty])

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PodCore
 import PodImage
+import PodRuntime
 import PodStore
 
 struct Image: ParsableCommand {
@@ -23,6 +24,12 @@ enum ImageCommand {
     static func open(_ global: GlobalOptions) throws(PodError) -> (Store, ImageStore) {
         let store = Store(roots: try StoreRoots.resolve(root: global.root, runRoot: global.runRoot))
         return (store, ImageStore(store: store))
+    }
+
+    /// The pods waiting for images now in the store start at once (D58), rather than at
+    /// their retry; a pod that cannot start is named, and the image command still succeeds.
+    static func startWaitingPods(_ store: Store) {
+        for line in PodManager(store: store).imagesAdded() { Terminal.warning(line) }
     }
 
     /// Sizes as podman prints them: SI units, three significant digits (`4.26 MB`).

@@ -23,9 +23,10 @@ struct ImageImport: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let (_, images) = try ImageCommand.open(global)
+        let (store, images) = try ImageCommand.open(global)
         let imported = try images.importImage(from: source, name: name, changes: change)
         ImageCommand.report([imported], verb: "Imported")
         print("ID: \(imported.record.id)")
+        ImageCommand.startWaitingPods(store)
     }
 }

@@ -21,7 +21,8 @@ struct ImageLoad: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let (_, images) = try ImageCommand.open(global)
+        let (store, images) = try ImageCommand.open(global)
         ImageCommand.report(try images.load(from: input, name: name), verb: "Loaded")
+        ImageCommand.startWaitingPods(store)
     }
 }

@@ -23,12 +23,13 @@ struct ImagePull: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let (_, images) = try ImageCommand.open(global)
+        let (store, images) = try ImageCommand.open(global)
         let puller = try ImagePuller.fromEnvironment(store: images)
         let result = try puller.pull(reference, observer: quiet ? nil : PullProgressView())
         if !quiet {
             for note in result.image.notes { Terminal.warning(note) }
         }
         print(result.image.record.id.hex)
+        ImageCommand.startWaitingPods(store)
     }
 }

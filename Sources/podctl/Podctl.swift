@@ -12,7 +12,7 @@ struct Podctl: AsyncParsableCommand {
         abstract: "Run Kubernetes v1 Pods on this host.",
         discussion: "Exit codes: 0 success, 1 bad input (manifest, arguments, unknown pod), 2 host failure (a system call, damaged state), 3 another podctl holds the pod, 64 command-line usage.",
         version: PodctlVersion.text,
-        subcommands: [Apply.self, Get.self, Describe.self, Delete.self, Logs.self, Exec.self, Attach.self, Run.self, PortForward.self, Copy.self, Wait.self, Events.self, Top.self, Label.self, Annotate.self, Image.self, Login.self, Logout.self, Restore.self, Version.self, Completion.self, PullBackOffCommand.self])
+        subcommands: [Apply.self, Create.self, Get.self, Describe.self, Delete.self, Logs.self, Exec.self, Attach.self, Run.self, PortForward.self, Copy.self, Wait.self, Events.self, Top.self, Label.self, Annotate.self, Image.self, Login.self, Logout.self, Restore.self, Version.self, Completion.self, PullBackOffCommand.self])
 
     static func main() async {
         RegistryPulling.install()

@@ -53,6 +53,8 @@ struct Wait: ParsableCommand {
                 print("pod/\(key.name) condition met")  // kubectl says "condition met" for delete too
             } else {
                 Terminal.error("timed out waiting for the condition on pods/\(key.name)")
+                // What it waits for, when only the user can give it (D58).
+                StoredObjects.warnWaiting(key, context: context)
                 throw ExitCode(1)
             }
         }

@@ -11,19 +11,23 @@ import Testing
         ((try? FileManager.default.contentsOfDirectory(atPath: harness.base + "/run/locks")) ?? []).sorted()
     }
 
-    /// A pod whose image is not in the store and may not be pulled: apply takes the
-    /// lock and is refused.
+    /// A pod whose Localhost seccomp profile does not exist: apply takes the lock and is
+    /// refused when it plans the pod. (A missing image no longer refuses: the pod waits
+    /// for it, D58.)
     static let refused = """
         apiVersion: v1
         kind: Pod
         metadata: {name: refused}
         spec:
           containers:
-          - {name: app, image: "localhost/absent:1", imagePullPolicy: Never}
+          - name: app
+            image: localhost/busybox:1
+            securityContext: {seccompProfile: {type: Localhost, localhostProfile: absent.json}}
         """
 
     @Test(.needsRoot) func refusedAppliesAndDeletesOfAbsentPodsLeaveNoLockFile() throws {
         let harness = try Harness()
+        try harness.loadBusybox()
         let refusal = try harness.run(["apply", "-f", "-"], stdin: Self.refused)
         #expect(refusal.status != 0, "\(refusal.stdout)")
         let absent = try harness.run(["delete", "pod", "no-such-pod"])
@@ -33,6 +37,7 @@ import Testing
 
     @Test(.needsRoot) func racingAppliesAndDeletesLeaveNoLockFile() throws {
         let harness = try Harness()
+        try harness.loadBusybox()
         let group = DispatchGroup()
         for _ in 0..<4 {
             DispatchQueue.global().async(group: group) { _ = try? harness.run(["apply", "-f", "-"], stdin: Self.refused) }

@@ -108,15 +108,13 @@ import Testing
         #expect(errorLines(pod + "\n---\n" + pod) == ["metadata.name: Duplicate value: \"t\""])
     }
 
-    @Test func configMapsAndSecretsMustBeInTheSameApply() {
+    @Test func configMapsAndSecretsNeedNotBeInTheSameApply() {
+        // A reference is resolved at create: against the stored objects, else the pod waits (D58).
         let pod = containerYAML("envFrom:\n- configMapRef: {name: settings}")
-        #expect(errorLines(pod) == [
-            "spec.containers[0].envFrom[0].configMapRef.name: Not found: \"settings\": no ConfigMap \"settings\" in namespace default in this apply: podctl takes ConfigMaps and Secrets from the same input (or mark the reference optional)",
-        ])
-        let map = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n---\n"
-        #expect(errorLines(map + pod) == [])
-        let optional = containerYAML("envFrom:\n- secretRef: {name: nowhere, optional: true}")
-        #expect(errorLines(optional) == [])
+        #expect(errorLines(pod) == [])
+        let references = Manifest.references(of: Manifest.parse(pod, source: "p.yaml").pods[0])
+        #expect(references.map(\.name) == ["settings"])
+        #expect(references.first?.use == .envFrom(container: "c"))
     }
 
     @Test func typeErrorsAreReportedForEveryFieldWithTheirPaths() {

@@ -12,7 +12,7 @@ import Testing
         let result = try harness.run(["apply", "-f", Harness.repository.appendingPathComponent("pods/stack").path])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.split(separator: "\n").map(String.init)
-            == ["configmap/site-config configured (kept with the pods that use it)", "pod/store created", "pod/site created"], "\(result)")
+            == ["configmap/site-config created", "persistentvolumeclaim/store-data created", "pod/store created", "pod/site created"], "\(result)")
         try harness.waitFor("the feed to fetch the store's rows by name", seconds: 30) {
             try fetch(harness, "/data/rows.txt") == "row 1: apples\n"
         }

@@ -23,10 +23,17 @@ import Testing
 
     @Test(.needsRoot) func neverWithAMissingImageIsErrImageNeverPull() throws {
         let harness = try Harness()
+        // As a kubelet: the pod is created and waits (D58); apply warns and exits 0.
         let result = try harness.run(["apply", "-f", "-"], stdin: Self.pod("never", image: "127.0.0.1:5000/absent:1", policy: "Never"))
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("ErrImageNeverPull: container image \"127.0.0.1:5000/absent:1\" is not present with pull policy of Never"))
-        #expect(!FileManager.default.fileExists(atPath: harness.base + "/lib/pods/default/never"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("Warning: pod/never: container main: ErrImageNeverPull: Container image \"127.0.0.1:5000/absent:1\" is not present with pull policy of Never"), "\(result.stderr)")
+        #expect(try harness.run(["get", "pods"]).stdout.contains("ErrImageNeverPull"))
+        let described = try harness.run(["describe", "pod", "never"]).stdout
+        #expect(described.contains("ErrImageNeverPull"), "\(described)")
+        let waited = try harness.run(["apply", "--wait", "--timeout=20s", "-f", "-"], stdin: Self.pod("never", image: "127.0.0.1:5000/absent:1", policy: "Never"))
+        #expect(waited.status == 1)
+        #expect(waited.stderr.contains("ErrImageNeverPull"), "\(waited.stderr)")
+        try harness.run(["delete", "pod", "never"])
     }
 
     @Test(.needsRoot, .requires(NamespacedRegistry.available, "needs docker-registry and skopeo (deploy/deps.sh)"))

@@ -46,16 +46,19 @@ struct PullPolicyTests {
         }
     }
 
-    @Test func neverAndLocalNamesFailTheApplyWhenMissing() throws {
+    @Test func neverAndLocalNamesMissingAreWaitingFailuresNotPulls() throws {
         let fixture = Fixture()
         let key = try PodKey(namespace: "default", name: "p")
         var events = PodStatusRecord()
         let never = try Self.pod("  - {name: c, image: \"127.0.0.1:1/x:1\", imagePullPolicy: Never}")
-        let error = try #require(throws: PodError.self) { try fixture.pulls().ensure(never, key: key, events: &events) }
-        #expect(error.message.contains("ErrImageNeverPull: container image \"127.0.0.1:1/x:1\" is not present with pull policy of Never"))
-        let local = try Self.pod("  - {name: c, image: localhost/mine:1}")
-        let localError = try #require(throws: PodError.self) { try fixture.pulls().ensure(local, key: key, events: &events) }
-        #expect(localError.message.contains("never pulls"))
+        let failures = try fixture.pulls().ensure(never, key: key, events: &events)
+        #expect(failures.map(\.reason) == ["ErrImageNeverPull"])
+        #expect(failures.first?.message == "Container image \"127.0.0.1:1/x:1\" is not present with pull policy of Never")
+        let local = try Self.pod("  - {name: c, image: localhost/mine:1}\n  - {name: d, image: localhost/mine:1}")
+        let localFailures = try fixture.pulls().ensure(local, key: key, events: &events)
+        #expect(localFailures.map(\.reason) == ["ErrImagePull", "ErrImagePull"])
+        #expect(localFailures.first?.message.contains("never pulls") == true)
+        // Nothing was asked of a registry.
         #expect(events.events.isEmpty)
     }
 

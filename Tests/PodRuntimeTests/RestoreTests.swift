@@ -75,6 +75,24 @@ import Testing
         #expect(try harness.containerRecord("web", "httpd")["restartCount"] as? Int == 1)
     }
 
+    /// configMap and secret volumes live in the run root; after a reboot their files are
+    /// written again from the stored ConfigMap and Secret (#19).
+    @Test(.needsRoot) func aPodWithConfigMapAndSecretVolumesComesBackWithTheirFiles() throws {
+        let harness = try Harness()
+        try harness.loadBusybox()
+        defer { _ = try? harness.run(["delete", "pods", "--all", "--now"]) }
+        #expect(try harness.run(["create", "configmap", "cfg", "--from-literal=greeting=hello"]).status == 0)
+        #expect(try harness.run(["create", "secret", "generic", "creds", "--from-literal=pw=s3cret"]).status == 0)
+        try harness.apply(Self.pod("keeper", "Always", "{name: c, image: localhost/busybox:1, command: [sleep, '1000'], "
+            + "volumeMounts: [{name: cfg, mountPath: /cfg}, {name: s, mountPath: /s}]}], volumes: [{name: cfg, configMap: {name: cfg}}, {name: s, secret: {secretName: creds}}"))
+        try harness.waitForRunning("keeper", containers: ["c"])
+        try simulateReboot(harness, pods: ["keeper"])
+        let restored = try harness.run(["restore", "-A"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        try harness.waitForRunning("keeper", containers: ["c"])
+        #expect(try harness.run(["exec", "keeper", "--", "cat", "/cfg/greeting", "/s/pw"]).stdout == "hellos3cret")
+    }
+
     /// A crash without a reboot (the run root and its stale status, socket and map
     /// elements stay) and two restores at once: the pod comes back exactly once.
     @Test(.needsRoot) func concurrentRestoresAfterACrashStartThePodOnce() throws {

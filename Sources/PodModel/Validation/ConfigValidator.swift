@@ -1,33 +1,46 @@
 import Foundation
 
 /// Validation of the ConfigMaps and Secrets given with pods (`ValidateConfigMap`, `ValidateSecret`).
-enum ConfigValidator {
-    static func validate(_ map: ConfigMap) -> [FieldError] {
+public enum ConfigValidator {
+    public static func validate(_ map: ConfigMap) -> [FieldError] {
         var errors = metadataErrors(map.metadata)
         var keys = Set<String>()
         for (field, entries) in [("data", map.data ?? [:]), ("binaryData", map.binaryData ?? [:])] {
             for key in entries.keys.sorted() {
-                if !Names.isConfigKey(key) { errors.append(.invalid(FieldPath(field), quoting: key, Names.configKeyMessage)) }
+                errors += Names.configKeyErrors(key).map { .invalid(FieldPath(field), quoting: key, $0) }
                 if !keys.insert(key).inserted { errors.append(.invalid(FieldPath(field), quoting: key, "duplicate of key present in data")) }
                 if field == "binaryData", Data(base64Encoded: entries[key] ?? "") == nil {
                     errors.append(.invalid(FieldPath(field).key(key), quoting: "<binary data redacted>", "illegal base64 data"))
                 }
             }
         }
+        let size = (map.data ?? [:]).values.reduce(0) { $0 + $1.utf8.count }
+            + (map.binaryData ?? [:]).values.reduce(0) { $0 + (Data(base64Encoded: $1)?.count ?? 0) }
+        if size > maxSize { errors.append(.tooLong(FieldPath("data"), maxSize)) }
         return errors
     }
 
-    static func validate(_ secret: Secret) -> [FieldError] {
+    /// A valid ConfigMap or Secret key (`IsConfigMapKey`).
+    public static func isKey(_ key: String) -> Bool { Names.configKeyErrors(key).isEmpty }
+
+    /// `MaxSecretSize`, which the API server applies to ConfigMaps too: 1 MiB of values.
+    public static let maxSize = 1 << 20
+
+    public static func validate(_ secret: Secret) -> [FieldError] {
         var errors = metadataErrors(secret.metadata)
         for (key, value) in (secret.data ?? [:]).sorted(by: { $0.key < $1.key }) {
-            if !Names.isConfigKey(key) { errors.append(.invalid(FieldPath("data"), quoting: key, Names.configKeyMessage)) }
+            errors += Names.configKeyErrors(key).map { .invalid(FieldPath("data"), quoting: key, $0) }
             if Data(base64Encoded: value) == nil {
                 errors.append(.invalid(FieldPath("data").key(key), quoting: "<secret contents redacted>", "illegal base64 data"))
             }
         }
-        for key in (secret.stringData ?? [:]).keys.sorted() where !Names.isConfigKey(key) {
-            errors.append(.invalid(FieldPath("stringData"), quoting: key, Names.configKeyMessage))
+        for key in (secret.stringData ?? [:]).keys.sorted() {
+            errors += Names.configKeyErrors(key).map { .invalid(FieldPath("stringData"), quoting: key, $0) }
         }
+        // stringData is merged into data before the API server validates the size.
+        var sizes = (secret.data ?? [:]).mapValues { Data(base64Encoded: $0)?.count ?? 0 }
+        for (key, value) in secret.stringData ?? [:] { sizes[key] = value.utf8.count }
+        if sizes.values.reduce(0, +) > maxSize { errors.append(.tooLong(FieldPath("data"), maxSize)) }
         return errors
     }
 

@@ -43,10 +43,18 @@ enum Names {
         return bytes.allSatisfy { isAlnum($0) || $0 == 95 || $0 == 45 || $0 == 46 }
     }
 
-    static func isConfigKey(_ key: String) -> Bool {
+    /// `IsConfigMapKey`: at most 253 bytes of `[-._a-zA-Z0-9]`, and not `.`, `..` or
+    /// anything starting with `..` (`hasChDirPrefix`): a key becomes a file name in a
+    /// volume, beside the AtomicWriter's own `..data` and `..<timestamp>` entries.
+    static func configKeyErrors(_ key: String) -> [String] {
         let bytes = Array(key.utf8)
-        return !bytes.isEmpty && bytes.count <= 253 && key != "." && key != ".."
-            && bytes.allSatisfy { isAlnum($0) || $0 == 95 || $0 == 45 || $0 == 46 }
+        var errors: [String] = []
+        if bytes.count > 253 { errors.append("must be no more than 253 characters") }
+        if bytes.isEmpty || !bytes.allSatisfy({ isAlnum($0) || $0 == 95 || $0 == 45 || $0 == 46 }) { errors.append(configKeyMessage) }
+        if key == "." { errors.append("must not be '.'") }
+        else if key == ".." { errors.append("must not be '..'") }
+        else if key.hasPrefix("..") { errors.append("must not start with '..'") }
+        return errors
     }
 
     /// Label and annotation keys: `[prefix/]name`.

@@ -56,7 +56,7 @@ extension PodValidator {
             else { addEach(Names.subdomainErrors(name), selectorPath.child("name"), name) }
             let key = selector.key ?? ""
             if key.isEmpty { add(.required(selectorPath.child("key"))) }
-            else if !Names.isConfigKey(key) { add(.invalid(selectorPath.child("key"), quoting: key, Names.configKeyMessage)) }
+            else { addEach(Names.configKeyErrors(key), selectorPath.child("key"), key) }
         }
     }
 

@@ -67,7 +67,7 @@ extension PodValidator {
             let itemPath = path.child("items").index(index)
             let key = item.key ?? ""
             if key.isEmpty { add(.required(itemPath.child("key"))) }
-            else if !Names.isConfigKey(key) { add(.invalid(itemPath.child("key"), quoting: key, Names.configKeyMessage)) }
+            else { addEach(Names.configKeyErrors(key), itemPath.child("key"), key) }
             let target = item.path ?? ""
             if target.isEmpty { add(.required(itemPath.child("path"))) }
             else { addEach(Names.relativePathErrors(target), itemPath.child("path"), target) }

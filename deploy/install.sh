@@ -12,7 +12,7 @@ bin=$(swift build -c release --show-bin-path)
 install -m 0755 "$bin/podctl" /usr/local/bin/podctl
 # The helpers live beside each other; podctl finds them in ../libexec/podctl.
 install -d -m 0755 /usr/local/libexec/podctl
-for helper in pod-helper pod-supervisor pod-pause pod-dns; do
+for helper in pod-helper pod-supervisor pod-network pod-pause pod-dns; do
   install -m 0755 "$bin/$helper" /usr/local/libexec/podctl/$helper
 done
 # pause and init are one binary chosen by its name: a hard link shares its pages.

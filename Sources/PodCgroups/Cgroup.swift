@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 import PodCore
 import PodOS
@@ -132,6 +131,6 @@ public enum CgroupFiles {
     }
 
     public static func number(_ path: String) -> Int64? {
-        (try? Files.readText(path)).flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        (try? Files.readText(path)).flatMap { Int64($0.trimmingWhitespace()) }
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 
 /// What podctl writes into one cgroup, in the kernel's units, with the kubelet's
 /// conversions (`pkg/kubelet/cm/helpers_linux.go`: `MilliCPUToShares`, `MilliCPUToQuota`).

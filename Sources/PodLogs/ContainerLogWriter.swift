@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 import PodCore
 import PodOS
@@ -19,7 +18,7 @@ import PodOS
 /// container never blocks on a full pipe.
 ///
 /// Thread-safe: calls are serialized under a lock. The supervisor is single-threaded and
-/// never contends for it (an uncontended NSLock is two atomic operations per call); the
+/// never contends for it (an uncontended pthread mutex is an atomic operation each way); the
 /// lock keeps the type honestly Sendable for callers that drain stdout and stderr on two
 /// threads (WriterTests.twoThreadsMayWriteTheTwoStreams).
 public final class ContainerLogWriter: @unchecked Sendable {
@@ -39,7 +38,7 @@ public final class ContainerLogWriter: @unchecked Sendable {
     public var path: String { rotation.path(0) }
 
     let rotation: Rotation
-    private let lock = NSLock()
+    private let lock = PosixLock()
     let buffer = RecordBuffer()
     var file: FileDescriptor?
     var fileBytes: Int

@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 
 /// A point in time as a CRI log record carries it: seconds and nanoseconds since the
@@ -19,18 +18,6 @@ public struct LogTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return LogTimestamp(seconds: Int64(now.tv_sec), nanoseconds: Int32(now.tv_nsec))
-    }
-
-    public init(_ date: Date) {
-        let interval = date.timeIntervalSince1970
-        let whole = interval.rounded(.down)
-        var nanos = ((interval - whole) * 1e9).rounded()
-        if nanos >= 1e9 { nanos = 999_999_999 }
-        self.init(seconds: Int64(whole), nanoseconds: Int32(nanos))
-    }
-
-    public var date: Date {
-        Date(timeIntervalSince1970: Double(seconds) + Double(nanoseconds) / 1e9)
     }
 
     public static func < (a: LogTimestamp, b: LogTimestamp) -> Bool {

@@ -1,7 +1,9 @@
-import CPodShim
 import Foundation
+import CPodShim
 import Glibc
 import PodCore
+import PodPlan
+import PodSupervisor
 
 /// The client side of attach (docs/runtime.md, "Attach"): asks the pod's supervisor for a
 /// container's streams, then copies its output pipes to this process's stdout and stderr

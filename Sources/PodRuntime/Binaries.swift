@@ -10,6 +10,8 @@ public struct Binaries: Sendable, Equatable {
     public var supervisor: String
     /// The bridge's DNS responder (docs/network.md, "Names").
     public var dns: String
+    /// The supervisor's network step (D56); the supervisor finds it beside pod-helper.
+    public var network: String
 
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws(PodError) -> Binaries {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -17,18 +19,18 @@ public struct Binaries: Sendable, Equatable {
         var candidates = [own, own + "/../libexec/podctl", "/usr/local/libexec/podctl"]
         if let configured = environment["PODCTL_LIBEXEC"] { candidates.insert(configured, at: 0) }
         for directory in candidates {
-            let found = Binaries(helper: directory + "/pod-helper", pause: directory + "/pod-pause", initProcess: directory + "/pod-init", supervisor: directory + "/pod-supervisor", dns: directory + "/pod-dns")
+            let found = Binaries(helper: directory + "/pod-helper", pause: directory + "/pod-pause", initProcess: directory + "/pod-init", supervisor: directory + "/pod-supervisor", dns: directory + "/pod-dns", network: directory + "/pod-network")
             if found.all.allSatisfy({ FileManager.default.isExecutableFile(atPath: $0) }) {
                 return found.standardized
             }
         }
-        throw PodError(.notFound, "cannot find podctl's helper programs (pod-helper, pod-pause, pod-init, pod-supervisor, pod-dns) in \(candidates.joined(separator: ", ")); install podctl with deploy/install.sh or set PODCTL_LIBEXEC")
+        throw PodError(.notFound, "cannot find podctl's helper programs (pod-helper, pod-pause, pod-init, pod-supervisor, pod-dns, pod-network) in \(candidates.joined(separator: ", ")); install podctl with deploy/install.sh or set PODCTL_LIBEXEC")
     }
 
-    var all: [String] { [helper, pause, initProcess, supervisor, dns] }
+    var all: [String] { [helper, pause, initProcess, supervisor, dns, network] }
 
     var standardized: Binaries {
         func clean(_ path: String) -> String { (path as NSString).standardizingPath }
-        return Binaries(helper: clean(helper), pause: clean(pause), initProcess: clean(initProcess), supervisor: clean(supervisor), dns: clean(dns))
+        return Binaries(helper: clean(helper), pause: clean(pause), initProcess: clean(initProcess), supervisor: clean(supervisor), dns: clean(dns), network: clean(network))
     }
 }

@@ -1,6 +1,7 @@
 import Glibc
 import PodCore
 import PodLaunch
+import PodSupervisor
 
 /// The container side of `podctl cp`, kubectl's way (docs/cli.md, "cp"): `tar` run in the
 /// container through the exec path (pod-helper joins its namespaces), so the copy sees

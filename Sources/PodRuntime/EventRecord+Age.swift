@@ -1,4 +1,5 @@
 import Foundation
+import PodPlan
 
 extension EventRecord {
     /// kubectl's LAST SEEN column (`podctl events`): the time since the event, with

@@ -1,8 +1,10 @@
-import CPodShim
 import Foundation
+import CPodShim
 import Glibc
 import PodCore
 import PodLaunch
+import PodPlan
+import PodSupervisor
 
 /// The running container a command is exec'd into: its init's PID and its plan.
 public struct ExecTarget: Sendable {
@@ -54,26 +56,6 @@ public struct ExecTarget: Sendable {
     public func launchPlan(command: [String], tty: Bool) -> LaunchPlan {
         var launch = LaunchPlan.exec(into: plan, pid: pid, idMap: idMap, command: command, tty: tty)
         launch.cgroupProcs = cgroupProcs()
-        return launch
-    }
-}
-
-extension LaunchPlan {
-    /// The plan of an exec into a running container (podctl exec, exec probes and hooks):
-    /// its environment, working directory, user, confinement and user namespace.
-    static func exec(into container: ContainerPlan, pid: Int32, idMap: IDMap?, command: [String], tty: Bool) -> LaunchPlan {
-        var launch = LaunchPlan(mode: .exec)
-        launch.targetPID = pid
-        launch.argv = command
-        launch.env = container.env
-        launch.cwd = container.cwd
-        launch.uid = container.uid
-        launch.gid = container.gid
-        launch.groups = container.groups
-        launch.tty = tty
-        launch.confinement = container.confinement
-        launch.idMap = idMap
-        launch.oomScoreAdj = container.oomScoreAdj
         return launch
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PodCore
 import PodImage
 import PodModel
+import PodPlan
 import PodStore
 
 /// Pulls an image into the store. podctl gives the runtime its registry client

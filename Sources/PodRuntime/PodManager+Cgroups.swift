@@ -1,6 +1,7 @@
 import Foundation
 import PodCgroups
 import PodCore
+import PodPlan
 
 extension PodManager {
     /// After the supervisor is gone (stopped, or crashed and killed): whatever is left in
@@ -41,19 +42,3 @@ extension ExecTarget {
     }
 }
 
-extension PodCgroupPlan {
-    /// The `cgroup.procs` files of a running container's cgroup, for a process that joins
-    /// it (an exec, an exec probe or hook); none when the cgroup is not there.
-    func procsFiles(ofContainer name: String) -> [String] {
-        guard let hierarchy = hostCgroups else { return [] }
-        let cgroup = hierarchy.cgroup(layout.container(name))
-        return cgroup.exists ? cgroup.procsFiles : []
-    }
-
-    /// Whether `pid` is a process of the container's cgroup (it joined it, or descends
-    /// from what did): a pid recorded earlier and reused since is not.
-    func holds(_ pid: Int32, container name: String) -> Bool {
-        guard pid > 0, let hierarchy = hostCgroups else { return false }
-        return hierarchy.cgroup(layout.container(name)).processes().contains(pid)
-    }
-}

@@ -3,6 +3,7 @@ import PodCore
 import PodModel
 import PodNetwork
 import PodOS
+import PodPlan
 import PodStore
 
 extension PodManager {

@@ -1,6 +1,7 @@
 import Foundation
 import PodCore
 import PodModel
+import PodPlan
 import PodStore
 
 extension PodManager {

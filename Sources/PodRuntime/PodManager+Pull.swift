@@ -4,7 +4,9 @@ import PodCore
 import PodImage
 import PodModel
 import PodOS
+import PodPlan
 import PodStore
+import PodSupervisor
 
 /// A pod whose images could not be pulled at apply (D31): it exists, Pending, its
 /// containers waiting in `ErrImagePull` / `ImagePullBackOff` with the registry's message,

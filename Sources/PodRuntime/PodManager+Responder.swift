@@ -3,6 +3,7 @@ import Glibc
 import PodCore
 import PodNetwork
 import PodOS
+import PodSupervisor
 
 /// Starting and stopping pod-dns. It holds `pod-dns.lock` for its life, so the kernel's
 /// lock table names the one running responder of this root, and a second one started by a

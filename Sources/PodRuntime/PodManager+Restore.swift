@@ -4,6 +4,7 @@ import PodCore
 import PodModel
 import PodNetwork
 import PodOS
+import PodPlan
 import PodStore
 
 /// What `podctl restore` did with one pod.

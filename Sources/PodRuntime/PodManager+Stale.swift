@@ -3,6 +3,7 @@ import Glibc
 import PodCore
 import PodNetwork
 import PodOS
+import PodPlan
 import PodStore
 
 extension PodManager {

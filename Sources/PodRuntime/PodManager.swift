@@ -4,7 +4,9 @@ import Glibc
 import PodCore
 import PodModel
 import PodOS
+import PodPlan
 import PodStore
+import PodSupervisor
 
 /// What the CLI does to pods: apply, delete, read status. Every change holds the pod's
 /// lock; state is written atomically; a failed create leaves nothing behind.
@@ -150,7 +152,7 @@ public final class PodManager: @unchecked Sendable {
     }
 
     /// The status reason of a sandbox that lost a hostPort race to another pod.
-    static let hostPortConflict = "HostPortConflict"
+    static let hostPortConflict = NetworkReply.hostPortConflict
 
     /// The error of a sandbox the supervisor could not make. A lost hostPort race is the
     /// conflict apply reports when it finds the port taken first: exit code 1, not 2.

@@ -23,4 +23,6 @@ public struct PodPaths: Sendable {
     public var controlSocket: String { runDirectory + "/supervisor.sock" }
     public var shm: String { runDirectory + "/shm" }
     public var memoryVolumes: String { runDirectory + "/volumes" }
+    /// The supervisor's last status, kept in the state root across reboots.
+    public var lastStatus: String { directory + "/last-status.json" }
 }

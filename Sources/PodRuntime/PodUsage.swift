@@ -1,5 +1,6 @@
 import Foundation
 import PodCgroups
+import PodPlan
 
 /// One reading of a running pod's cgroups: the pod's (pause and every container) and
 /// each container's, for `podctl top`.

@@ -1,5 +1,6 @@
 import Foundation
 import PodModel
+import PodPlan
 
 /// The pod as a `v1 Pod` with `status` filled in the Kubernetes way, for `-o json|yaml`.
 public struct PodObject: Encodable, Sendable {

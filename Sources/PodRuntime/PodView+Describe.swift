@@ -1,5 +1,6 @@
 import Foundation
 import PodModel
+import PodPlan
 
 /// `podctl describe pod`: kubectl's layout (`describePod` in k8s.io/kubectl's describe.go),
 /// field by field, aligned by the same tab writer rules. Status, conditions and container

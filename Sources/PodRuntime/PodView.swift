@@ -1,5 +1,6 @@
 import Foundation
 import PodModel
+import PodPlan
 import PodStore
 
 /// A pod as `podctl get` shows it: the applied manifest, the supervisor's status, and

@@ -4,6 +4,7 @@ import PodCore
 import PodImage
 import PodModel
 import PodOS
+import PodPlan
 import PodStore
 
 /// The retrying half of a pod waiting for its images (`podctl pull-backoff DIR RUNDIR`,

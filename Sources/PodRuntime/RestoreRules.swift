@@ -1,3 +1,5 @@
+import PodPlan
+
 /// Which pods `podctl restore` brings back after a reboot or a crash, decided from the
 /// pod's restart policy and the last status its supervisor wrote (docs/runtime.md,
 /// "After a reboot"). Pure: no file, process or clock is read here.
@@ -115,16 +117,4 @@ public enum RestoreDecision: Equatable, Sendable {
     case start(RestoredState)
     /// Leave it down; this is the status to show.
     case stayFinished(PodStatusRecord)
-}
-
-/// What a supervisor started by `restore` takes over from the pod's previous run
-/// (RunPlan.restored): restart counts and last states by container name, and events.
-public struct RestoredState: Codable, Equatable, Sendable {
-    public var containers: [String: RestoredContainer]
-    public var events: [EventRecord]
-}
-
-public struct RestoredContainer: Codable, Equatable, Sendable {
-    public var restartCount: Int
-    public var lastState: ContainerStatusRecord.State?
 }

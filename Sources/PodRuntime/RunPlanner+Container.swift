@@ -4,6 +4,7 @@ import PodCore
 import PodImage
 import PodLaunch
 import PodModel
+import PodPlan
 
 extension RunPlanner {
     /// Annotation that runs the workload as PID 1 itself, without pod-init.

@@ -1,5 +1,6 @@
 import PodCore
 import PodModel
+import PodPlan
 
 extension ContainerPlan {
     /// Refuses a NUL byte in what execve(2) and chdir(2) get. Validation refuses NUL in

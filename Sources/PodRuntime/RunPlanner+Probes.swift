@@ -1,5 +1,6 @@
 import PodCore
 import PodModel
+import PodPlan
 
 extension RunPlanner {
     /// The container's probes and hooks as the supervisor runs them. A port given by name

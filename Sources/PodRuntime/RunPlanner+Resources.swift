@@ -3,15 +3,7 @@ import PodCgroups
 import PodCore
 import PodModel
 import PodOS
-
-/// The pod's cgroups as the run plan records them: where they are and what the pod's
-/// own cgroup limits (docs/resources.md).
-public struct PodCgroupPlan: Codable, Equatable, Sendable {
-    public var layout: CgroupLayout
-    public var limits: CgroupLimits
-    /// The pause's oom_score_adj: the kubelet's `PodInfraOOMAdj`.
-    public var sandboxOOMScoreAdj: Int32
-}
+import PodPlan
 
 /// oom_score_adj per QoS class, the kubelet's `GetContainerOOMScoreAdjust`
 /// (pkg/kubelet/qos/policy.go): Guaranteed -997, BestEffort 1000, Burstable scaled by

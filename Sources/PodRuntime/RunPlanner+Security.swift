@@ -3,6 +3,7 @@ import PodCore
 import PodLaunch
 import PodModel
 import PodSecurity
+import PodSupervisor
 
 extension RunPlanner {
     /// Every container's confinement, each distinct seccomp filter compiled once by

@@ -5,6 +5,7 @@ import PodImage
 import PodLaunch
 import PodModel
 import PodOS
+import PodPlan
 import PodSecurity
 import PodStore
 

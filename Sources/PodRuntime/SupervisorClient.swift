@@ -1,6 +1,8 @@
 import Foundation
 import Glibc
 import PodCore
+import PodPlan
+import PodSupervisor
 
 /// Talks to a pod's supervisor over its control socket (docs/runtime.md).
 struct SupervisorClient {

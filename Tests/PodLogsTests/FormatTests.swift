@@ -36,13 +36,6 @@ import Testing
         }
     }
 
-    @Test func dateConversionKeepsMicroseconds() {
-        let time = LogTimestamp(seconds: 1_795_919_664, nanoseconds: 123_456_000)
-        let back = LogTimestamp(time.date)
-        #expect(back.seconds == time.seconds)
-        #expect(abs(Int(back.nanoseconds) - Int(time.nanoseconds)) < 1000)
-    }
-
     @Test func recordsRoundTrip() {
         let record = LogRecord(timestamp: LogTimestamp(seconds: 1_795_919_664, nanoseconds: 123_456_789), stream: .stderr, isPartial: true, text: bytes("a b  c\r"))
         #expect(String(decoding: record.formatted, as: UTF8.self) == "2026-11-29T02:34:24.123456789Z stderr P a b  c\r\n")

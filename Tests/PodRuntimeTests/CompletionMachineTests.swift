@@ -1,5 +1,6 @@
 import Testing
 @testable import PodRuntime
+@testable import PodSupervisor
 
 /// How a pod ends on its own (PodLifecycle+Completion.swift), with a fake clock: once
 /// every regular container has terminated for good the sidecars are stopped in reverse

@@ -1,5 +1,6 @@
 import Testing
 @testable import PodRuntime
+@testable import PodSupervisor
 
 /// The PodLifecycle driven by hand with a fake clock: no processes, no root.
 struct FakePod {

@@ -1,5 +1,6 @@
 import Testing
 @testable import PodRuntime
+@testable import PodSupervisor
 
 /// The wire side of httpGet and grpc probes, without a network.
 struct ProbeProtocolTests {

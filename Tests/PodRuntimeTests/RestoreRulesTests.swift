@@ -1,5 +1,6 @@
 import Testing
 @testable import PodRuntime
+@testable import PodSupervisor
 
 /// Which pods come back after a reboot (RestoreRules), without root: the kubelet's
 /// behaviour after a node reboot, per restart policy and last phase.

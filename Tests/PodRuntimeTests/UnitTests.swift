@@ -1,5 +1,6 @@
 import Testing
 @testable import PodRuntime
+@testable import PodSupervisor
 import PodImage
 import PodModel
 

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import PodCore
+import PodSupervisor
 
 /// kubectl's wording for a connection that fails inside the pod, logged through klog
 /// (client-go/tools/portforward/portforward.go: "an error occurred forwarding %d -> %d: %v")

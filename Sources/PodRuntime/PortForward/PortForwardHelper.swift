@@ -1,6 +1,7 @@
 import CPodShim
 import Glibc
 import PodCore
+import PodSupervisor
 
 /// The in-pod connector (`pod-helper port-forward`, Sources/pod-helper/PortForward.swift):
 /// podctl is multi-threaded and never enters a namespace itself (D13), so one helper joins

@@ -1,0 +1,117 @@
+import Glibc
+import PodCore
+import PodJSON
+import PodLaunch
+import PodOS
+import PodPlan
+
+extension Supervisor {
+    /// Wires the pod's network after pause started: the veth, the address lease and the
+    /// hostPorts by `pod-network` (a short-lived process, so libnftables and Foundation are
+    /// not resident in every supervisor; D56), then `eth0`'s address and route by
+    /// pod-helper inside the pod's namespace.
+    func attachNetwork() -> Bool {
+        guard let network = plan.network, !network.hostNetwork else { return true }
+        let reply: NetworkReply
+        do {
+            reply = try runNetworkProcess(NetworkRequest(op: .attach, namespace: plan.namespace, name: plan.name, pausePID: status.pausePID, network: network))
+        } catch {
+            return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
+        }
+        if let reason = reply.failureReason { return failNetwork(reason: reason, message: reply.message) }
+        guard let podIP = reply.podIP, let interface = reply.interface else {
+            return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: pod-network answered without an address")
+        }
+        do { try configureInterface(interface) } catch {
+            return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
+        }
+        status.podIP = podIP
+        status.record(.normal, "NetworkReady", "Pod address \(podIP) on \(network.bridge) (\(reply.hostInterface ?? "?"))")
+        return true
+    }
+
+    /// A pod that ended on its own gives back its address, hostPorts and host veth, as the
+    /// kubelet's StopPodSandbox has the CNI plugin release them (CNI DEL); status keeps the
+    /// address it had, and `delete` finds nothing left to release.
+    func releaseNetwork() {
+        guard let network = plan.network, !network.hostNetwork else { return }
+        do {
+            let reply = try runNetworkProcess(NetworkRequest(op: .detach, namespace: plan.namespace, name: plan.name, pausePID: 0, network: network))
+            if reply.failureReason != nil { log(reply.message) }
+        } catch {
+            log("cannot release the pod's network: \(error)")
+        }
+    }
+
+    private func failNetwork(reason: String, message: String) -> Bool {
+        status.phase = "Failed"
+        status.reason = reason
+        status.message = message
+        status.record(.warning, "FailedCreatePodSandBox", message)
+        log(message)
+        return false
+    }
+
+    /// pod-network beside pod-helper (one install directory, Binaries.locate).
+    var networkProcessPath: String { Files.dirname(of: plan.helperPath) + "/pod-network" }
+
+    /// Runs pod-network with one request and reads its one reply. The supervisor waits for
+    /// it here, as for pod-helper's network mode: the pod's start is not done before it.
+    func runNetworkProcess(_ request: NetworkRequest) throws(PodError) -> NetworkReply {
+        let input = try makePipe()
+        let output = try makePipe()
+        let pid: pid_t
+        do {
+            pid = try spawnProcess(networkProcessPath, arguments: [], descriptors: [(input.read, 0), (output.write, 1), (2, 2)])
+        } catch {
+            [input.read, input.write, output.read, output.write].forEach { close($0) }
+            throw error
+        }
+        close(input.read)
+        close(output.write)
+        let sent = try PodJSON.encode(request)
+        var offset = 0
+        while offset < sent.count {
+            let written = sent[offset...].withUnsafeBytes { write(input.write, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { break }
+            offset += written
+        }
+        close(input.write)
+        let answer = readToEnd(output.read, limit: 1 << 20)
+        close(output.read)
+        let code = HelperLauncher.waitFor(pid)
+        do {
+            return try PodJSON.decode(NetworkReply.self, from: answer, source: "the reply of \(networkProcessPath)")
+        } catch {
+            throw PodError(.system, "\(networkProcessPath) exited with \(code) and no reply (see supervisor.log)", cause: .error(error))
+        }
+    }
+
+    /// pod-helper joins the pause's network namespace and configures `eth0` there.
+    private func configureInterface(_ encoded: String) throws(PodError) {
+        var launch = LaunchPlan(mode: .network)
+        launch.podPID = status.pausePID
+        launch.interface = encoded
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { close(null) }
+        let (reports, code) = try launcher.start(launch, stdio: .init(input: null, output: 2, error: 2)).finish()
+        for case let .failed(failure) in reports {
+            throw PodError(.system, failure.message, cause: .system(call: failure.call, errno: failure.errno, path: failure.path))
+        }
+        guard code == 0 else { throw PodError(.system, "pod-helper exited with \(code ?? -1) while configuring eth0") }
+    }
+}
+
+/// Reads `fd` to end of file, at most `limit` bytes (the rest is left unread).
+func readToEnd(_ fd: Int32, limit: Int) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while bytes.count < limit {
+        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count > 0 { bytes += chunk[0..<count]; continue }
+        if count < 0 && errno == EINTR { continue }
+        break
+    }
+    return bytes
+}

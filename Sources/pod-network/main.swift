@@ -1,0 +1,82 @@
+// pod-network: wires one pod's network on the host and exits (docs/runtime.md, "The
+// network of a pod"; docs/architecture.md, D56). Started by the pod's supervisor with one
+// NetworkRequest (JSON) on standard input; answers one NetworkReply on standard output.
+// It holds what the supervisor must not keep resident: libnftables, the IPAM's records,
+// Foundation.
+import Glibc
+import PodCore
+import PodJSON
+import PodNetwork
+import PodPlan
+import PodStore
+
+/// The request is a few hundred bytes; a megabyte bounds a hostile or broken writer.
+let maxRequest = 1 << 20
+
+func readRequest() throws(PodError) -> NetworkRequest {
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while bytes.count <= maxRequest {
+        let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        if count < 0 && errno == EINTR { continue }
+        if count < 0 { throw PodError.system("read", errno: errno, path: "standard input") }
+        if count == 0 { break }
+        bytes += chunk[0..<count]
+    }
+    return try PodJSON.decode(NetworkRequest.self, from: bytes, source: "the network request on standard input",
+                              limits: JSONLimits(maxBytes: maxRequest))
+}
+
+func config(_ plan: NetworkPlan) throws(PodError) -> NetworkConfig {
+    try NetworkConfig.resolve(root: plan.root, environment: ["PODCTL_BRIDGE": plan.bridge, "PODCTL_SUBNET": plan.subnet])
+}
+
+func attach(_ request: NetworkRequest) -> NetworkReply {
+    do {
+        let pods = PodNetwork(config: try config(request.network))
+        let key = try PodKey(namespace: request.namespace, name: request.name)
+        let attachment = try pods.attach(pod: key, pausePID: request.pausePID)
+        let ports = try request.network.ports.map { port throws(PodError) in
+            try HostPort(protocolName: port.proto, hostIP: port.hostIP, hostPort: port.hostPort, containerPort: port.containerPort)
+        }
+        do { try pods.publish(ports, for: key) } catch where error.code == .alreadyExists {
+            // Another pod took a hostPort between apply's check and this publish: the
+            // conflict apply reports when it sees it first, in the same words.
+            return NetworkReply(failureReason: NetworkReply.hostPortConflict, message: error.description)
+        }
+        return NetworkReply(failureReason: nil, message: "attached", podIP: attachment.podIP.description,
+                            hostInterface: attachment.hostInterface, interface: attachment.interface.encoded)
+    } catch {
+        return NetworkReply(failureReason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
+    }
+}
+
+func detach(_ request: NetworkRequest) -> NetworkReply {
+    do {
+        let key = try PodKey(namespace: request.namespace, name: request.name)
+        try PodNetwork(config: try config(request.network)).detach(pod: key)
+        return NetworkReply(failureReason: nil, message: "detached")
+    } catch {
+        return NetworkReply(failureReason: "NetworkTeardownError", message: "cannot release the pod's network: \(error)")
+    }
+}
+
+func answer(_ reply: NetworkReply) -> Int32 {
+    var bytes = (try? PodJSON.encode(reply)) ?? Array(#"{"failureReason":"NetworkSetupError","message":"pod-network cannot encode its reply"}"#.utf8)
+    bytes.append(UInt8(ascii: "\n"))
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+        if written < 0 && errno == EINTR { continue }
+        if written <= 0 { return 2 }
+        offset += written
+    }
+    return reply.failureReason == nil ? 0 : 1
+}
+
+do {
+    let request = try readRequest()
+    exit(answer(request.op == .attach ? attach(request) : detach(request)))
+} catch {
+    exit(answer(NetworkReply(failureReason: "NetworkSetupError", message: "pod-network: \(error)")))
+}

@@ -8,7 +8,8 @@
 # "Registry mirrors"). What the specs look at, and what each image is here:
 #
 #   gcr.io/k8s-staging-cri-tools/test-image-latest, test-image-tag:test, :all
-#                                               busybox (pulled, listed, removed)
+#                                               busybox, three different images (the
+#                                               specs check each has only its own tag)
 #   …/test-image-user-uid                       User 1002
 #   …/test-image-user-username                  User www-data
 #   …/test-image-user-uid-group                 User 1003:users
@@ -51,6 +52,10 @@ push() {  # push TAG REFERENCE (the registry path under $target)
 }
 
 variant plain
+variant latest --config.label podctl.test-image=latest
+variant tagtest --config.label podctl.test-image=tag-test
+variant tagall --config.label podctl.test-image=tag-all
+variant tags --config.label podctl.test-image=tags
 variant uid --config.user 1002
 variant username --config.user www-data
 variant uidgroup --config.user 1003:users
@@ -61,9 +66,9 @@ variant two --config.label podctl.test-image=2
 variant three --config.label podctl.test-image=3
 
 staging=k8s-staging-cri-tools
-push plain "$staging/test-image-latest:latest"
-push plain "$staging/test-image-tag:test"
-push plain "$staging/test-image-tag:all"
+push latest "$staging/test-image-latest:latest"
+push tagtest "$staging/test-image-tag:test"
+push tagall "$staging/test-image-tag:all"
 push uid "$staging/test-image-user-uid:latest"
 push username "$staging/test-image-user-username:latest"
 push uidgroup "$staging/test-image-user-uid-group:latest"
@@ -72,6 +77,6 @@ push predefined "$staging/test-image-predefined-group:latest"
 push one "$staging/test-image-1:latest"
 push two "$staging/test-image-2:latest"
 push three "$staging/test-image-3:latest"
-for tag in 1 2 3; do push plain "$staging/test-image-tags:$tag"; done
+for tag in 1 2 3; do push tags "$staging/test-image-tags:$tag"; done
 push plain "e2e-test-images/busybox:1.29-2"
 echo "test-images: pushed to $target (mirror gcr.io and registry.k8s.io there: docs/cri.md)" >&2

@@ -88,7 +88,7 @@ import Testing
         #expect(record.matchedName == "registry.example.com/team/app:1")
         #expect(registry.log.contains("/v2/mirrored/app/manifests/1"))
 
-        try "[[registry]]\nlocation = \"a\"\nmirrors = 1\n".write(toFile: conf, atomically: true, encoding: .utf8)
+        try "[[registry]]\nlocation = \"a\"\nmirrors = \"b\"\n".write(toFile: conf, atomically: true, encoding: .utf8)
         let (status, message) = try Shell.status("\(TestImages.podctl) image pull --quiet \(roots) registry.example.com/team/app:1", environment: environment)
         #expect(status == 1)
         #expect(message.contains("\(conf):3: unknown key \"mirrors\""), "\(message)")

@@ -38,15 +38,7 @@ let server = GRPCServer(
     transport: .http2NIOPosix(listeningSocketDescriptor: Int(descriptor), transportSecurity: .plaintext),
     services: CRIServices.make(context))
 
-// SIGTERM and SIGINT: stop accepting, let running RPCs finish, remove the socket.
-signal(SIGTERM, SIG_IGN)
-signal(SIGINT, SIG_IGN)
-let signals = [SIGTERM, SIGINT].map { number in
-    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-    source.setEventHandler { server.beginGracefulShutdown() }
-    source.resume()
-    return source
-}
+let signals = StopSignals.install(stopping: server)
 
 FileHandle.standardError.write(Data("podctl-cri \(PodctlRelease.version): serving CRI v1 on \(options.socket) (root \(roots.root), run root \(roots.runRoot))\n".utf8))
 do {

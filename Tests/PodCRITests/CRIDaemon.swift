@@ -47,10 +47,12 @@ final class CRIDaemon: @unchecked Sendable {
 
     deinit { stop() }
 
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
+    /// SIGTERM, then waits for the exit; the exit status (0 for a graceful stop).
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
         process.waitUntilExit()
+        return process.terminationStatus
     }
 
     var log: String { (try? String(contentsOfFile: directory.file("daemon.log"), encoding: .utf8)) ?? "" }

@@ -38,6 +38,9 @@ import Testing
             let after = try await runtime.status(verbose).info["config"] ?? ""
             #expect(after.contains("\"podCIDR\":\"10.244.3.0/24,fd00:10:244:3::/64\""), "\(after)")
         }
+        // SIGTERM is a graceful stop: exit 0, the socket removed.
+        #expect(daemon.stop() == 0, "\(daemon.log)")
+        #expect(!FileManager.default.fileExists(atPath: daemon.socket))
     }
 
     /// RuntimeReady is a real check: without podctl's helpers where podctl looks for

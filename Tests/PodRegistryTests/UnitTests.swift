@@ -129,7 +129,11 @@ struct ConfigurationTests {
             ("[[registry]]\nprefix = \"*.a.io\"\nlocation = \"b\"\n", "r.conf:1:"),
             ("[[registry]]\nlocation = \"a\\q\"\n", "r.conf:2:"),
         ]
-        for (text, prefix) in cases {
+        // Bounds: a line, the mirrors of one registry, the whole file.
+        let long = "[[registry]]\nlocation = \"" + String(repeating: "a", count: 5000) + "\"\n"
+        let mirrors = "[[registry]]\nlocation = \"a\"\n" + String(repeating: "[[registry.mirror]]\nlocation = \"m\"\n", count: 65)
+        let huge = String(repeating: "# padding\n", count: 120_000)
+        for (text, prefix) in cases + [(long, "r.conf:2: the line is longer"), (mirrors, "r.conf:131: more than 64 mirrors"), (huge, "r.conf is larger than 1 MiB")] {
             #expect {
                 try RegistriesConf.parse(text, file: "r.conf")
             } throws: { error in

@@ -34,7 +34,7 @@ enum PullCredential {
         for scheme in ["https://", "http://"] where rest.hasPrefix(scheme) { rest = rest.dropFirst(scheme.count) }
         let host = String(rest.prefix { $0 != "/" })
         if host.isEmpty { return nil }
-        guard host.utf8.count <= 255, host.allSatisfy({ $0.isLetter || $0.isNumber || ".-:[]".contains($0) }) else {
+        guard host.utf8.count <= 255, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) }) else {
             throw PodError(.invalidArgument, "auth.server_address: \"\(address)\" is not a registry host[:port]")
         }
         return ["index.docker.io", "registry-1.docker.io"].contains(host) ? "docker.io" : host

@@ -17,14 +17,14 @@ let package = Package(
         // podctl against Podman, side by side (docs/benchmarks.md); needs root and Podman.
         .executable(name: "podbench", targets: ["podbench"]),
         // The CRI v1 endpoint (docs/cri.md): the only product that links gRPC, NIO and
-        // protobuf (D55).
+        // protobuf (D61).
         .executable(name: "podctl-cri", targets: ["podctl-cri"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
-        // The CRI endpoint only (D55): grpc-swift-2 over HTTP/2 on a unix socket, and the
+        // The CRI endpoint only (D61): grpc-swift-2 over HTTP/2 on a unix socket, and the
         // protobuf runtime of the code generated from the CRI's api.proto (docs/cri.md).
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.0"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.0"),

@@ -8,7 +8,7 @@ import PodStore
 
 // podctl-cri: the CRI v1 endpoint (docs/cri.md). One process, serving
 // runtime.v1.RuntimeService and runtime.v1.ImageService over gRPC on a unix socket.
-// It is the only executable that links gRPC, NIO and protobuf (D55).
+// It is the only executable that links gRPC, NIO and protobuf (D61).
 
 func fail(_ error: PodError) -> Never {
     FileHandle.standardError.write(Data("podctl-cri: error: \(error.description)\n".utf8))

@@ -18,11 +18,20 @@ let package = Package(
         .executable(name: "pod-init", targets: ["pod-pause"]),
         // podctl against Podman, side by side (docs/benchmarks.md); needs root and Podman.
         .executable(name: "podbench", targets: ["podbench"]),
+        // The CRI v1 endpoint (docs/cri.md): the only product that links gRPC, NIO and
+        // protobuf (D61).
+        .executable(name: "podctl-cri", targets: ["podctl-cri"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
+        // The CRI endpoint only (D61): grpc-swift-2 over HTTP/2 on a unix socket, and the
+        // protobuf runtime of the code generated from the CRI's api.proto (docs/cri.md).
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // The one error type every module throws, and what every layer shares below it:
@@ -132,6 +141,37 @@ let package = Package(
             ],
             linkerSettings: [.unsafeFlags(["-Xclang-linker", "-static"])]),
         .testTarget(name: "PauseTests", dependencies: ["PodTestSupport"]),
+        // The CRI v1 messages and services, generated once from k8s.io/cri-api's api.proto
+        // and committed (docs/cri.md, "Regenerating"); never generated in a build.
+        .target(
+            name: "PodCRIProtocol",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
+        // The CRI services over podctl's image store, registry client and state roots
+        // (docs/cri.md). Only podctl-cri and its tests link it.
+        .target(
+            name: "PodCRI",
+            dependencies: [
+                "PodCRIProtocol", "PodCore", "PodOS", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodNetwork", "PodCgroups",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+            ]),
+        .executableTarget(
+            name: "podctl-cri",
+            dependencies: [
+                "PodCRI", "PodCore",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+            ]),
+        .testTarget(
+            name: "PodCRITests",
+            dependencies: [
+                "PodCRI", "PodCRIProtocol", "PodRegistry", "PodImage", "PodCore", "PodOS", "PodTestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+            ]),
         // The benchmark: drives both systems through their command lines (Foundation only).
         .executableTarget(name: "podbench"),
     ]

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   libarchive-dev libseccomp-dev libmnl-dev libnftables-dev libcap-dev   # libraries podctl links
   libcurl4-openssl-dev                                                  # registry pulls (libcurl, D30)
+  zlib1g-dev                                                            # podctl-cri: grpc-swift-nio-transport links zlib (D61)
   docker-registry apache2-utils openssl curl                            # pull tests: a loopback registry, htpasswd, a test CA
   busybox-static skopeo umoci zstd                                      # test and demo images
   iproute2 nftables util-linux procps                                   # namespaces and network checks in tests

@@ -5,9 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
 
+# --cri also builds and installs podctl-cri, the CRI endpoint (docs/cri.md); gRPC adds
+# several minutes to the build, so it is not built unless asked for.
+cri=false
+if [ "${1:-}" = "--cri" ]; then cri=true; fi
+
 bash deploy/deps.sh
 echo "install: building podctl (release)" >&2
-bash deploy/build-release.sh
+if $cri; then bash deploy/build-release.sh podctl-cri; else bash deploy/build-release.sh; fi
 bin=$(swift build -c release --show-bin-path)
 install -m 0755 "$bin/podctl" /usr/local/bin/podctl
 # The helpers live beside each other; podctl finds them in ../libexec/podctl.
@@ -25,6 +30,16 @@ if [ -d /etc/systemd/system ]; then
     systemctl daemon-reload && systemctl enable podctl-restore.service >&2
   else
     echo "install: systemd is not running; enable podctl-restore.service when it is" >&2
+  fi
+fi
+if $cri; then
+  install -m 0755 "$bin/podctl-cri" /usr/local/bin/podctl-cri
+  install -d -m 0755 /usr/local/share/doc/podctl
+  install -m 0644 docs/cri.md /usr/local/share/doc/podctl/cri.md
+  if [ -d /etc/systemd/system ]; then
+    install -m 0644 deploy/cri/podctl-cri.service /etc/systemd/system/podctl-cri.service
+    [ -d /run/systemd/system ] && systemctl daemon-reload
+    echo "install: enable the endpoint with systemctl enable --now podctl-cri" >&2
   fi
 fi
 echo "install: $(/usr/local/bin/podctl version) installed in /usr/local/bin" >&2

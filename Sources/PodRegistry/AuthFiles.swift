@@ -3,14 +3,20 @@ import Glibc
 import PodCore
 import PodOS
 
-/// A user name and password for one registry.
+/// A user name and password for one registry; or the tokens a CRI client may send
+/// instead (docker's AuthConfig: an identity token is an OAuth2 refresh token, a
+/// registry token is a bearer token sent as it is).
 public struct Credential: Sendable, Equatable {
     public var username: String
     public var password: String
+    public var identityToken: String?
+    public var registryToken: String?
 
-    public init(username: String, password: String) {
+    public init(username: String, password: String, identityToken: String? = nil, registryToken: String? = nil) {
         self.username = username
         self.password = password
+        self.identityToken = identityToken
+        self.registryToken = registryToken
     }
 }
 

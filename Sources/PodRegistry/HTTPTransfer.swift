@@ -13,6 +13,8 @@ struct HTTPRequest {
     /// Ask for the bytes from this offset on (`Range: bytes=N-`), to resume a blob.
     var rangeStart: Int64 = 0
     var tls = TLSSettings()
+    /// A form body (`application/x-www-form-urlencoded`); it makes the request a POST.
+    var form: String?
 }
 
 /// How a registry's certificate is checked (RegistryHosts decides).
@@ -122,6 +124,7 @@ enum HTTPTransfer {
         podcurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
         podcurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, 60)
         if request.method == "HEAD" { podcurl_setopt_long(handle, CURLOPT_NOBODY, 1) }
+        if let form = request.form { podcurl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, form) }
         if request.rangeStart > 0 { podcurl_setopt_string(handle, CURLOPT_RANGE, "\(request.rangeStart)-") }
         if let caFile = request.tls.caFile {
             // CAINFO and CAPATH are both used by the OpenSSL backend: the registry's CA

@@ -35,24 +35,49 @@ public final class ImagePuller: Sendable {
         try ImageReference.parse(text).withDefaultTag
     }
 
-    public func pull(_ text: String, observer: PullObserver? = nil) throws(PodError) -> Result {
+    /// Pulls `text` through the sources registries.conf gives it (mirrors first, then
+    /// its location: `RegistryHosts.sources`); the first that succeeds wins, and when
+    /// none does, every source's failure is reported. The image is recorded under the
+    /// name asked for, whichever source served it (as containers/image records it).
+    /// `credential`, when given, is used instead of the auth files for the hosts of
+    /// `credentialHost` (every source when nil): a CRI PullImage's auth.
+    public func pull(_ text: String, credential: Credential? = nil, credentialHost: String? = nil, observer: PullObserver? = nil) throws(PodError) -> Result {
         let reference = try ImagePuller.reference(text)
         let what = reference.description
         do {
+            let sources = try hosts.sources(for: reference)
             return try store.whileWriting { () throws(PodError) -> Result in
-                try self.pull(reference, what: what, observer: observer)
+                var failures: [PodError] = []
+                for source in sources {
+                    let given = credential.flatMap { credentialHost == nil || credentialHost == source.domain ? $0 : nil }
+                    do throws(PodError) {
+                        return try self.pull(reference, from: source, credential: given, what: what, observer: observer)
+                    } catch {
+                        failures.append(sources.count == 1 ? error : PodError(error.code, "from \(source.domain): \(error.message)", cause: error.cause))
+                    }
+                }
+                throw ImagePuller.combine(failures)
             }
         } catch {
             throw PodError(error.code, "pulling \(what): \(error.message)", cause: error.cause)
         }
     }
 
-    private func pull(_ reference: ImageReference, what: String, observer: PullObserver?) throws(PodError) -> Result {
-        let client = RegistryClient(connection: hosts.connection(for: reference.domain), repository: reference.path,
-                                    credential: try auth.credential(for: reference.domain))
+    /// One failure as it is; several in one message, in the order tried, with the code
+    /// of the last (the image's own location).
+    static func combine(_ failures: [PodError]) -> PodError {
+        guard let last = failures.last else { return PodError(.internal, "no source to pull from") }
+        if failures.count == 1 { return last }
+        return PodError(last.code, failures.map(\.message).joined(separator: "; "), cause: last.cause)
+    }
+
+    private func pull(_ reference: ImageReference, from source: ImageReference, credential: Credential?, what: String, observer: PullObserver?) throws(PodError) -> Result {
+        var credential = credential
+        if credential == nil { credential = try auth.credential(for: source.domain) }
+        let client = RegistryClient(connection: hosts.connection(for: source.domain), repository: source.path, credential: credential)
         let blobs = BlobFetcher(client: client, store: store, observer: observer)
         let manifests = ManifestFetcher(client: client, store: store)
-        var manifest = try manifests.fetch(reference.digest?.description ?? reference.tag ?? "latest", pinned: reference.digest)
+        var manifest = try manifests.fetch(source.digest?.description ?? source.tag ?? "latest", pinned: source.digest)
         var index: Digest?
         if case let .index(chosen, platforms) = manifest.document {
             guard let chosen else {

@@ -66,8 +66,11 @@ final class RegistryClient: @unchecked Sendable {
     /// distribution's token.md (anonymous, or with the credential as Basic).
     private func authenticate(_ response: HTTPResponse) throws {
         let challenges = response.headers("www-authenticate").flatMap(Challenge.parse)
-        if let bearer = challenges.first(where: { $0.scheme == "bearer" }) {
-            let token = try fetchToken(bearer)
+        if let token = credential?.registryToken, challenges.contains(where: { $0.scheme == "bearer" }) {
+            // A registry token is the bearer token itself (containerd's docker authorizer).
+            lock.withLock { authorization = "Bearer " + token }
+        } else if let bearer = challenges.first(where: { $0.scheme == "bearer" }) {
+            let token = try credential?.identityToken.map { refresh in try fetchToken(bearer, refreshToken: refresh) } ?? fetchToken(bearer)
             lock.withLock { authorization = "Bearer " + token }
         } else if challenges.contains(where: { $0.scheme == "basic" }) {
             guard let credential else {
@@ -79,7 +82,9 @@ final class RegistryClient: @unchecked Sendable {
         }
     }
 
-    private func fetchToken(_ challenge: Challenge) throws -> String {
+    /// `refreshToken` (an identity token) is exchanged as distribution's oauth.md has it:
+    /// a POST of `grant_type=refresh_token` to the realm, as containerd sends it.
+    private func fetchToken(_ challenge: Challenge, refreshToken: String? = nil) throws -> String {
         guard let realm = challenge.parameters["realm"], var components = URLComponents(string: realm),
               components.scheme == "https" || components.scheme == "http" else {
             throw PodError(.invalidArgument, "\(registry) sent a token challenge without a usable realm: \(challenge.parameters)")
@@ -90,10 +95,19 @@ final class RegistryClient: @unchecked Sendable {
         if let scope = challenge.parameters["scope"] ?? (repository.isEmpty ? nil : "repository:\(repository):pull") {
             items.append(URLQueryItem(name: "scope", value: scope))
         }
-        components.queryItems = items
-        guard let url = components.string else { throw PodError(.invalidArgument, "bad token realm \(realm)") }
-        var request = HTTPRequest(url: url, tls: connection.tls)
-        if let credential {
+        var request: HTTPRequest
+        if let refreshToken {
+            items += [URLQueryItem(name: "grant_type", value: "refresh_token"), URLQueryItem(name: "refresh_token", value: refreshToken),
+                      URLQueryItem(name: "client_id", value: "podctl")]
+            func encoded(_ text: String?) -> String { text?.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
+            request = HTTPRequest(url: realm, tls: connection.tls)
+            request.form = items.map { encoded($0.name) + "=" + encoded($0.value) }.joined(separator: "&")
+        } else {
+            components.queryItems = items
+            guard let url = components.string else { throw PodError(.invalidArgument, "bad token realm \(realm)") }
+            request = HTTPRequest(url: url, tls: connection.tls)
+        }
+        if let credential, refreshToken == nil {
             request.headers.append("Authorization: Basic " + Data("\(credential.username):\(credential.password)".utf8).base64EncodedString())
         }
         let response: HTTPResponse

@@ -10,24 +10,41 @@ public struct RegistryHosts: Sendable {
     public var certificateDirectories: [String]
     /// Registries reached without certificate checks, or over plain HTTP.
     public var insecure: Set<String>
+    /// The `[[registry]]` tables of registries.conf: prefixes, locations and mirrors.
+    public var registries: [RegistryEntry]
 
     public static let defaultCertificateDirectories = ["/etc/podctl/certs.d", "/etc/containers/certs.d", "/etc/docker/certs.d"]
     public static let defaultConfigFile = "/etc/podctl/registries.conf"
 
-    public init(certificateDirectories: [String] = defaultCertificateDirectories, insecure: Set<String> = []) {
+    public init(certificateDirectories: [String] = defaultCertificateDirectories, insecure: Set<String> = [], registries: [RegistryEntry] = []) {
         self.certificateDirectories = certificateDirectories
-        self.insecure = insecure
+        self.registries = registries
+        self.insecure = insecure.union(RegistryHosts.insecureHosts(of: registries))
     }
 
     /// From the environment and the configuration file: `PODCTL_CERTS_DIR` replaces the
     /// certificate directories (tests use it), `PODCTL_REGISTRIES_CONF` the file.
     public static func fromEnvironment() throws(PodError) -> RegistryHosts {
-        var hosts = RegistryHosts()
-        if let directory = getenv("PODCTL_CERTS_DIR").map({ String(cString: $0) }), !directory.isEmpty {
-            hosts.certificateDirectories = [directory]
-        }
+        let directory = getenv("PODCTL_CERTS_DIR").map { String(cString: $0) } ?? ""
         let file = getenv("PODCTL_REGISTRIES_CONF").map { String(cString: $0) } ?? defaultConfigFile
-        if Files.exists(file) { hosts.insecure = try RegistriesConf.insecureLocations(in: Files.readText(file), file: file) }
+        return try configured(file: file, certificateDirectories: directory.isEmpty ? defaultCertificateDirectories : [directory])
+    }
+
+    /// From a registries.conf (absent: no tables) and certificate directories.
+    public static func configured(file: String, certificateDirectories: [String] = defaultCertificateDirectories) throws(PodError) -> RegistryHosts {
+        let registries = Files.exists(file) ? try RegistriesConf.parse(Files.readText(file), file: file) : []
+        return RegistryHosts(certificateDirectories: certificateDirectories, registries: registries)
+    }
+
+    /// The hosts (`host[:port]`, the part of a location before its first `/`) marked
+    /// `insecure = true`, of registries and of mirrors.
+    static func insecureHosts(of registries: [RegistryEntry]) -> Set<String> {
+        func host(_ location: String) -> String { String(location.prefix { $0 != "/" }) }
+        var hosts: Set<String> = []
+        for entry in registries {
+            if entry.insecure && !entry.location.isEmpty { hosts.insert(host(entry.location)) }
+            for mirror in entry.mirrors where mirror.insecure { hosts.insert(host(mirror.location)) }
+        }
         return hosts
     }
 
@@ -69,41 +86,6 @@ public struct RegistryHosts: Sendable {
         let tls: TLSSettings
         /// Docker's rule for insecure registries: HTTPS without checks first, then HTTP.
         let mayUsePlainHTTP: Bool
-    }
-}
-
-/// The part of containers-registries.conf(5) (TOML, v2) podctl reads: `[[registry]]`
-/// tables with `location` and `insecure = true`. Other keys are left alone.
-enum RegistriesConf {
-    static func insecureLocations(in text: String, file: String) throws(PodError) -> Set<String> {
-        var result: Set<String> = []
-        var location: String?
-        var insecure = false
-        func flush() {
-            if let location, insecure { result.insert(location) }
-            location = nil
-            insecure = false
-        }
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.prefix { $0 != "#" }.trimmingSpaceAndNewlines()
-            if line.isEmpty { continue }
-            if line.hasPrefix("[") { flush(); continue }
-            guard let equals = line.firstIndex(of: "=") else {
-                throw PodError(.invalidArgument, "\(file):\(number + 1): expected KEY = VALUE, found \"\(line)\"")
-            }
-            let key = line[..<equals].trimmingSpaceAndNewlines()
-            let value = line[line.index(after: equals)...].trimmingSpaceAndNewlines()
-            if key == "location" {
-                location = value.trimmingQuotes()
-            } else if key == "insecure" {
-                guard value == "true" || value == "false" else {
-                    throw PodError(.invalidArgument, "\(file):\(number + 1): insecure must be true or false, not \(value)")
-                }
-                insecure = value == "true"
-            }
-        }
-        flush()
-        return result
     }
 }
 

@@ -58,7 +58,7 @@ struct Podctl: AsyncParsableCommand {
 }
 
 enum PodctlVersion {
-    static let number = "0.1.0"
+    static let number = PodctlRelease.version
     static var text: String { "podctl \(number)" }
 }
 

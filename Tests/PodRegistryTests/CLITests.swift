@@ -64,4 +64,33 @@ import Testing
         #expect(output.contains("done"))
         #expect(output.contains(record.id.hex))
     }
+
+    /// registries.conf mirrors for `podctl image pull` (and so for apply's pulls, which
+    /// take the same puller): the name is served by the mirror and recorded as asked.
+    @Test(TestRegistry.needed, TestImages.podctlBuilt)
+    func pullThroughAMirrorOfRegistriesConf() throws {
+        let registry = try TestRegistry()
+        try registry.push(try TestImages.dockerArchive, as: "mirrored/app:1")
+        let fixture = PullFixture()
+        let closed = try TestRegistry.freePort()
+        let conf = fixture.directory.file("registries.conf")
+        try """
+            [[registry]]
+            prefix = "registry.example.com/team"
+            location = "127.0.0.1:\(closed)/team"
+            [[registry.mirror]]
+            location = "\(registry.host)/mirrored"
+            """.write(toFile: conf, atomically: true, encoding: .utf8)
+        let environment = ["PODCTL_REGISTRIES_CONF": conf, "REGISTRY_AUTH_FILE": fixture.directory.file("auth.json")]
+        let roots = "--root \(fixture.directory.path) --run-root \(fixture.directory.path)/run"
+        try Shell.run("\(TestImages.podctl) image pull --quiet \(roots) registry.example.com/team/app:1", environment: environment)
+        let record = try fixture.store.resolve("registry.example.com/team/app:1")
+        #expect(record.matchedName == "registry.example.com/team/app:1")
+        #expect(registry.log.contains("/v2/mirrored/app/manifests/1"))
+
+        try "[[registry]]\nlocation = \"a\"\nmirrors = \"b\"\n".write(toFile: conf, atomically: true, encoding: .utf8)
+        let (status, message) = try Shell.status("\(TestImages.podctl) image pull --quiet \(roots) registry.example.com/team/app:1", environment: environment)
+        #expect(status == 1)
+        #expect(message.contains("\(conf):3: unknown key \"mirrors\""), "\(message)")
+    }
 }

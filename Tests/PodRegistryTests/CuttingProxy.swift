@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PodTestSupport
 
 /// A TCP proxy on 127.0.0.1 in front of the test registry that breaks off the first
 /// response longer than `cutAfter` bytes, as a dropped connection does mid-layer. It

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Glibc
+import PodTestSupport
 @testable import PodRegistry
 
 /// A token service for the registry's token auth (distribution's token.md), made for the

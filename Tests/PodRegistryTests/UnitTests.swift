@@ -63,10 +63,84 @@ struct ConfigurationTests {
             location = "ghcr.io"
             insecure = false
             """
-        #expect(try RegistriesConf.insecureLocations(in: text, file: "r.conf") == ["10.0.0.5:5000"])
-        #expect(throws: PodError.self) { try RegistriesConf.insecureLocations(in: "[[registry]]\ninsecure = yes\n", file: "r.conf") }
+        let hosts = RegistryHosts(registries: try RegistriesConf.parse(text, file: "r.conf"))
+        #expect(hosts.insecure == ["10.0.0.5:5000"])
+        #expect(throws: PodError.self) { try RegistriesConf.parse("[[registry]]\ninsecure = yes\n", file: "r.conf") }
     }
 
+    @Test func mirrorsPrefixesAndLocations() throws {
+        let text = """
+            [[registry]]
+            prefix = "registry.k8s.io"
+            location = "registry.k8s.io"
+            [[registry.mirror]]
+            location = "127.0.0.1:5000/k8s"   # a comment after a value
+            insecure = true
+            [[registry.mirror]]
+            location = 'mirror.example.com'
+
+            [[registry]]
+            prefix = "registry.k8s.io/e2e-test-images"
+            location = "127.0.0.1:5001/e2e"
+            mirror-by-digest-only = true
+            [[registry.mirror]]
+            location = "127.0.0.1:5002"
+
+            [[registry]]
+            prefix = "*.gcr.io"
+            [[registry.mirror]]
+            location = "127.0.0.1:5003"
+
+            [[registry]]
+            location = "blocked.example.com"
+            blocked = true
+            """
+        let entries = try RegistriesConf.parse(text, file: "r.conf")
+        #expect(entries.count == 4)
+        #expect(entries[0].mirrors == [.init(location: "127.0.0.1:5000/k8s", insecure: true), .init(location: "mirror.example.com")])
+        #expect(entries[3].prefix == "blocked.example.com")
+        let hosts = RegistryHosts(registries: entries)
+        #expect(hosts.insecure == ["127.0.0.1:5000"])
+        func sources(_ text: String) throws -> [String] { try hosts.sources(for: ImagePuller.reference(text)).map(\.description) }
+        // Mirrors in order, then the location, the prefix replaced in each.
+        #expect(try sources("registry.k8s.io/pause:3.10") == ["127.0.0.1:5000/k8s/pause:3.10", "mirror.example.com/pause:3.10", "registry.k8s.io/pause:3.10"])
+        // The longest prefix wins; its mirrors only for digests (mirror-by-digest-only).
+        #expect(try sources("registry.k8s.io/e2e-test-images/busybox:1.29-2") == ["127.0.0.1:5001/e2e/busybox:1.29-2"])
+        let digest = "sha256:" + String(repeating: "a", count: 64)
+        #expect(try sources("registry.k8s.io/e2e-test-images/busybox@\(digest)") == ["127.0.0.1:5002/busybox@\(digest)", "127.0.0.1:5001/e2e/busybox@\(digest)"])
+        // A prefix matches whole components only.
+        #expect(try sources("registry.k8s.iox/pause:1") == ["registry.k8s.iox/pause:1"])
+        // Wildcards match subdomains and keep the name's own registry as the location.
+        #expect(try sources("gcr.io/x/y:1") == ["gcr.io/x/y:1"])
+        #expect(try sources("k8s.gcr.io/x/y:1") == ["127.0.0.1:5003/x/y:1", "k8s.gcr.io/x/y:1"])
+        #expect(throws: PodError.self) { try sources("blocked.example.com/a:1") }
+        #expect(try sources("docker.io/library/busybox:1") == ["docker.io/library/busybox:1"])
+    }
+
+    @Test func registriesConfErrorsNameTheLine() {
+        let cases: [(String, String)] = [
+            ("[[registry]]\nlocation = \"a\"\nmirror = 1\n", "r.conf:3:"),
+            ("[registries.search]\nregistries = []\n", "r.conf:1:"),
+            ("[[registry.mirror]]\n", "r.conf:1:"),
+            ("[[registry]]\nlocation = \"unterminated\n", "r.conf:2:"),
+            ("[[registry]]\nlocation = \"a b\"\n", "r.conf:2:"),
+            ("x = 1\n", "r.conf:1:"),
+            ("[[registry]]\ninsecure = true\n", "r.conf:1:"),
+            ("[[registry]]\nprefix = \"*.a.io\"\nlocation = \"b\"\n", "r.conf:1:"),
+            ("[[registry]]\nlocation = \"a\\q\"\n", "r.conf:2:"),
+        ]
+        // Bounds: a line, the mirrors of one registry, the whole file.
+        let long = "[[registry]]\nlocation = \"" + String(repeating: "a", count: 5000) + "\"\n"
+        let mirrors = "[[registry]]\nlocation = \"a\"\n" + String(repeating: "[[registry.mirror]]\nlocation = \"m\"\n", count: 65)
+        let huge = String(repeating: "# padding\n", count: 120_000)
+        for (text, prefix) in cases + [(long, "r.conf:2: the line is longer"), (mirrors, "r.conf:131: more than 64 mirrors"), (huge, "r.conf is larger than 1 MiB")] {
+            #expect {
+                try RegistriesConf.parse(text, file: "r.conf")
+            } throws: { error in
+                (error as? PodError)?.message.hasPrefix(prefix) == true
+            }
+        }
+    }
     @Test func loopbackIsInsecureUnlessItHasACertificateDirectory() throws {
         let directory = TemporaryDirectory("podctl-certs")
         try FileManager.default.createDirectory(atPath: directory.file("127.0.0.1:8443"), withIntermediateDirectories: true)

@@ -1,38 +1,36 @@
 import Foundation
 import Glibc
 import PodCore
-import PodTestSupport
+import PodImage
 import Testing
-@testable import PodImage
-@testable import PodRegistry
 
 /// A real registry for the tests: Debian's docker-registry (the CNCF distribution
 /// registry) on 127.0.0.1, with its own configuration and storage in a temporary
 /// directory, stopped by PID when the value goes.
-final class TestRegistry: @unchecked Sendable {
-    enum Auth {
+public final class TestRegistry: @unchecked Sendable {
+    public enum Auth {
         case none
         case htpasswd(user: String, password: String)
         /// distribution's token auth: tokens signed by the key of `certificate`.
         case token(realm: String, service: String, issuer: String, certificate: String)
     }
 
-    let directory: TemporaryDirectory
-    let port: Int
+    public let directory: TemporaryDirectory
+    public let port: Int
     let process: Process
-    let tls: Bool
+    public let tls: Bool
 
-    static let binary = "/usr/bin/docker-registry"
+    public static let binary = "/usr/bin/docker-registry"
 
     /// Whether the registry and the tools around it are installed (deploy/deps.sh).
-    static var available: Bool {
+    public static var available: Bool {
         [binary, "/usr/bin/skopeo", "/usr/bin/openssl", "/usr/bin/htpasswd", "/usr/bin/curl"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// The tests' gate: skipped (failed under CI=true) without the registry and its tools.
-    static var needed: ConditionTrait { .requires(available, "needs docker-registry, skopeo, openssl, htpasswd and curl (deploy/deps.sh)") }
+    public static var needed: ConditionTrait { .requires(available, "needs docker-registry, skopeo, openssl, htpasswd and curl (deploy/deps.sh)") }
 
-    init(auth: Auth = .none, certificate: (cert: String, key: String)? = nil) throws {
+    public init(auth: Auth = .none, certificate: (cert: String, key: String)? = nil) throws {
         directory = TemporaryDirectory("podctl-registry")
         port = try TestRegistry.freePort()
         tls = certificate != nil
@@ -76,15 +74,15 @@ final class TestRegistry: @unchecked Sendable {
 
     deinit { stop() }
 
-    func stop() {
+    public func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGTERM)
             process.waitUntilExit()
         }
     }
 
-    var host: String { "127.0.0.1:\(port)" }
-    var log: String { (try? String(contentsOfFile: directory.file("registry.log"), encoding: .utf8)) ?? "" }
+    public var host: String { "127.0.0.1:\(port)" }
+    public var log: String { (try? String(contentsOfFile: directory.file("registry.log"), encoding: .utf8)) ?? "" }
 
     /// Waits (with a deadline) until the port accepts connections.
     private func waitUntilListening() throws {
@@ -98,22 +96,22 @@ final class TestRegistry: @unchecked Sendable {
     }
 
     /// Pushes an image with skopeo (`docker-archive:…`, `oci:…`) as `REPO:TAG`.
-    func push(_ source: String, as name: String, extra: String = "") throws {
+    public func push(_ source: String, as name: String, extra: String = "") throws {
         let verify = tls ? "--dest-cert-dir \(directory.path)/skopeo-certs" : "--dest-tls-verify=false"
         try Shell.run("skopeo copy --quiet --insecure-policy \(verify) \(extra) \(source) docker://\(host)/\(name)")
     }
 
     /// The registry's access log lines for GETs of `/v2/REPO/blobs/DIGEST` that it served.
-    func blobGets(_ repository: String, _ digest: Digest) -> Int {
+    public func blobGets(_ repository: String, _ digest: Digest) -> Int {
         log.split(separator: "\n").filter { $0.contains("\"GET /v2/\(repository)/blobs/\(digest) ") }.count
     }
 
     /// Where the registry keeps a blob (the filesystem driver's layout).
-    func blobFile(_ digest: Digest) -> String {
+    public func blobFile(_ digest: Digest) -> String {
         "\(directory.path)/storage/docker/registry/v2/blobs/sha256/\(digest.hex.prefix(2))/\(digest.hex)/data"
     }
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -128,7 +126,7 @@ final class TestRegistry: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func connects(_ port: Int) -> Bool {
+    public static func connects(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -141,14 +139,14 @@ final class TestRegistry: @unchecked Sendable {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
-enum Shell {
+public enum Shell {
     @discardableResult
-    static func run(_ command: String, environment: [String: String] = [:], input: String? = nil) throws -> String {
+    public static func run(_ command: String, environment: [String: String] = [:], input: String? = nil) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
@@ -169,7 +167,7 @@ enum Shell {
     }
 
     /// Runs and returns the exit status and output, failing or not.
-    static func status(_ command: String, environment: [String: String] = [:], input: String? = nil) throws -> (Int32, String) {
+    public static func status(_ command: String, environment: [String: String] = [:], input: String? = nil) throws -> (Int32, String) {
         do { return (0, try run(command, environment: environment, input: input)) } catch let failure as TestFailure {
             let code = failure.description.split(separator: "(").dropFirst().first.flatMap { Int32($0.prefix { $0.isNumber || $0 == "-" }) } ?? 1
             return (code, failure.description)
@@ -177,32 +175,3 @@ enum Shell {
     }
 }
 
-/// The test images (deploy/images/build-test-images.sh), built once per machine.
-enum TestImages {
-    static let lock = NSLock()
-
-    /// Under a lock: two suites at once would run the script twice into one directory.
-    static var directory: String { get throws { try lock.withLock { try Harness.testImages() } } }
-
-    static var dockerArchive: String { get throws { "docker-archive:" + (try directory) + "/busybox-docker.tar" } }
-
-    /// The podctl binary of this build (tests of the CLI run it).
-    static var podctl: String { Harness.binary }
-
-    /// The gate of the tests that run it: skipped (failed under CI=true) when it is not built.
-    static var podctlBuilt: ConditionTrait { .requires(FileManager.default.isExecutableFile(atPath: podctl), "needs the podctl binary of this build") }
-}
-
-/// A store in a temporary directory, and a puller for it.
-final class PullFixture {
-    let directory = TemporaryDirectory("podctl-pull-store")
-    lazy var store = ImageStore(directory: directory.path + "/images")
-
-    func puller(hosts: RegistryHosts = RegistryHosts(certificateDirectories: []), auth: [String] = []) -> ImagePuller {
-        ImagePuller(store: store, hosts: hosts, auth: AuthFiles(paths: auth.isEmpty ? [directory.file("no-auth.json")] : auth))
-    }
-
-    func entries(_ sub: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path + "/images/" + sub)) ?? []).sorted()
-    }
-}

@@ -6,7 +6,9 @@ let package = Package(
     name: "podctl",
     platforms: [.macOS(.v13)],
     products: [
+        // The lean front: runs exec itself, hands every other command to podctl-cli (D55).
         .executable(name: "podctl", targets: ["podctl"]),
+        .executable(name: "podctl-cli", targets: ["podctl-cli"]),
         .executable(name: "pod-helper", targets: ["pod-helper"]),
         .executable(name: "pod-supervisor", targets: ["pod-supervisor"]),
         // The bridge's DNS responder, started on demand (docs/network.md, "Names").
@@ -48,7 +50,10 @@ let package = Package(
         // what containers send is tested without root; pod-dns is its one server.
         .target(name: "PodDNS"),
         .executableTarget(name: "pod-dns", dependencies: ["PodDNS", "PodCore", "PodOS"]),
-        .target(name: "PodRuntime", dependencies: ["PodCore", "PodDNS", "PodJSONPath", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "PodCgroups", "CPodShim"]),
+        // Running pod-helper from a caller (posix_spawn, the report), exec sessions and the
+        // exec plan pinned with a pidfd: standard library only, so the lean podctl links it (D55).
+        .target(name: "PodExec", dependencies: ["PodCore", "PodOS", "PodLaunch", "CPodShim"]),
+        .target(name: "PodRuntime", dependencies: ["PodCore", "PodDNS", "PodJSONPath", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodExec", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "PodCgroups", "CPodShim"]),
         // One per pod: starts pause and containers, reaps, restarts, logs (docs/runtime.md).
         .executableTarget(name: "pod-supervisor", dependencies: ["PodRuntime"]),
         .target(name: "PodOS", dependencies: ["PodCore", "CPodShim"]),
@@ -78,12 +83,16 @@ let package = Package(
         // Registry pulls (docs/images.md, "Pulls"): the distribution API over libcurl (D30).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "PodRegistry", dependencies: ["PodCore", "PodOS", "PodImage", "CCurl"]),
+        // The full command line (its sources stay in Sources/podctl); `podctl` execs it.
         .executableTarget(
-            name: "podctl",
+            name: "podctl-cli",
             dependencies: [
-                "PodCore", "PodModel", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodLogs", "PodLaunch", "PodCgroups", "PodJSONPath",
+                "PodCore", "PodModel", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodExec", "PodLogs", "PodLaunch", "PodCgroups", "PodJSONPath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            path: "Sources/podctl"),
+        // `podctl`: exec without Foundation, everything else handed to podctl-cli (D55).
+        .executableTarget(name: "podctl", dependencies: ["PodCore", "PodOS", "PodLaunch", "PodExec"], path: "Sources/podctl-lean"),
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PodDNSTests", dependencies: ["PodDNS"]),
         .testTarget(name: "PodJSONPathTests", dependencies: ["PodJSONPath", "PodCore"]),

@@ -7,7 +7,7 @@ import PodCore
 /// overwrites the source of the next; everything else is closed in the child, so no
 /// pipe of the caller leaks into a long-lived child; the signal mask is cleared (the
 /// supervisor blocks the signals its signalfd reads).
-func spawnProcess(_ path: String, arguments: [String], descriptors: [(source: Int32, target: Int32)], newSession: Bool = false) throws(PodError) -> pid_t {
+public func spawnProcess(_ path: String, arguments: [String], descriptors: [(source: Int32, target: Int32)], newSession: Bool = false) throws(PodError) -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -33,10 +33,10 @@ func spawnProcess(_ path: String, arguments: [String], descriptors: [(source: In
 }
 
 /// POSIX_SPAWN_SETSID (spawn.h, glibc 2.26+): Swift does not import it.
-let posixSpawnSetSID: Int32 = 0x80
+public let posixSpawnSetSID: Int32 = 0x80
 
 /// A `sockaddr_un` for `path`, or nil when the path does not fit (108 bytes on Linux).
-func unixSocketAddress(_ path: String) -> sockaddr_un? {
+public func unixSocketAddress(_ path: String) -> sockaddr_un? {
     var address = sockaddr_un()
     address.sun_family = sa_family_t(AF_UNIX)
     let bytes = Array(path.utf8)

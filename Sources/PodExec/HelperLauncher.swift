@@ -24,7 +24,8 @@ public struct HelperLauncher: Sendable {
     }
 
     /// Starts the helper and returns its pid once the plan is written; `finish` reads the report.
-    public func start(_ plan: LaunchPlan, stdio: Stdio, terminalSocket: Int32? = nil) throws(PodError) -> Running {
+    /// `target`: exec's pidfd of the container's process (`HelperDescriptors.target`).
+    public func start(_ plan: LaunchPlan, stdio: Stdio, terminalSocket: Int32? = nil, target: Int32? = nil) throws(PodError) -> Running {
         let planPipe = try makePipe()
         let reportPipe = try makePipe()
         var descriptors: [(source: Int32, target: Int32)] = [
@@ -32,6 +33,7 @@ public struct HelperLauncher: Sendable {
             (planPipe.read, HelperDescriptors.plan), (reportPipe.write, HelperDescriptors.report),
         ]
         if let terminalSocket { descriptors.append((terminalSocket, HelperDescriptors.terminal)) }
+        if let target { descriptors.append((target, HelperDescriptors.target)) }
         let pid: pid_t
         do {
             pid = try spawnProcess(helperPath, arguments: [], descriptors: descriptors)
@@ -49,7 +51,7 @@ public struct HelperLauncher: Sendable {
 
     public struct Running: Sendable {
         public let pid: pid_t
-        let report: Int32
+        public let report: Int32
 
         /// Reads the report to end-of-file and reaps the helper, unless `reap` is false (for
         /// exec, whose helper lives as long as the command).
@@ -68,7 +70,7 @@ public struct HelperLauncher: Sendable {
         }
     }
 
-    static func waitFor(_ pid: pid_t) -> Int32 {
+    public static func waitFor(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { return -1 }
@@ -78,7 +80,7 @@ public struct HelperLauncher: Sendable {
 }
 
 /// A close-on-exec pipe.
-func makePipe() throws(PodError) -> (read: Int32, write: Int32) {
+public func makePipe() throws(PodError) -> (read: Int32, write: Int32) {
     var fds: [Int32] = [0, 0]
     guard podshim_pipe_cloexec(&fds) == 0 else { throw PodError.system("pipe2", errno: errno) }
     return (fds[0], fds[1])

@@ -38,7 +38,11 @@ extension Supervisor {
         guard let network = plan.network, !network.hostNetwork else { return }
         do {
             let key = try PodKey(namespace: plan.namespace, name: plan.name)
-            try PodNetwork(config: network.config).detach(pod: key)
+            // An address in the status means the publish succeeded: the ports are known.
+            let published = status.podIP == nil ? nil : try network.ports.map { port throws(PodError) in
+                try HostPort(protocolName: port.proto, hostIP: port.hostIP, hostPort: port.hostPort, containerPort: port.containerPort)
+            }
+            try PodNetwork(config: network.config).detach(pod: key, published: published)
         } catch {
             log("cannot release the pod's network: \(error)")
         }

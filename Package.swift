@@ -33,7 +33,8 @@ let package = Package(
         // The launch plan and report protocol shared by the supervisor and pod-helper (stdlib only).
         .target(name: "PodLaunch", dependencies: ["PodCore"]),
         // The single-threaded namespace helper: no Foundation, no Dispatch (docs/architecture.md, D13).
-        .executableTarget(name: "pod-helper", dependencies: ["PodLaunch", "CPodShim", "CSeccomp", "PodNetlink", "PodOS"]),
+        .executableTarget(name: "pod-helper", dependencies: ["PodLaunch", "CPodShim", "CSeccomp", "PodNetlink", "PodOS"],
+                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         // libseccomp builds and loads the filters; only pod-helper links it (docs/security.md).
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Confinement computed from the security context: capability sets, the default
@@ -92,7 +93,8 @@ let package = Package(
             ],
             path: "Sources/podctl"),
         // `podctl`: exec without Foundation, everything else handed to podctl-cli (D55).
-        .executableTarget(name: "podctl", dependencies: ["PodCore", "PodOS", "PodLaunch", "PodExec"], path: "Sources/podctl-lean"),
+        .executableTarget(name: "podctl", dependencies: ["PodCore", "PodOS", "PodLaunch", "PodExec"], path: "Sources/podctl-lean",
+                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PodDNSTests", dependencies: ["PodDNS"]),
         .testTarget(name: "PodJSONPathTests", dependencies: ["PodJSONPath", "PodCore"]),

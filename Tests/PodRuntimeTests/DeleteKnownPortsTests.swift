@@ -8,18 +8,7 @@ import Testing
 /// the pod is left.
 @Suite(.serialized) struct DeleteKnownPortsTests {
     static func pod(_ name: String) -> String {
-        """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: \(name)}
-        spec:
-          terminationGracePeriodSeconds: 1
-          containers:
-          - name: c
-            image: localhost/busybox:1
-            command: ["sleep", "1000"]
-            ports: [{containerPort: 80, hostPort: 18090}, {containerPort: 81, hostPort: 18091}]
-        """
+        Harness.busyboxPod(name, container: "command: [\"sleep\", \"1000\"]\nports: [{containerPort: 80, hostPort: 18090}, {containerPort: 81, hostPort: 18091}]")
     }
 
     func expectNothingLeft(_ harness: Harness, _ name: String) throws {

@@ -41,14 +41,29 @@ public enum PinnedExec {
         return plan
     }
 
-    /// Runs `command` in the plan's container and returns its exit code. A process that
-    /// has exited, or whose PID another process has taken since, is not entered.
-    public static func run(_ plan: ExecPlan, pod: String, command: [String], tty: Bool, interactive: Bool) throws(PodError) -> Int32 {
-        let pidfd: FileDescriptor
-        do { pidfd = try ProcessIdentity(pid: plan.targetPID, startTime: plan.targetStartTime).pin() } catch {
+    /// The container's process, pinned, or why it is not running any more.
+    public enum Target {
+        case pinned(FileDescriptor)
+        case notRunning(String)
+    }
+
+    /// A pidfd on the plan's process: a process that has exited, or whose PID another
+    /// process has taken since, is never pinned.
+    public static func pin(_ plan: ExecPlan) throws(PodError) -> Target {
+        do { return .pinned(try ProcessIdentity(pid: plan.targetPID, startTime: plan.targetStartTime).pin()) } catch {
             guard error.code == .notFound else { throw error }
-            throw PodError(.invalidArgument, "unable to upgrade connection: container \(plan.container) in pod \(pod) is not running (\(error.message))")
+            return .notRunning(error.message)
         }
+    }
+
+    /// kubectl's words for an exec into a container that is not running; `hint` says
+    /// what to do about it (the full CLI knows whether the supervisor runs).
+    public static func notRunning(_ container: String, pod: String, why: String, hint: String = "") -> PodError {
+        PodError(.invalidArgument, "unable to upgrade connection: container \(container) in pod \(pod) is not running (\(why))\(hint)")
+    }
+
+    /// Runs `command` in the pinned container and returns its exit code.
+    public static func run(_ plan: ExecPlan, target pidfd: FileDescriptor, command: [String], tty: Bool, interactive: Bool) throws(PodError) -> Int32 {
         var launch = plan.launch
         launch.argv = command
         launch.tty = tty

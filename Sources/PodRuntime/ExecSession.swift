@@ -43,10 +43,15 @@ public struct ExecTarget: Sendable {
         // container's cgroup, which a reused pid never is.
         guard let pid = records.first(where: { $0.name == chosen })?.pid,
               view.supervisorAlive || plan.cgroups?.holds(pid, container: chosen) == true else {
-            let why = view.supervisorAlive ? "" : "; the pod's supervisor is not running, so its status is Unknown: podctl delete pod \(view.key.name) -n \(view.key.namespace) and apply it again"
-            throw PodError(.invalidArgument, "unable to upgrade connection: container \(chosen) in pod \(view.key.name) is not running\(why)")
+            throw PodError(.invalidArgument, "unable to upgrade connection: container \(chosen) in pod \(view.key.name) is not running\(notRunningHint(view))")
         }
         return ExecTarget(pid: pid, plan: containerPlan, helperPath: plan.helperPath, paths: view.paths, idMap: plan.idMap, cgroups: plan.cgroups)
+    }
+
+    /// What to do about a container that is not running: nothing to add while the
+    /// supervisor runs (it restarts or reports it); without it, the pod's status is Unknown.
+    public static func notRunningHint(_ view: PodView) -> String {
+        view.supervisorAlive ? "" : "; the pod's supervisor is not running, so its status is Unknown: podctl delete pod \(view.key.name) -n \(view.key.namespace) and apply it again"
     }
 
     /// kubectl's choice without -c: the `kubectl.kubernetes.io/default-container`

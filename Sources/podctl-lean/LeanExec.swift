@@ -24,11 +24,13 @@ enum LeanExec {
         return path
     }
 
-    /// The command's exit code, or nil when there is no exec plan and the full CLI
-    /// should take the request.
+    /// The command's exit code, or nil when the full CLI should take the request: there
+    /// is no exec plan, or the container is not running (the full CLI says why, with
+    /// what it knows of the pod's supervisor).
     static func run(_ request: ExecRequest, environment: (String) -> String?) throws(PodError) -> Int32? {
         guard let path = planPath(request, environment: environment), let container = request.container,
-              let plan = try PinnedExec.load(path, container: container) else { return nil }
-        return try PinnedExec.run(plan, pod: request.pod, command: request.command, tty: request.tty, interactive: request.stdin)
+              let plan = try PinnedExec.load(path, container: container),
+              case let .pinned(pidfd) = try PinnedExec.pin(plan) else { return nil }
+        return try PinnedExec.run(plan, target: pidfd, command: request.command, tty: request.tty, interactive: request.stdin)
     }
 }

@@ -6,7 +6,7 @@ let package = Package(
     name: "podctl",
     platforms: [.macOS(.v13)],
     products: [
-        // The lean front: runs exec itself, hands every other command to podctl-cli (D55).
+        // The lean front: runs exec itself, hands every other command to podctl-cli (D59).
         .executable(name: "podctl", targets: ["podctl"]),
         .executable(name: "podctl-cli", targets: ["podctl-cli"]),
         .executable(name: "pod-helper", targets: ["pod-helper"]),
@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "PodDNS"),
         .executableTarget(name: "pod-dns", dependencies: ["PodDNS", "PodCore", "PodOS"]),
         // Running pod-helper from a caller (posix_spawn, the report), exec sessions and the
-        // exec plan pinned with a pidfd: standard library only, so the lean podctl links it (D55).
+        // exec plan pinned with a pidfd: standard library only, so the lean podctl links it (D59).
         .target(name: "PodExec", dependencies: ["PodCore", "PodOS", "PodLaunch", "CPodShim"]),
         .target(name: "PodRuntime", dependencies: ["PodCore", "PodDNS", "PodJSONPath", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodExec", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "PodCgroups", "CPodShim"]),
         // One per pod: starts pause and containers, reaps, restarts, logs (docs/runtime.md).
@@ -92,7 +92,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/podctl"),
-        // `podctl`: exec without Foundation, everything else handed to podctl-cli (D55).
+        // `podctl`: exec without Foundation, everything else handed to podctl-cli (D59).
         .executableTarget(name: "podctl", dependencies: ["PodCore", "PodOS", "PodLaunch", "PodExec"], path: "Sources/podctl-lean",
                           linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),

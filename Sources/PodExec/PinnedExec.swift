@@ -6,7 +6,7 @@ import PodOS
 /// `podctl exec` through the container's exec plan (ExecPlan), which the supervisor
 /// writes each time the container starts: a few KiB read and decoded, the container's
 /// process pinned with a pidfd and its start time checked, then pod-helper joins through
-/// that pidfd (docs/architecture.md, D55). Nothing here links Foundation, so the lean
+/// that pidfd (docs/architecture.md, D59). Nothing here links Foundation, so the lean
 /// `podctl` runs it without loading the rest of podctl.
 public enum PinnedExec {
     /// An exec plan is a few KiB (a compiled seccomp program is at most 4096

@@ -9,7 +9,7 @@ import PodCore
 /// pidfd and compares the start time, so a PID reused since is never entered.
 ///
 /// Framed like the launch plan (WireWriter.swift): a few KiB that decode in microseconds,
-/// where the whole run plan is about 100 KiB of JSON (docs/architecture.md, D55).
+/// where the whole run plan is about 100 KiB of JSON (docs/architecture.md, D59).
 public struct ExecPlan: Equatable, Sendable {
     public var container: String
     public var targetPID: Int32

@@ -6,7 +6,7 @@ import PodOS
 
 /// Each container's exec plan (PodLaunch's ExecPlan), written when the container
 /// starts, so `podctl exec` reads a few KiB instead of decoding the whole run plan and
-/// the status (docs/architecture.md, D55). Standard library only, as the supervisor is
+/// the status (docs/architecture.md, D59). Standard library only, as the supervisor is
 /// to become. A plan left from an earlier start names a process that has exited: exec
 /// checks the process's start time and refuses it.
 extension Supervisor {

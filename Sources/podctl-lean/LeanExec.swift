@@ -4,7 +4,7 @@ import PodExec
 import PodLaunch
 
 /// The fast path of `podctl exec`: the container's exec plan under the run root, read
-/// without Foundation, the state store or the run plan (docs/architecture.md, D55).
+/// without Foundation, the state store or the run plan (docs/architecture.md, D59).
 enum LeanExec {
     /// The exec plan's path, or nil when the request needs the full CLI: no container
     /// named (the default container is the pod's annotation, in its manifest), or a

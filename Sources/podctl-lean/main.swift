@@ -1,5 +1,5 @@
 // podctl: a small front that runs `podctl exec` itself and hands every other command to
-// the full CLI, podctl-cli, by execv(2) (docs/architecture.md, D55). The full CLI links
+// the full CLI, podctl-cli, by execv(2) (docs/architecture.md, D59). The full CLI links
 // Foundation, ArgumentParser, libcurl, libarchive, libnftables and Yams, whose loading
 // and relocation alone cost an exec more than the rest of it; this binary links the
 // Swift standard library and podctl's Foundation-free modules only.

@@ -25,7 +25,7 @@ struct Exec: ParsableCommand {
         if command.isEmpty { throw ValidationError("give the command after --: podctl exec \(pod) -- sh") }
         let name = pod.hasPrefix("pod/") ? String(pod.dropFirst(4)) : pod
         let view = try Context(global).view(name, namespace: streams.namespace)
-        // The container's exec plan pins its process with a pidfd (D55); a pod started by
+        // The container's exec plan pins its process with a pidfd (D59); a pod started by
         // a podctl without exec plans, or a container not started yet, takes the run plan.
         let container = streams.container ?? ExecTarget.defaultContainer(view)
         if NameRules.isLabel(container), let plan = try PinnedExec.load(PinnedExec.directory(podRunDirectory: view.paths.runDirectory) + "/" + container, container: container) {

@@ -6,7 +6,7 @@ import PodOS
 import PodTestSupport
 import Testing
 
-/// The exec plan (PodLaunch's ExecPlan, D55): what `podctl exec` reads instead of the
+/// The exec plan (PodLaunch's ExecPlan, D59): what `podctl exec` reads instead of the
 /// run plan. A damaged or tampered file is refused naming its path; a recorded PID whose
 /// process has exited, or now belongs to another process, is never entered.
 @Suite struct ExecPlanCodecTests {

@@ -3,7 +3,7 @@ import Glibc
 import PodTestSupport
 import Testing
 
-/// apply learns that the sandbox is up from the supervisor's start notice pipe (D56):
+/// apply learns that the sandbox is up from the supervisor's start notice pipe (D60):
 /// it returns with the sandbox ready in the status, and a supervisor that exits, or
 /// closes the pipe, before it notifies is a clear error at once, not a 30 s wait.
 @Suite(.serialized) struct StartNoticeTests {

@@ -6,7 +6,9 @@ let package = Package(
     name: "podctl",
     platforms: [.macOS(.v13)],
     products: [
+        // The lean front: runs exec itself, hands every other command to podctl-cli (D59).
         .executable(name: "podctl", targets: ["podctl"]),
+        .executable(name: "podctl-cli", targets: ["podctl-cli"]),
         .executable(name: "pod-helper", targets: ["pod-helper"]),
         .executable(name: "pod-supervisor", targets: ["pod-supervisor"]),
         // A pod's network on the host, once per pod start, for the supervisor (D56).
@@ -42,7 +44,8 @@ let package = Package(
         // The launch plan and report protocol shared by the supervisor and pod-helper (stdlib only).
         .target(name: "PodLaunch", dependencies: ["PodCore"]),
         // The single-threaded namespace helper: no Foundation, no Dispatch (docs/architecture.md, D13).
-        .executableTarget(name: "pod-helper", dependencies: ["PodLaunch", "CPodShim", "CSeccomp", "PodNetlink", "PodOS"]),
+        .executableTarget(name: "pod-helper", dependencies: ["PodLaunch", "CPodShim", "CSeccomp", "PodNetlink", "PodOS"],
+                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         // libseccomp builds and loads the filters; only pod-helper links it (docs/security.md).
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Confinement computed from the security context: capability sets, the default
@@ -59,6 +62,10 @@ let package = Package(
         // what containers send is tested without root; pod-dns is its one server.
         .target(name: "PodDNS"),
         .executableTarget(name: "pod-dns", dependencies: ["PodDNS", "PodCore", "PodOS"]),
+        // Running pod-helper from a caller (posix_spawn, the report), exec sessions and the
+        // exec plan pinned with a pidfd: standard library only, so the lean podctl and the
+        // supervisor link it (D59).
+        .target(name: "PodExec", dependencies: ["PodCore", "PodOS", "PodLaunch", "CPodShim"]),
         // The run plan and status codec: JSON over Codable in the standard library only
         // (bounded reader, exact integers), so pod-supervisor links no Foundation (D55).
         .target(name: "PodJSON", dependencies: ["PodCore"]),
@@ -66,8 +73,8 @@ let package = Package(
         // planner writes and the supervisor reads (stdlib only, D55).
         .target(name: "PodPlan", dependencies: ["PodCore", "PodOS", "PodLaunch", "PodCgroups", "PodJSON"]),
         // The supervisor daemon and its lifecycle machine; no Foundation (D55).
-        .target(name: "PodSupervisor", dependencies: ["PodCore", "PodOS", "PodLaunch", "PodLogs", "PodCgroups", "PodPlan", "PodJSON", "CPodShim"]),
-        .target(name: "PodRuntime", dependencies: ["PodCore", "PodDNS", "PodJSONPath", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "PodCgroups", "PodPlan", "PodSupervisor", "CPodShim"]),
+        .target(name: "PodSupervisor", dependencies: ["PodCore", "PodOS", "PodLaunch", "PodExec", "PodLogs", "PodCgroups", "PodPlan", "PodJSON", "CPodShim"]),
+        .target(name: "PodRuntime", dependencies: ["PodCore", "PodDNS", "PodJSONPath", "PodOS", "PodStore", "PodModel", "PodLaunch", "PodExec", "PodLogs", "PodImage", "PodSecurity", "PodNetwork", "PodCgroups", "PodPlan", "PodSupervisor", "CPodShim"]),
         // One per pod: starts pause and containers, reaps, restarts, logs (docs/runtime.md).
         // A static executable (libc, libstdc++ and the Swift runtime linked in): the
         // smallest private dirty memory and PSS per pod of the three ways measured (D57).
@@ -103,12 +110,17 @@ let package = Package(
         // Registry pulls (docs/images.md, "Pulls"): the distribution API over libcurl (D30).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "PodRegistry", dependencies: ["PodCore", "PodOS", "PodImage", "CCurl"]),
+        // The full command line (its sources stay in Sources/podctl); `podctl` execs it.
         .executableTarget(
-            name: "podctl",
+            name: "podctl-cli",
             dependencies: [
-                "PodCore", "PodModel", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodLogs", "PodLaunch", "PodCgroups", "PodJSONPath",
+                "PodCore", "PodModel", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodExec", "PodLogs", "PodLaunch", "PodCgroups", "PodJSONPath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            path: "Sources/podctl"),
+        // `podctl`: exec without Foundation, everything else handed to podctl-cli (D59).
+        .executableTarget(name: "podctl", dependencies: ["PodCore", "PodOS", "PodLaunch", "PodExec"], path: "Sources/podctl-lean",
+                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PodDNSTests", dependencies: ["PodDNS"]),
         .testTarget(name: "PodJSONTests", dependencies: ["PodJSON", "PodCore"]),

@@ -15,9 +15,10 @@ echo "install: building podctl (release)" >&2
 if $cri; then bash deploy/build-release.sh podctl-cri; else bash deploy/build-release.sh; fi
 bin=$(swift build -c release --show-bin-path)
 install -m 0755 "$bin/podctl" /usr/local/bin/podctl
-# The helpers live beside each other; podctl finds them in ../libexec/podctl.
+# The helpers live beside each other; podctl finds them in ../libexec/podctl, and the
+# full command line, podctl-cli, there too: podctl runs exec itself and execs it for the rest.
 install -d -m 0755 /usr/local/libexec/podctl
-for helper in pod-helper pod-supervisor pod-network pod-pause pod-dns; do
+for helper in podctl-cli pod-helper pod-supervisor pod-network pod-pause pod-dns; do
   install -m 0755 "$bin/$helper" /usr/local/libexec/podctl/$helper
 done
 # pause and init are one binary chosen by its name: a hard link shares its pages.

@@ -94,4 +94,6 @@ public enum HelperDescriptors {
     /// exec with a terminal: a unix socket on which the helper sends the pty master it
     /// made inside the container (so the pty belongs to the container's devpts).
     public static let terminal: Int32 = 5
+    /// exec with `targetPinned`: a pidfd of the container's process.
+    public static let target: Int32 = 6
 }

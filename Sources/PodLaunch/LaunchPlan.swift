@@ -30,6 +30,10 @@ public struct LaunchPlan: Equatable, Sendable {
     public var sharePID = false
     /// exec: the PID of the container process whose namespaces to join.
     public var targetPID: Int32 = 0
+    /// exec: the caller pinned the target with a pidfd (pidfd_open(2), its start time
+    /// checked) and passes it on `HelperDescriptors.target`; the helper joins through it
+    /// (setns(2) with a pidfd, Linux 5.8), never through a PID that may have been reused.
+    public var targetPinned = false
     /// container: overlay layers, topmost first, and the container's own upper and work dirs.
     public var lowerDirs: [String] = []
     public var upperDir = ""

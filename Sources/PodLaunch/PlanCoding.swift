@@ -9,7 +9,7 @@ extension LaunchPlan {
     enum Field: UInt16, CaseIterable {
         case mode = 1, hostname, podPID, sharePID, targetPID, lowerDirs, upperDir, workDir, rootfs, readOnlyRoot
         case mounts, argv, env, cwd, uid, gid, groups, initPath, tty, hostNetwork, interface, confinement
-        case sysctls, idMap, cgroupProcs, oomScoreAdj
+        case sysctls, idMap, cgroupProcs, oomScoreAdj, targetPinned
     }
 
     public func encoded() -> [UInt8] {
@@ -40,6 +40,7 @@ extension LaunchPlan {
             if let idMap { out.record(Field.idMap.rawValue) { idMap.encode(into: &$0) } }
             out.strings(Field.cgroupProcs.rawValue, cgroupProcs)
             if let oomScoreAdj { out.int32(Field.oomScoreAdj.rawValue, oomScoreAdj) }
+            if targetPinned { out.bool(Field.targetPinned.rawValue, true) }
         }
     }
 
@@ -74,6 +75,7 @@ extension LaunchPlan {
         plan.idMap = try fields.record(.idMap, as: IDMap.Field.self).map { (record) throws(PodError) in try IDMap(record) }
         plan.cgroupProcs = try fields.strings(.cgroupProcs)
         plan.oomScoreAdj = try fields.int32(.oomScoreAdj)
+        plan.targetPinned = try fields.bool(.targetPinned) ?? false
         if let score = plan.oomScoreAdj, !(-1000...1000).contains(score) { throw fields.malformed("oomScoreAdj is not in -1000…1000: \(score)") }
         return plan
     }

@@ -219,15 +219,36 @@ public struct PodNetwork: Sendable {
         try Nftables.run(NftRuleset.deleteElements(mine), what: "cannot remove the published ports of pod \(pod)")
     }
 
+    /// Deletes the elements the pod published, by key, in one transaction; if one is not
+    /// there (removed by hand, or never added), the transaction fails whole and the maps
+    /// are listed to find what of the pod's is left.
+    private func unpublishKnown(_ entries: [PortMapEntry], pod: PodKey) throws(PodError) {
+        if entries.isEmpty { return }
+        do {
+            try Nftables.run(NftRuleset.deleteElements(entries), what: "cannot remove the published ports of pod \(pod)")
+        } catch {
+            try unpublishLocked(pod: pod, podIP: entries.first?.podIP)
+        }
+    }
+
     /// Removes everything of the pod's network: its map elements, its veth pair (deleting
     /// the host end deletes the pod end) and its lease. Every step is tried; the errors
-    /// are collected and thrown together at the end.
-    public func detach(pod: PodKey) throws(PodError) {
+    /// are collected and thrown together at the end. `published`: the ports the caller
+    /// knows it published (its supervisor, after a publish that succeeded, which is all
+    /// or none): their elements go in one transaction without listing the maps, which
+    /// libnftables does by fetching the whole ruleset; nil lists them to find the pod's.
+    public func detach(pod: PodKey, published: [HostPort]? = nil) throws(PodError) {
         try locked { () throws(PodError) in
             var errors: [PodError] = []
             let podIP: IPv4Address?
             do throws(PodError) { podIP = try ipam.address(of: pod) } catch { errors.append(error); podIP = nil }
-            do throws(PodError) { try unpublishLocked(pod: pod, podIP: podIP) } catch { errors.append(error) }
+            do throws(PodError) {
+                if let published, let podIP {
+                    try unpublishKnown(published.map { PortMapEntry(port: $0, podIP: podIP, pod: pod.description) }, pod: pod)
+                } else {
+                    try unpublishLocked(pod: pod, podIP: podIP)
+                }
+            } catch { errors.append(error) }
             do throws(PodError) { try NetlinkSocket().deleteLink(named: Self.hostInterfaceName(for: pod)) } catch { errors.append(error) }
             do throws(PodError) { try ipam.release(pod) } catch { errors.append(error) }
             try Self.throwing(errors, "cleaning up the network of pod \(pod)")
@@ -237,8 +258,12 @@ public struct PodNetwork: Sendable {
     /// Cleans up after pods that are gone (deleted while podctl could not clean up):
     /// leases, map elements and host veths of every pod not in `live`. Collects errors
     /// as `detach` does; returns the pods it cleaned up after.
+    /// `thorough: false` (after a delete) looks at the maps and links only when a lease
+    /// of a pod that is gone shows that something went without podctl: a detach
+    /// releases the lease last, so a pod it finished leaves nothing behind. apply keeps
+    /// the thorough pass, which also finds what a detach that failed halfway left.
     @discardableResult
-    public func reclaim(keeping live: Set<PodKey>, minimumLeaseAge: Double = 0) throws(PodError) -> [PodKey] {
+    public func reclaim(keeping live: Set<PodKey>, minimumLeaseAge: Double = 0, thorough: Bool = true) throws(PodError) -> [PodKey] {
         try locked { () throws(PodError) in
             var errors: [PodError] = []
             var gone: Set<PodKey> = []
@@ -248,6 +273,7 @@ public struct PodNetwork: Sendable {
                 let times = try ipam.leaseTimes()
                 stale = try ipam.leases().filter { !live.contains($0.key) && now - (times[$0.key] ?? 0) >= minimumLeaseAge }
             } catch { errors.append(error) }
+            if !thorough && stale.isEmpty && errors.isEmpty { return [] }
             gone.formUnion(stale.keys)
             let liveNames = Set(live.map(\.description))
             let leasedIPs = Set(((try? ipam.leases()) ?? [:]).filter { live.contains($0.key) }.values)

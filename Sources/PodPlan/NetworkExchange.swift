@@ -18,13 +18,17 @@ public struct NetworkRequest: Codable, Equatable, Sendable {
     /// attach: the pause process, whose network namespace gets the pod's end of the veth.
     public var pausePID: Int32
     public var network: NetworkPlan
+    /// detach: the attach succeeded, so the plan's hostPorts are what was published and
+    /// their map elements are deleted by key, without listing the ruleset (#15 item 7).
+    public var portsPublished: Bool?
 
-    public init(op: Operation, namespace: String, name: String, pausePID: Int32, network: NetworkPlan) {
+    public init(op: Operation, namespace: String, name: String, pausePID: Int32, network: NetworkPlan, portsPublished: Bool? = nil) {
         self.op = op
         self.namespace = namespace
         self.name = name
         self.pausePID = pausePID
         self.network = network
+        self.portsPublished = portsPublished
     }
 }
 

@@ -77,13 +77,13 @@ extension PodManager {
     /// delete could not remove in time (CgroupLeftovers). Run after every apply and delete. A lease younger than
     /// a minute stays: another podctl may have just taken it for a pod of its apply that
     /// it has not written down yet. Returns the pods it cleaned up after.
-    public func reclaimGonePods() throws(PodError) -> [PodKey] {
+    public func reclaimGonePods(thorough: Bool = true) throws(PodError) -> [PodKey] {
         let live = Set(try store.podKeys())
         _ = reclaimLeftoverCgroups()
         let ranges = try userNamespaceRanges.reclaim(keeping: live, minimumAge: 60)
         let network = PodNetwork(config: try networkConfig)
         // Nothing was ever leased: no bridge or table to look at, so no cost.
         guard Files.exists(network.ipam.leaseFile) else { return ranges }
-        return Array(Set(ranges + (try network.reclaim(keeping: live, minimumLeaseAge: 60)))).sorted()
+        return Array(Set(ranges + (try network.reclaim(keeping: live, minimumLeaseAge: 60, thorough: thorough)))).sorted()
     }
 }

@@ -90,8 +90,8 @@ extension PodManager {
         }
         plan.restored = carried
         try store.write(plan, to: paths.runPlan)
-        let pid = try spawnSupervisor(try Binaries.locate().supervisor, plan: paths.runPlan, log: paths.supervisorLog)
-        do { try waitForSandbox(paths, supervisor: pid) } catch {
+        let supervisor = try spawnSupervisor(try Binaries.locate().supervisor, plan: paths.runPlan, log: paths.supervisorLog)
+        do { try waitForSandbox(paths, supervisor: supervisor) } catch {
             throw PodError(error.code, "pod \(key) could not be started again: \(error.message); its state and logs are kept: podctl delete and apply it, or run podctl restore again", cause: error.cause)
         }
         return plan.network?.podIP

@@ -117,38 +117,10 @@ public final class PodManager: @unchecked Sendable {
         let plan = try planner.plan()
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)
-        let pid = try spawnSupervisor(binaries.supervisor, plan: paths.runPlan, log: paths.supervisorLog)
-        try waitForSandbox(paths, supervisor: pid)
+        let supervisor = try spawnSupervisor(binaries.supervisor, plan: paths.runPlan, log: paths.supervisorLog)
+        try waitForSandbox(paths, supervisor: supervisor)
         // Other pods find this one by name from now on (docs/network.md, "Names").
         try syncPodNames()
-    }
-
-    /// The supervisor runs detached in its own session, so it outlives this command.
-    func spawnSupervisor(_ path: String, plan: String, log: String) throws(PodError) -> pid_t {
-        let logFD = try syscall("open", path: log) { open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
-        let null = try syscall("open", path: "/dev/null") { open("/dev/null", O_RDONLY | O_CLOEXEC) }
-        defer { close(logFD); close(null) }
-        return try spawnProcess(path, arguments: [plan], descriptors: [(null, 0), (logFD, 1), (logFD, 2)], newSession: true)
-    }
-
-    /// Returns once the supervisor has made the sandbox, or fails with what it reported.
-    func waitForSandbox(_ paths: PodPaths, supervisor: pid_t) throws(PodError) {
-        let deadline = monotonicSeconds() + 30
-        while monotonicSeconds() < deadline {
-            if let status = try? readStatus(paths) {
-                // A pod that completed (a Never container that failed at once) had its
-                // sandbox and gave it back before this poll: that is a start, not a failure.
-                if status.sandboxReady || status.completed == true { return }
-                if status.phase == "Failed" { throw Self.sandboxFailure(status, log: paths.supervisorLog) }
-            }
-            var raw: Int32 = 0
-            if waitpid(supervisor, &raw, WNOHANG) == supervisor {
-                let log = (try? Files.readText(paths.supervisorLog)) ?? ""
-                throw PodError(.system, "the pod supervisor exited before the pod started: \(log.split(separator: "\n").last ?? "")")
-            }
-            usleep(2_000)
-        }
-        throw PodError(.system, "the pod sandbox did not start within 30 s (see \(paths.supervisorLog))")
     }
 
     /// The status reason of a sandbox that lost a hostPort race to another pod.

@@ -59,6 +59,7 @@ extension Supervisor {
             switch report {
             case let .started(pid):
                 containers[index].pid = pid
+                writeExecPlan(index, pid: pid)
                 containers[index].stopSignal = nil
                 containers[index].stopCause = nil
                 let actions = pod.handle(.started(index, hasPostStart: containers[index].plan.health?.postStart != nil), now: Clock.now())

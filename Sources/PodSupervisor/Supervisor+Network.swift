@@ -36,7 +36,9 @@ extension Supervisor {
     func releaseNetwork() {
         guard let network = plan.network, !network.hostNetwork else { return }
         do {
-            let reply = try runNetworkProcess(NetworkRequest(op: .detach, namespace: plan.namespace, name: plan.name, pausePID: 0, network: network))
+            // An address in the status means the attach succeeded: the ports are known.
+            let reply = try runNetworkProcess(NetworkRequest(op: .detach, namespace: plan.namespace, name: plan.name, pausePID: 0,
+                                                             network: network, portsPublished: status.podIP != nil))
             if reply.failureReason != nil { log(reply.message) }
         } catch {
             log("cannot release the pod's network: \(error)")

@@ -31,6 +31,8 @@ public final class Supervisor {
     var durableFingerprint = ""
     /// podctl attach sessions (Supervisor+Attach.swift).
     var attachments: [Attachment] = []
+    /// apply's start notice pipe (Supervisor+Notice.swift), -1 once sent or without one.
+    var notice = StartNotice.take()
 
     public init(plan: RunPlan, planPath: String) {
         self.plan = plan
@@ -74,6 +76,8 @@ public final class Supervisor {
             return 1
         }
         perform(pod.handle(.sandboxReady, now: Clock.now()))
+        if statusDirty { writeStatus() }
+        StartNotice.send(&notice)
         while !pod.stopFinished {
             pollOnce()
             runTimers()

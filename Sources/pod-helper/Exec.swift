@@ -8,12 +8,7 @@ import PodLaunch
 /// container's PID namespace, and waits for it, passing signals on. The helper's exit
 /// code is the command's.
 func runExec(_ plan: LaunchPlan) -> Never {
-    let target = plan.targetPID
-    // Opened before the mount namespace changes hide the host's /proc.
-    let userNamespace = openUserNamespace(of: target, plan)
-    for (kind, flag) in [("ipc", Namespace.ipc), ("uts", Namespace.uts), ("net", Namespace.net), ("cgroup", Namespace.cgroup), ("pid", Namespace.pid), ("mnt", Namespace.mount)] {
-        join(kind, of: target, flag: flag)
-    }
+    let userNamespace = plan.targetPinned ? joinPinned(plan) : joinByPID(plan)
     let program = resolveProgram(plan)
     enterWorkingDirectory(plan)
     let terminal = plan.tty ? openTerminal() : nil
@@ -39,6 +34,37 @@ func runExec(_ plan: LaunchPlan) -> Never {
     report(.started(pid: pid))
     close(HelperDescriptors.report)
     exit(forwardSignals(until: pid))
+}
+
+/// Joins through the caller's pidfd (`HelperDescriptors.target`): one setns(2) for every
+/// namespace at once, which the kernel does atomically for a pidfd (Linux 5.8), and
+/// which fails with ESRCH if the pinned process has exited, never entering whatever
+/// took its PID since. Returns the descriptor to enter the user namespace through later
+/// (the same pidfd), or -1 without one.
+private func joinPinned(_ plan: LaunchPlan) -> Int32 {
+    let pidfd = HelperDescriptors.target
+    // Never inherited by the command: the child still enters the user namespace through it.
+    _ = fcntl(pidfd, F_SETFD, FD_CLOEXEC)
+    let flags = Namespace.ipc | Namespace.uts | Namespace.net | Namespace.cgroup | Namespace.pid | Namespace.mount
+    check(podshim_setns(pidfd, flags), "setns", "pidfd of \(plan.targetPID)", "cannot join the namespaces of the container's process \(plan.targetPID) (has it exited?)")
+    guard plan.idMap != nil else {
+        close(pidfd)
+        return -1
+    }
+    return pidfd
+}
+
+/// Joins by PID, one /proc/PID/ns file after another (exec probes and hooks: the
+/// supervisor reaps the container's process itself, so its PID cannot be reused while
+/// it asks).
+private func joinByPID(_ plan: LaunchPlan) -> Int32 {
+    let target = plan.targetPID
+    // Opened before the mount namespace changes hide the host's /proc.
+    let userNamespace = openUserNamespace(of: target, plan)
+    for (kind, flag) in [("ipc", Namespace.ipc), ("uts", Namespace.uts), ("net", Namespace.net), ("cgroup", Namespace.cgroup), ("pid", Namespace.pid), ("mnt", Namespace.mount)] {
+        join(kind, of: target, flag: flag)
+    }
+    return userNamespace
 }
 
 /// A pty made from the container's own /dev/ptmx, so the command sees a terminal its

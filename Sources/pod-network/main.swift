@@ -54,7 +54,11 @@ func attach(_ request: NetworkRequest) -> NetworkReply {
 func detach(_ request: NetworkRequest) -> NetworkReply {
     do {
         let key = try PodKey(namespace: request.namespace, name: request.name)
-        try PodNetwork(config: try config(request.network)).detach(pod: key)
+        // Ports known to be published are deleted by key; otherwise the table is listed.
+        let published = request.portsPublished == true ? try request.network.ports.map { port throws(PodError) in
+            try HostPort(protocolName: port.proto, hostIP: port.hostIP, hostPort: port.hostPort, containerPort: port.containerPort)
+        } : nil
+        try PodNetwork(config: try config(request.network)).detach(pod: key, published: published)
         return NetworkReply(failureReason: nil, message: "detached")
     } catch {
         return NetworkReply(failureReason: "NetworkTeardownError", message: "cannot release the pod's network: \(error)")

@@ -5,6 +5,9 @@ extension Bench {
     static let applyRunning = "apply 3-container pod → all running"
     static let applyHTTP = "apply 3-container pod → hostPort answers HTTP"
     static let execTrue = "exec <ctr> true"
+    /// podctl's exec against the floor: crun's own exec into the container Podman runs
+    /// (the Podman column is `crun exec` alone, no podman process in the way).
+    static let execVersusCrun = "exec <ctr> true, against crun exec alone"
     static let firstRestart = "first restart after SIGKILL → new process"
     static let deletePod = "delete pod → every process gone"
 
@@ -40,7 +43,16 @@ extension Bench {
         for _ in 0..<options.execRuns {
             let t0 = Clock.now()
             try system.exec(pod: "web", container: "side1")
-            record(Self.execTrue, "ms", .atMost(0.1), system: system, (Clock.now() - t0) * 1000)
+            let elapsed = (Clock.now() - t0) * 1000
+            record(Self.execTrue, "ms", .atMost(0.15), system: system, elapsed)
+            if system === podctl { record(Self.execVersusCrun, "ms", .atMost(2), system: system, elapsed) }
+        }
+        if system === podman {
+            for _ in 0..<options.execRuns {
+                let t0 = Clock.now()
+                try podman.crunExec(pod: "web", container: "side1")
+                record(Self.execVersusCrun, "ms", .atMost(2), system: system, (Clock.now() - t0) * 1000)
+            }
         }
 
         let old = try system.waitWorkload(pod: "web", container: "side1", deadline: Clock.now() + 10)

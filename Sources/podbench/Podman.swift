@@ -9,6 +9,8 @@ final class Podman: PodSystem {
     let environment: [String: String]
     let registry: Registry
     private var pidFiles: [String: String] = [:]
+    /// Container name → crun's state root and the container's ID, for `crunExec`.
+    private var crunTargets: [String: (root: String, id: String)] = [:]
 
     init(work: String, registry: Registry) throws {
         let dir = work + "/podman"
@@ -59,6 +61,30 @@ final class Podman: PodSystem {
     func waitRunning(pods: [String], deadline: Double) throws {}
 
     func exec(pod: String, container: String) throws { try command(["exec", "\(pod)-\(container)", "true"]) }
+
+    /// crun's own exec into the container Podman runs: the floor of any exec (join the
+    /// namespaces and the cgroup, take the process's user and confinement, exec), with
+    /// the state root Podman gave crun (conmon's `--runtime-arg --root …`, else crun's
+    /// default /run/crun, on the holder's tmpfs).
+    func crunExec(pod: String, container: String) throws {
+        let name = "\(pod)-\(container)"
+        if crunTargets[name] == nil { crunTargets[name] = try crunTarget(name) }
+        guard let target = crunTargets[name] else { return }
+        try Spawn.check(["crun", "--root", target.root, "exec", target.id, "true"])
+    }
+
+    private func crunTarget(_ name: String) throws -> (root: String, id: String) {
+        guard let record = try inspect([name]).first, let id = record["Id"] as? String,
+              let state = record["State"] as? [String: Any], let conmon = state["ConmonPid"] as? Int
+        else { throw BenchError("Podman: cannot inspect \(name) for crun exec") }
+        let words = (ProcFS.read("/proc/\(conmon)/cmdline") ?? "").split(separator: "\0").map(String.init).filter { $0 != "--runtime-arg" }
+        var root = "/run/crun"
+        for (index, word) in words.enumerated() {
+            if word.hasPrefix("--root=") { root = String(word.dropFirst("--root=".count)) }
+            if word == "--root", index + 1 < words.count { root = words[index + 1] }
+        }
+        return (root, id)
+    }
 
     /// `pod stop` then `pod rm`: Podman's fastest way. `kube down` and `pod rm -f` took
     /// about 4 s a pod here against about 1 s for these two (docs/benchmarks.md).

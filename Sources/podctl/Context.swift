@@ -26,9 +26,10 @@ struct Context {
 
     /// Cleans up the leases, ports, veths and ID blocks of pods that went without podctl (PodManager.reclaimGonePods);
     /// a failure is a warning: the command itself did what it was asked.
-    func reclaimGonePods() {
+    /// `thorough: false` after a delete (PodNetwork.reclaim).
+    func reclaimGonePods(thorough: Bool = true) {
         do {
-            let gone = try manager.reclaimGonePods()
+            let gone = try manager.reclaimGonePods(thorough: thorough)
             if !gone.isEmpty { Terminal.warning("cleaned up the network of pods that are gone: \(gone.map(\.description).joined(separator: ", "))") }
         } catch {
             Terminal.warning("cannot clean up after deleted pods: \(error)")

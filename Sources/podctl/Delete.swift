@@ -74,7 +74,7 @@ struct Delete: ParsableCommand {
                 failure = failure ?? error
             }
         }
-        context.reclaimGonePods()
+        context.reclaimGonePods(thorough: false)
         if let failure { throw PodError(failure.code, "not every pod was deleted") }
     }
 }

@@ -159,6 +159,7 @@ struct SeededRandom: RandomNumberGenerator {
                                     size: UInt32.random(in: 1 ... .max, using: &self)) : nil
         plan.cgroupProcs = strings()
         plan.oomScoreAdj = bool() ? Int32.random(in: -1000...1000, using: &self) : nil
+        plan.targetPinned = bool()
         return plan
     }
 

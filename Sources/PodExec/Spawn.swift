@@ -1,7 +1,6 @@
 import CPodShim
 import Glibc
 import PodCore
-import PodPlan
 
 /// posix_spawn with podctl's rules for every child: each descriptor in `descriptors`
 /// (source → target) is first copied above every target number, so one dup2 never

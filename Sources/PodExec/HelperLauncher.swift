@@ -2,7 +2,6 @@ import CPodShim
 import Glibc
 import PodCore
 import PodLaunch
-import PodPlan
 
 /// Runs `pod-helper` with a plan and reads its report. posix_spawn, not fork: the caller
 /// may be multi-threaded (the CLI for exec), and nothing of Swift runs in the child.
@@ -25,7 +24,8 @@ public struct HelperLauncher: Sendable {
     }
 
     /// Starts the helper and returns its pid once the plan is written; `finish` reads the report.
-    public func start(_ plan: LaunchPlan, stdio: Stdio, terminalSocket: Int32? = nil) throws(PodError) -> Running {
+    /// `target`: exec's pidfd of the container's process (`HelperDescriptors.target`).
+    public func start(_ plan: LaunchPlan, stdio: Stdio, terminalSocket: Int32? = nil, target: Int32? = nil) throws(PodError) -> Running {
         let planPipe = try makePipe()
         let reportPipe = try makePipe()
         var descriptors: [(source: Int32, target: Int32)] = [
@@ -33,6 +33,7 @@ public struct HelperLauncher: Sendable {
             (planPipe.read, HelperDescriptors.plan), (reportPipe.write, HelperDescriptors.report),
         ]
         if let terminalSocket { descriptors.append((terminalSocket, HelperDescriptors.terminal)) }
+        if let target { descriptors.append((target, HelperDescriptors.target)) }
         let pid: pid_t
         do {
             pid = try spawnProcess(helperPath, arguments: [], descriptors: descriptors)
@@ -50,12 +51,19 @@ public struct HelperLauncher: Sendable {
 
     public struct Running: Sendable {
         public let pid: pid_t
-        let report: Int32
+        public let report: Int32
 
         /// Reads the report to end-of-file and reaps the helper, unless `reap` is false (for
         /// exec, whose helper lives as long as the command).
         public func finish(reap: Bool = true) -> (reports: [HelperReport], exitCode: Int32?) {
-            let bytes = readToEnd(report, limit: Int.max)
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(report, $0.baseAddress, $0.count) }
+                if count > 0 { bytes += chunk[0..<count]; continue }
+                if count < 0 && errno == EINTR { continue }
+                break
+            }
             close(report)
             guard reap else { return (HelperReport.parseAll(bytes), nil) }
             return (HelperReport.parseAll(bytes), waitFor(pid))

@@ -1,7 +1,7 @@
 import Glibc
 
-enum TerminalMode {
-    static func makeRaw(_ fd: Int32) -> termios? {
+public enum TerminalMode {
+    public static func makeRaw(_ fd: Int32) -> termios? {
         guard isatty(fd) == 1 else { return nil }
         var original = termios()
         guard tcgetattr(fd, &original) == 0 else { return nil }
@@ -11,7 +11,7 @@ enum TerminalMode {
         return original
     }
 
-    static func restore(_ fd: Int32, _ saved: termios?) {
+    public static func restore(_ fd: Int32, _ saved: termios?) {
         guard var saved else { return }
         tcsetattr(fd, TCSANOW, &saved)
     }
@@ -19,11 +19,16 @@ enum TerminalMode {
 
 /// Copies the user's terminal to the pty master and back until the command's side closes;
 /// SIGWINCH resizes the pty (the kernel then signals the command's foreground group).
-struct TerminalPump {
+public struct TerminalPump {
     let master: Int32
     let interactive: Bool
 
-    func run() {
+    public init(master: Int32, interactive: Bool) {
+        self.master = master
+        self.interactive = interactive
+    }
+
+    public func run() {
         var buffer = [UInt8](repeating: 0, count: 32 * 1024)
         var inputOpen = interactive
         var set = sigset_t()
@@ -53,7 +58,7 @@ struct TerminalPump {
 
     /// A pending SIGWINCH (blocked, so it waits in the pending set) copies this
     /// terminal's size to the pty: TIOCGWINSZ, TIOCSWINSZ (tty_ioctl(4)).
-    static func resizeIfPending(_ set: inout sigset_t, master: Int32) {
+    public static func resizeIfPending(_ set: inout sigset_t, master: Int32) {
         var pending = sigset_t()
         sigpending(&pending)
         guard sigismember(&pending, SIGWINCH) == 1 else { return }

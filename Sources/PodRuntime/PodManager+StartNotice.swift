@@ -1,5 +1,6 @@
 import Glibc
 import PodCore
+import PodSupervisor
 import PodOS
 
 /// A supervisor just started, with the read end of its start notice pipe

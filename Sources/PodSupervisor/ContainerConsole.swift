@@ -1,6 +1,7 @@
 import CPodShim
 import Glibc
 import PodCore
+import PodExec
 import PodLogs
 import PodPlan
 

@@ -1,5 +1,6 @@
 import CPodShim
 import Glibc
+import PodExec
 import PodJSON
 import PodLogs
 import PodPlan

@@ -1,5 +1,6 @@
 import Glibc
 import PodCore
+import PodExec
 import PodJSON
 import PodLaunch
 import PodOS

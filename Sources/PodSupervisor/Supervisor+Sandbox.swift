@@ -1,4 +1,5 @@
 import Glibc
+import PodExec
 import PodLaunch
 import PodPlan
 

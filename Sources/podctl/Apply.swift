@@ -111,7 +111,9 @@ struct Apply: ParsableCommand {
                 switch object.content {
                 case .configMap: changed.append((.configMap, object.namespace, object.name))
                 case .secret: changed.append((.secret, object.namespace, object.name))
-                case .claim: claims.append((object.namespace, object.name))
+                case let .claim(claim):
+                    claims.append((object.namespace, object.name))
+                    StoredObjects.warnUnenforcedStorage(claim)
                 case .pod: break
                 }
             } catch {

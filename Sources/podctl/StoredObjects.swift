@@ -19,6 +19,15 @@ enum StoredObjects {
         }
     }
 
+    /// A claim's storage request is recorded and shown, not enforced (docs/state.md,
+    /// "Claims": no project quota on the state root's file system), so apply says so
+    /// when the claim is created or its request changes; Kubernetes' local-path
+    /// provisioner does not enforce it either, but its users read the PV, not a warning.
+    static func warnUnenforcedStorage(_ claim: PersistentVolumeClaim) {
+        guard let storage = claim.spec?.resources?.requests?["storage"] else { return }
+        Terminal.warning("persistentvolumeclaim/\(claim.name): requests.storage \(storage) is recorded, not enforced: the claim's directory may grow past it (docs/state.md)")
+    }
+
     /// apply's warning for a pod that was created but waits on something only the user
     /// can give (kubectl prints nothing; its user finds out from get). Exit code stays 0.
     static func warnWaiting(_ key: PodKey, context: Context) {

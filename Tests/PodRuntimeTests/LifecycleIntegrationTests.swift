@@ -106,7 +106,8 @@ import Testing
         #expect(!Harness.processes(in: namespace).isEmpty, "the pod's processes outlive the supervisor")
         let result = try harness.run(["delete", "pod", "web"])
         #expect(result.status == 0)
-        #expect(Harness.processes(in: namespace).isEmpty, "delete kills what the dead supervisor left")
+        let left = Harness.processes(in: namespace)
+        #expect(left.isEmpty, "delete kills what the dead supervisor left: \(Harness.describe(left))")
         #expect(try FileManager.default.contentsOfDirectory(atPath: harness.base + "/lib/pods").isEmpty)
     }
 

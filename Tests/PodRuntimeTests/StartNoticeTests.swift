@@ -19,7 +19,7 @@ import Testing
     /// A libexec directory whose pod-supervisor is `script`, the other programs this build's.
     static func libexec(supervisor script: String) throws -> String {
         let directory = try TemporaryDirectory.make("podctl-fake-supervisor")
-        for program in ["podctl-cli", "pod-helper", "pod-pause", "pod-init", "pod-dns"] {
+        for program in ["podctl-cli", "pod-helper", "pod-network", "pod-pause", "pod-init", "pod-dns"] {
             let built = try #require(Harness.built(program), "\(program) is not built")
             try FileManager.default.createSymbolicLink(atPath: "\(directory)/\(program)", withDestinationPath: built)
         }

@@ -126,6 +126,16 @@ public final class Harness: @unchecked Sendable {
     public static func processes(in namespace: String) -> [pid_t] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid_t($0) }.filter { Self.namespace("net", of: $0) == namespace }
     }
+
+    /// What a test failure should show of processes found where none should be: each
+    /// one's PID, name, state and cgroups, to tell a dying process from a lost one.
+    public static func describe(_ pids: [pid_t]) -> String {
+        pids.map { pid in
+            let read = { (file: String) in ((try? String(contentsOfFile: "/proc/\(pid)/\(file)", encoding: .utf8)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines) }
+            let state = read("status").split(separator: "\n").first { $0.hasPrefix("State:") } ?? "State: ?"
+            return "\(pid) \(read("comm")) \(state) cgroups: \(read("cgroup").replacingOccurrences(of: "\n", with: " "))"
+        }.joined(separator: "; ")
+    }
 }
 
 public struct HarnessError: Error, CustomStringConvertible {

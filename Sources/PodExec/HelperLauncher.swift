@@ -56,14 +56,7 @@ public struct HelperLauncher: Sendable {
         /// Reads the report to end-of-file and reaps the helper, unless `reap` is false (for
         /// exec, whose helper lives as long as the command).
         public func finish(reap: Bool = true) -> (reports: [HelperReport], exitCode: Int32?) {
-            var bytes: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let count = chunk.withUnsafeMutableBytes { read(report, $0.baseAddress, $0.count) }
-                if count > 0 { bytes += chunk[0..<count]; continue }
-                if count < 0 && errno == EINTR { continue }
-                break
-            }
+            let bytes = readToEnd(report, limit: Int.max)
             close(report)
             guard reap else { return (HelperReport.parseAll(bytes), nil) }
             return (HelperReport.parseAll(bytes), waitFor(pid))
@@ -84,4 +77,17 @@ public func makePipe() throws(PodError) -> (read: Int32, write: Int32) {
     var fds: [Int32] = [0, 0]
     guard podshim_pipe_cloexec(&fds) == 0 else { throw PodError.system("pipe2", errno: errno) }
     return (fds[0], fds[1])
+}
+
+/// Reads `fd` to end of file, at most `limit` bytes (the rest is left unread).
+public func readToEnd(_ fd: Int32, limit: Int) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while bytes.count < limit {
+        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count > 0 { bytes += chunk[0..<count]; continue }
+        if count < 0 && errno == EINTR { continue }
+        break
+    }
+    return bytes
 }

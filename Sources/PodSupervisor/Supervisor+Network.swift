@@ -105,16 +105,3 @@ extension Supervisor {
         guard code == 0 else { throw PodError(.system, "pod-helper exited with \(code ?? -1) while configuring eth0") }
     }
 }
-
-/// Reads `fd` to end of file, at most `limit` bytes (the rest is left unread).
-func readToEnd(_ fd: Int32, limit: Int) -> [UInt8] {
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while bytes.count < limit {
-        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if count > 0 { bytes += chunk[0..<count]; continue }
-        if count < 0 && errno == EINTR { continue }
-        break
-    }
-    return bytes
-}

@@ -57,14 +57,18 @@ final class CRIDaemon: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: directory.file("daemon.log"), encoding: .utf8)) ?? "" }
 
+    /// The shared wait (PodTestSupport), which also stops at once if the daemon exits;
+    /// either failure carries the daemon's log.
     func waitUntil(_ what: String, seconds: Double = 20, _ condition: () -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return }
-            guard process.isRunning else { throw HarnessError("podctl-cri exited (\(process.terminationStatus)): \(log)") }
-            usleep(20_000)
+        do {
+            try PodTestSupport.waitUntil(what, timeout: seconds) { () throws -> Bool in
+                if condition() { return true }
+                guard process.isRunning else { throw HarnessError("podctl-cri exited (\(process.terminationStatus))") }
+                return false
+            }
+        } catch let error as HarnessError {
+            throw HarnessError("\(error.description): \(log)")
         }
-        throw HarnessError("timed out waiting until \(what): \(log)")
     }
 
     static func connects(_ path: String) -> Bool {

@@ -31,14 +31,19 @@ func config(_ plan: NetworkPlan) throws(PodError) -> NetworkConfig {
     try NetworkConfig.resolve(root: plan.root, environment: ["PODCTL_BRIDGE": plan.bridge, "PODCTL_SUBNET": plan.subnet])
 }
 
+/// The plan's hostPorts as nftables map elements, for publishing and for deleting by key.
+func hostPorts(_ plan: NetworkPlan) throws(PodError) -> [HostPort] {
+    try plan.ports.map { port throws(PodError) in
+        try HostPort(protocolName: port.proto, hostIP: port.hostIP, hostPort: port.hostPort, containerPort: port.containerPort)
+    }
+}
+
 func attach(_ request: NetworkRequest) -> NetworkReply {
     do {
         let pods = PodNetwork(config: try config(request.network))
         let key = try PodKey(namespace: request.namespace, name: request.name)
         let attachment = try pods.attach(pod: key, pausePID: request.pausePID)
-        let ports = try request.network.ports.map { port throws(PodError) in
-            try HostPort(protocolName: port.proto, hostIP: port.hostIP, hostPort: port.hostPort, containerPort: port.containerPort)
-        }
+        let ports = try hostPorts(request.network)
         do { try pods.publish(ports, for: key) } catch where error.code == .alreadyExists {
             // Another pod took a hostPort between apply's check and this publish: the
             // conflict apply reports when it sees it first, in the same words.
@@ -55,9 +60,7 @@ func detach(_ request: NetworkRequest) -> NetworkReply {
     do {
         let key = try PodKey(namespace: request.namespace, name: request.name)
         // Ports known to be published are deleted by key; otherwise the table is listed.
-        let published = request.portsPublished == true ? try request.network.ports.map { port throws(PodError) in
-            try HostPort(protocolName: port.proto, hostIP: port.hostIP, hostPort: port.hostPort, containerPort: port.containerPort)
-        } : nil
+        let published = request.portsPublished == true ? try hostPorts(request.network) : nil
         try PodNetwork(config: try config(request.network)).detach(pod: key, published: published)
         return NetworkReply(failureReason: nil, message: "detached")
     } catch {

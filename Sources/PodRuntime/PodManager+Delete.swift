@@ -35,9 +35,15 @@ extension PodManager {
     @discardableResult
     func stopAndRemove(_ key: PodKey, paths: PodPaths, grace: Double?) throws(PodError) -> [String] {
         let status = try? readStatus(paths)
-        stopSupervisor(status, paths: paths, grace: grace)
-        let cgroupWarning = try destroyCgroups(paths)
-        killLeftovers(status)
+        let cgroupWarning: String?
+        do {
+            // Held from before the stop, which ends the pause it is found through, to the
+            // last kill, and no longer: the scope closes it.
+            let namespace = holdNetworkNamespace(status)
+            stopSupervisor(status, paths: paths, grace: grace)
+            cgroupWarning = try destroyCgroups(paths)
+            killLeftovers(namespace)
+        }
         let networkError = releaseNetwork(key)
         let rangeError = releaseUserNamespace(key)
         try store.removeState(key)
@@ -67,31 +73,6 @@ extension PodManager {
             guard let command = try? Files.readText("/proc/\(pid)/cmdline") else { return false }
             let words = command.split(separator: "\0").map(String.init)
             return words.count == 2 && words[0].hasSuffix("pod-supervisor") && words[1] == paths.runPlan
-        }
-    }
-
-    /// Kills every process still in the pod's network namespace (pause, containers,
-    /// execs): after a supervisor crash nothing else knows them. The namespace inode,
-    /// not a PID, identifies them, so a reused PID is never hit.
-    func killLeftovers(_ status: PodStatusRecord?) {
-        guard let pause = status?.pausePID, pause > 0,
-              let namespace = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pause)/ns/net") else { return }
-        let own = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
-        guard namespace != own else { return }
-        let members = { () -> [pid_t] in
-            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-            return entries.compactMap { pid_t($0) }.filter {
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\($0)/ns/net")) == namespace
-            }
-        }
-        // Kill until none is left: a process forked while the list was read is caught on
-        // the next round, and "none" must be seen twice in a row.
-        var emptyRounds = 0
-        _ = waitUntil(seconds: 10) {
-            let pids = members()
-            pids.forEach { kill($0, SIGKILL) }
-            emptyRounds = pids.isEmpty ? emptyRounds + 1 : 0
-            return emptyRounds >= 2
         }
     }
 

@@ -16,7 +16,7 @@ extension PodManager {
         var errors: [PodError] = []
         var warnings: [String] = []
         // A PID from before a reboot may name another process now: only a pause is followed.
-        if let status, isPause(status.pausePID) { killLeftovers(status) }
+        killLeftovers(holdNetworkNamespace(status))
         do throws(PodError) {
             if let warning = try destroyCgroups(paths) { warnings.append(warning) }
         } catch { errors.append(error) }

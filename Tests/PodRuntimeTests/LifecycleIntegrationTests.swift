@@ -111,6 +111,29 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: harness.base + "/lib/pods").isEmpty)
     }
 
+    /// A process that entered the pod's network namespace from outside (setns(2) leaves it
+    /// in its own cgroups, so the cgroup kill misses it) goes with the pod: delete holds the
+    /// namespace from before the stop, when the pause still leads to it.
+    @Test(.needsRoot) func deleteKillsAProcessThatJoinedThePodsNetworkFromOutside() throws {
+        let harness = try Harness()
+        try harness.loadBusybox()
+        try harness.apply(Self.web())
+        try harness.waitForRunning("web", containers: ["httpd", "content"])
+        let pause = pid_t(try harness.status("web")["pausePID"] as? Int ?? 0)
+        let namespace = try #require(Harness.namespace("net", of: pause))
+        let outsider = Process()
+        outsider.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+        outsider.arguments = ["-t", String(pause), "-n", "--", "sleep", "1000"]
+        try outsider.run()
+        defer { if outsider.isRunning { kill(outsider.processIdentifier, SIGKILL); outsider.waitUntilExit() } }
+        try harness.waitFor("the outsider in the pod's network") { Harness.processes(in: namespace).contains(outsider.processIdentifier) }
+        #expect(try harness.run(["delete", "pod", "web"]).status == 0)
+        let left = Harness.processes(in: namespace)
+        #expect(left.isEmpty, "delete kills what is in the pod's network: \(Harness.describe(left))")
+        outsider.waitUntilExit()
+        #expect(outsider.terminationReason == .uncaughtSignal && outsider.terminationStatus == SIGKILL)
+    }
+
     @Test(.needsRoot) func volumesHonourReadOnlySubPathAndHostPathTypes() throws {
         let harness = try Harness()
         try harness.loadBusybox()

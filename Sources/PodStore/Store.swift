@@ -26,7 +26,7 @@ public final class Store: Sendable {
     public func manifestPath(_ key: PodKey) -> String { podDirectory(key) + "/manifest.json" }
     func lockPath(_ key: PodKey) -> String { "\(roots.runRoot)/locks/\(key.fileName).lock" }
 
-    /// Fails when this user may not read the roots: they are root's and 0700, and a pod
+    /// Fails when this user may not read the roots: they are another user's and 0700, and a pod
     /// that cannot be seen must not be reported as a pod that does not exist. A root
     /// that does not exist yet holds no pods, which is no error.
     public func checkAccess() throws(PodError) {

@@ -46,10 +46,15 @@ public final class Store: Sendable {
 
     /// Creates the roots (0700: state may hold secrets) and their fixed subdirectories.
     public func prepare() throws(PodError) {
-        for directory in [roots.root, roots.root + "/pods", imagesDirectory, roots.runRoot, roots.runRoot + "/pods", roots.runRoot + "/locks"] {
+        // The roots are checked before anything is made in them: in another user's root
+        // the error names its owner, not a failed mkdir.
+        for root in [roots.root, roots.runRoot] {
+            try Files.makeDirectories(root, mode: 0o700)
+            try Self.keepPrivate(root)
+        }
+        for directory in [roots.root + "/pods", imagesDirectory, roots.runRoot + "/pods", roots.runRoot + "/locks"] {
             try Files.makeDirectories(directory, mode: 0o700)
         }
-        for root in [roots.root, roots.runRoot] { try Self.keepPrivate(root) }
     }
 
     /// A root must be this user's and 0700: a root another user owns is state that user

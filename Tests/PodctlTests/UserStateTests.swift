@@ -49,7 +49,6 @@ import Testing
 
     @Test(.needsRoot) func eachUserKeepsPrivateStateInItsXDGDirectories() throws {
         let (base, ann, bob) = try Self.users()
-        _ = base
         let created = try ann.run(["create", "configmap", "cfg", "--from-literal=k=v"])
         #expect(created.status == 0, "\(created.stderr)")
         #expect(Self.mode(ann.data + "/podctl")! == (ann.uid, 0o700))
@@ -70,6 +69,13 @@ import Testing
             #expect(refused.stderr.contains("permission denied") && refused.stderr.contains("belongs to"), "\(command): \(refused.stderr)")
         }
         #expect(try ann.run(["get", "configmaps", "-o", "name"]).stdout == "configmap/cfg\n")
+
+        // A root that is another user's (here root's, readable by all) is refused by owner.
+        let shared = base.file("shared")
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        let foreign = try bob.run(["create", "configmap", "x", "--from-literal=a=b"], extra: ["PODCTL_ROOT": shared])
+        #expect(foreign.status == 2 && foreign.stderr.contains("belongs to user root (0), not to this user (\(bob.uid))"), "\(foreign.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: shared).isEmpty)
     }
 
     /// Images load into the user's own store (unpacked without chown), and a pod is

@@ -70,6 +70,12 @@ public struct LaunchPlan: Equatable, Sendable {
     /// makes it, mapped so; a container or an exec enters the pause's just before it
     /// takes its user and capabilities, after every mount is made (docs/security.md).
     public var idMap: IDMap?
+    /// sandbox, container, exec: a non-root user's pod (#18, docs/rootless.md). The sandbox
+    /// makes the pod's user namespace first and has newuidmap and newgidmap map it from
+    /// outside, then makes the other namespaces inside it; a container or an exec joins
+    /// that user namespace first, then the others (setns(2): as an unprivileged process
+    /// it has no right over them until it is in their owner).
+    public var rootless: RootlessMapping?
     /// sandbox, container, exec: the `cgroup.procs` files the helper writes its own PID
     /// into before anything else, so every process it starts is limited from its first
     /// instruction, and a container's cgroup namespace is rooted at its own cgroup
@@ -111,6 +117,26 @@ public struct MountSpec: Codable, Equatable, Sendable {
         self.readOnly = readOnly
         self.options = options
         self.subPath = subPath
+    }
+}
+
+/// The commands that map a non-root user's pod's user namespace: newuidmap and newgidmap
+/// (setuid root, shadow's uidmap package) with their `INSIDE OUTSIDE COUNT…` arguments;
+/// the helper inserts the PID of the process to map after the program. Only a process
+/// outside the namespace may write a map with more than its own ID (user_namespaces(7)).
+public struct RootlessMapping: Codable, Equatable, Sendable {
+    public var uidMapper: [String]
+    public var gidMapper: [String]
+
+    public init(uidMapper: [String], gidMapper: [String]) {
+        self.uidMapper = uidMapper
+        self.gidMapper = gidMapper
+    }
+
+    /// The argv of a mapper for the process `pid`: the program, the PID, then the lines.
+    public static func command(_ mapper: [String], pid: Int32) -> [String] {
+        guard let program = mapper.first else { return [] }
+        return [program, String(pid)] + mapper.dropFirst()
     }
 }
 

@@ -9,7 +9,7 @@ extension LaunchPlan {
     enum Field: UInt16, CaseIterable {
         case mode = 1, hostname, podPID, sharePID, targetPID, lowerDirs, upperDir, workDir, rootfs, readOnlyRoot
         case mounts, argv, env, cwd, uid, gid, groups, initPath, tty, hostNetwork, interface, confinement
-        case sysctls, idMap, cgroupProcs, oomScoreAdj, targetPinned
+        case sysctls, idMap, cgroupProcs, oomScoreAdj, targetPinned, rootless
     }
 
     public func encoded() -> [UInt8] {
@@ -41,6 +41,7 @@ extension LaunchPlan {
             out.strings(Field.cgroupProcs.rawValue, cgroupProcs)
             if let oomScoreAdj { out.int32(Field.oomScoreAdj.rawValue, oomScoreAdj) }
             if targetPinned { out.bool(Field.targetPinned.rawValue, true) }
+            if let rootless { out.record(Field.rootless.rawValue) { rootless.encode(into: &$0) } }
         }
     }
 
@@ -76,6 +77,7 @@ extension LaunchPlan {
         plan.cgroupProcs = try fields.strings(.cgroupProcs)
         plan.oomScoreAdj = try fields.int32(.oomScoreAdj)
         plan.targetPinned = try fields.bool(.targetPinned) ?? false
+        plan.rootless = try fields.record(.rootless, as: RootlessMapping.Field.self).map { (record) throws(PodError) in try RootlessMapping(record) }
         if let score = plan.oomScoreAdj, !(-1000...1000).contains(score) { throw fields.malformed("oomScoreAdj is not in -1000…1000: \(score)") }
         return plan
     }
@@ -128,5 +130,20 @@ extension IDMap {
             throw fields.malformed("an ID map needs hostUID, hostGID and a size above 0")
         }
         self.init(hostUID: uid, hostGID: gid, size: size)
+    }
+}
+
+extension RootlessMapping {
+    enum Field: UInt16 { case uidMapper = 1, gidMapper }
+
+    func encode(into out: inout WireWriter) {
+        out.strings(Field.uidMapper.rawValue, uidMapper)
+        out.strings(Field.gidMapper.rawValue, gidMapper)
+    }
+
+    init(_ fields: WireFields<Field>) throws(PodError) {
+        let uids = try fields.strings(.uidMapper), gids = try fields.strings(.gidMapper)
+        guard !uids.isEmpty, !gids.isEmpty else { throw fields.malformed("a rootless mapping needs newuidmap and newgidmap commands") }
+        self.init(uidMapper: uids, gidMapper: gids)
     }
 }

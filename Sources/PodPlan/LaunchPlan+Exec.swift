@@ -3,7 +3,7 @@ import PodLaunch
 extension LaunchPlan {
     /// The plan of an exec into a running container (podctl exec, exec probes and hooks):
     /// its environment, working directory, user, confinement and user namespace.
-    public static func exec(into container: ContainerPlan, pid: Int32, idMap: IDMap?, command: [String], tty: Bool) -> LaunchPlan {
+    public static func exec(into container: ContainerPlan, pid: Int32, idMap: IDMap?, rootless: RootlessMapping? = nil, command: [String], tty: Bool) -> LaunchPlan {
         var launch = LaunchPlan(mode: .exec)
         launch.targetPID = pid
         launch.argv = command
@@ -15,6 +15,7 @@ extension LaunchPlan {
         launch.tty = tty
         launch.confinement = container.confinement
         launch.idMap = idMap
+        launch.rootless = rootless
         launch.oomScoreAdj = container.oomScoreAdj
         return launch
     }

@@ -17,6 +17,8 @@ public struct ExecTarget: Sendable {
     let paths: PodPaths
     /// The pod's user namespace, which the exec enters as its container did.
     var idMap: IDMap? = nil
+    /// A non-root user's pod: the exec joins its user namespace first.
+    var rootless: RootlessMapping? = nil
     /// The pod's cgroups, whose container cgroup the exec joins.
     var cgroups: PodCgroupPlan? = nil
 
@@ -47,7 +49,7 @@ public struct ExecTarget: Sendable {
               view.supervisorAlive || plan.cgroups?.holds(pid, container: chosen) == true else {
             throw PodError(.invalidArgument, "unable to upgrade connection: container \(chosen) in pod \(view.key.name) is not running\(notRunningHint(view))")
         }
-        return ExecTarget(pid: pid, plan: containerPlan, helperPath: plan.helperPath, paths: view.paths, idMap: plan.idMap, cgroups: plan.cgroups)
+        return ExecTarget(pid: pid, plan: containerPlan, helperPath: plan.helperPath, paths: view.paths, idMap: plan.idMap, rootless: plan.rootless, cgroups: plan.cgroups)
     }
 
     /// What to do about a container that is not running: nothing to add while the
@@ -65,7 +67,7 @@ public struct ExecTarget: Sendable {
     /// The exec helper's plan: the container's environment, working directory, user and
     /// confinement (capabilities, no_new_privs, seccomp), as the runtimes give an exec.
     public func launchPlan(command: [String], tty: Bool) -> LaunchPlan {
-        var launch = LaunchPlan.exec(into: plan, pid: pid, idMap: idMap, command: command, tty: tty)
+        var launch = LaunchPlan.exec(into: plan, pid: pid, idMap: idMap, rootless: rootless, command: command, tty: tty)
         launch.cgroupProcs = cgroupProcs()
         return launch
     }

@@ -154,6 +154,7 @@ extension Supervisor {
         launch.initPath = container.useInit ? plan.initPath : ""
         launch.confinement = container.confinement
         launch.idMap = plan.idMap
+        launch.rootless = plan.rootless
         launch.tty = container.tty
         return launch
     }

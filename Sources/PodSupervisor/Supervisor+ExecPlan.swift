@@ -16,7 +16,7 @@ extension Supervisor {
             log("container \(container.name): process \(pid) was gone before its exec plan was written")
             return
         }
-        var launch = LaunchPlan.exec(into: container, pid: pid, idMap: plan.idMap, command: [], tty: false)
+        var launch = LaunchPlan.exec(into: container, pid: pid, idMap: plan.idMap, rootless: plan.rootless, command: [], tty: false)
         // In the container's cgroup, as runc's exec: the command counts against its limits.
         launch.cgroupProcs = plan.cgroups?.procsFiles(ofContainer: container.name) ?? []
         let record = ExecPlan(container: container.name, targetPID: pid, targetStartTime: identity.startTime, helperPath: plan.helperPath, launch: launch)

@@ -18,6 +18,8 @@ extension LaunchPlan {
         add("env", env)
         add("sysctls", sysctls)
         add("cgroupProcs", cgroupProcs)
+        add("rootless.uidMapper", rootless?.uidMapper ?? [])
+        add("rootless.gidMapper", rootless?.gidMapper ?? [])
         add("maskedPaths", confinement.maskedPaths)
         add("readOnlyPaths", confinement.readOnlyPaths)
         add("seccomp.architectures", confinement.seccomp?.architectures ?? [])

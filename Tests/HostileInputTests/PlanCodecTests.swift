@@ -160,6 +160,7 @@ struct SeededRandom: RandomNumberGenerator {
         plan.cgroupProcs = strings()
         plan.oomScoreAdj = bool() ? Int32.random(in: -1000...1000, using: &self) : nil
         plan.targetPinned = bool()
+        plan.rootless = bool() ? RootlessMapping(uidMapper: [string()] + strings(), gidMapper: [string()] + strings()) : nil
         return plan
     }
 

@@ -42,9 +42,9 @@ func forkMappedChild(unsharing flags: Int32, _ what: String, map: (pid_t) -> Voi
         unshareNamespaces(flags, what)
         signalPipe(ready[1])
         guard waitPipe(proceed[0]) else { fail(.setup, "read", 0, "", "the helper did not map the pod's user namespace") }
-        // setgroups is allowed: root's helper writes no "deny", nor does newgidmap
-        // (/proc/PID/setgroups, user_namespaces(7)).
-        check(setgroups(0, nil), "setgroups", "", "cannot clear the groups in the pod's user namespace")
+        // Root's helper writes no "deny" to /proc/PID/setgroups; newgidmap does for a user
+        // without /etc/subgid ranges, and then the groups stay (setSupplementaryGroups).
+        setSupplementaryGroups([], primary: 0)
         check(setgid(0), "setgid", "", "cannot become root of the pod's user namespace")
         check(setuid(0), "setuid", "", "cannot become root of the pod's user namespace")
         body()

@@ -83,6 +83,13 @@ public struct LaunchPlan: Equatable, Sendable {
     public init(mode: Mode) {
         self.mode = mode
     }
+
+    /// seccomp mode: the filter to compile (`podctl apply`, once per distinct filter).
+    public static func compiling(_ filter: SeccompFilter) -> LaunchPlan {
+        var plan = LaunchPlan(mode: .seccomp)
+        plan.confinement.seccomp = filter
+        return plan
+    }
 }
 
 /// One mount. `target` is inside the container's root (container mode) or a host path

@@ -6,13 +6,7 @@ import PodPlan
 extension Supervisor {
     /// Starts pause in new network, UTS, IPC, mount and PID namespaces.
     func startSandbox() -> Bool {
-        var sandbox = LaunchPlan(mode: .sandbox)
-        sandbox.hostname = plan.hostname
-        sandbox.initPath = plan.pausePath
-        sandbox.mounts = plan.sandboxMounts
-        sandbox.sysctls = plan.sysctls
-        sandbox.hostNetwork = plan.network?.hostNetwork ?? false
-        sandbox.idMap = plan.idMap
+        var sandbox = plan.sandboxLaunch()
         guard prepareSandboxCgroups(&sandbox) else { return false }
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }

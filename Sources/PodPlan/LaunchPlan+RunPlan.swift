@@ -9,10 +9,10 @@ import PodLaunch
 extension RunPlan {
     /// pause in new net, UTS, IPC, mount and PID namespaces (the cgroup and the OOM
     /// score are the supervisor's to add: it makes the cgroup first).
-    public func sandboxLaunch() -> LaunchPlan {
-        var launch = LaunchPlan(mode: .sandbox)
+    public func sandboxLaunch() -> SandboxLaunch {
+        var launch = SandboxLaunch()
         launch.hostname = hostname
-        launch.initPath = pausePath
+        launch.pausePath = pausePath
         launch.mounts = sandboxMounts
         launch.sysctls = sysctls
         launch.hostNetwork = network?.hostNetwork ?? false
@@ -21,9 +21,10 @@ extension RunPlan {
     }
 
     /// A container joining the pause `pausePID`, on a fresh overlay under
-    /// `containerDirectory/NAME`.
-    public func containerLaunch(_ container: ContainerPlan, pausePID: Int32) throws(PodError) -> LaunchPlan {
-        var launch = LaunchPlan(mode: .container)
+    /// `containerDirectory/NAME` (its cgroup is the supervisor's to add: it makes it
+    /// afresh for every start).
+    public func containerLaunch(_ container: ContainerPlan, pausePID: Int32) throws(PodError) -> ContainerLaunch {
+        var launch = ContainerLaunch()
         launch.podPID = pausePID
         launch.sharePID = sharePID
         launch.lowerDirs = container.lowerDirs
@@ -33,37 +34,27 @@ extension RunPlan {
         launch.rootfs = base + "/rootfs"
         launch.readOnlyRoot = container.readOnlyRoot
         launch.mounts = container.mounts
-        launch.argv = container.argv
-        launch.env = container.env
-        launch.cwd = container.cwd
-        launch.uid = container.uid
-        launch.gid = container.gid
-        launch.groups = container.groups
         launch.initPath = container.useInit ? initPath : ""
-        launch.confinement = try launchConfinement(of: container)
+        launch.process = try process(of: container, argv: container.argv, tty: container.tty)
         launch.idMap = idMap
-        launch.tty = container.tty
         return launch
     }
 
     /// An exec into the running container whose process is `pid`: its environment,
     /// working directory, user, confinement and user namespace, as the runtimes give an
     /// exec; in its cgroup, as runc's exec, so the command counts against its limits.
-    public func execLaunch(into container: ContainerPlan, pid: Int32, command: [String], tty: Bool) throws(PodError) -> LaunchPlan {
-        var launch = LaunchPlan(mode: .exec)
+    public func execLaunch(into container: ContainerPlan, pid: Int32, command: [String], tty: Bool) throws(PodError) -> ExecLaunch {
+        var launch = ExecLaunch()
         launch.targetPID = pid
-        launch.argv = command
-        launch.env = container.env
-        launch.cwd = container.cwd
-        launch.uid = container.uid
-        launch.gid = container.gid
-        launch.groups = container.groups
-        launch.tty = tty
-        launch.confinement = try launchConfinement(of: container)
+        launch.process = try process(of: container, argv: command, tty: tty)
         launch.idMap = idMap
-        launch.oomScoreAdj = container.oomScoreAdj
-        launch.cgroupProcs = cgroups?.procsFiles(ofContainer: container.name) ?? []
+        launch.placement = Placement(cgroupProcs: cgroups?.procsFiles(ofContainer: container.name) ?? [], oomScoreAdj: container.oomScoreAdj)
         return launch
+    }
+
+    private func process(of container: ContainerPlan, argv: [String], tty: Bool) throws(PodError) -> ProcessSpec {
+        ProcessSpec(argv: argv, env: container.env, cwd: container.cwd, uid: container.uid, gid: container.gid, groups: container.groups,
+                    tty: tty, confinement: try launchConfinement(of: container))
     }
 
     /// The container's confinement with its compiled seccomp program read by key. A
@@ -73,6 +64,8 @@ extension RunPlan {
         var confinement = container.confinement
         guard let key = confinement.seccomp?.programKey else { return confinement }
         confinement.seccomp?.program = try SeccompProgramFile.read(directory: seccompCache, key: key, container: container.name)
+        // The helper gets the program; the key is the run plan's way to name it.
+        confinement.seccomp?.programKey = nil
         return confinement
     }
 }

@@ -53,7 +53,7 @@ public struct ExecTarget: Sendable {
     /// The exec helper's plan: the container's environment, working directory, user and
     /// confinement (capabilities, no_new_privs, seccomp), as the runtimes give an exec.
     public func launchPlan(command: [String], tty: Bool) throws(PodError) -> LaunchPlan {
-        try pod.execLaunch(into: plan, pid: pid, command: command, tty: tty)
+        .exec(try pod.execLaunch(into: plan, pid: pid, command: command, tty: tty))
     }
 }
 

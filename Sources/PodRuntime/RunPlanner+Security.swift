@@ -36,7 +36,7 @@ extension RunPlanner {
 
     /// Runs the helper in seccomp mode: the program comes on its standard output.
     func compileSeccomp(_ filter: SeccompFilter, container: String) throws(PodError) -> SeccompProgram {
-        let plan = LaunchPlan.compiling(filter)
+        let plan = LaunchPlan.seccomp(filter)
         let output = try makePipe()
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }

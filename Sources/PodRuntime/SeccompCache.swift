@@ -24,7 +24,7 @@ struct SeccompCache {
     func key(for filter: SeccompFilter) -> String {
         var info = stat()
         let identity = stat(helperPath, &info) == 0 ? "\(helperPath)|\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : helperPath
-        return FNV1a.hex(LaunchPlan.compiling(filter).encoded() + Array(identity.utf8))
+        return FNV1a.hex(LaunchPlan.seccomp(filter).encoded() + Array(identity.utf8))
     }
 
     func program(forKey key: String) -> SeccompProgram? {

@@ -49,7 +49,7 @@ extension Supervisor {
     private func startExec(_ index: Int, command: [String]) -> Result<HealthCheck.Work, ProbeFailure> {
         guard let pid = containers[index].pid else { return .failure(ProbeFailure("the container is not running")) }
         // In the container's cgroup, as podctl exec: the probe counts against its limits.
-        let launch: LaunchPlan
+        let launch: ExecLaunch
         do { launch = try plan.execLaunch(into: containers[index].plan, pid: pid, command: command, tty: false) } catch {
             return .failure(ProbeFailure(error.message))
         }
@@ -59,7 +59,7 @@ extension Supervisor {
         do { output = try makePipe() } catch { return .failure(ProbeFailure(error.message)) }
         let running: HelperLauncher.Running
         do {
-            running = try launcher.start(launch, stdio: .init(input: null, output: output.write, error: output.write))
+            running = try launcher.start(.exec(launch), stdio: .init(input: null, output: output.write, error: output.write))
         } catch {
             close(output.read); close(output.write)
             return .failure(ProbeFailure(error.message))

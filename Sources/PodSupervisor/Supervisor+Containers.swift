@@ -41,7 +41,7 @@ extension Supervisor {
             defer { console.childEnds.forEach { close($0) }; close(output.write); close(errors.write) }
             var launch = try plan.containerLaunch(container, pausePID: status.pausePID)
             try prepareContainerCgroup(index, &launch)
-            let running = try launcher.start(launch, stdio: .init(input: console.input, output: output.write, error: errors.write), terminalSocket: console.terminalSocket)
+            let running = try launcher.start(.container(launch), stdio: .init(input: console.input, output: output.write, error: errors.write), terminalSocket: console.terminalSocket)
             containers[index].pipes = [.stdout: output.read, .stderr: errors.read]
             // A 1 MiB pipe (F_SETPIPE_SZ, 1031: fcntl(2)) lets a fast writer go on while the
             // log is written, so the supervisor wakes and copies in larger pieces.

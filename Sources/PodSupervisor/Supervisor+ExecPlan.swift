@@ -16,7 +16,7 @@ extension Supervisor {
             log("container \(container.name): process \(pid) was gone before its exec plan was written")
             return
         }
-        let launch: LaunchPlan
+        let launch: ExecLaunch
         do { launch = try plan.execLaunch(into: container, pid: pid, command: [], tty: false) } catch {
             log("container \(container.name): no exec plan: \(error.description)")
             return

@@ -11,7 +11,7 @@ extension Supervisor {
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }
         do {
-            let running = try launcher.start(sandbox, stdio: .init(input: null, output: 2, error: 2))
+            let running = try launcher.start(.sandbox(sandbox), stdio: .init(input: null, output: 2, error: 2))
             let (reports, _) = running.finish()
             for report in reports {
                 switch report {

@@ -61,9 +61,9 @@ struct SeccompCacheTests {
         #expect(read.containers[0].confinement.seccomp?.log == true)
 
         let launch = try read.containerLaunch(read.containers[0], pausePID: 7)
-        #expect(launch.confinement.seccomp?.program == program)
-        #expect(try LaunchPlan.decode(launch.encoded()).confinement.seccomp?.program == program, "handed to pod-helper as bytes")
-        #expect(try read.execLaunch(into: read.containers[0], pid: 8, command: ["true"], tty: false).confinement.seccomp?.program == program)
+        #expect(launch.process.confinement.seccomp?.program == program)
+        #expect(try LaunchPlan.decode(LaunchPlan.container(launch).encoded()) == .container(launch), "handed to pod-helper as bytes")
+        #expect(try read.execLaunch(into: read.containers[0], pid: 8, command: ["true"], tty: false).process.confinement.seccomp?.program == program)
     }
 
     /// A missing or damaged program file fails the launch with an error naming the file

@@ -89,6 +89,32 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: harness.base + "/lib/pods/default/damaged"))
     }
 
+    /// #15: the run plan names a container's compiled seccomp program by key; with the
+    /// cache's file gone, the container's next start fails naming the file and what to
+    /// do, and the pod is still deleted with nothing left.
+    @Test(.needsRoot) func aMissingSeccompProgramFailsTheStartByName() throws {
+        let harness = try Harness()
+        try harness.loadBusybox()
+        try harness.apply(TestManifests.sleeper("filtered"))
+        try harness.waitForRunning("filtered", containers: ["app"])
+        let cache = harness.base + "/lib/seccomp-cache"
+        let programs = try FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.hasSuffix(".bpf") }
+        #expect(programs.count == 1)
+        let plan = try String(contentsOfFile: harness.base + "/lib/pods/default/filtered/runplan.json", encoding: .utf8)
+        #expect(plan.contains(String(programs[0].dropLast(4))), "the run plan names the program by its key")
+        for program in programs { try FileManager.default.removeItem(atPath: cache + "/" + program) }
+        let pid = try #require(try harness.containerPID("filtered", "app"))
+        kill(pid, SIGKILL)
+        try harness.waitFor("CreateContainerError naming the program") {
+            let json = try harness.run(["get", "pod", "filtered", "-o", "json"]).stdout
+            return json.contains("CreateContainerError") && json.contains(cache + "/" + programs[0]) && json.contains("podctl delete")
+        }
+        let delete = try harness.run(["delete", "pod", "filtered"])
+        #expect(delete.status == 0, "\(delete.stderr)")
+        #expect(try harness.podProcesses().isEmpty)
+        #expect(Self.cgroupDirectories(harness).isEmpty, "left: \(Self.cgroupDirectories(harness))")
+    }
+
     /// A PID of the pod's: a pause or a sleep (a PID reused since is neither).
     static func isPodProcess(_ pid: pid_t) -> Bool {
         let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""

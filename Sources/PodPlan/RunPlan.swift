@@ -39,11 +39,15 @@ public struct RunPlan: Codable, Equatable, Sendable {
     /// Set by `podctl restore` only: what the pod's previous run leaves to this one
     /// (RestoreRules); nil for a pod started by apply.
     public var restored: RestoredState?
+    /// The directory of compiled seccomp programs (`<root>/seccomp-cache`), where the
+    /// containers' filters are found by their `programKey` (SeccompProgramFile); nil in a
+    /// plan written before the programs left the run plan (its filters hold them).
+    public var seccompCache: String?
 
     public var allContainers: [ContainerPlan] { initContainers + containers }
 
     // Public: the planner (PodRuntime) fills what the supervisor (PodSupervisor) reads.
-    public init(namespace: String, name: String, uid: String, hostname: String, sharePID: Bool, restartPolicy: String, terminationGracePeriodSeconds: Int64, activeDeadlineSeconds: Int64? = nil, sandboxMounts: [MountSpec], sysctls: [String] = [], initContainers: [ContainerPlan], containers: [ContainerPlan], helperPath: String, pausePath: String, initPath: String, statusPath: String, logDirectory: String, containerDirectory: String, network: NetworkPlan? = nil, idMap: IDMap? = nil, cgroups: PodCgroupPlan? = nil, restored: RestoredState? = nil) {
+    public init(namespace: String, name: String, uid: String, hostname: String, sharePID: Bool, restartPolicy: String, terminationGracePeriodSeconds: Int64, activeDeadlineSeconds: Int64? = nil, sandboxMounts: [MountSpec], sysctls: [String] = [], initContainers: [ContainerPlan], containers: [ContainerPlan], helperPath: String, pausePath: String, initPath: String, statusPath: String, logDirectory: String, containerDirectory: String, network: NetworkPlan? = nil, idMap: IDMap? = nil, cgroups: PodCgroupPlan? = nil, restored: RestoredState? = nil, seccompCache: String? = nil) {
         self.namespace = namespace
         self.name = name
         self.uid = uid
@@ -66,6 +70,7 @@ public struct RunPlan: Codable, Equatable, Sendable {
         self.idMap = idMap
         self.cgroups = cgroups
         self.restored = restored
+        self.seccompCache = seccompCache
     }
 }
 

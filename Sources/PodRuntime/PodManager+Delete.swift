@@ -35,20 +35,22 @@ extension PodManager {
     @discardableResult
     func stopAndRemove(_ key: PodKey, paths: PodPaths, grace: Double?) throws(PodError) -> [String] {
         let status = try? readStatus(paths)
-        let cgroupWarning: String?
+        var warnings: [String] = []
         do {
-            // Held from before the stop, which ends the pause it is found through, to the
-            // last kill, and no longer: the scope closes it.
+            // Held from before the stop, which ends the pause they are found through, to
+            // the last kill, and no longer: the scope closes the namespace.
             let namespace = holdNetworkNamespace(status)
+            let cgroups = podCgroupLayout(paths, status: status)
             stopSupervisor(status, paths: paths, grace: grace)
-            cgroupWarning = try destroyCgroups(paths)
+            if let damage = cgroups.damage { warnings.append(damage.message) }
+            if let warning = try destroyCgroups(cgroups.layout) { warnings.append(warning) }
             killLeftovers(namespace)
         }
         let networkError = releaseNetwork(key)
         let rangeError = releaseUserNamespace(key)
         try store.removeState(key)
         if let error = networkError ?? rangeError { throw error }
-        return cgroupWarning.map { [$0] } ?? []
+        return warnings
     }
 
     /// The control socket first; SIGTERM (with the grace period in a file) if it does not

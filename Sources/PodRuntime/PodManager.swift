@@ -82,7 +82,7 @@ public final class PodManager: @unchecked Sendable {
             throw PodError(.invalidArgument, "pod \(key) container \"\(failure.container)\": \(failure.reason): \(failure.message); the running pod was left as it was")
         }
         let binaries = try Binaries.locate()
-        let previous = try store.read(RunPlan.self, from: paths.runPlan)
+        let previous = try RunPlan.readIfPresent(from: paths.runPlan)
         var planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: previous?.uid ?? UUID().uuidString.lowercased())
         planner.network = previous?.network
         planner.idMap = previous?.idMap

@@ -22,12 +22,12 @@ func limitBoundingSet(_ bounding: UInt64) {
 /// keeping the permitted set across setuid so the capability sets can be set after it,
 /// as runc does; a non-root user then loses them at execve all the same (no file
 /// capabilities, no ambient ones: docs/security.md).
-func becomeUser(_ plan: LaunchPlan) {
-    var groups = plan.groups.map { gid_t($0) }
+func becomeUser(_ process: ProcessSpec) {
+    var groups = process.groups.map { gid_t($0) }
     check(setgroups(groups.count, &groups), "setgroups", "", "cannot set the supplementary groups")
-    check(setgid(plan.gid), "setgid", "", "cannot set group \(plan.gid)")
+    check(setgid(process.gid), "setgid", "", "cannot set group \(process.gid)")
     check(podshim_set_keepcaps(1), "prctl(PR_SET_KEEPCAPS)", "")
-    check(setuid(plan.uid), "setuid", "", "cannot set user \(plan.uid)")
+    check(setuid(process.uid), "setuid", "", "cannot set user \(process.uid)")
     check(podshim_set_keepcaps(0), "prctl(PR_SET_KEEPCAPS)", "")
 }
 

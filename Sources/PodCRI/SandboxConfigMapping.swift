@@ -13,13 +13,18 @@ struct SandboxConfigMapping {
     let pod: Pod
     let options: SandboxOptions
 
-    /// `id`: the sandbox's ID, whose first 12 characters make the pod's name unique.
-    init(_ config: Runtime_V1_PodSandboxConfig, id: String) throws(RPCError) {
+    /// `id`: the sandbox's ID, whose first 12 characters make the pod's name unique;
+    /// `runRoot`: podctl's run root, which bounds the name's length (podName).
+    init(_ config: Runtime_V1_PodSandboxConfig, id: String, runRoot: String = "/run/podctl") throws(RPCError) {
         guard config.hasMetadata else { throw RPCFailure.invalid("config.metadata", "the sandbox metadata is required") }
         let metadata = config.metadata
         if metadata.name.isEmpty { throw RPCFailure.invalid("config.metadata.name", "a sandbox name is required") }
         if let problem = NameRules.namespaceProblem(metadata.namespace) {
             throw RPCFailure.invalid("config.metadata.namespace", "\(Self.quoted(metadata.namespace)): \(problem)")
+        }
+        let budget = Self.nameBudget(runRoot: runRoot, namespace: metadata.namespace)
+        guard budget >= 8 else {
+            throw RPCFailure.invalid("config.metadata.namespace", "\(Self.quoted(metadata.namespace)) is too long for the unix socket paths under the run root \(runRoot); use a shorter --run-root")
         }
         var spec = PodSpec(containers: [])
         // The kubelet decides restarts (RestartMode.never); the policy only shows in `podctl get`.
@@ -35,20 +40,31 @@ struct SandboxConfigMapping {
         try Self.apply(namespaces, to: &spec)
         try Self.apply(config.dnsConfig, given: config.hasDnsConfig, to: &spec)
         spec.securityContext = try Self.securityContext(sysctls: config.linux.sysctls)
-        pod = Pod(metadata: ObjectMeta(name: Self.podName(metadata.name, id: id), namespace: metadata.namespace), spec: spec)
+        pod = Pod(metadata: ObjectMeta(name: Self.podName(metadata.name, id: id, maxLength: budget), namespace: metadata.namespace), spec: spec)
         options = SandboxOptions(ports: try Self.ports(config.portMappings))
     }
 
     /// The pod's name: the sandbox name made an RFC 1123 label part, then the ID's first
     /// 12 characters, so `podctl get pods -A` shows CRI sandboxes by namespace and a new
-    /// attempt of the same pod never meets the old one.
-    static func podName(_ name: String, id: String) -> String {
-        var cleaned = String(name.lowercased().unicodeScalars.prefix(40).map { scalar -> Character in
+    /// attempt of the same pod never meets the old one. At most `maxLength` characters:
+    /// the supervisor's socket `RUN-ROOT/pods/NS/NAME/supervisor.sock` must fit a unix
+    /// socket address (108 bytes), and the kubelet's namespaces are long (critest's are
+    /// 54 characters); with little room the name is the ID's first characters alone.
+    static func podName(_ name: String, id: String, maxLength: Int = 53) -> String {
+        guard maxLength >= 14 else { return String(id.prefix(maxLength)) }
+        var cleaned = String(name.lowercased().unicodeScalars.prefix(min(40, maxLength - 13)).map { scalar -> Character in
             (scalar.value < 128 && (scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar)))) ? Character(scalar) : "-"
         })
         while cleaned.hasPrefix("-") { cleaned.removeFirst() }
         while cleaned.hasSuffix("-") { cleaned.removeLast() }
-        return (cleaned.isEmpty ? "sandbox" : cleaned) + "-" + id.prefix(12)
+        return cleaned.isEmpty ? String(id.prefix(12)) : cleaned + "-" + id.prefix(12)
+    }
+
+    /// How long a pod name in `namespace` may be under `runRoot` (podName); below 8
+    /// characters the namespace is refused.
+    static func nameBudget(runRoot: String, namespace: String) -> Int {
+        let fixed = runRoot.utf8.count + "/pods/".count + namespace.utf8.count + "/".count + "/supervisor.sock".count
+        return min(53, 107 - fixed)
     }
 
     /// NamespaceOption: POD (the zero value) is the pod's own; NODE is the host's. For

@@ -95,7 +95,17 @@ struct SandboxMappingTests {
     @Test func podNamesAreLabelsWhateverTheSandboxName() {
         #expect(SandboxConfigMapping.podName("../../x", id: Self.id) == "x-abababababab")
         #expect(SandboxConfigMapping.podName("Ünïcode", id: Self.id) == "n-code-abababababab")
-        #expect(SandboxConfigMapping.podName("---", id: Self.id) == "sandbox-abababababab")
+        #expect(SandboxConfigMapping.podName("---", id: Self.id) == "abababababab")
+        // critest's namespaces are 54 characters: the supervisor's socket path must fit 107.
+        let namespace = "cri-test-namespace" + String(repeating: "0", count: 36)
+        let budget = SandboxConfigMapping.nameBudget(runRoot: "/tmp/crit/run", namespace: namespace)
+        let name = SandboxConfigMapping.podName("create-podsandbox-for-container-8c60609c", id: Self.id, maxLength: budget)
+        #expect(("/tmp/crit/run/pods/" + namespace + "/" + name + "/supervisor.sock").utf8.count <= 107, "\(name)")
+        #expect(name.hasSuffix("abababababab") || name == String(Self.id.prefix(budget)))
+        #expect(SandboxConfigMapping.podName("web", id: Self.id, maxLength: 10) == "ababababab")
+        var long = SandboxMappingTests.config()
+        long.metadata.namespace = String(repeating: "n", count: 63)
+        #expect(throws: RPCError.self) { try SandboxConfigMapping(long, id: Self.id, runRoot: "/tmp/" + String(repeating: "r", count: 40)) }
         #expect(SandboxConfigMapping.podName(String(repeating: "a", count: 300), id: Self.id).count == 53)
         #expect(SandboxRecord.newID().count == 64 && SandboxRecord.isIDLike(SandboxRecord.newID()))
         #expect(!SandboxRecord.isIDLike("../x") && !SandboxRecord.isIDLike(""))

@@ -48,8 +48,8 @@ struct ContainerConfigMapping {
         json["stdin"] = config.stdin
         json["stdinOnce"] = config.stdinOnce
         json["tty"] = config.tty
+        json["securityContext"] = try Self.securityContext(config.linux.securityContext, seccompDirectory: seccompDirectory)
         if config.hasLinux {
-            if let context = try Self.securityContext(config.linux.securityContext, seccompDirectory: seccompDirectory) { json["securityContext"] = context }
             if let resources = Self.resources(config.linux.resources) { json["resources"] = resources }
         }
         logPath = try Self.logPath(directory: logDirectory, path: config.logPath)
@@ -62,12 +62,16 @@ struct ContainerConfigMapping {
     }
 
     /// linux.security_context as a v1 SecurityContext. `no_new_privs` is the kubelet's
-    /// `!allowPrivilegeEscalation`; a Localhost seccomp profile must lie under podctl's
-    /// profile directory (docs/security.md), where podctl looks them up by relative name.
+    /// `!allowPrivilegeEscalation`; a Localhost seccomp profile is the absolute host path
+    /// the kubelet gives (relative when it lies under podctl's profile directory).
     /// Masked and read-only paths are podctl's own defaults, the same as the kubelet's,
     /// and none for a privileged container.
-    static func securityContext(_ context: Runtime_V1_LinuxContainerSecurityContext, seccompDirectory: String) throws(RPCError) -> [String: Any]? {
+    static func securityContext(_ context: Runtime_V1_LinuxContainerSecurityContext, seccompDirectory: String) throws(RPCError) -> [String: Any] {
         var json: [String: Any] = [:]
+        // containerd: "user group is specified without user".
+        if context.hasRunAsGroup && !context.hasRunAsUser && context.runAsUsername.isEmpty {
+            throw RPCFailure.invalid("config.linux.security_context.run_as_group", "a group needs run_as_user or run_as_username")
+        }
         if context.hasRunAsUser { json["runAsUser"] = context.runAsUser.value }
         if context.hasRunAsGroup { json["runAsGroup"] = context.runAsGroup.value }
         if context.privileged { json["privileged"] = true }
@@ -79,22 +83,30 @@ struct ContainerConfigMapping {
             }
             json["capabilities"] = ["add": context.capabilities.addCapabilities, "drop": context.capabilities.dropCapabilities]
         }
-        if context.hasSeccomp {
-            switch context.seccomp.profileType {
-            case .runtimeDefault: json["seccompProfile"] = ["type": "RuntimeDefault"]
-            case .unconfined: json["seccompProfile"] = ["type": "Unconfined"]
-            case .localhost:
-                let field = "config.linux.security_context.seccomp.localhost_ref"
-                let reference = context.seccomp.localhostRef
-                try checkAbsolute(reference, field)
-                guard reference.hasPrefix(seccompDirectory + "/") else {
-                    throw RPCFailure.invalid(field, "\(SandboxConfigMapping.quoted(reference)) is not under podctl's seccomp profile directory \(seccompDirectory)")
-                }
-                json["seccompProfile"] = ["type": "Localhost", "localhostProfile": String(reference.dropFirst(seccompDirectory.count + 1))]
-            default: throw RPCFailure.invalid("config.linux.security_context.seccomp.profile_type", "\(context.seccomp.profileType) is not RuntimeDefault, Unconfined or Localhost")
-            }
+        // No profile is unconfined, as in containerd (the kubelet sends one for every
+        // container that has one); the deprecated seccomp_profile_path names the same three.
+        var seccomp = context.seccomp
+        if !context.hasSeccomp {
+            let path = context.seccompProfilePath
+            if path == "runtime/default" || path == "docker/default" { seccomp.profileType = .runtimeDefault } else if path.hasPrefix("localhost/") {
+                seccomp.profileType = .localhost
+                seccomp.localhostRef = String(path.dropFirst("localhost/".count))
+            } else { seccomp.profileType = .unconfined }
         }
-        return json.isEmpty ? nil : json
+        switch seccomp.profileType {
+        case .runtimeDefault: json["seccompProfile"] = ["type": "RuntimeDefault"]
+        case .unconfined: json["seccompProfile"] = ["type": "Unconfined"]
+        case .localhost:
+            let field = "config.linux.security_context.seccomp.localhost_ref"
+            let reference = seccomp.localhostRef
+            try checkAbsolute(reference, field)
+            // Under podctl's directory it is named as a manifest would name it; elsewhere
+            // the host file the kubelet names is read as it is (containerd's rule).
+            let relative = reference.hasPrefix(seccompDirectory + "/") ? String(reference.dropFirst(seccompDirectory.count + 1)) : reference
+            json["seccompProfile"] = ["type": "Localhost", "localhostProfile": relative]
+        default: throw RPCFailure.invalid("config.linux.security_context.seccomp.profile_type", "\(seccomp.profileType) is not RuntimeDefault, Unconfined or Localhost")
+        }
+        return json
     }
 
     /// linux.resources back to requests and limits, the kubelet's arithmetic reversed

@@ -17,6 +17,9 @@ struct ContainerRecord: CRIRecord {
     /// Nanoseconds since the epoch.
     var createdAt: Int64
     var logPath: String?
+    /// The image's ID (`sha256:…`), as ContainerStatus's image_ref: known from the create
+    /// on, before the supervisor's status lists the container.
+    var imageRef: String
     /// The `ContainerConfig` of CreateContainer, in the protobuf wire format.
     var config: Data
 

@@ -55,7 +55,7 @@ struct ContainerView {
         container.podSandboxID = record.sandboxID
         container.metadata = config.metadata
         container.image = config.image
-        container.imageRef = entry?.imageID ?? ""
+        container.imageRef = record.imageRef
         container.state = state.0
         container.createdAt = record.createdAt
         container.labels = config.labels
@@ -78,7 +78,7 @@ struct ContainerView {
             status.message = exit.message
         }
         status.image = config.image
-        status.imageRef = entry?.imageID ?? ""
+        status.imageRef = record.imageRef
         status.labels = config.labels
         status.annotations = config.annotations
         status.mounts = config.mounts

@@ -25,10 +25,15 @@ extension RuntimeService {
         let name = SandboxConfigMapping.podName(config.metadata.name, id: id)
         let mapping = try ContainerConfigMapping(config, name: name, logDirectory: sandbox.decodedConfig().logDirectory,
                                                  seccompDirectory: LocalhostProfile.directory(root: context.store.roots.root))
-        let record = ContainerRecord(id: id, sandboxID: sandbox.id, namespace: sandbox.namespace, podName: sandbox.name, name: name,
-                                     createdAt: Self.nanosecondsNow(), logPath: mapping.logPath, config: try config.serializedBytes())
+        let created = Self.nanosecondsNow()
+        let configBytes: Data = try config.serializedBytes()
         let context = self.context
         try await Blocking.run { () throws(PodError) in
+            // The image must be in the store (the kubelet pulls first), as containerd's
+            // "failed to resolve image" says.
+            let image = try context.images.resolve(config.image.image).image.record.id.description
+            let record = ContainerRecord(id: id, sandboxID: sandbox.id, namespace: sandbox.namespace, podName: sandbox.name, name: name,
+                                         createdAt: created, logPath: mapping.logPath, imageRef: image, config: configBytes)
             try context.containers.add(record)
             do throws(PodError) {
                 try PodManager(store: context.store).addContainer(try sandbox.key(), container: mapping.container, volumes: mapping.volumes, logPath: mapping.logPath)

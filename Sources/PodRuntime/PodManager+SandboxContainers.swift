@@ -16,13 +16,14 @@ extension PodManager {
         let lock = try store.lock(key)
         defer { lock.release() }
         let paths = PodPaths(store: store, key: key)
-        guard var pod = try store.read(Pod.self, from: paths.manifest), let previous = try store.read(RunPlan.self, from: paths.runPlan) else {
+        guard let before = try store.read(Pod.self, from: paths.manifest), let previous = try store.read(RunPlan.self, from: paths.runPlan) else {
             throw PodError(.notFound, "pod \(key) not found")
         }
         guard supervisorAlive(try readStatus(paths)) else {
             throw PodError(.conflict, "the sandbox of pod \(key) is not running: create its containers before it is stopped")
         }
         let name = container.name ?? ""
+        var pod = before
         var spec = pod.spec ?? PodSpec()
         if spec.containers?.contains(where: { $0.name == name }) == true {
             throw PodError(.alreadyExists, "pod \(key) already has a container \(name)")
@@ -36,7 +37,15 @@ extension PodManager {
         }
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)
-        try control(paths, ControlRequest(op: .addContainer, container: name))
+        do {
+            try control(paths, ControlRequest(op: .addContainer, container: name))
+        } catch {
+            // The supervisor did not take it: the pod is as it was, so a retry or a remove
+            // meets no half-added container.
+            try? store.write(before, to: paths.manifest)
+            try? store.write(previous, to: paths.runPlan)
+            throw error
+        }
     }
 
     /// StartContainer, StopContainer (`grace` seconds, then SIGKILL): the supervisor's word.

@@ -173,7 +173,9 @@ struct ContainerMappingTests {
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in var m = Runtime_V1_Mount(); m.containerPath = "/x/../../etc"; m.hostPath = "/srv"; c.mounts = [m] }, "config.mounts[0].container_path"),
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in var m = Runtime_V1_Mount(); m.containerPath = "/x"; m.hostPath = "srv"; c.mounts = [m] }, "config.mounts[0].host_path"),
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.logPath = "../../etc/cron.d/x" }, "config.log_path"),
-        ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.seccomp.profileType = .localhost; c.linux.securityContext.seccomp.localhostRef = "/etc/shadow" }, "config.linux.security_context.seccomp.localhost_ref"),
+        ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.seccomp.profileType = .localhost; c.linux.securityContext.seccomp.localhostRef = "profiles/x.json" }, "config.linux.security_context.seccomp.localhost_ref"),
+        ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.runAsGroup.value = 5 }, "config.linux.security_context.run_as_group"),
+        ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.seccomp.profileType = .localhost; c.linux.securityContext.seccomp.localhostRef = "/var/lib/kubelet/seccomp/../../../etc/x" }, "config.linux.security_context.seccomp.localhost_ref"),
     ] as [(@Sendable (inout Runtime_V1_ContainerConfig) -> Void, String)])
     func malformedIsInvalidArgumentNamingTheField(_ damage: @Sendable (inout Runtime_V1_ContainerConfig) -> Void, _ field: String) {
         var config = Self.config()
@@ -185,6 +187,16 @@ struct ContainerMappingTests {
             #expect(error.code == .invalidArgument, "\(field): \(error)")
             #expect(error.message.hasPrefix(field + ":"), "\(error.message)")
         }
+    }
+
+    /// containerd's rule: no profile is unconfined; the deprecated path names work too.
+    @Test func seccompWithoutAProfileIsUnconfined() throws {
+        #expect(try Self.map(Self.config()).container.securityContext?.seccompProfile?.type == "Unconfined")
+        var config = Self.config()
+        config.linux.securityContext.seccompProfilePath = "runtime/default"
+        #expect(try Self.map(config).container.securityContext?.seccompProfile?.type == "RuntimeDefault")
+        config.linux.securityContext.seccompProfilePath = "localhost//opt/profile.json"
+        #expect(try Self.map(config).container.securityContext?.seccompProfile?.localhostProfile == "/opt/profile.json")
     }
 
     @Test func supervisorTimesBecomeNanoseconds() {

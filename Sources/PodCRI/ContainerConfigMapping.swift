@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import PodCRIProtocol
 import PodModel
+import PodRuntime
 
 /// A `ContainerConfig` as the v1 Container apply plans (D62): written as the container's
 /// JSON, as a manifest would say it, and decoded by the model's own Codable, so no string
@@ -11,8 +12,9 @@ import PodModel
 struct ContainerConfigMapping {
     let container: Container
     let volumes: [Volume]
-    /// `log_directory` (of the sandbox) + `log_path`; nil without a log path.
-    let logPath: String?
+    /// `log_directory` (of the sandbox) + `log_path` (nil without one), the masked and
+    /// read-only paths.
+    let options: SandboxContainerOptions
 
     /// `name`: the container's name in the pod (its metadata name and the ID's prefix).
     init(_ config: Runtime_V1_ContainerConfig, name: String, logDirectory: String, seccompDirectory: String) throws(RPCError) {
@@ -52,7 +54,12 @@ struct ContainerConfigMapping {
         if config.hasLinux {
             if let resources = Self.resources(config.linux.resources) { json["resources"] = resources }
         }
-        logPath = try Self.logPath(directory: logDirectory, path: config.logPath)
+        let security = config.linux.securityContext
+        for (field, paths) in [("masked_paths", security.maskedPaths), ("readonly_paths", security.readonlyPaths)] {
+            for (index, path) in paths.enumerated() { try Self.checkAbsolute(path, "config.linux.security_context.\(field)[\(index)]") }
+        }
+        options = SandboxContainerOptions(logPath: try Self.logPath(directory: logDirectory, path: config.logPath),
+                                          maskedPaths: security.maskedPaths, readOnlyPaths: security.readonlyPaths)
         do {
             container = try JSONDecoder().decode(Container.self, from: JSONSerialization.data(withJSONObject: json))
             self.volumes = try JSONDecoder().decode([Volume].self, from: JSONSerialization.data(withJSONObject: volumes))
@@ -64,8 +71,7 @@ struct ContainerConfigMapping {
     /// linux.security_context as a v1 SecurityContext. `no_new_privs` is the kubelet's
     /// `!allowPrivilegeEscalation`; a Localhost seccomp profile is the absolute host path
     /// the kubelet gives (relative when it lies under podctl's profile directory).
-    /// Masked and read-only paths are podctl's own defaults, the same as the kubelet's,
-    /// and none for a privileged container.
+    /// Masked and read-only paths go beside (SandboxContainerOptions).
     static func securityContext(_ context: Runtime_V1_LinuxContainerSecurityContext, seccompDirectory: String) throws(RPCError) -> [String: Any] {
         var json: [String: Any] = [:]
         // containerd: "user group is specified without user".

@@ -33,10 +33,10 @@ extension RuntimeService {
             // "failed to resolve image" says.
             let image = try context.images.resolve(config.image.image).image.record.id.description
             let record = ContainerRecord(id: id, sandboxID: sandbox.id, namespace: sandbox.namespace, podName: sandbox.name, name: name,
-                                         createdAt: created, logPath: mapping.logPath, imageRef: image, config: configBytes)
+                                         createdAt: created, logPath: mapping.options.logPath, imageRef: image, config: configBytes)
             try context.containers.add(record)
             do throws(PodError) {
-                try PodManager(store: context.store).addContainer(try sandbox.key(), container: mapping.container, volumes: mapping.volumes, logPath: mapping.logPath)
+                try PodManager(store: context.store).addContainer(try sandbox.key(), container: mapping.container, volumes: mapping.volumes, options: mapping.options)
             } catch {
                 try? context.containers.remove(id)
                 throw error

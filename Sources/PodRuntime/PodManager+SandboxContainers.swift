@@ -8,11 +8,34 @@ import PodStore
 /// the pod's manifest and run plan (the planner plans it as it plans apply's), then the
 /// supervisor, in its never-restart mode, adds, starts, stops and removes it on the
 /// kubelet's word (Supervisor+Kubelet.swift).
+/// What a CRI container has beyond its v1 Container: the kubelet's log file, and the
+/// masked and read-only paths the kubelet gives (empty: podctl's defaults, which are the
+/// kubelet's; a privileged container has none either way).
+public struct SandboxContainerOptions: Sendable {
+    public var logPath: String?
+    public var maskedPaths: [String]
+    public var readOnlyPaths: [String]
+
+    public init(logPath: String?, maskedPaths: [String] = [], readOnlyPaths: [String] = []) {
+        self.logPath = logPath
+        self.maskedPaths = maskedPaths
+        self.readOnlyPaths = readOnlyPaths
+    }
+
+    /// Onto the container's plan, as the planner made it.
+    func apply(to plan: inout ContainerPlan) {
+        plan.logPath = logPath
+        guard !plan.confinement.privileged else { return }
+        if !maskedPaths.isEmpty { plan.confinement.maskedPaths = maskedPaths }
+        if !readOnlyPaths.isEmpty { plan.confinement.readOnlyPaths = readOnlyPaths }
+    }
+}
+
 extension PodManager {
     /// CreateContainer: `container` (with its `volumes`, hostPath volumes for the CRI's
-    /// mounts) joins the sandbox's pod, created, not started. `logPath`: the kubelet's log
-    /// file for it. The image must be in the store (the kubelet pulls first).
-    public func addContainer(_ key: PodKey, container: Container, volumes: [Volume], logPath: String?) throws(PodError) {
+    /// mounts) joins the sandbox's pod, created, not started; `options` go onto its plan.
+    /// The image must be in the store (the kubelet pulls first).
+    public func addContainer(_ key: PodKey, container: Container, volumes: [Volume], options: SandboxContainerOptions) throws(PodError) {
         let lock = try store.lock(key)
         defer { lock.release() }
         let paths = PodPaths(store: store, key: key)
@@ -32,8 +55,15 @@ extension PodManager {
         spec.volumes = (spec.volumes ?? []) + volumes
         pod.spec = spec
         var plan = try replan(pod, key: key, previous: previous)
+        // The containers already there keep what the CRI gave them; the new one gets its own.
         for index in plan.containers.indices {
-            plan.containers[index].logPath = plan.containers[index].name == name ? logPath : previous.containers.first { $0.name == plan.containers[index].name }?.logPath
+            if plan.containers[index].name == name {
+                options.apply(to: &plan.containers[index])
+            } else if let earlier = previous.containers.first(where: { $0.name == plan.containers[index].name }) {
+                plan.containers[index].logPath = earlier.logPath
+                plan.containers[index].confinement.maskedPaths = earlier.confinement.maskedPaths
+                plan.containers[index].confinement.readOnlyPaths = earlier.confinement.readOnlyPaths
+            }
         }
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)

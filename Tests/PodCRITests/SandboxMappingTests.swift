@@ -161,7 +161,7 @@ struct ContainerMappingTests {
         #expect(container.securityContext?.seccompProfile?.type == "Localhost" && container.securityContext?.seccompProfile?.localhostProfile == "strict.json")
         #expect(container.resources?.requests?["cpu"] == Quantity("500m") && container.resources?.limits?["cpu"] == Quantity("500m"))
         #expect(container.resources?.limits?["memory"] == Quantity("67108864"))
-        #expect(mapping.logPath == "/var/log/pods/ns_p_u/app/0.log")
+        #expect(mapping.options.logPath == "/var/log/pods/ns_p_u/app/0.log")
     }
 
     @Test(arguments: [
@@ -175,6 +175,7 @@ struct ContainerMappingTests {
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.logPath = "../../etc/cron.d/x" }, "config.log_path"),
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.seccomp.profileType = .localhost; c.linux.securityContext.seccomp.localhostRef = "profiles/x.json" }, "config.linux.security_context.seccomp.localhost_ref"),
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.runAsGroup.value = 5 }, "config.linux.security_context.run_as_group"),
+        ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.maskedPaths = ["/proc/kcore", "proc/x"] }, "config.linux.security_context.masked_paths[1]"),
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.seccomp.profileType = .localhost; c.linux.securityContext.seccomp.localhostRef = "/var/lib/kubelet/seccomp/../../../etc/x" }, "config.linux.security_context.seccomp.localhost_ref"),
     ] as [(@Sendable (inout Runtime_V1_ContainerConfig) -> Void, String)])
     func malformedIsInvalidArgumentNamingTheField(_ damage: @Sendable (inout Runtime_V1_ContainerConfig) -> Void, _ field: String) {

@@ -58,8 +58,15 @@ struct ContainerConfigMapping {
         for (field, paths) in [("masked_paths", security.maskedPaths), ("readonly_paths", security.readonlyPaths)] {
             for (index, path) in paths.enumerated() { try Self.checkAbsolute(path, "config.linux.security_context.\(field)[\(index)]") }
         }
+        var groups: [UInt32] = []
+        for (index, group) in security.supplementalGroups.enumerated() {
+            guard let id = UInt32(exactly: group), id != UInt32.max else {
+                throw RPCFailure.invalid("config.linux.security_context.supplemental_groups[\(index)]", "\(group) is not a group ID (0 to 4294967294)")
+            }
+            groups.append(id)
+        }
         options = SandboxContainerOptions(logPath: try Self.logPath(directory: logDirectory, path: config.logPath),
-                                          maskedPaths: security.maskedPaths, readOnlyPaths: security.readonlyPaths)
+                                          maskedPaths: security.maskedPaths, readOnlyPaths: security.readonlyPaths, supplementalGroups: groups)
         do {
             container = try JSONDecoder().decode(Container.self, from: JSONSerialization.data(withJSONObject: json))
             self.volumes = try JSONDecoder().decode([Volume].self, from: JSONSerialization.data(withJSONObject: volumes))

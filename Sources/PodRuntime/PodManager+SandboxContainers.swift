@@ -15,16 +15,21 @@ public struct SandboxContainerOptions: Sendable {
     public var logPath: String?
     public var maskedPaths: [String]
     public var readOnlyPaths: [String]
+    /// The CRI gives supplemental groups per container (the kubelet's pod-level
+    /// supplementalGroups and fsGroup): added to those the planner found.
+    public var supplementalGroups: [UInt32]
 
-    public init(logPath: String?, maskedPaths: [String] = [], readOnlyPaths: [String] = []) {
+    public init(logPath: String?, maskedPaths: [String] = [], readOnlyPaths: [String] = [], supplementalGroups: [UInt32] = []) {
         self.logPath = logPath
         self.maskedPaths = maskedPaths
         self.readOnlyPaths = readOnlyPaths
+        self.supplementalGroups = supplementalGroups
     }
 
     /// Onto the container's plan, as the planner made it.
     func apply(to plan: inout ContainerPlan) {
         plan.logPath = logPath
+        for group in supplementalGroups where !plan.groups.contains(group) { plan.groups.append(group) }
         guard !plan.confinement.privileged else { return }
         if !maskedPaths.isEmpty { plan.confinement.maskedPaths = maskedPaths }
         if !readOnlyPaths.isEmpty { plan.confinement.readOnlyPaths = readOnlyPaths }
@@ -61,6 +66,7 @@ extension PodManager {
                 options.apply(to: &plan.containers[index])
             } else if let earlier = previous.containers.first(where: { $0.name == plan.containers[index].name }) {
                 plan.containers[index].logPath = earlier.logPath
+                plan.containers[index].groups = earlier.groups
                 plan.containers[index].confinement.maskedPaths = earlier.confinement.maskedPaths
                 plan.containers[index].confinement.readOnlyPaths = earlier.confinement.readOnlyPaths
             }

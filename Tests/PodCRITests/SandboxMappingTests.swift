@@ -162,6 +162,8 @@ struct ContainerMappingTests {
         #expect(container.resources?.requests?["cpu"] == Quantity("500m") && container.resources?.limits?["cpu"] == Quantity("500m"))
         #expect(container.resources?.limits?["memory"] == Quantity("67108864"))
         #expect(mapping.options.logPath == "/var/log/pods/ns_p_u/app/0.log")
+        config.linux.securityContext.supplementalGroups = [1234, 5678]
+        #expect(try Self.map(config).options.supplementalGroups == [1234, 5678])
     }
 
     @Test(arguments: [
@@ -176,6 +178,7 @@ struct ContainerMappingTests {
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.seccomp.profileType = .localhost; c.linux.securityContext.seccomp.localhostRef = "profiles/x.json" }, "config.linux.security_context.seccomp.localhost_ref"),
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.runAsGroup.value = 5 }, "config.linux.security_context.run_as_group"),
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.maskedPaths = ["/proc/kcore", "proc/x"] }, "config.linux.security_context.masked_paths[1]"),
+        ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.supplementalGroups = [5, -1] }, "config.linux.security_context.supplemental_groups[1]"),
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.seccomp.profileType = .localhost; c.linux.securityContext.seccomp.localhostRef = "/var/lib/kubelet/seccomp/../../../etc/x" }, "config.linux.security_context.seccomp.localhost_ref"),
     ] as [(@Sendable (inout Runtime_V1_ContainerConfig) -> Void, String)])
     func malformedIsInvalidArgumentNamingTheField(_ damage: @Sendable (inout Runtime_V1_ContainerConfig) -> Void, _ field: String) {

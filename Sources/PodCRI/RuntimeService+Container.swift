@@ -79,12 +79,7 @@ extension RuntimeService {
 
     public func listContainers(request: Runtime_V1_ListContainersRequest, context _: ServerContext) async throws -> Runtime_V1_ListContainersResponse {
         let filter = request.filter
-        var records = context.containers.all()
-        if request.hasFilter && !filter.id.isEmpty { records = context.containers.find(filter.id).map { [$0] } ?? [] }
-        if request.hasFilter && !filter.podSandboxID.isEmpty {
-            let sandbox = context.sandboxes.find(filter.podSandboxID)?.id
-            records = records.filter { $0.sandboxID == sandbox }
-        }
+        let records = request.hasFilter ? containerRecords(id: filter.id, podSandboxID: filter.podSandboxID) : context.containers.all()
         var response = Runtime_V1_ListContainersResponse()
         for record in records {
             let container = ContainerView(record: record, context: context).listed()
@@ -109,6 +104,17 @@ extension RuntimeService {
     func onContainer(_ record: ContainerRecord, _ action: @escaping @Sendable (PodManager, PodKey, String) throws(PodError) -> Void) async throws {
         let store = context.store
         try await Blocking.run { () throws(PodError) in try action(PodManager(store: store), try record.key(), record.name) }
+    }
+
+    /// The records a list filter's `id` and `pod_sandbox_id` (each a unique prefix too)
+    /// leave; empty ones filter nothing.
+    func containerRecords(id: String, podSandboxID: String) -> [ContainerRecord] {
+        var records = id.isEmpty ? context.containers.all() : context.containers.find(id).map { [$0] } ?? []
+        if !podSandboxID.isEmpty {
+            let sandbox = context.sandboxes.find(podSandboxID)?.id
+            records = records.filter { $0.sandboxID == sandbox }
+        }
+        return records
     }
 
     func container(_ id: String) throws(RPCError) -> ContainerRecord {

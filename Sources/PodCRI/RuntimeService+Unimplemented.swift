@@ -21,14 +21,6 @@ extension RuntimeService {
         throw RPCFailure.unimplemented("PortForward", needs: "the streaming server (portforward.k8s.io, issue #16 item 3)")
     }
 
-    public func containerStats(request: Runtime_V1_ContainerStatsRequest, context: ServerContext) async throws -> Runtime_V1_ContainerStatsResponse {
-        throw RPCFailure.unimplemented("ContainerStats", needs: "the cgroup readings of CRI containers (cpu, memory working set, writable layer)")
-    }
-
-    public func listContainerStats(request: Runtime_V1_ListContainerStatsRequest, context: ServerContext) async throws -> Runtime_V1_ListContainerStatsResponse {
-        throw RPCFailure.unimplemented("ListContainerStats", needs: "the cgroup readings of CRI containers (cpu, memory working set, writable layer)")
-    }
-
     public func podSandboxStats(request: Runtime_V1_PodSandboxStatsRequest, context: ServerContext) async throws -> Runtime_V1_PodSandboxStatsResponse {
         throw RPCFailure.unimplemented("PodSandboxStats", needs: "the cgroup readings of CRI sandboxes")
     }

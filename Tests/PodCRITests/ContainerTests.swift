@@ -111,6 +111,20 @@ import Testing
             #expect(try await Self.list(runtime) { $0.podSandboxID = String(sandbox.prefix(8)) }.count == 3)
             #expect(try await Self.list(runtime) { $0.id = String(failing.prefix(12)) }.map(\.id) == [failing])
 
+            // Stats from the cgroups: a running container has CPU time and memory; an
+            // exited one only the timestamps.
+            var statsRequest = Runtime_V1_ContainerStatsRequest()
+            statsRequest.containerID = sleeper
+            let running = try await runtime.containerStats(statsRequest).stats
+            #expect(running.attributes.id == sleeper && running.attributes.labels == ["role": "sleeper"])
+            #expect(running.cpu.timestamp > 0 && running.cpu.hasUsageCoreNanoSeconds && running.cpu.usageCoreNanoSeconds.value > 0)
+            #expect(running.memory.hasWorkingSetBytes && running.memory.workingSetBytes.value > 0)
+            var listStats = Runtime_V1_ListContainerStatsRequest()
+            listStats.filter.labelSelector = ["role": "done"]
+            let exited = try await runtime.listContainerStats(listStats).stats
+            #expect(exited.map(\.attributes.id) == [done] && exited.first?.cpu.hasUsageCoreNanoSeconds == false && exited.first?.cpu.timestamp ?? 0 > 0)
+            #expect(try await runtime.listContainerStats(Runtime_V1_ListContainerStatsRequest()).stats.count == 3)
+
             // ExecSync: output, exit code; a timeout kills the command and fails the call.
             let result = try await Self.exec(runtime, sleeper, ["sh", "-c", "echo hi; echo oops >&2; exit 7"])
             #expect(String(decoding: result.stdout, as: UTF8.self) == "hi\n" && String(decoding: result.stderr, as: UTF8.self) == "oops\n")

@@ -48,7 +48,7 @@ extension RuntimeService {
         // Only a running container's cgroup is read: one that ended keeps no live usage.
         guard ContainerView(record: record, context: context).state.0 == .containerRunning else { return stats }
         let pod = record.namespace + "/" + record.podName
-        if layouts[pod] == nil { layouts[pod] = .some(podLayout(record)) }
+        if layouts[pod] == nil { layouts[pod] = .some(podLayout(namespace: record.namespace, name: record.podName)) }
         guard let layout = layouts[pod] ?? nil, let hierarchy = hostCgroups,
               let usage = hierarchy.cgroup(layout.container(record.name)).usage() else { return stats }
         stats.cpu.usageCoreNanoSeconds.value = usage.cpuNanoseconds
@@ -56,8 +56,9 @@ extension RuntimeService {
         return stats
     }
 
-    private func podLayout(_ record: ContainerRecord) -> CgroupLayout? {
-        guard let key = try? record.key(),
+    /// The pod's cgroup layout, from its run plan.
+    func podLayout(namespace: String, name: String) -> CgroupLayout? {
+        guard let key = try? PodKey(namespace: namespace, name: name),
               let plan = try? context.store.read(RunPlan.self, from: PodPaths(store: context.store, key: key).runPlan) else { return nil }
         return plan.cgroups?.layout
     }

@@ -21,14 +21,6 @@ extension RuntimeService {
         throw RPCFailure.unimplemented("PortForward", needs: "the streaming server (portforward.k8s.io, issue #16 item 3)")
     }
 
-    public func podSandboxStats(request: Runtime_V1_PodSandboxStatsRequest, context: ServerContext) async throws -> Runtime_V1_PodSandboxStatsResponse {
-        throw RPCFailure.unimplemented("PodSandboxStats", needs: "the cgroup readings of CRI sandboxes")
-    }
-
-    public func listPodSandboxStats(request: Runtime_V1_ListPodSandboxStatsRequest, context: ServerContext) async throws -> Runtime_V1_ListPodSandboxStatsResponse {
-        throw RPCFailure.unimplemented("ListPodSandboxStats", needs: "the cgroup readings of CRI sandboxes")
-    }
-
     public func listMetricDescriptors(request: Runtime_V1_ListMetricDescriptorsRequest, context: ServerContext) async throws -> Runtime_V1_ListMetricDescriptorsResponse {
         throw RPCFailure.unimplemented("ListMetricDescriptors", needs: "the cgroup readings of CRI sandboxes")
     }

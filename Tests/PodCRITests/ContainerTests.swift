@@ -124,6 +124,13 @@ import Testing
             let exited = try await runtime.listContainerStats(listStats).stats
             #expect(exited.map(\.attributes.id) == [done] && exited.first?.cpu.hasUsageCoreNanoSeconds == false && exited.first?.cpu.timestamp ?? 0 > 0)
             #expect(try await runtime.listContainerStats(Runtime_V1_ListContainerStatsRequest()).stats.count == 3)
+            var sandboxStats = Runtime_V1_PodSandboxStatsRequest()
+            sandboxStats.podSandboxID = sandbox
+            let pod = try await runtime.podSandboxStats(sandboxStats).stats
+            #expect(pod.attributes.id == sandbox && pod.linux.containers.count == 3)
+            #expect(pod.linux.cpu.usageCoreNanoSeconds.value >= running.cpu.usageCoreNanoSeconds.value)
+            #expect(pod.linux.memory.workingSetBytes.value > 0)
+            #expect(try await runtime.listPodSandboxStats(Runtime_V1_ListPodSandboxStatsRequest()).stats.map(\.attributes.id) == [sandbox])
 
             // ExecSync: output, exit code; a timeout kills the command and fails the call.
             let result = try await Self.exec(runtime, sleeper, ["sh", "-c", "echo hi; echo oops >&2; exit 7"])

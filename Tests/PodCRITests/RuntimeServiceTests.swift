@@ -103,7 +103,7 @@ import Testing
             let calls: [(String, () async throws -> Void)] = [
                 ("Exec", { _ = try await runtime.exec(Runtime_V1_ExecRequest()) }),
                 ("PortForward", { _ = try await runtime.portForward(Runtime_V1_PortForwardRequest()) }),
-                ("PodSandboxStats", { _ = try await runtime.podSandboxStats(Runtime_V1_PodSandboxStatsRequest()) }),
+                ("ListPodSandboxMetrics", { _ = try await runtime.listPodSandboxMetrics(Runtime_V1_ListPodSandboxMetricsRequest()) }),
                 ("CheckpointContainer", { _ = try await runtime.checkpointContainer(Runtime_V1_CheckpointContainerRequest()) }),
                 ("GetContainerEvents", { try await runtime.getContainerEvents(Runtime_V1_GetEventsRequest()) { response in
                     for try await _ in response.messages {}

@@ -62,7 +62,7 @@ final class CRIDaemon: @unchecked Sendable {
     /// SIGKILL, then a new daemon on the same socket and roots: what it knows must come
     /// from the state store.
     func killAndRestart() throws {
-        kill(process.processIdentifier, SIGKILL)
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try start()
     }

@@ -182,22 +182,30 @@ import Testing
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: daemon.root + "/pods/cri-test")) ?? []).isEmpty)
     }
 
-    /// A daemon SIGKILL and a new start: the container is still listed, still running,
-    /// and its exit while the new daemon runs is reported; RemovePodSandbox then takes
-    /// the running container with it.
+    /// A daemon SIGKILL and a new start: the container is still listed and running, one
+    /// that exited while no daemon ran is reported EXITED with its code; RemovePodSandbox
+    /// then takes the running container with it.
     @Test func containersSurviveADaemonKill() async throws {
         let daemon = try CRIDaemon(isolatedNetwork: true)
         try daemon.harness.loadBusybox()
-        let (sandbox, id) = try await daemon.withClients { runtime, _ in
+        let (sandbox, id, ending) = try await daemon.withClients { runtime, _ in
             let sandbox = try await Self.sandbox(runtime, logs: daemon.directory.file("pod-logs"))
             let id = try await Self.create(runtime, sandbox: sandbox, name: "kept", command: ["sleep", "600"])
             try await Self.start(runtime, id)
-            return (sandbox, id)
+            let ending = try await Self.create(runtime, sandbox: sandbox, name: "ending", command: ["sh", "-c", "sleep 1; exit 3"])
+            try await Self.start(runtime, ending)
+            return (sandbox, id, ending)
         }
+        kill(daemon.process.processIdentifier, SIGKILL)
+        daemon.process.waitUntilExit()
+        // The container ends while no daemon runs; the supervisor records it.
+        try await Task.sleep(for: .seconds(2))
         try daemon.killAndRestart()
         try await daemon.withClients { runtime, _ in
-            #expect(try await Self.list(runtime).map(\.id) == [id])
+            #expect(Set(try await Self.list(runtime).map(\.id)) == [id, ending])
             #expect(try await Self.status(runtime, id).state == .containerRunning)
+            let ended = try await Self.waitFor(runtime, ending, .containerExited)
+            #expect(ended.exitCode == 3 && ended.reason == "Error", "an exit while the daemon was down is reported afterwards")
             #expect(try await Self.exec(runtime, id, ["true"]).exitCode == 0)
             var remove = Runtime_V1_RemovePodSandboxRequest()
             remove.podSandboxID = sandbox

@@ -94,7 +94,8 @@ public final class PodManager: @unchecked Sendable {
         guard reply.ok else { throw PodError(.system, "the pod's supervisor refused the update: \(reply.message)") }
     }
 
-    func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps given: [ConfigMap], secrets givenSecrets: [Secret], peers: [String: String], pulled: Bool = false) throws(PodError) {
+    /// `sandbox`: a CRI sandbox's own settings (PodManager+Sandbox.swift); nil for apply.
+    func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps given: [ConfigMap], secrets givenSecrets: [Secret], peers: [String: String], pulled: Bool = false, sandbox: SandboxOptions? = nil) throws(PodError) {
         let (configMaps, secrets) = try configObjects(namespace: pod.namespace, configMaps: given, secrets: givenSecrets)
         let failures = pulled ? [] : try pullImages(pod, key: key)
         guard failures.isEmpty else {
@@ -108,13 +109,14 @@ public final class PodManager: @unchecked Sendable {
             return try startWaiting(PendingCreate(pod: pod, peers: peers), waits: waits, key: key, paths: paths)
         }
         try leaveWaiting(paths)
-        planner.network = try networkPlan(for: pod, key: key)
+        planner.network = try networkPlan(for: pod, key: key, sandboxPorts: sandbox?.ports ?? [])
         planner.clusterNameserver = clusterNameserver(for: pod)
         if pod.spec?.hostUsers == false {
             planner.idMap = try UserNamespaceRanges(root: store.roots.root, pool: try UserNamespaceRanges.configuredPool()).allocate(for: key)
         }
         planner.peers = peers.filter { $0.key != key.name && $0.value != planner.network?.podIP }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        let plan = try planner.plan()
+        var plan = try planner.plan()
+        if sandbox != nil { plan.kubeletRestarts = true }
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)
         let supervisor = try spawnSupervisor(binaries.supervisor, plan: paths.runPlan, log: paths.supervisorLog)

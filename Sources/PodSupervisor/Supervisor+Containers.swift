@@ -46,7 +46,8 @@ extension Supervisor {
             // A 1 MiB pipe (F_SETPIPE_SZ, 1031: fcntl(2)) lets a fast writer go on while the
             // log is written, so the supervisor wakes and copies in larger pieces.
             for fd in [output.read, errors.read] { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, 1031, 1 << 20) }
-            containers[index].writer = try? ContainerLogWriter(directory: "\(plan.logDirectory)/\(container.name)", restartCount: restarts)
+            containers[index].writer = try? container.logPath.map { path throws(PodError) in try ContainerLogWriter(file: path) }
+                ?? ContainerLogWriter(directory: "\(plan.logDirectory)/\(container.name)", restartCount: restarts)
             return running
         } catch {
             startFailed(index, reason: "CreateContainerError", message: error.description, exitCode: nil)

@@ -29,7 +29,9 @@ public final class FileDescriptor: @unchecked Sendable {
         }
     }
 
-    public func readAll() throws(PodError) -> [UInt8] {
+    /// Everything to the end, or nil as soon as there is more than `limit` bytes (a
+    /// bounded parser's input: it never holds more than that).
+    public func readAll(atMost limit: Int) throws(PodError) -> [UInt8]? {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -38,7 +40,12 @@ public final class FileDescriptor: @unchecked Sendable {
             }
             if count == 0 { return result }
             result.append(contentsOf: chunk[0..<count])
+            if result.count > limit { return nil }
         }
+    }
+
+    public func readAll() throws(PodError) -> [UInt8] {
+        try readAll(atMost: Int.max) ?? []
     }
 
     public func sync() throws(PodError) {

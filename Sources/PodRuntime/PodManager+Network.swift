@@ -39,8 +39,10 @@ extension PodManager {
     /// Takes the leases of every pod of one apply up front (allocation is idempotent per
     /// pod), so each pod's /etc/hosts can name the others. Returns name → address for the
     /// pods of the same namespace as each other; pods on the host's network have none.
+    /// A non-root user's apply reserves nothing: its pods are refused (refuseWithoutRoot),
+    /// and the bridge's leases and nftables are root's.
     public func reserveAddresses(for pods: [Pod]) -> [String: [String: String]] {
-        guard let config = try? networkConfig else { return [:] }
+        guard geteuid() == 0, let config = try? networkConfig else { return [:] }
         let network = PodNetwork(config: config)
         var result: [String: [String: String]] = [:]
         for pod in pods where pod.spec?.hostNetwork != true {
@@ -53,7 +55,7 @@ extension PodManager {
 
     /// After an apply: a reserved lease of a pod that was not created goes back.
     public func releaseUnusedLease(_ pod: Pod) {
-        guard let key = try? PodKey(namespace: pod.namespace, name: pod.name),
+        guard geteuid() == 0, let key = try? PodKey(namespace: pod.namespace, name: pod.name),
               !Files.exists(PodPaths(store: store, key: key).manifest) else { return }
         _ = releaseNetwork(key)
     }

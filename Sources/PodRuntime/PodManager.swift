@@ -27,6 +27,7 @@ public final class PodManager: @unchecked Sendable {
     /// are used too (ConfigStore), and win (apply stores its objects before its pods).
     public func apply(_ pod: Pod, configMaps given: [ConfigMap], secrets givenSecrets: [Secret], peers: [String: String] = [:]) throws(PodError) -> ApplyOutcome {
         let key = try PodKey(namespace: pod.namespace, name: pod.name)
+        try Self.refuseWithoutRoot(euid: geteuid())
         try Self.preflight(pod)
         try store.prepare()
         let lock = try store.lock(key)
@@ -73,6 +74,20 @@ public final class PodManager: @unchecked Sendable {
     /// with the same message.
     public static func preflight(_ pod: Pod, environment: [String: String] = ProcessInfo.processInfo.environment) throws(PodError) {
         _ = try RunPlanner.checkResources(pod, environment: environment)
+    }
+
+    /// A pod needs root today: its network (the bridge, nftables), its cgroups and its
+    /// sandbox's namespaces are made as host root. Until a non-root user's pods get their
+    /// own user namespace, network and cgroups (#18, docs/rootless.md), apply refuses
+    /// them before anything is written (`--dry-run` validates as any user), instead of failing half-way on the first
+    /// privileged call. Everything else (images, stored objects, claims) works as any user.
+    static func refuseWithoutRoot(euid: uid_t) throws(PodError) {
+        guard euid != 0 else { return }
+        throw PodError(.unsupported, """
+            podctl runs pods as root only for now: a non-root user's pods need a user namespace, network and cgroups \
+            of their own, which are not built yet (#18, docs/rootless.md); run it as root (sudo podctl ...). \
+            Images, ConfigMaps, Secrets and claims work as this user
+            """)
     }
 
     /// Same sandbox, other containers (or only labels and annotations): the new manifest and

@@ -49,16 +49,7 @@ public struct UserNamespaceRanges: Sendable {
     }
 
     private static func entry(in path: String) throws(PodError) -> (start: UInt32, count: UInt32)? {
-        guard Files.exists(path) else { return nil }
-        for line in try Files.readText(path).split(separator: "\n") {
-            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-            guard fields.count == 3, fields[0] == "podctl" else { continue }
-            guard let start = UInt32(fields[1]), let count = UInt32(fields[2]), UInt64(start) + UInt64(count) <= UInt64(UInt32.max) else {
-                throw PodError(.invalidArgument, "\(path): the podctl entry \"\(line)\" is not START:COUNT within 32-bit IDs")
-            }
-            return (start, count)
-        }
-        return nil
+        try SubordinateIDs.ranges(of: ["podctl"], in: path).first.map { ($0.start, $0.count) }
     }
 
     /// The pod's map: the block it holds, else the lowest free one.

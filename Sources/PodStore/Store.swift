@@ -26,7 +26,7 @@ public final class Store: Sendable {
     public func manifestPath(_ key: PodKey) -> String { podDirectory(key) + "/manifest.json" }
     func lockPath(_ key: PodKey) -> String { "\(roots.runRoot)/locks/\(key.fileName).lock" }
 
-    /// Fails when this user may not read the roots: they are root's and 0700, and a pod
+    /// Fails when this user may not read the roots: they are another user's and 0700, and a pod
     /// that cannot be seen must not be reported as a pod that does not exist. A root
     /// that does not exist yet holds no pods, which is no error.
     public func checkAccess() throws(PodError) {
@@ -34,7 +34,11 @@ public final class Store: Sendable {
             var info = stat()
             let denied = stat(path, &info) == 0 ? access(path, R_OK | X_OK) != 0 && errno == EACCES : errno == EACCES
             if denied {
-                throw PodError(.system, "permission denied: cannot read podctl's state in \(path); run podctl as root (podctl needs root)",
+                throw PodError(.system, """
+                    permission denied: cannot read podctl's state in \(path): it belongs to \(Self.owner(of: path)); \
+                    run podctl as that user, or without --root/--run-root (PODCTL_ROOT, PODCTL_RUN_ROOT) to use your own state\
+                    \(geteuid() == 0 ? "" : " (~/.local/share/podctl and $XDG_RUNTIME_DIR/podctl)")
+                    """,
                                cause: .system(call: "access", errno: EACCES, path: path))
             }
         }
@@ -42,9 +46,39 @@ public final class Store: Sendable {
 
     /// Creates the roots (0700: state may hold secrets) and their fixed subdirectories.
     public func prepare() throws(PodError) {
-        for directory in [roots.root, roots.root + "/pods", imagesDirectory, roots.runRoot, roots.runRoot + "/pods", roots.runRoot + "/locks"] {
+        // The roots are checked before anything is made in them: in another user's root
+        // the error names its owner, not a failed mkdir.
+        for root in [roots.root, roots.runRoot] {
+            try Files.makeDirectories(root, mode: 0o700)
+            try Self.keepPrivate(root)
+        }
+        for directory in [roots.root + "/pods", imagesDirectory, roots.runRoot + "/pods", roots.runRoot + "/locks"] {
             try Files.makeDirectories(directory, mode: 0o700)
         }
+    }
+
+    /// A root must be this user's and 0700: a root another user owns is state that user
+    /// can change under us (a lock file swapped, a record replaced), and a root others
+    /// may read shows them the pods (#18: one user's pods are invisible to another).
+    /// A root made by hand with a wider mode is narrowed, as `mkdir -m 0700` would have.
+    static func keepPrivate(_ root: String) throws(PodError) {
+        var info = stat()
+        try syscall("stat", path: root) { stat(root, &info) }
+        guard info.st_uid == geteuid() else {
+            throw PodError(.system, """
+                podctl's state root \(root) belongs to \(owner(of: root)), not to this user (\(geteuid())); \
+                use a root of your own (--root/--run-root, PODCTL_ROOT, PODCTL_RUN_ROOT)
+                """)
+        }
+        if info.st_mode & 0o077 != 0 { try syscall("chmod", path: root) { chmod(root, 0o700) } }
+    }
+
+    /// "user NAME (UID)" of a file's owner, for messages; the UID alone when it has no name.
+    static func owner(of path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "another user" }
+        guard let entry = getpwuid(info.st_uid), let name = entry.pointee.pw_name else { return "user \(info.st_uid)" }
+        return "user \(String(cString: name)) (\(info.st_uid))"
     }
 
     /// Takes the pod's lock. With `.upTo(seconds:)` it waits for another podctl to finish;

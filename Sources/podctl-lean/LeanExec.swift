@@ -12,7 +12,8 @@ enum LeanExec {
     static func planPath(_ request: ExecRequest, environment: (String) -> String?) -> String? {
         guard let container = request.container, NameRules.isLabel(container),
               NameRules.podNameProblem(request.pod) == nil, NameRules.namespaceProblem(request.namespace) == nil,
-              let runRoot = checkedRoot(request.runRoot ?? environment("PODCTL_RUN_ROOT") ?? "/run/podctl") else { return nil }
+              let runRoot = checkedRoot(request.runRoot ?? environment("PODCTL_RUN_ROOT")
+                                        ?? (try? DefaultStateRoots.runRoot(euid: geteuid(), environment: environment)) ?? "") else { return nil }
         // The store's layout (PodStore's Store.podRunDirectory): <run-root>/pods/NS/NAME.
         let podRunDirectory = "\(runRoot)/pods/\(request.namespace)/\(request.pod)"
         return PinnedExec.directory(podRunDirectory: podRunDirectory) + "/" + container

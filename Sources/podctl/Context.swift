@@ -28,6 +28,9 @@ struct Context {
     /// a failure is a warning: the command itself did what it was asked.
     /// `thorough: false` after a delete (PodNetwork.reclaim).
     func reclaimGonePods(thorough: Bool = true) {
+        // A non-root user has no pods to reclaim (PodManager.refuseWithoutRoot), and the
+        // reclaim's nftables and cgroup calls need root: they would only print warnings.
+        guard geteuid() == 0 else { return }
         do {
             let gone = try manager.reclaimGonePods(thorough: thorough)
             if !gone.isEmpty { Terminal.warning("cleaned up the network of pods that are gone: \(gone.map(\.description).joined(separator: ", "))") }

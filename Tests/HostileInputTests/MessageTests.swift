@@ -14,7 +14,7 @@ import Testing
         let result = try harness.run(nobody + command, podctl: false)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("permission denied"), "\(result.stderr)")
-        #expect(result.stderr.contains("run podctl as root"))
+        #expect(result.stderr.contains("belongs to"), "\(result.stderr)")
         #expect(!result.stderr.contains("not found"))
     }
 

@@ -168,6 +168,7 @@ let package = Package(
             name: "PodCRI",
             dependencies: [
                 "PodCRIProtocol", "PodCore", "PodOS", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodNetwork", "PodCgroups",
+                "PodModel", "PodSecurity", "PodExec",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
             ]),
         .executableTarget(
@@ -181,6 +182,7 @@ let package = Package(
             name: "PodCRITests",
             dependencies: [
                 "PodCRI", "PodCRIProtocol", "PodRegistry", "PodImage", "PodCore", "PodOS", "PodTestSupport",
+                "PodModel", "PodRuntime",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             ]),

@@ -6,6 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
-for product in podctl podctl-cli pod-helper pod-supervisor pod-network pod-pause pod-dns "$@"; do
+for product in podctl podctl-cli pod-helper pod-supervisor pod-network pod-pause pod-init pod-dns "$@"; do
   swift build -c release --product "$product" 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' >&2
 done

@@ -16,6 +16,11 @@ public struct CRIContext: Sendable {
     /// The process environment the network settings (PODCTL_BRIDGE, PODCTL_SUBNET), the
     /// helpers' directory (PODCTL_LIBEXEC) and the certificates (PODCTL_CERTS_DIR) come from.
     public let environment: [String: String]
+    /// The CRI sandboxes' and containers' records and the pods' status files, cached
+    /// (SandboxRecord.swift, ContainerRecord.swift, StatusCache.swift).
+    let sandboxes: RecordDirectory<SandboxRecord>
+    let containers: RecordDirectory<ContainerRecord>
+    let statuses: StatusCache
 
     public init(roots: StoreRoots, cgroupRoot: String, registriesConf: String, environment: [String: String]) {
         store = Store(roots: roots)
@@ -23,6 +28,9 @@ public struct CRIContext: Sendable {
         self.cgroupRoot = cgroupRoot
         self.registriesConf = registriesConf
         self.environment = environment
+        sandboxes = RecordDirectory(store: store, name: "sandboxes")
+        containers = RecordDirectory(store: store, name: "containers")
+        statuses = StatusCache(store: store)
     }
 
     /// `<root>/cri`: the runtime config UpdateRuntimeConfig records.

@@ -6,9 +6,9 @@ import PodNetwork
 import PodOS
 
 /// `runtime.v1.RuntimeService`: the runtime-wide RPCs, with containerd's answers
-/// (pkg/cri/server/{version,status,update_runtime_config}.go). The sandbox and container
-/// RPCs, which need the supervisor's one-container-at-a-time state machine (#15), are in
-/// RuntimeService+Unimplemented.swift and answer Unimplemented until then.
+/// (pkg/cri/server/{version,status,update_runtime_config}.go). The sandbox, container and
+/// ExecSync RPCs are in RuntimeService+{Sandbox,Container,ExecSync}.swift; what is not
+/// served yet answers Unimplemented (RuntimeService+Unimplemented.swift).
 public struct RuntimeService: Runtime_V1_RuntimeService.SimpleServiceProtocol {
     /// The name and API version the kubelet checks (containerd answers "containerd", "v1").
     static let runtimeName = "podctl"

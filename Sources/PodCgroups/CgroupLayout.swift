@@ -25,6 +25,24 @@ public struct CgroupLayout: Codable, Equatable, Sendable {
     public var sandbox: String { pod + "/sandbox" }
     public func container(_ name: String) -> String { pod + "/ctr_" + name }
 
+    /// The layout of the pod whose pause is in the cgroups `procCgroup` lists (the text of
+    /// /proc/PID/cgroup, cgroups(7): `ID:CONTROLLERS:PATH` per hierarchy): the pause's
+    /// leaf is `ROOT/podUID/sandbox`. nil unless some line is exactly that under `root`,
+    /// with a UID of lowercase hexadecimal digits and dashes, so a process elsewhere never
+    /// names a cgroup to kill. Used when the run plan that records the layout is damaged.
+    public static func ofSandbox(procCgroup: String, root: String) -> CgroupLayout? {
+        let trimmed = "/" + root.split(separator: "/").joined(separator: "/")
+        let prefix = (trimmed == "/" ? "" : trimmed) + "/pod"
+        for line in procCgroup.split(separator: "\n") {
+            guard let path = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).last.map(String.init),
+                  path.hasPrefix(prefix), path.hasSuffix("/sandbox") else { continue }
+            let uid = path.dropFirst(prefix.count).dropLast("/sandbox".count)
+            guard !uid.isEmpty, uid.count <= 64, uid.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }) else { continue }
+            return CgroupLayout(root: root, podUID: String(uid))
+        }
+        return nil
+    }
+
     /// The root from the environment, refused when it could climb out of the hierarchy.
     public static func root(environment: [String: String]) -> String? {
         let root = environment[rootVariable] ?? defaultRoot

@@ -65,10 +65,10 @@ public enum PinnedExec {
     /// Runs `command` in the pinned container and returns its exit code.
     public static func run(_ plan: ExecPlan, target pidfd: FileDescriptor, command: [String], tty: Bool, interactive: Bool) throws(PodError) -> Int32 {
         var launch = plan.launch
-        launch.argv = command
-        launch.tty = tty
+        launch.process.argv = command
+        launch.process.tty = tty
         launch.targetPinned = true
-        let session = ExecSession(launcher: HelperLauncher(helperPath: plan.helperPath), plan: launch, interactive: interactive, tty: tty, target: pidfd.raw)
+        let session = ExecSession(launcher: HelperLauncher(helperPath: plan.helperPath), plan: .exec(launch), interactive: interactive, tty: tty, target: pidfd.raw)
         return try withExtendedLifetime(pidfd) { () throws(PodError) -> Int32 in try session.run() }
     }
 }

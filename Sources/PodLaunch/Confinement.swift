@@ -66,21 +66,62 @@ public struct SeccompFilter: Codable, Equatable, Sendable {
     public var specAllow: Bool
     /// The rules compiled by libseccomp into a BPF program (`struct sock_filter`s, 8
     /// bytes each), once, when the pod is applied: loading it costs a system call, where
-    /// building it from the rules for three ABIs costs milliseconds at every start.
+    /// building it from the rules for three ABIs costs milliseconds at every start. In a
+    /// launch plan only: the run plan names the program by `programKey`.
     public var program: SeccompProgram?
+    /// The compiled program's key in the seccomp cache (`<root>/seccomp-cache/KEY.bpf`):
+    /// the run plan refers to the program by it and holds neither the program nor the
+    /// rules it was compiled from (docs/state.md); the supervisor reads the file when it
+    /// launches a container or an exec.
+    public var programKey: String?
 
-    public init(defaultAction: SeccompAction, architectures: [String], rules: [SeccompRule], log: Bool = false, specAllow: Bool = false, program: SeccompProgram? = nil) {
+    public init(defaultAction: SeccompAction, architectures: [String], rules: [SeccompRule], log: Bool = false, specAllow: Bool = false, program: SeccompProgram? = nil, programKey: String? = nil) {
         self.defaultAction = defaultAction
         self.architectures = architectures
         self.rules = rules
         self.log = log
         self.specAllow = specAllow
         self.program = program
+        self.programKey = programKey
     }
 }
 
-/// A compiled filter, as the kernel takes it. Written in hexadecimal in the plan and in
-/// the run plan's JSON.
+extension SeccompFilter {
+    enum CodingKeys: String, CodingKey { case defaultAction, architectures, rules, log, specAllow, program, programKey }
+
+    /// A filter with a key is written as its key and its flags: the rules are what the
+    /// key was computed from, the program is in the cache's file. A run plan written
+    /// before the programs moved to the cache holds the program in hexadecimal; it is
+    /// still read.
+    public init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(defaultAction: try fields.decode(SeccompAction.self, forKey: .defaultAction),
+                  architectures: try fields.decodeIfPresent([String].self, forKey: .architectures) ?? [],
+                  rules: try fields.decodeIfPresent([SeccompRule].self, forKey: .rules) ?? [],
+                  log: try fields.decodeIfPresent(Bool.self, forKey: .log) ?? false,
+                  specAllow: try fields.decodeIfPresent(Bool.self, forKey: .specAllow) ?? false,
+                  program: try fields.decodeIfPresent(SeccompProgram.self, forKey: .program),
+                  programKey: try fields.decodeIfPresent(String.self, forKey: .programKey))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var fields = encoder.container(keyedBy: CodingKeys.self)
+        try fields.encode(defaultAction, forKey: .defaultAction)
+        try fields.encode(log, forKey: .log)
+        try fields.encode(specAllow, forKey: .specAllow)
+        if let programKey {
+            try fields.encode(programKey, forKey: .programKey)
+            return
+        }
+        try fields.encode(architectures, forKey: .architectures)
+        try fields.encode(rules, forKey: .rules)
+        try fields.encodeIfPresent(program, forKey: .program)
+    }
+}
+
+/// A compiled filter, as the kernel takes it: raw bytes in a launch plan (PLN1) and in
+/// the seccomp cache's files. Its hexadecimal JSON form is read from run plans written
+/// before the programs moved to the cache, and written only for a filter without a key.
 public struct SeccompProgram: Equatable, Sendable, Codable {
     public var bytes: [UInt8]
 

@@ -16,9 +16,9 @@ public struct ExecPlan: Equatable, Sendable {
     public var targetStartTime: UInt64
     public var helperPath: String
     /// An exec-mode plan without a command: exec adds the command and -t.
-    public var launch: LaunchPlan
+    public var launch: ExecLaunch
 
-    public init(container: String, targetPID: Int32, targetStartTime: UInt64, helperPath: String, launch: LaunchPlan) {
+    public init(container: String, targetPID: Int32, targetStartTime: UInt64, helperPath: String, launch: ExecLaunch) {
         self.container = container
         self.targetPID = targetPID
         self.targetStartTime = targetStartTime
@@ -34,7 +34,7 @@ public struct ExecPlan: Equatable, Sendable {
             out.int32(Field.targetPID.rawValue, targetPID)
             out.uint64(Field.targetStartTime.rawValue, targetStartTime)
             out.string(Field.helperPath.rawValue, helperPath)
-            out.bytes(Field.launch.rawValue, launch.encoded())
+            out.bytes(Field.launch.rawValue, LaunchPlan.exec(launch).encoded())
         }
     }
 
@@ -48,8 +48,7 @@ public struct ExecPlan: Equatable, Sendable {
             throw fields.malformed("it needs a container, a PID above 0, a start time, a helper and a launch plan")
         }
         guard helper.hasPrefix("/") else { throw fields.malformed("the helper \(helper) is not an absolute path") }
-        let launch = try LaunchPlan.decode(launchBytes)
-        guard launch.mode == .exec, launch.targetPID == pid else {
+        guard case let .exec(launch) = try LaunchPlan.decode(launchBytes), launch.targetPID == pid else {
             throw fields.malformed("its launch plan is not an exec into process \(pid)")
         }
         return ExecPlan(container: container, targetPID: pid, targetStartTime: started, helperPath: helper, launch: launch)

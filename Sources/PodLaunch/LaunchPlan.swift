@@ -1,49 +1,71 @@
-/// What the namespace helper (`pod-helper`) is asked to do. The supervisor (or the CLI,
-/// for exec) writes a plan on the helper's plan descriptor; the helper is a separate,
+/// What the namespace helper (`pod-helper`) is asked to do: one payload per mode, each
+/// holding what its mode uses and nothing else. The supervisor (or the CLI, for exec)
+/// writes a plan on the helper's plan descriptor; the helper is a separate,
 /// single-threaded executable because `setns`, `unshare` and work between `fork` and
 /// `exec` are unsafe in a multi-threaded Swift process (docs/architecture.md, D13).
+/// PodPlan maps the run plan to these in one place (LaunchPlan+RunPlan.swift).
 ///
 /// This module uses the standard library only: the helper links neither Foundation nor
 /// Dispatch.
-public struct LaunchPlan: Equatable, Sendable {
+public enum LaunchPlan: Equatable, Sendable {
+    /// New net, UTS, IPC, mount and PID namespaces; `lo` up; pause as PID 1.
+    case sandbox(SandboxLaunch)
+    /// Join the pause's net, UTS, IPC (and mount) namespaces; own mount, PID and cgroup
+    /// namespaces on an overlay root; exec the container's init.
+    case container(ContainerLaunch)
+    /// Join every namespace of a running container and run a command in it.
+    case exec(ExecLaunch)
+    /// Compile the filter with libseccomp and write the BPF program on standard output
+    /// (`podctl apply` does it once per distinct filter).
+    case seccomp(SeccompFilter)
+    /// Join the pause's network namespace and configure the pod's `eth0` there.
+    case network(NetworkLaunch)
+
+    /// The mode's name on the wire and in messages.
     public enum Mode: String, Sendable {
-        /// New net, UTS, IPC, mount and PID namespaces; `lo` up; pause as PID 1.
-        case sandbox
-        /// Join the pause's net, UTS, IPC (and mount) namespaces; own mount, PID and
-        /// cgroup namespaces on an overlay root; exec the container's init.
-        case container
-        /// Join every namespace of a running container and run a command in it.
-        case exec
-        /// Compile the confinement's seccomp rules with libseccomp and write the BPF
-        /// program on standard output (`podctl apply` does it once per distinct filter).
-        case seccomp
-        /// Join the pause's network namespace and configure the pod's `eth0` there.
-        case network
+        case sandbox, container, exec, seccomp, network
     }
 
-    public var mode: Mode
-    /// sandbox: the pod's hostname.
-    public var hostname = ""
-    /// container: the pause's PID, whose namespaces the container joins.
-    public var podPID: Int32 = 0
-    /// container: join the pause's PID namespace instead of a new one (shareProcessNamespace).
-    public var sharePID = false
-    /// exec: the PID of the container process whose namespaces to join.
-    public var targetPID: Int32 = 0
-    /// exec: the caller pinned the target with a pidfd (pidfd_open(2), its start time
-    /// checked) and passes it on `HelperDescriptors.target`; the helper joins through it
-    /// (setns(2) with a pidfd, Linux 5.8), never through a PID that may have been reused.
-    public var targetPinned = false
-    /// container: overlay layers, topmost first, and the container's own upper and work dirs.
-    public var lowerDirs: [String] = []
-    public var upperDir = ""
-    public var workDir = ""
-    /// container: the host directory the root is mounted on (in the container's mount namespace only).
-    public var rootfs = ""
-    public var readOnlyRoot = false
-    /// sandbox: tmpfs mounts made in the pod's mount namespace (shared /dev/shm, memory emptyDirs).
-    /// container: mounts into the root, in order.
-    public var mounts: [MountSpec] = []
+    public var mode: Mode {
+        switch self {
+        case .sandbox: .sandbox
+        case .container: .container
+        case .exec: .exec
+        case .seccomp: .seccomp
+        case .network: .network
+        }
+    }
+
+    /// The cgroups and OOM score of a mode that starts a process; none for the others.
+    public var placement: Placement {
+        switch self {
+        case let .sandbox(plan): plan.placement
+        case let .container(plan): plan.placement
+        case let .exec(plan): plan.placement
+        case .seccomp, .network: Placement()
+        }
+    }
+}
+
+/// Where the helper puts itself before it creates or joins any namespace, so every
+/// process it starts is limited from its first instruction.
+public struct Placement: Equatable, Sendable {
+    /// The `cgroup.procs` files the helper writes its own PID into first; a container's
+    /// cgroup namespace is then rooted at its own cgroup (docs/resources.md).
+    public var cgroupProcs: [String] = []
+    /// Written to /proc/self/oom_score_adj before the fork (the value is inherited); nil
+    /// leaves it alone. A refusal (EPERM without CAP_SYS_RESOURCE) is not fatal: the
+    /// supervisor reads the value back and warns.
+    public var oomScoreAdj: Int32?
+
+    public init(cgroupProcs: [String] = [], oomScoreAdj: Int32? = nil) {
+        self.cgroupProcs = cgroupProcs
+        self.oomScoreAdj = oomScoreAdj
+    }
+}
+
+/// The process a container or an exec runs, as the container's plan describes it.
+public struct ProcessSpec: Equatable, Sendable {
     /// The program and its arguments; `argv[0]` is resolved against `PATH` inside the root.
     public var argv: [String] = []
     public var env: [String] = []
@@ -51,43 +73,101 @@ public struct LaunchPlan: Equatable, Sendable {
     public var uid: UInt32 = 0
     public var gid: UInt32 = 0
     public var groups: [UInt32] = []
-    /// Host path of the static init (sandbox: of pause) to exec as PID 1; empty: exec the program itself.
-    public var initPath = ""
-    /// exec, and containers with `tty: true`: make the process the session leader of a pty
-    /// whose master goes out on the terminal socket.
+    /// Make the process the session leader of a pty whose master goes out on the
+    /// terminal socket (`tty: true`, `exec -t`).
     public var tty = false
-    /// sandbox: share the host's network and UTS namespaces (hostNetwork).
-    public var hostNetwork = false
-    /// network: `eth0 10.88.0.2/16 via 10.88.0.1` (PodInterfaceConfig.encoded).
-    public var interface = ""
-    /// container, exec: capabilities, no_new_privs, seccomp, masked and read-only paths
-    /// (docs/security.md).
+    /// Capabilities, no_new_privs, seccomp, masked and read-only paths (docs/security.md).
     public var confinement = Confinement.none
-    /// sandbox: namespaced sysctls as `PATH=VALUE`, PATH under /proc/sys
+
+    public init(argv: [String] = [], env: [String] = [], cwd: String = "/", uid: UInt32 = 0, gid: UInt32 = 0, groups: [UInt32] = [], tty: Bool = false, confinement: Confinement = .none) {
+        self.argv = argv
+        self.env = env
+        self.cwd = cwd
+        self.uid = uid
+        self.gid = gid
+        self.groups = groups
+        self.tty = tty
+        self.confinement = confinement
+    }
+}
+
+public struct SandboxLaunch: Equatable, Sendable {
+    /// The pod's hostname.
+    public var hostname = ""
+    /// Host path of pause, exec'd as PID 1 of the pod's PID namespace.
+    public var pausePath = ""
+    /// tmpfs mounts made in the pod's mount namespace (shared /dev/shm, memory emptyDirs).
+    public var mounts: [MountSpec] = []
+    /// Namespaced sysctls as `PATH=VALUE`, PATH under /proc/sys
     /// (`net/ipv4/ip_local_port_range`), written in the pod's new namespaces.
     public var sysctls: [String] = []
-    /// sandbox, container, exec: the pod's user namespace (hostUsers: false). The sandbox
-    /// makes it, mapped so; a container or an exec enters the pause's just before it
-    /// takes its user and capabilities, after every mount is made (docs/security.md).
+    /// Share the host's network and UTS namespaces (hostNetwork).
+    public var hostNetwork = false
+    /// The pod's user namespace (hostUsers: false), made by the sandbox, mapped so.
     public var idMap: IDMap?
-    /// sandbox, container, exec: a non-root user's pod (#18, docs/rootless.md). The sandbox
-    /// makes the pod's user namespace first and has newuidmap and newgidmap map it from
-    /// outside, then makes the other namespaces inside it; a container or an exec joins
-    /// that user namespace first, then the others (setns(2): as an unprivileged process
-    /// it has no right over them until it is in their owner).
+    /// A non-root user's pod (#18, docs/rootless.md): the sandbox makes the pod's user
+    /// namespace first and has newuidmap and newgidmap map it from outside, then makes
+    /// the other namespaces inside it.
     public var rootless: RootlessMapping?
-    /// sandbox, container, exec: the `cgroup.procs` files the helper writes its own PID
-    /// into before anything else, so every process it starts is limited from its first
-    /// instruction, and a container's cgroup namespace is rooted at its own cgroup
-    /// (docs/resources.md).
-    public var cgroupProcs: [String] = []
-    /// sandbox, container: written to /proc/self/oom_score_adj before the fork (the value
-    /// is inherited); nil leaves it alone. A refusal (EPERM without CAP_SYS_RESOURCE) is
-    /// not fatal: the supervisor reads the value back and warns.
-    public var oomScoreAdj: Int32?
+    public var placement = Placement()
 
-    public init(mode: Mode) {
-        self.mode = mode
+    public init() {}
+}
+
+public struct ContainerLaunch: Equatable, Sendable {
+    /// The pause's PID, whose namespaces the container joins.
+    public var podPID: Int32 = 0
+    /// Join the pause's PID namespace instead of a new one (shareProcessNamespace).
+    public var sharePID = false
+    /// Overlay layers, topmost first, and the container's own upper and work dirs.
+    public var lowerDirs: [String] = []
+    public var upperDir = ""
+    public var workDir = ""
+    /// The host directory the root is mounted on (in the container's mount namespace only).
+    public var rootfs = ""
+    public var readOnlyRoot = false
+    /// Mounts into the root, in order.
+    public var mounts: [MountSpec] = []
+    /// Host path of the static init to exec as PID 1; empty: exec the program itself.
+    public var initPath = ""
+    public var process = ProcessSpec()
+    /// The pod's user namespace, entered just before the process takes its user and
+    /// capabilities, after every mount is made (docs/security.md).
+    public var idMap: IDMap?
+    /// A non-root user's pod: join the pause's user namespace first, then the others
+    /// (setns(2): an unprivileged process has no right over them until it is in their owner).
+    public var joinsPodUserNamespace = false
+    public var placement = Placement()
+
+    public init() {}
+}
+
+public struct ExecLaunch: Equatable, Sendable {
+    /// The PID of the container process whose namespaces to join.
+    public var targetPID: Int32 = 0
+    /// The caller pinned the target with a pidfd (pidfd_open(2), its start time checked)
+    /// and passes it on `HelperDescriptors.target`; the helper joins through it (setns(2)
+    /// with a pidfd, Linux 5.8), never through a PID that may have been reused.
+    public var targetPinned = false
+    public var process = ProcessSpec()
+    /// The pod's user namespace, entered as the container's process did.
+    public var idMap: IDMap?
+    /// A non-root user's pod: the kernel enters the target's user namespace first.
+    public var joinsPodUserNamespace = false
+    public var placement = Placement()
+
+    public init() {}
+}
+
+public struct NetworkLaunch: Equatable, Sendable {
+    /// The pause's PID, whose network namespace the helper joins.
+    public var podPID: Int32 = 0
+    /// `eth0 10.88.0.2/16 via 10.88.0.1` (PodInterfaceConfig.encoded).
+    public var interface = ""
+
+    public init(podPID: Int32, interface: String) {
+        self.podPID = podPID
+        self.interface = interface
     }
 }
 

@@ -2,84 +2,180 @@ import PodCore
 
 /// The plan on the wire: one `PLN1` message of the framed encoding (WireWriter.swift).
 /// Every string is length-prefixed, so a manifest string holding NUL, `=`, `|` or a
-/// newline stays one value: it cannot add a mount or change the uid (#14). Absent fields
-/// keep LaunchPlan's defaults; unknown or repeated fields are errors, so a helper and a
-/// supervisor of different builds fail loudly.
+/// newline stays one value: it cannot add a mount or change the uid (#14). The mode comes
+/// first and names the payload; a field the mode does not take is an error, as are
+/// unknown or repeated fields, so a helper and a supervisor of different builds fail
+/// loudly. Absent fields keep the payload's defaults.
 extension LaunchPlan {
     enum Field: UInt16, CaseIterable {
         case mode = 1, hostname, podPID, sharePID, targetPID, lowerDirs, upperDir, workDir, rootfs, readOnlyRoot
         case mounts, argv, env, cwd, uid, gid, groups, initPath, tty, hostNetwork, interface, confinement
-        case sysctls, idMap, cgroupProcs, oomScoreAdj, targetPinned, rootless
+        case sysctls, idMap, cgroupProcs, oomScoreAdj, targetPinned, rootless, joinsPodUserNamespace
+    }
+
+    static let processFields: Set<Field> = [.argv, .env, .cwd, .uid, .gid, .groups, .tty, .confinement]
+    static let placementFields: Set<Field> = [.cgroupProcs, .oomScoreAdj]
+
+    /// The fields each mode takes, besides `mode`.
+    static func fields(of mode: Mode) -> Set<Field> {
+        let own: Set<Field>
+        switch mode {
+        case .sandbox: own = [.hostname, .initPath, .mounts, .sysctls, .hostNetwork, .idMap, .rootless]
+        case .container: own = Set<Field>([.podPID, .sharePID, .lowerDirs, .upperDir, .workDir, .rootfs, .readOnlyRoot, .mounts, .initPath, .idMap, .joinsPodUserNamespace]).union(processFields)
+        case .exec: own = Set<Field>([.targetPID, .targetPinned, .idMap, .joinsPodUserNamespace]).union(processFields)
+        case .seccomp: return [.confinement]
+        case .network: return [.podPID, .interface]
+        }
+        return own.union(placementFields)
     }
 
     public func encoded() -> [UInt8] {
         WireWriter.message(.plan) { out in
             out.string(Field.mode.rawValue, mode.rawValue)
-            out.string(Field.hostname.rawValue, hostname)
-            out.int32(Field.podPID.rawValue, podPID)
-            out.bool(Field.sharePID.rawValue, sharePID)
-            out.int32(Field.targetPID.rawValue, targetPID)
-            out.strings(Field.lowerDirs.rawValue, lowerDirs)
-            out.string(Field.upperDir.rawValue, upperDir)
-            out.string(Field.workDir.rawValue, workDir)
-            out.string(Field.rootfs.rawValue, rootfs)
-            out.bool(Field.readOnlyRoot.rawValue, readOnlyRoot)
-            out.records(Field.mounts.rawValue, mounts) { $0.encode(into: &$1) }
-            out.strings(Field.argv.rawValue, argv)
-            out.strings(Field.env.rawValue, env)
-            out.string(Field.cwd.rawValue, cwd)
-            out.uint32(Field.uid.rawValue, uid)
-            out.uint32(Field.gid.rawValue, gid)
-            out.list(Field.groups.rawValue, groups) { WireWriter.littleEndian($0) }
-            out.string(Field.initPath.rawValue, initPath)
-            out.bool(Field.tty.rawValue, tty)
-            out.bool(Field.hostNetwork.rawValue, hostNetwork)
-            out.string(Field.interface.rawValue, interface)
-            out.record(Field.confinement.rawValue) { confinement.encode(into: &$0) }
-            out.strings(Field.sysctls.rawValue, sysctls)
-            if let idMap { out.record(Field.idMap.rawValue) { idMap.encode(into: &$0) } }
-            out.strings(Field.cgroupProcs.rawValue, cgroupProcs)
-            if let oomScoreAdj { out.int32(Field.oomScoreAdj.rawValue, oomScoreAdj) }
-            if targetPinned { out.bool(Field.targetPinned.rawValue, true) }
-            if let rootless { out.record(Field.rootless.rawValue) { rootless.encode(into: &$0) } }
+            switch self {
+            case let .sandbox(plan):
+                out.string(Field.hostname.rawValue, plan.hostname)
+                out.string(Field.initPath.rawValue, plan.pausePath)
+                out.records(Field.mounts.rawValue, plan.mounts) { $0.encode(into: &$1) }
+                out.strings(Field.sysctls.rawValue, plan.sysctls)
+                out.bool(Field.hostNetwork.rawValue, plan.hostNetwork)
+                if let rootless = plan.rootless { out.record(Field.rootless.rawValue) { rootless.encode(into: &$0) } }
+                Self.encode(plan.idMap, plan.placement, into: &out)
+            case let .container(plan):
+                out.int32(Field.podPID.rawValue, plan.podPID)
+                out.bool(Field.sharePID.rawValue, plan.sharePID)
+                out.strings(Field.lowerDirs.rawValue, plan.lowerDirs)
+                out.string(Field.upperDir.rawValue, plan.upperDir)
+                out.string(Field.workDir.rawValue, plan.workDir)
+                out.string(Field.rootfs.rawValue, plan.rootfs)
+                out.bool(Field.readOnlyRoot.rawValue, plan.readOnlyRoot)
+                out.records(Field.mounts.rawValue, plan.mounts) { $0.encode(into: &$1) }
+                out.string(Field.initPath.rawValue, plan.initPath)
+                if plan.joinsPodUserNamespace { out.bool(Field.joinsPodUserNamespace.rawValue, true) }
+                plan.process.encode(into: &out)
+                Self.encode(plan.idMap, plan.placement, into: &out)
+            case let .exec(plan):
+                out.int32(Field.targetPID.rawValue, plan.targetPID)
+                if plan.targetPinned { out.bool(Field.targetPinned.rawValue, true) }
+                if plan.joinsPodUserNamespace { out.bool(Field.joinsPodUserNamespace.rawValue, true) }
+                plan.process.encode(into: &out)
+                Self.encode(plan.idMap, plan.placement, into: &out)
+            case let .seccomp(filter):
+                out.record(Field.confinement.rawValue) { Confinement(seccomp: filter).encode(into: &$0) }
+            case let .network(plan):
+                out.int32(Field.podPID.rawValue, plan.podPID)
+                out.string(Field.interface.rawValue, plan.interface)
+            }
         }
+    }
+
+    private static func encode(_ idMap: IDMap?, _ placement: Placement, into out: inout WireWriter) {
+        if let idMap { out.record(Field.idMap.rawValue) { idMap.encode(into: &$0) } }
+        out.strings(Field.cgroupProcs.rawValue, placement.cgroupProcs)
+        if let score = placement.oomScoreAdj { out.int32(Field.oomScoreAdj.rawValue, score) }
     }
 
     public static func decode(_ bytes: [UInt8]) throws(PodError) -> LaunchPlan {
         let fields = try WireReader.message(bytes, .plan, what: "the launch plan", as: Field.self)
         guard let modeName = try fields.string(.mode) else { throw fields.malformed("the plan names no mode") }
         guard let mode = Mode(rawValue: modeName) else { throw fields.malformed("an unknown mode \(modeName)") }
-        var plan = LaunchPlan(mode: mode)
-        plan.hostname = try fields.string(.hostname) ?? plan.hostname
-        plan.podPID = try fields.int32(.podPID) ?? plan.podPID
-        plan.sharePID = try fields.bool(.sharePID) ?? plan.sharePID
-        plan.targetPID = try fields.int32(.targetPID) ?? plan.targetPID
-        plan.lowerDirs = try fields.strings(.lowerDirs)
-        plan.upperDir = try fields.string(.upperDir) ?? plan.upperDir
-        plan.workDir = try fields.string(.workDir) ?? plan.workDir
-        plan.rootfs = try fields.string(.rootfs) ?? plan.rootfs
-        plan.readOnlyRoot = try fields.bool(.readOnlyRoot) ?? plan.readOnlyRoot
-        plan.mounts = try fields.records(.mounts, as: MountSpec.Field.self).map { (mount) throws(PodError) in try MountSpec(mount) }
-        plan.argv = try fields.strings(.argv)
-        plan.env = try fields.strings(.env)
-        plan.cwd = try fields.string(.cwd) ?? plan.cwd
-        plan.uid = try fields.uint32(.uid) ?? plan.uid
-        plan.gid = try fields.uint32(.gid) ?? plan.gid
-        plan.groups = try fields.uint32s(.groups)
-        plan.initPath = try fields.string(.initPath) ?? plan.initPath
-        plan.tty = try fields.bool(.tty) ?? plan.tty
-        plan.hostNetwork = try fields.bool(.hostNetwork) ?? plan.hostNetwork
-        plan.interface = try fields.string(.interface) ?? plan.interface
-        plan.confinement = try fields.record(.confinement, as: Confinement.Field.self).map { (record) throws(PodError) in try Confinement(record) } ?? plan.confinement
-        plan.sysctls = try fields.strings(.sysctls)
-        for sysctl in plan.sysctls where !sysctl.utf8.contains(UInt8(ascii: "=")) { throw fields.malformed("a sysctl without '=': \(sysctl)") }
-        plan.idMap = try fields.record(.idMap, as: IDMap.Field.self).map { (record) throws(PodError) in try IDMap(record) }
-        plan.cgroupProcs = try fields.strings(.cgroupProcs)
-        plan.oomScoreAdj = try fields.int32(.oomScoreAdj)
-        plan.targetPinned = try fields.bool(.targetPinned) ?? false
-        plan.rootless = try fields.record(.rootless, as: RootlessMapping.Field.self).map { (record) throws(PodError) in try RootlessMapping(record) }
-        if let score = plan.oomScoreAdj, !(-1000...1000).contains(score) { throw fields.malformed("oomScoreAdj is not in -1000…1000: \(score)") }
-        return plan
+        try fields.refuse(allBut: Self.fields(of: mode).union([.mode]), "a \(mode.rawValue) plan")
+        switch mode {
+        case .sandbox:
+            var plan = SandboxLaunch()
+            plan.hostname = try fields.string(.hostname) ?? ""
+            plan.pausePath = try fields.string(.initPath) ?? ""
+            plan.mounts = try fields.mounts()
+            plan.sysctls = try fields.strings(.sysctls)
+            for sysctl in plan.sysctls where !sysctl.utf8.contains(UInt8(ascii: "=")) { throw fields.malformed("a sysctl without '=': \(sysctl)") }
+            plan.hostNetwork = try fields.bool(.hostNetwork) ?? false
+            plan.rootless = try fields.record(.rootless, as: RootlessMapping.Field.self).map { (record) throws(PodError) in try RootlessMapping(record) }
+            plan.idMap = try fields.idMap()
+            plan.placement = try fields.placement()
+            return .sandbox(plan)
+        case .container:
+            var plan = ContainerLaunch()
+            plan.podPID = try fields.int32(.podPID) ?? 0
+            plan.sharePID = try fields.bool(.sharePID) ?? false
+            plan.lowerDirs = try fields.strings(.lowerDirs)
+            plan.upperDir = try fields.string(.upperDir) ?? ""
+            plan.workDir = try fields.string(.workDir) ?? ""
+            plan.rootfs = try fields.string(.rootfs) ?? ""
+            plan.readOnlyRoot = try fields.bool(.readOnlyRoot) ?? false
+            plan.mounts = try fields.mounts()
+            plan.initPath = try fields.string(.initPath) ?? ""
+            plan.joinsPodUserNamespace = try fields.bool(.joinsPodUserNamespace) ?? false
+            plan.process = try ProcessSpec(fields)
+            plan.idMap = try fields.idMap()
+            plan.placement = try fields.placement()
+            return .container(plan)
+        case .exec:
+            var plan = ExecLaunch()
+            plan.targetPID = try fields.int32(.targetPID) ?? 0
+            plan.targetPinned = try fields.bool(.targetPinned) ?? false
+            plan.joinsPodUserNamespace = try fields.bool(.joinsPodUserNamespace) ?? false
+            plan.process = try ProcessSpec(fields)
+            plan.idMap = try fields.idMap()
+            plan.placement = try fields.placement()
+            return .exec(plan)
+        case .seccomp:
+            let confinement = try fields.record(.confinement, as: Confinement.Field.self).map { (record) throws(PodError) in try Confinement(record) }
+            guard let filter = confinement?.seccomp else { throw fields.malformed("a seccomp plan without a filter") }
+            return .seccomp(filter)
+        case .network:
+            return .network(NetworkLaunch(podPID: try fields.int32(.podPID) ?? 0, interface: try fields.string(.interface) ?? ""))
+        }
+    }
+}
+
+extension ProcessSpec {
+    typealias Field = LaunchPlan.Field
+
+    func encode(into out: inout WireWriter) {
+        out.strings(Field.argv.rawValue, argv)
+        out.strings(Field.env.rawValue, env)
+        out.string(Field.cwd.rawValue, cwd)
+        out.uint32(Field.uid.rawValue, uid)
+        out.uint32(Field.gid.rawValue, gid)
+        out.list(Field.groups.rawValue, groups) { WireWriter.littleEndian($0) }
+        out.bool(Field.tty.rawValue, tty)
+        out.record(Field.confinement.rawValue) { confinement.encode(into: &$0) }
+    }
+
+    init(_ fields: WireFields<Field>) throws(PodError) {
+        self.init()
+        argv = try fields.strings(.argv)
+        env = try fields.strings(.env)
+        cwd = try fields.string(.cwd) ?? cwd
+        uid = try fields.uint32(.uid) ?? 0
+        gid = try fields.uint32(.gid) ?? 0
+        groups = try fields.uint32s(.groups)
+        tty = try fields.bool(.tty) ?? false
+        confinement = try fields.record(.confinement, as: Confinement.Field.self).map { (record) throws(PodError) in try Confinement(record) } ?? .none
+    }
+}
+
+extension Confinement {
+    /// Only a filter: what a seccomp-mode plan carries.
+    init(seccomp filter: SeccompFilter) {
+        self = .none
+        seccomp = filter
+    }
+}
+
+extension WireFields where Tag == LaunchPlan.Field {
+    func mounts() throws(PodError) -> [MountSpec] {
+        try records(.mounts, as: MountSpec.Field.self).map { (mount) throws(PodError) in try MountSpec(mount) }
+    }
+
+    func idMap() throws(PodError) -> IDMap? {
+        try record(.idMap, as: IDMap.Field.self).map { (record) throws(PodError) in try IDMap(record) }
+    }
+
+    func placement() throws(PodError) -> Placement {
+        let placement = Placement(cgroupProcs: try strings(.cgroupProcs), oomScoreAdj: try int32(.oomScoreAdj))
+        if let score = placement.oomScoreAdj, !(-1000...1000).contains(score) { throw malformed("oomScoreAdj is not in -1000…1000: \(score)") }
+        return placement
     }
 }
 

@@ -73,6 +73,12 @@ public struct WireFields<Tag: RawRepresentable & Hashable> where Tag.RawValue ==
 
     public func bytes(_ tag: Tag) -> [UInt8]? { payloads[tag].map(Array.init) }
 
+    /// Refuses a field that `kind` does not take (a launch plan's mode): a plan says
+    /// only what its mode uses.
+    public func refuse(allBut allowed: Set<Tag>, _ kind: String) throws(PodError) {
+        if let extra = payloads.keys.first(where: { !allowed.contains($0) }) { throw malformed("\(kind) takes no \(extra)") }
+    }
+
     public func string(_ tag: Tag) throws(PodError) -> String? {
         guard let payload = payloads[tag] else { return nil }
         return try decodeString(payload, "\(tag)")

@@ -64,6 +64,19 @@ public final class ContainerLogWriter: @unchecked Sendable {
         (file, fileBytes) = try Self.openCurrent(rotation.path(0))
     }
 
+    /// The writer of a log file the kubelet named (CRI `log_directory` + `log_path`):
+    /// the same format, no rotation of its own (the kubelet's container log manager
+    /// rotates CRI logs by renaming them and asking for a reopen).
+    public init(file: String) throws(PodError) {
+        directory = Files.dirname(of: file)
+        restartCount = 0
+        maxFileBytes = Int.max
+        maxFiles = 1
+        rotation = Rotation(directory: directory, restart: 0, maxFiles: 1, file: file)
+        try Files.makeDirectories(directory, mode: 0o755)
+        (self.file, fileBytes) = try Self.openCurrent(rotation.path(0))
+    }
+
     deinit { try? close() }
 
     /// Bytes of formatted records shed because writes kept failing.

@@ -14,8 +14,12 @@ struct Rotation {
     let directory: String
     let restart: Int
     let maxFiles: Int
+    /// A file the kubelet named (a CRI container's log_path): written as it is, never
+    /// rotated here: the kubelet rotates it and asks for a reopen (ReopenContainerLog).
+    var file: String? = nil
 
     func path(_ index: Int) -> String {
+        if let file { return index == 0 ? file : file + ".\(index)" }
         let name = index == 0 ? LogFiles.currentName(restart: restart) : LogFiles.rotatedName(restart: restart, index: index)
         return "\(directory)/\(name)"
     }
@@ -37,6 +41,7 @@ struct Rotation {
     /// Deletes rotated copies past the limit, left behind when an earlier writer of
     /// this restart ran with a larger `maxFiles`.
     func pruneBeyondLimit() throws(PodError) {
+        if file != nil { return }
         for name in try Files.list(directory) {
             guard let parsed = LogFiles.parse(name), parsed.restart == restart, parsed.index >= maxFiles else { continue }
             try Files.remove("\(directory)/\(name)")

@@ -258,22 +258,27 @@ public struct PodNetwork: Sendable {
     /// Cleans up after pods that are gone (deleted while podctl could not clean up):
     /// leases, map elements and host veths of every pod not in `live`. Collects errors
     /// as `detach` does; returns the pods it cleaned up after.
-    /// `thorough: false` (after a delete) looks at the maps and links only when a lease
-    /// of a pod that is gone shows that something went without podctl: a detach
-    /// releases the lease last, so a pod it finished leaves nothing behind. apply keeps
-    /// the thorough pass, which also finds what a detach that failed halfway left.
+    /// `thorough: false` (after an apply or a delete) looks at the maps and links only
+    /// when a lease of a pod that is gone (of any age; only leases a minute old are
+    /// released) shows that something went without podctl: a detach releases the lease
+    /// last, so a pod it finished leaves nothing behind, and one that failed halfway
+    /// leaves its lease. Listing the maps costs about 100 ms (libnftables fetches the
+    /// whole ruleset); `podctl restore` keeps the thorough pass.
     @discardableResult
     public func reclaim(keeping live: Set<PodKey>, minimumLeaseAge: Double = 0, thorough: Bool = true) throws(PodError) -> [PodKey] {
         try locked { () throws(PodError) in
             var errors: [PodError] = []
             var gone: Set<PodKey> = []
             var stale: [PodKey: IPv4Address] = [:]
+            var leasedByGone = false
             do throws(PodError) {
                 let now = IPAM.now()
                 let times = try ipam.leaseTimes()
-                stale = try ipam.leases().filter { !live.contains($0.key) && now - (times[$0.key] ?? 0) >= minimumLeaseAge }
+                let notLive = try ipam.leases().filter { !live.contains($0.key) }
+                leasedByGone = !notLive.isEmpty
+                stale = notLive.filter { now - (times[$0.key] ?? 0) >= minimumLeaseAge }
             } catch { errors.append(error) }
-            if !thorough && stale.isEmpty && errors.isEmpty { return [] }
+            if !thorough && !leasedByGone && errors.isEmpty { return [] }
             gone.formUnion(stale.keys)
             let liveNames = Set(live.map(\.description))
             let leasedIPs = Set(((try? ipam.leases()) ?? [:]).filter { live.contains($0.key) }.values)

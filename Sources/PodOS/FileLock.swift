@@ -51,14 +51,18 @@ public final class FileLock: @unchecked Sendable {
     /// The pid of the live process that holds the lock, or nil when none can be named.
     /// The kernel's own table (/proc/locks, the lock's pid in our pid namespace) comes
     /// first; the pid the holder wrote into the file is the fallback. A pid that is not
-    /// running is never named: it would send the user after the wrong process.
+    /// running is never named: it would send the user after the wrong process. An exited
+    /// process not yet reaped (a zombie) holds no lock: the kernel released it at exit,
+    /// so waiting for its PID to vanish would wait on its reaper instead (PID 1 may reap
+    /// late: on this kind of host it took 1.6 s, and `delete` of the last pod, which
+    /// stops pod-dns, waited that long).
     public static func holder(of path: String) -> Int32? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         let recorded = (try? Files.readText(path)).flatMap { Int32($0.trimmingWhitespace()) }
         let table = (try? Files.readText("/proc/locks")) ?? ""
         let candidates = lockTableHolders(table, device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) + (recorded.map { [$0] } ?? [])
-        return candidates.first { $0 > 0 && (kill($0, 0) == 0 || Glibc.errno == EPERM) }
+        return candidates.first { $0 > 0 && (kill($0, 0) == 0 || Glibc.errno == EPERM) && !ProcessIdentity.hasExited($0) }
     }
 
     /// The pids /proc/locks lists for an inode: `1: FLOCK  ADVISORY  WRITE 4242 fd:01:1234 0 EOF`,

@@ -32,6 +32,16 @@ public struct ProcessIdentity: Equatable, Sendable {
         return UInt64(String(decoding: fields[19], as: UTF8.self).trimmingNewline)
     }
 
+    /// Whether `pid` names a process that has exited and waits to be reaped (state Z, or
+    /// X while it is being reaped: proc(5)). Such a process answers kill(pid, 0) and keeps
+    /// its PID, but holds no file, lock or namespace any more; its reaper may be slow (a
+    /// daemon is reparented to PID 1, or to a subreaper, and reaped when that gets to it).
+    public static func hasExited(_ pid: Int32) -> Bool {
+        guard let line = try? readStat(pid), let close = line.lastIndex(of: UInt8(ascii: ")")) else { return false }
+        let state = line[(close + 1)...].first { $0 != UInt8(ascii: " ") }
+        return state == UInt8(ascii: "Z") || state == UInt8(ascii: "X")
+    }
+
     /// A pidfd (pidfd_open(2)) on this very process. The start time is read after the
     /// pidfd is open: if the process had exited and its PID been reused before, the
     /// times differ; if it exits after, the pidfd still names it (and setns through it

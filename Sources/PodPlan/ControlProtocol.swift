@@ -15,6 +15,17 @@ public struct ControlRequest: Codable, Equatable, Sendable {
         /// entry of `streams` (SCM_RIGHTS), and the connection stays open as the session
         /// (docs/runtime.md, "Attach").
         case attach
+        /// CRI CreateContainer: the container `container` that the planner appended to the
+        /// run plan joins the running sandbox, created, not started (RestartMode.never).
+        case addContainer
+        /// CRI StartContainer: start the created container `container`.
+        case startContainer
+        /// CRI StopContainer: stop signal, SIGKILL after `grace` seconds.
+        case stopContainer
+        /// CRI RemoveContainer: the container, which must be down, leaves the sandbox.
+        case removeContainer
+        /// CRI ReopenContainerLog: the kubelet renamed the container's log file; write a new one.
+        case reopenLog
     }
 
     public var op: Operation

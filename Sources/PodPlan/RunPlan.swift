@@ -41,11 +41,19 @@ public struct RunPlan: Codable, Equatable, Sendable {
     /// Set by `podctl restore` only: what the pod's previous run leaves to this one
     /// (RestoreRules); nil for a pod started by apply.
     public var restored: RestoredState?
+    /// The directory of compiled seccomp programs (`<root>/seccomp-cache`), where the
+    /// containers' filters are found by their `programKey` (SeccompProgramFile); nil in a
+    /// plan written before the programs left the run plan (its filters hold them).
+    public var seccompCache: String?
+    /// Set for a CRI sandbox (podctl-cri, D62): the kubelet decides every restart, so the
+    /// supervisor restarts nothing and a pod without containers does not complete
+    /// (RestartMode.never); nil for a pod of apply.
+    public var kubeletRestarts: Bool?
 
     public var allContainers: [ContainerPlan] { initContainers + containers }
 
     // Public: the planner (PodRuntime) fills what the supervisor (PodSupervisor) reads.
-    public init(namespace: String, name: String, uid: String, hostname: String, sharePID: Bool, restartPolicy: String, terminationGracePeriodSeconds: Int64, activeDeadlineSeconds: Int64? = nil, sandboxMounts: [MountSpec], sysctls: [String] = [], initContainers: [ContainerPlan], containers: [ContainerPlan], helperPath: String, pausePath: String, initPath: String, statusPath: String, logDirectory: String, containerDirectory: String, network: NetworkPlan? = nil, idMap: IDMap? = nil, cgroups: PodCgroupPlan? = nil, restored: RestoredState? = nil) {
+    public init(namespace: String, name: String, uid: String, hostname: String, sharePID: Bool, restartPolicy: String, terminationGracePeriodSeconds: Int64, activeDeadlineSeconds: Int64? = nil, sandboxMounts: [MountSpec], sysctls: [String] = [], initContainers: [ContainerPlan], containers: [ContainerPlan], helperPath: String, pausePath: String, initPath: String, statusPath: String, logDirectory: String, containerDirectory: String, network: NetworkPlan? = nil, idMap: IDMap? = nil, cgroups: PodCgroupPlan? = nil, restored: RestoredState? = nil, seccompCache: String? = nil) {
         self.namespace = namespace
         self.name = name
         self.uid = uid
@@ -68,6 +76,7 @@ public struct RunPlan: Codable, Equatable, Sendable {
         self.idMap = idMap
         self.cgroups = cgroups
         self.restored = restored
+        self.seccompCache = seccompCache
     }
 }
 
@@ -104,6 +113,9 @@ public struct ContainerPlan: Codable, Equatable, Sendable {
     /// stdinOnce: stdin closes when the first attach session ends (docs/runtime.md).
     /// Optional so older run plans still decode.
     public var stdinOnce: Bool?
+    /// A CRI container's log file as the kubelet named it (`log_directory` + `log_path`,
+    /// checked by podctl-cri); nil: the pod's own log directory (docs/logs.md).
+    public var logPath: String?
 
     // Public: the planner (PodRuntime) fills what the supervisor (PodSupervisor) reads.
     public init(name: String, image: String, imageID: String, argv: [String], env: [String], cwd: String, uid: UInt32, gid: UInt32, groups: [UInt32], lowerDirs: [String], mounts: [MountSpec], readOnlyRoot: Bool, useInit: Bool, isSidecar: Bool, stopSignal: Int32, stdin: Bool, tty: Bool, specHash: String, confinement: Confinement = Confinement.none, health: ContainerHealthPlan? = nil, limits: CgroupLimits? = nil, oomScoreAdj: Int32? = nil, stdinOnce: Bool? = nil) {

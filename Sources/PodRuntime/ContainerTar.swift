@@ -78,7 +78,7 @@ public struct ContainerTar {
     }
 
     private func start(_ argv: [String], input: Int32, output: Int32, error: Int32) throws(PodError) -> HelperLauncher.Running {
-        let plan = target.launchPlan(command: argv, tty: false)
+        let plan = try target.launchPlan(command: argv, tty: false)
         return try HelperLauncher(helperPath: target.helperPath).start(plan, stdio: .init(input: input, output: output, error: error))
     }
 

@@ -1,4 +1,3 @@
-import Foundation
 import CPodShim
 import Glibc
 import PodCore
@@ -6,37 +5,24 @@ import PodLaunch
 import PodPlan
 import PodSupervisor
 
-/// The running container a command is exec'd into: its init's PID and its plan.
+/// The running container a command is exec'd into: its init's PID, its plan, and the
+/// pod's run plan it was found in (read once: the launch plan is mapped from it).
 public struct ExecTarget: Sendable {
     public let pid: Int32
     public let plan: ContainerPlan
-    /// The pod-helper the pod runs with, from the same reading of the run plan: the plan
-    /// is about 100 KiB of JSON (compiled seccomp filters), and decoding it a second time
-    /// was a quarter of an exec's instructions (callgrind, docs/benchmarks.md).
-    public let helperPath: String
+    let pod: RunPlan
     let paths: PodPaths
-    /// The pod's user namespace, which the exec enters as its container did.
-    var idMap: IDMap? = nil
-    /// A non-root user's pod: the exec joins its user namespace first.
-    var rootless: RootlessMapping? = nil
-    /// The pod's cgroups, whose container cgroup the exec joins.
-    var cgroups: PodCgroupPlan? = nil
 
-    public var runPlan: RunPlan {
-        get throws(PodError) {
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: paths.runPlan)) } catch {
-                throw PodError(.corruptState, "cannot read \(paths.runPlan)", cause: .text("\(error)"))
-            }
-            do { return try JSONDecoder().decode(RunPlan.self, from: data) } catch {
-                throw PodError(.corruptState, "the run plan \(paths.runPlan) is damaged", cause: .text("\(error)"))
-            }
-        }
+    /// The pod-helper the pod runs with.
+    public var helperPath: String { pod.helperPath }
+
+    /// The pod's run plan, read with the one error policy (RunPlan.read).
+    static func runPlan(_ paths: PodPaths) throws(PodError) -> RunPlan {
+        try RunPlan.read(from: paths.runPlan)
     }
 
     public static func find(_ view: PodView, container name: String?) throws(PodError) -> ExecTarget {
-        let target = ExecTarget(pid: 0, plan: ContainerPlan.empty, helperPath: "", paths: view.paths)
-        let plan = try target.runPlan
+        let plan = try runPlan(view.paths)
         let chosen = name ?? defaultContainer(view)
         guard let containerPlan = plan.allContainers.first(where: { $0.name == chosen }) else {
             throw PodError(.notFound, "container \(chosen) not found in pod \(view.key.name): its containers are \(plan.allContainers.map(\.name).joined(separator: ", "))")
@@ -49,7 +35,7 @@ public struct ExecTarget: Sendable {
               view.supervisorAlive || plan.cgroups?.holds(pid, container: chosen) == true else {
             throw PodError(.invalidArgument, "unable to upgrade connection: container \(chosen) in pod \(view.key.name) is not running\(notRunningHint(view))")
         }
-        return ExecTarget(pid: pid, plan: containerPlan, helperPath: plan.helperPath, paths: view.paths, idMap: plan.idMap, rootless: plan.rootless, cgroups: plan.cgroups)
+        return ExecTarget(pid: pid, plan: containerPlan, pod: plan, paths: view.paths)
     }
 
     /// What to do about a container that is not running: nothing to add while the
@@ -66,10 +52,8 @@ public struct ExecTarget: Sendable {
 
     /// The exec helper's plan: the container's environment, working directory, user and
     /// confinement (capabilities, no_new_privs, seccomp), as the runtimes give an exec.
-    public func launchPlan(command: [String], tty: Bool) -> LaunchPlan {
-        var launch = LaunchPlan.exec(into: plan, pid: pid, idMap: idMap, rootless: rootless, command: command, tty: tty)
-        launch.cgroupProcs = cgroupProcs()
-        return launch
+    public func launchPlan(command: [String], tty: Bool) throws(PodError) -> LaunchPlan {
+        .exec(try pod.execLaunch(into: plan, pid: pid, command: command, tty: tty))
     }
 }
 

@@ -1,19 +1,36 @@
 import Foundation
 import PodCgroups
 import PodCore
+import PodOS
 import PodPlan
 
 extension PodManager {
+    /// Where the pod's cgroups are, looked up before its supervisor is stopped (the pause
+    /// it may be found through dies with the stop): the run plan records the layout; when
+    /// the plan does not read, the pause's own cgroup names it, and the damage is a
+    /// warning that names the file, so that delete still leaves nothing behind.
+    func podCgroupLayout(_ paths: PodPaths, status: PodStatusRecord?) -> (layout: CgroupLayout?, damage: PodError?) {
+        let plan: RunPlan?
+        do { plan = try RunPlan.readIfPresent(from: paths.runPlan) } catch {
+            let pause = status?.pausePID ?? 0
+            guard pause > 0, isPause(pause), let text = try? Files.readText("/proc/\(pause)/cgroup"),
+                  let root = CgroupLayout.root(environment: ProcessInfo.processInfo.environment),
+                  let layout = CgroupLayout.ofSandbox(procCgroup: text, root: root) else {
+                return (nil, PodError(error.code, "\(error.message); its pause is gone, so its cgroups (under the cgroup root, named pod<UID>) could not be found: remove them by hand", cause: error.cause))
+            }
+            return (layout, PodError(error.code, "\(error.message); its cgroups were found through its pause (\(layout.pod))", cause: error.cause))
+        }
+        return (plan?.cgroups?.layout, nil)
+    }
+
     /// After the supervisor is gone (stopped, or crashed and killed): whatever is left in
     /// the pod's cgroups is killed and they are removed. This also reaches processes the
     /// network namespace cannot name (a hostNetwork pod's). A cgroup still there at the
     /// deadline is recorded in CgroupLeftovers, for the next apply or delete, and the
     /// warning is returned; only when it cannot even be recorded is this an error, and
     /// delete then keeps the pod's state so that it can be retried.
-    func destroyCgroups(_ paths: PodPaths) throws(PodError) -> String? {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: paths.runPlan)),
-              let plan = try? JSONDecoder().decode(RunPlan.self, from: data),
-              let layout = plan.cgroups?.layout, let hierarchy = hostCgroups else { return nil }
+    func destroyCgroups(_ layout: CgroupLayout?) throws(PodError) -> String? {
+        guard let layout, let hierarchy = hostCgroups else { return nil }
         let left = hierarchy.cgroup(layout.pod).teardown(seconds: Self.cgroupDeadline)
         guard !left.isEmpty else { return nil }
         let leftovers = CgroupLeftovers(root: store.roots.root, hierarchy: hierarchy)
@@ -33,12 +50,3 @@ extension PodManager {
         CgroupLeftovers(root: store.roots.root, hierarchy: hostCgroups).reclaim()
     }
 }
-
-extension ExecTarget {
-    /// The container's cgroup files: the exec helper joins them before the namespaces, so
-    /// the command counts against the container's limits as runc's exec does.
-    func cgroupProcs() -> [String] {
-        cgroups?.procsFiles(ofContainer: plan.name) ?? []
-    }
-}
-

@@ -34,21 +34,29 @@ extension PodManager {
     /// only once they are gone or recorded as leftovers.
     @discardableResult
     func stopAndRemove(_ key: PodKey, paths: PodPaths, grace: Double?) throws(PodError) -> [String] {
-        let status = try? readStatus(paths)
-        let cgroupWarning: String?
-        do {
-            // Held from before the stop, which ends the pause it is found through, to the
-            // last kill, and no longer: the scope closes it.
-            let namespace = holdNetworkNamespace(status)
-            stopSupervisor(status, paths: paths, grace: grace)
-            cgroupWarning = try destroyCgroups(paths)
-            killLeftovers(namespace)
-        }
+        let warnings = try endProcesses(paths, grace: grace)
         let networkError = releaseNetwork(key)
         let rangeError = releaseUserNamespace(key)
         try store.removeState(key)
         if let error = networkError ?? rangeError { throw error }
-        return cgroupWarning.map { [$0] } ?? []
+        return warnings
+    }
+
+    /// Ends every process of the pod: its supervisor's stop within `grace`, then what is
+    /// left in its cgroups and network namespace. Returns the warnings: a damaged run plan
+    /// (the cgroups were found through the pause) and cgroups left.
+    func endProcesses(_ paths: PodPaths, grace: Double?) throws(PodError) -> [String] {
+        let status = try? readStatus(paths)
+        var warnings: [String] = []
+        // Held from before the stop, which ends the pause they are found through, to the
+        // last kill, and no longer: the function's scope closes the namespace.
+        let namespace = holdNetworkNamespace(status)
+        let cgroups = podCgroupLayout(paths, status: status)
+        stopSupervisor(status, paths: paths, grace: grace)
+        if let damage = cgroups.damage { warnings.append(damage.message) }
+        if let warning = try destroyCgroups(cgroups.layout) { warnings.append(warning) }
+        killLeftovers(namespace)
+        return warnings
     }
 
     /// The control socket first; SIGTERM (with the grace period in a file) if it does not

@@ -14,10 +14,12 @@ extension PodManager {
     /// Decides the pod's network at apply: hostNetwork, or a lease on the bridge's subnet
     /// (taken now so /etc/hosts can name the pod's address) and its hostPorts, checked now
     /// so a taken port fails the apply before anything starts.
-    func networkPlan(for pod: Pod, key: PodKey) throws(PodError) -> NetworkPlan {
+    /// `sandboxPorts`: a CRI sandbox's port mappings, which the CRI gives the sandbox
+    /// rather than a container (PodSandboxConfig.port_mappings).
+    func networkPlan(for pod: Pod, key: PodKey, sandboxPorts: [PortPlan] = []) throws(PodError) -> NetworkPlan {
         let spec = pod.spec ?? PodSpec()
         let containers = (spec.containers ?? []) + (spec.initContainers ?? []).filter(\.isSidecar)
-        var ports: [PortPlan] = []
+        var ports = sandboxPorts
         for port in containers.flatMap({ $0.ports ?? [] }) {
             guard let hostPort = port.hostPort, hostPort != 0 else { continue }
             ports.append(PortPlan(proto: port.protocol ?? "TCP", hostIP: port.hostIP, hostPort: Int(hostPort), containerPort: Int(port.containerPort ?? 0)))

@@ -15,7 +15,7 @@ extension PodManager {
         guard (pod.spec?.volumes ?? []).contains(where: { $0.configMap != nil || $0.secret != nil || $0.projected != nil }),
               existing.specHashes == pod.specHashes, existing.metadata == pod.metadata,
               supervisorAlive(try readStatus(paths)), !isWaitingForImages(paths) else { return }
-        let previous = try store.read(RunPlan.self, from: paths.runPlan)
+        let previous = try RunPlan.readIfPresent(from: paths.runPlan)
         let planner = RunPlanner(pod: pod, key: key, store: store, binaries: try Binaries.locate(), configMaps: configMaps, secrets: secrets,
                                  uid: previous?.uid ?? UUID().uuidString.lowercased())
         try planner.refreshProjections()
@@ -34,7 +34,7 @@ extension PodManager {
         guard let pod = try store.read(Pod.self, from: paths.manifest),
               (pod.spec?.volumes ?? []).contains(where: { $0.configMap != nil || $0.secret != nil || $0.projected != nil }),
               supervisorAlive(try readStatus(paths)), !isWaitingForImages(paths), !isWaitingToCreate(paths),
-              let previous = try store.read(RunPlan.self, from: paths.runPlan) else { return }
+              let previous = try RunPlan.readIfPresent(from: paths.runPlan) else { return }
         let (configMaps, secrets) = try configObjects(namespace: key.namespace, configMaps: [], secrets: [])
         let planner = RunPlanner(pod: pod, key: key, store: store, binaries: try Binaries.locate(), configMaps: configMaps, secrets: secrets, uid: previous.uid)
         try planner.refreshProjections()
@@ -45,7 +45,7 @@ extension PodManager {
     func refreshDownwardAPI(_ pod: Pod, key: PodKey, paths: PodPaths) throws(PodError) {
         guard (pod.spec?.volumes ?? []).contains(where: { $0.downwardAPI != nil || $0.projected != nil }),
               supervisorAlive(try readStatus(paths)), !isWaitingForImages(paths),
-              let previous = try store.read(RunPlan.self, from: paths.runPlan) else { return }
+              let previous = try RunPlan.readIfPresent(from: paths.runPlan) else { return }
         let planner = RunPlanner(pod: pod, key: key, store: store, binaries: try Binaries.locate(), configMaps: [], secrets: [], uid: previous.uid)
         try planner.refreshDownwardAPI()
     }

@@ -38,7 +38,7 @@ extension PodManager {
         // A pod waiting for a ConfigMap, Secret, claim or user (D58): tried again.
         if isWaitingToCreate(paths) {
             if dryRun { return .started(podIP: nil) }
-            return try retryWaitingLocked(key, paths: paths) ? .started(podIP: try? store.read(RunPlan.self, from: paths.runPlan)?.network?.podIP) : .finished(phase: "Pending")
+            return try retryWaitingLocked(key, paths: paths) ? .started(podIP: try? RunPlan.readIfPresent(from: paths.runPlan)?.network?.podIP) : .finished(phase: "Pending")
         }
         // The run root's status is the newer; after a reboot only the state root's is left.
         let record = current ?? (try? store.read(PodStatusRecord.self, from: paths.lastStatus)) ?? nil
@@ -46,7 +46,7 @@ extension PodManager {
         let decision = RestoreRules.decide(restartPolicy: manifest.spec?.restartPolicy ?? "Always", record: record, logsExist: logsExist, now: Clock.rfc3339())
         if dryRun {
             if case let .stayFinished(status) = decision { return .finished(phase: status.phase) }
-            return .started(podIP: try? store.read(RunPlan.self, from: paths.runPlan)?.network?.podIP)
+            return .started(podIP: try? RunPlan.readIfPresent(from: paths.runPlan)?.network?.podIP)
         }
         // A cgroup still busy is the one the pod's next run would use (it is named by the
         // pod's uid): nothing starts until it is gone.
@@ -76,7 +76,7 @@ extension PodManager {
     /// Starts the pod's stored plan again (its env, volumes, uid and user namespace block
     /// as apply decided them), at its previous address if it is free.
     private func startAgain(_ key: PodKey, paths: PodPaths, carried: RestoredState) throws(PodError) -> String? {
-        guard var plan = try store.read(RunPlan.self, from: paths.runPlan) else {
+        guard var plan = try RunPlan.readIfPresent(from: paths.runPlan) else {
             throw PodError(.notFound, "pod \(key) has no run plan (\(paths.runPlan)) and cannot be started again; apply its manifest again")
         }
         try prepareRunDirectories(paths)

@@ -16,9 +16,11 @@ extension PodManager {
         var errors: [PodError] = []
         var warnings: [String] = []
         // A PID from before a reboot may name another process now: only a pause is followed.
+        let cgroups = podCgroupLayout(paths, status: status)
+        if let damage = cgroups.damage { errors.append(damage) }
         killLeftovers(holdNetworkNamespace(status))
         do throws(PodError) {
-            if let warning = try destroyCgroups(paths) { warnings.append(warning) }
+            if let warning = try destroyCgroups(cgroups.layout) { warnings.append(warning) }
         } catch { errors.append(error) }
         if let error = unpublishPorts(key) { errors.append(error) }
         // The host end of its veth needs nothing: attach replaces a stale one of the pod.

@@ -83,7 +83,7 @@ public final class PodManager: @unchecked Sendable {
             throw PodError(.invalidArgument, "pod \(key) container \"\(failure.container)\": \(failure.reason): \(failure.message); the running pod was left as it was")
         }
         let binaries = try Binaries.locate()
-        let previous = try store.read(RunPlan.self, from: paths.runPlan)
+        let previous = try RunPlan.readIfPresent(from: paths.runPlan)
         var planner = RunPlanner(pod: pod, key: key, store: store, binaries: binaries, configMaps: configMaps, secrets: secrets, uid: previous?.uid ?? UUID().uuidString.lowercased())
         planner.network = previous?.network
         planner.idMap = previous?.idMap
@@ -96,7 +96,8 @@ public final class PodManager: @unchecked Sendable {
         guard reply.ok else { throw PodError(.system, "the pod's supervisor refused the update: \(reply.message)") }
     }
 
-    func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps given: [ConfigMap], secrets givenSecrets: [Secret], peers: [String: String], pulled: Bool = false) throws(PodError) {
+    /// `sandbox`: a CRI sandbox's own settings (PodManager+Sandbox.swift); nil for apply.
+    func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps given: [ConfigMap], secrets givenSecrets: [Secret], peers: [String: String], pulled: Bool = false, sandbox: SandboxOptions? = nil) throws(PodError) {
         let (configMaps, secrets) = try configObjects(namespace: pod.namespace, configMaps: given, secrets: givenSecrets)
         let failures = pulled ? [] : try pullImages(pod, key: key)
         guard failures.isEmpty else {
@@ -112,7 +113,7 @@ public final class PodManager: @unchecked Sendable {
         try leaveWaiting(paths)
         let rootless = geteuid() == 0 ? nil : try RootlessPod.mapping(uid: geteuid(), gid: getegid())
         if let warning = rootless?.warning { FileHandle.standardError.write(Data(("Warning: " + warning + "\n").utf8)) }
-        planner.network = rootless == nil ? try networkPlan(for: pod, key: key) : nil
+        planner.network = rootless == nil ? try networkPlan(for: pod, key: key, sandboxPorts: sandbox?.ports ?? []) : nil
         planner.clusterNameserver = rootless == nil ? clusterNameserver(for: pod) : nil
         if pod.spec?.hostUsers == false {
             planner.idMap = try UserNamespaceRanges(root: store.roots.root, pool: try UserNamespaceRanges.configuredPool()).allocate(for: key)
@@ -120,6 +121,7 @@ public final class PodManager: @unchecked Sendable {
         planner.peers = peers.filter { $0.key != key.name && $0.value != planner.network?.podIP }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         var plan = try planner.plan()
         if let rootless { RootlessPod.adapt(&plan, mapping: rootless.0) }
+        if sandbox != nil { plan.kubeletRestarts = true }
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)
         let supervisor = try spawnSupervisor(binaries.supervisor, plan: paths.runPlan, log: paths.supervisorLog)

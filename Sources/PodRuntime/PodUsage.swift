@@ -16,8 +16,7 @@ extension PodView {
     /// Reads the pod's usage now; nil when the pod does not run or has no cgroups.
     public func readUsage() -> PodUsageReading? {
         guard supervisorAlive, let hierarchy = hostCgroups,
-              let data = try? Data(contentsOf: URL(fileURLWithPath: paths.runPlan)),
-              let plan = try? JSONDecoder().decode(RunPlan.self, from: data),
+              let plan = try? RunPlan.read(from: paths.runPlan),
               let layout = plan.cgroups?.layout,
               let pod = hierarchy.cgroup(layout.pod).usage() else { return nil }
         let running = Set(((status?.containers ?? []) + (status?.initContainers ?? [])).filter { $0.pid != nil }.map(\.name))

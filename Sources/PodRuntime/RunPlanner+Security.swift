@@ -13,24 +13,20 @@ extension RunPlanner {
         // What the pod asks and podctl refuses fails here, before anything is made.
         _ = try sysctls()
         var confinements: [Confinement] = []
-        var compiled: [(filter: SeccompFilter, program: SeccompProgram)] = []
+        var compiled: [(filter: SeccompFilter, key: String)] = []
         for container in spec.allContainers {
             var confinement = try confinement(for: container)
             if let filter = confinement.seccomp {
                 if let done = compiled.first(where: { $0.filter == filter }) {
-                    confinement.seccomp?.program = done.program
+                    confinement.seccomp?.programKey = done.key
                 } else {
                     // The key once: it hashes the rules and stats the helper.
                     let key = seccompCache.key(for: filter)
-                    let program: SeccompProgram
-                    if let cached = seccompCache.program(forKey: key) {
-                        program = cached
-                    } else {
-                        program = try compileSeccomp(filter, container: container.name ?? "")
-                        seccompCache.store(program, forKey: key)
+                    if seccompCache.program(forKey: key) == nil {
+                        try seccompCache.store(try compileSeccomp(filter, container: container.name ?? ""), forKey: key)
                     }
-                    compiled.append((filter, program))
-                    confinement.seccomp?.program = program
+                    compiled.append((filter, key))
+                    confinement.seccomp?.programKey = key
                 }
             }
             confinements.append(confinement)
@@ -40,8 +36,7 @@ extension RunPlanner {
 
     /// Runs the helper in seccomp mode: the program comes on its standard output.
     func compileSeccomp(_ filter: SeccompFilter, container: String) throws(PodError) -> SeccompProgram {
-        var plan = LaunchPlan(mode: .seccomp)
-        plan.confinement.seccomp = filter
+        let plan = LaunchPlan.seccomp(filter)
         let output = try makePipe()
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }

@@ -83,6 +83,7 @@ public struct RunPlanner {
             statusPath: paths.status, logDirectory: paths.logs, containerDirectory: paths.containers,
             network: network, idMap: idMap)
         runPlan.cgroups = resources.pod
+        runPlan.seccompCache = seccompCache.directory
         return runPlan
     }
 

@@ -2,13 +2,16 @@ import Glibc
 import PodCore
 import PodLaunch
 import PodOS
+import PodPlan
 
 /// Compiled seccomp programs kept between applies (`<root>/seccomp-cache/KEY.bpf`, 0600 in
 /// the 0700 root): compiling the default profile for three ABIs costs one pod-helper run
 /// of about 40 ms, the largest single part of an apply, and every pod with the default
 /// profile needs the very same program. The key covers the filter's rules and the helper
 /// binary that compiles them (path, size, modification time), so a new podctl or
-/// libseccomp build compiles afresh. A damaged entry is ignored and rewritten.
+/// libseccomp build compiles afresh. A damaged entry is ignored and rewritten. Entries
+/// are never removed: a run plan refers to its containers' programs by key
+/// (SeccompProgramFile), for as long as the pod lives.
 struct SeccompCache {
     let directory: String
     let helperPath: String
@@ -19,22 +22,19 @@ struct SeccompCache {
     }
 
     func key(for filter: SeccompFilter) -> String {
-        var plan = LaunchPlan(mode: .seccomp)
-        plan.confinement.seccomp = filter
         var info = stat()
         let identity = stat(helperPath, &info) == 0 ? "\(helperPath)|\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : helperPath
-        return FNV1a.hex(plan.encoded() + Array(identity.utf8))
+        return FNV1a.hex(LaunchPlan.seccomp(filter).encoded() + Array(identity.utf8))
     }
 
     func program(forKey key: String) -> SeccompProgram? {
-        let path = "\(directory)/\(key).bpf"
-        guard let bytes = try? Files.read(path), !bytes.isEmpty, bytes.count % 8 == 0 else { return nil }
-        return SeccompProgram(bytes: bytes)
+        SeccompProgramFile.load(directory: directory, key: key)
     }
 
-    /// Best effort: a cache that cannot be written only costs the next apply a compile.
-    func store(_ program: SeccompProgram, forKey key: String) {
-        guard (try? Files.makeDirectories(directory, mode: 0o700)) != nil else { return }
-        try? AtomicFile.write(program.bytes, to: "\(directory)/\(key).bpf", mode: 0o600)
+    /// The run plan names the program by its key, so the supervisor reads it from here:
+    /// a cache that cannot be written fails the apply.
+    func store(_ program: SeccompProgram, forKey key: String) throws(PodError) {
+        try Files.makeDirectories(directory, mode: 0o700)
+        try AtomicFile.write(program.bytes, to: SeccompProgramFile.path(directory: directory, key: key), mode: 0o600)
     }
 }

@@ -49,7 +49,12 @@ public enum ConfinementPolicy {
         switch request.privileged ? .unconfined : request.seccomp {
         case .unconfined: seccomp = nil
         case .runtimeDefault: seccomp = DefaultSeccompProfile.filter(capabilities: kept, host: host)
-        case let .localhost(path): seccomp = try LocalhostProfile.load(profileDirectory + "/" + path, capabilities: kept, host: host)
+        case let .localhost(path):
+            // A manifest's profile is relative to the directory (validation refuses absolute
+            // paths and ..); an absolute one comes only from the CRI's localhost_ref, the
+            // host file the kubelet names, which containerd reads as it is too.
+            let file = path.hasPrefix("/") ? path : profileDirectory + "/" + path
+            seccomp = try LocalhostProfile.load(file, capabilities: kept, host: host)
         }
         let masked = request.privileged || request.unmaskedProc
         return Confinement(

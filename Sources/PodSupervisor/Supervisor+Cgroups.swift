@@ -15,9 +15,9 @@ extension Supervisor {
     /// The pod's cgroup with the pod's limits, and the pause's leaf in it; the sandbox
     /// helper joins the leaf before it makes the namespaces. A host without a cgroup
     /// filesystem runs the pod unlimited, with a warning event.
-    func prepareSandboxCgroups(_ launch: inout LaunchPlan) -> Bool {
+    func prepareSandboxCgroups(_ launch: inout SandboxLaunch) -> Bool {
         guard let cgroups = plan.cgroups else { return true }
-        launch.oomScoreAdj = cgroups.sandboxOOMScoreAdj
+        launch.placement.oomScoreAdj = cgroups.sandboxOOMScoreAdj
         guard let pod = podCgroup else {
             status.record(.warning, "CgroupsUnavailable", "no cgroup filesystem with the cpu, memory or pids controller is mounted: the pod runs without resource limits")
             return true
@@ -28,7 +28,7 @@ extension Supervisor {
             for warning in try pod.create(cgroups.limits) { status.record(.warning, "CgroupLimitNotSet", warning) }
             let sandbox = hostCgroups!.cgroup(cgroups.layout.sandbox)
             try sandbox.create(nil)
-            launch.cgroupProcs = sandbox.procsFiles
+            launch.placement.cgroupProcs = sandbox.procsFiles
         } catch {
             status.phase = "Failed"
             status.reason = "SandboxCreateError"
@@ -43,16 +43,16 @@ extension Supervisor {
     /// A fresh cgroup for every start (the OOM counter then counts this run only), with
     /// the container's limits and device allow-list; the container's helper joins it
     /// before it forks, so its first instruction already meets both.
-    func prepareContainerCgroup(_ index: Int, _ launch: inout LaunchPlan) throws(PodError) {
+    func prepareContainerCgroup(_ index: Int, _ launch: inout ContainerLaunch) throws(PodError) {
         let container = containers[index].plan
-        launch.oomScoreAdj = container.oomScoreAdj
+        launch.placement.oomScoreAdj = container.oomScoreAdj
         guard let limits = container.limits, let layout = plan.cgroups?.layout, let hierarchy = hostCgroups else { return }
         let cgroup = hierarchy.cgroup(layout.container(container.name))
         if cgroup.exists { try cgroup.destroy() }
         for warning in try cgroup.create(limits) { status.record(.warning, "CgroupLimitNotSet", warning, object: fieldPath(index)) }
         let devices = DeviceAllowList.rules(privileged: container.confinement.privileged, bounding: container.confinement.capabilities.bounding)
         for warning in try cgroup.restrictDevices(devices) { status.record(.warning, "DevicesNotRestricted", warning, object: fieldPath(index)) }
-        launch.cgroupProcs = cgroup.procsFiles
+        launch.placement.cgroupProcs = cgroup.procsFiles
     }
 
     /// The kernel refuses to lower oom_score_adj without CAP_SYS_RESOURCE; the helper

@@ -48,16 +48,18 @@ extension Supervisor {
     /// helper's started report names the command's PID, for a kill at the timeout.
     private func startExec(_ index: Int, command: [String]) -> Result<HealthCheck.Work, ProbeFailure> {
         guard let pid = containers[index].pid else { return .failure(ProbeFailure("the container is not running")) }
-        var launch = LaunchPlan.exec(into: containers[index].plan, pid: pid, idMap: plan.idMap, rootless: plan.rootless, command: command, tty: false)
         // In the container's cgroup, as podctl exec: the probe counts against its limits.
-        launch.cgroupProcs = plan.cgroups?.procsFiles(ofContainer: containers[index].plan.name) ?? []
+        let launch: ExecLaunch
+        do { launch = try plan.execLaunch(into: containers[index].plan, pid: pid, command: command, tty: false) } catch {
+            return .failure(ProbeFailure(error.message))
+        }
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
         defer { close(null) }
         let output: (read: Int32, write: Int32)
         do { output = try makePipe() } catch { return .failure(ProbeFailure(error.message)) }
         let running: HelperLauncher.Running
         do {
-            running = try launcher.start(launch, stdio: .init(input: null, output: output.write, error: output.write))
+            running = try launcher.start(.exec(launch), stdio: .init(input: null, output: output.write, error: output.write))
         } catch {
             close(output.read); close(output.write)
             return .failure(ProbeFailure(error.message))

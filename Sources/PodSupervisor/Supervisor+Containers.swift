@@ -39,14 +39,15 @@ extension Supervisor {
             let errors = try makePipe()
             let console = try makeConsoleStdio(index)
             defer { console.childEnds.forEach { close($0) }; close(output.write); close(errors.write) }
-            var launch = launchPlan(for: container)
+            var launch = try plan.containerLaunch(container, pausePID: status.pausePID)
             try prepareContainerCgroup(index, &launch)
-            let running = try launcher.start(launch, stdio: .init(input: console.input, output: output.write, error: errors.write), terminalSocket: console.terminalSocket)
+            let running = try launcher.start(.container(launch), stdio: .init(input: console.input, output: output.write, error: errors.write), terminalSocket: console.terminalSocket)
             containers[index].pipes = [.stdout: output.read, .stderr: errors.read]
             // A 1 MiB pipe (F_SETPIPE_SZ, 1031: fcntl(2)) lets a fast writer go on while the
             // log is written, so the supervisor wakes and copies in larger pieces.
             for fd in [output.read, errors.read] { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, 1031, 1 << 20) }
-            containers[index].writer = try? ContainerLogWriter(directory: "\(plan.logDirectory)/\(container.name)", restartCount: restarts)
+            containers[index].writer = try? container.logPath.map { path throws(PodError) in try ContainerLogWriter(file: path) }
+                ?? ContainerLogWriter(directory: "\(plan.logDirectory)/\(container.name)", restartCount: restarts)
             return running
         } catch {
             startFailed(index, reason: "CreateContainerError", message: error.description, exitCode: nil)
@@ -132,31 +133,6 @@ extension Supervisor {
         let initCount = plan.initContainers.count
         if index < initCount { change(&status.initContainers[index]) } else { change(&status.containers[index - initCount]) }
         statusDirty = true
-    }
-
-    func launchPlan(for container: ContainerPlan) -> LaunchPlan {
-        var launch = LaunchPlan(mode: .container)
-        launch.podPID = status.pausePID
-        launch.sharePID = plan.sharePID
-        launch.lowerDirs = container.lowerDirs
-        let base = "\(plan.containerDirectory)/\(container.name)"
-        launch.upperDir = base + "/upper"
-        launch.workDir = base + "/work"
-        launch.rootfs = base + "/rootfs"
-        launch.readOnlyRoot = container.readOnlyRoot
-        launch.mounts = container.mounts
-        launch.argv = container.argv
-        launch.env = container.env
-        launch.cwd = container.cwd
-        launch.uid = container.uid
-        launch.gid = container.gid
-        launch.groups = container.groups
-        launch.initPath = container.useInit ? plan.initPath : ""
-        launch.confinement = container.confinement
-        launch.idMap = plan.idMap
-        launch.rootless = plan.rootless
-        launch.tty = container.tty
-        return launch
     }
 
     /// A fresh writable layer for every start: a restarted container is a new container

@@ -66,6 +66,8 @@ extension Supervisor {
             return reload()
         case .attach:
             return ControlReply(ok: false, message: "attach keeps its connection")
+        case .addContainer, .startContainer, .stopContainer, .removeContainer, .reopenLog:
+            return handleKubeletRequest(request)
         }
     }
 

@@ -16,9 +16,11 @@ extension Supervisor {
             log("container \(container.name): process \(pid) was gone before its exec plan was written")
             return
         }
-        var launch = LaunchPlan.exec(into: container, pid: pid, idMap: plan.idMap, rootless: plan.rootless, command: [], tty: false)
-        // In the container's cgroup, as runc's exec: the command counts against its limits.
-        launch.cgroupProcs = plan.cgroups?.procsFiles(ofContainer: container.name) ?? []
+        let launch: ExecLaunch
+        do { launch = try plan.execLaunch(into: container, pid: pid, command: [], tty: false) } catch {
+            log("container \(container.name): no exec plan: \(error.description)")
+            return
+        }
         let record = ExecPlan(container: container.name, targetPID: pid, targetStartTime: identity.startTime, helperPath: plan.helperPath, launch: launch)
         let directory = PinnedExec.directory(podRunDirectory: Files.dirname(of: plan.statusPath))
         do {

@@ -93,9 +93,7 @@ extension Supervisor {
 
     /// pod-helper joins the pause's network namespace and configures `eth0` there.
     private func configureInterface(_ encoded: String) throws(PodError) {
-        var launch = LaunchPlan(mode: .network)
-        launch.podPID = status.pausePID
-        launch.interface = encoded
+        let launch = LaunchPlan.network(NetworkLaunch(podPID: status.pausePID, interface: encoded))
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }
         let (reports, code) = try launcher.start(launch, stdio: .init(input: null, output: 2, error: 2)).finish()

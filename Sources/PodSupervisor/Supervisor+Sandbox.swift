@@ -6,19 +6,12 @@ import PodPlan
 extension Supervisor {
     /// Starts pause in new network, UTS, IPC, mount and PID namespaces.
     func startSandbox() -> Bool {
-        var sandbox = LaunchPlan(mode: .sandbox)
-        sandbox.hostname = plan.hostname
-        sandbox.initPath = plan.pausePath
-        sandbox.mounts = plan.sandboxMounts
-        sandbox.sysctls = plan.sysctls
-        sandbox.hostNetwork = plan.network?.hostNetwork ?? false
-        sandbox.idMap = plan.idMap
-        sandbox.rootless = plan.rootless
+        var sandbox = plan.sandboxLaunch()
         guard prepareSandboxCgroups(&sandbox) else { return false }
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }
         do {
-            let running = try launcher.start(sandbox, stdio: .init(input: null, output: 2, error: 2))
+            let running = try launcher.start(.sandbox(sandbox), stdio: .init(input: null, output: 2, error: 2))
             let (reports, _) = running.finish()
             for report in reports {
                 switch report {

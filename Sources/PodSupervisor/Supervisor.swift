@@ -42,7 +42,7 @@ public final class Supervisor {
         containers = plan.initContainers.map { ContainerRun(plan: $0, isInit: true) } + plan.containers.map { ContainerRun(plan: $0, isInit: false) }
         pod = PodLifecycle(containers: plan.initContainers.map { ContainerLifecycle(name: $0.name, role: $0.isSidecar ? .sidecar : .initContainer) }
             + plan.containers.map { ContainerLifecycle(name: $0.name, role: .regular) },
-            mode: .policy(RestartPolicy(rawValue: plan.restartPolicy) ?? .always),
+            mode: plan.kubeletRestarts == true ? .never : .policy(RestartPolicy(rawValue: plan.restartPolicy) ?? .always),
             terminationGrace: Double(plan.terminationGracePeriodSeconds), activeDeadlineSeconds: plan.activeDeadlineSeconds.map(Double.init))
         status.supervisorPID = getpid()
         status.initContainers = plan.initContainers.map { ContainerStatusRecord(name: $0.name, image: $0.image, imageID: $0.imageID) }

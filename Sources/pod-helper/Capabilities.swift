@@ -22,11 +22,11 @@ func limitBoundingSet(_ bounding: UInt64) {
 /// keeping the permitted set across setuid so the capability sets can be set after it,
 /// as runc does; a non-root user then loses them at execve all the same (no file
 /// capabilities, no ambient ones: docs/security.md).
-func becomeUser(_ plan: LaunchPlan) {
-    setSupplementaryGroups(plan.groups.map { gid_t($0) }, primary: plan.gid)
-    check(setgid(plan.gid), "setgid", "", "cannot set group \(plan.gid)")
+func becomeUser(_ process: ProcessSpec) {
+    setSupplementaryGroups(process.groups.map { gid_t($0) }, primary: process.gid)
+    check(setgid(process.gid), "setgid", "", "cannot set group \(process.gid)")
     check(podshim_set_keepcaps(1), "prctl(PR_SET_KEEPCAPS)", "")
-    check(setuid(plan.uid), "setuid", "", "cannot set user \(plan.uid)")
+    check(setuid(process.uid), "setuid", "", "cannot set user \(process.uid)")
     check(podshim_set_keepcaps(0), "prctl(PR_SET_KEEPCAPS)", "")
 }
 

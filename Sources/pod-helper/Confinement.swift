@@ -12,12 +12,12 @@ import PodLaunch
 /// 5. no_new_privs, and the seccomp filter as the very last step.
 ///
 /// Only the exec itself comes after: the filter must allow execve and execveat.
-func dropPrivileges(_ plan: LaunchPlan) {
-    let confinement = plan.confinement
+func dropPrivileges(_ process: ProcessSpec) {
+    let confinement = process.confinement
     limitBoundingSet(confinement.capabilities.bounding)
     let filterFirst = !confinement.noNewPrivileges
     if filterFirst, let filter = confinement.seccomp { loadSeccomp(filter) }
-    becomeUser(plan)
+    becomeUser(process)
     applyCapabilitySets(confinement.capabilities)
     if confinement.noNewPrivileges {
         check(podshim_set_no_new_privs(), "prctl(PR_SET_NO_NEW_PRIVS)", "", "cannot set no_new_privs")

@@ -12,16 +12,16 @@ import PodOS
 /// container's init would then be reparented to pause, not to the supervisor, which must
 /// read exit statuses itself. With shareProcessNamespace the container joins the pod's
 /// namespace instead, and its processes are children of the supervisor all the same.
-func startContainer(_ plan: LaunchPlan) -> Never {
-    if plan.rootless != nil {
-        joinRootlessPod(plan)
+func startContainer(_ plan: ContainerLaunch) -> Never {
+    if plan.joinsPodUserNamespace {
+        joinRootlessPod(plan.podPID)
     } else {
         for (kind, flag) in [("net", Namespace.net), ("uts", Namespace.uts), ("ipc", Namespace.ipc), ("mnt", Namespace.mount)] {
             join(kind, of: plan.podPID, flag: flag)
         }
     }
     if plan.sharePID { join("pid", of: plan.podPID, flag: Namespace.pid) }
-    let userNamespace = openUserNamespace(of: plan.podPID, plan)
+    let userNamespace = openUserNamespace(of: plan.podPID, plan.idMap)
     unshareNamespaces(Namespace.mount | Namespace.cgroup | (plan.sharePID ? 0 : Namespace.pid), "container's mount, cgroup and PID")
     // Opened now, while the host's files are visible; exec'd by descriptor after pivot_root.
     let initDescriptor = plan.initPath.isEmpty ? -1 : check(open(plan.initPath, openPathOnly | O_CLOEXEC), "open", plan.initPath, "cannot open the container init")
@@ -32,41 +32,41 @@ func startContainer(_ plan: LaunchPlan) -> Never {
         exit(0)
     }
     buildRoot(plan, userNamespace: userNamespace)
-    let program = resolveProgram(plan)
-    enterWorkingDirectory(plan)
-    if plan.tty { takeConsole() }
+    let program = resolveProgram(plan.process)
+    enterWorkingDirectory(plan.process.cwd)
+    if plan.process.tty { takeConsole() }
     enterUserNamespace(userNamespace)
-    dropPrivileges(plan)
+    dropPrivileges(plan.process)
     closeReportOnExec()
-    execute(program: program, plan: plan, initDescriptor: initDescriptor)
+    execute(program: program, plan.process, initPath: plan.initPath, initDescriptor: initDescriptor)
 }
 
 /// The working directory comes from the manifest or the image: it is resolved inside the
 /// container's root (now "/") with RESOLVE_NO_MAGICLINKS, so /proc/1/root/… of a shared
 /// PID namespace cannot lead the process into pause's root, the host's.
-func enterWorkingDirectory(_ plan: LaunchPlan) {
+func enterWorkingDirectory(_ cwd: String) {
     let root = check(open("/", podshim_O_PATH | O_DIRECTORY | O_CLOEXEC), "open", "/")
-    let directory = InRoot.open(root, plan.cwd, flags: podshim_O_PATH | O_DIRECTORY)
+    let directory = InRoot.open(root, cwd, flags: podshim_O_PATH | O_DIRECTORY)
     let code = errno
     close(root)
     if directory < 0 {
         let reason = code == ENOENT ? "does not exist in the container" : "cannot be resolved inside the container's root"
-        fail(.setup, "openat2", code, plan.cwd, "the working directory \(plan.cwd) \(reason): \(String(cString: strerror(code)))")
+        fail(.setup, "openat2", code, cwd, "the working directory \(cwd) \(reason): \(String(cString: strerror(code)))")
     }
-    check(fchdir(directory), "fchdir", plan.cwd, "cannot enter the working directory \(plan.cwd)")
+    check(fchdir(directory), "fchdir", cwd, "cannot enter the working directory \(cwd)")
     close(directory)
 }
 
 /// Execs the init (from its descriptor) with the program as its argument, or the program
 /// itself when the init is turned off.
-func execute(program: String, plan: LaunchPlan, initDescriptor: Int32) -> Never {
-    let env = cStringArray(plan.env)
+func execute(program: String, _ process: ProcessSpec, initPath: String, initDescriptor: Int32) -> Never {
+    let env = cStringArray(process.env)
     if initDescriptor >= 0 {
-        let argv = cStringArray(["pod-init", "--", program] + plan.argv.dropFirst())
+        let argv = cStringArray(["pod-init", "--", program] + process.argv.dropFirst())
         _ = podshim_execveat_fd(initDescriptor, argv, env)
-        fail(.setup, "execveat", errno, plan.initPath, "cannot run the container init: \(String(cString: strerror(errno)))")
+        fail(.setup, "execveat", errno, initPath, "cannot run the container init: \(String(cString: strerror(errno)))")
     }
-    let argv = cStringArray([plan.argv.first ?? program] + plan.argv.dropFirst())
+    let argv = cStringArray([process.argv.first ?? program] + process.argv.dropFirst())
     execve(program, argv, env)
     let code = errno
     fail(code == EACCES || code == ENOEXEC ? .notExecutable : .notFound, "execve", code, program, "cannot run \(program): \(String(cString: strerror(code)))")

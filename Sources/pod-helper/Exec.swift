@@ -7,11 +7,11 @@ import PodLaunch
 /// root and working directory to the container's), forks so the child is in the
 /// container's PID namespace, and waits for it, passing signals on. The helper's exit
 /// code is the command's.
-func runExec(_ plan: LaunchPlan) -> Never {
+func runExec(_ plan: ExecLaunch) -> Never {
     let userNamespace = plan.targetPinned ? joinPinned(plan) : joinByPID(plan)
-    let program = resolveProgram(plan)
-    enterWorkingDirectory(plan)
-    let terminal = plan.tty ? openTerminal() : nil
+    let program = resolveProgram(plan.process)
+    enterWorkingDirectory(plan.process.cwd)
+    let terminal = plan.process.tty ? openTerminal() : nil
     blockForwardedSignals()
     let pid = fork()
     if pid < 0 { check(-1, "fork", "", "cannot start the command") }
@@ -19,10 +19,10 @@ func runExec(_ plan: LaunchPlan) -> Never {
         unblockSignals()
         if let terminal { attachTerminal(terminal.slavePath) }
         enterUserNamespace(userNamespace)
-        dropPrivileges(plan)
+        dropPrivileges(plan.process)
         closeReportOnExec()
-        let argv = cStringArray(plan.argv)
-        execve(program, argv, cStringArray(plan.env))
+        let argv = cStringArray(plan.process.argv)
+        execve(program, argv, cStringArray(plan.process.env))
         let code = errno
         fail(code == EACCES || code == ENOEXEC ? .notExecutable : .notFound, "execve", code, program, "cannot run \(program): \(String(cString: strerror(code)))")
     }
@@ -41,12 +41,12 @@ func runExec(_ plan: LaunchPlan) -> Never {
 /// which fails with ESRCH if the pinned process has exited, never entering whatever
 /// took its PID since. Returns the descriptor to enter the user namespace through later
 /// (the same pidfd), or -1 without one.
-private func joinPinned(_ plan: LaunchPlan) -> Int32 {
+private func joinPinned(_ plan: ExecLaunch) -> Int32 {
     let pidfd = HelperDescriptors.target
     // Never inherited by the command: the child still enters the user namespace through it.
     _ = fcntl(pidfd, F_SETFD, FD_CLOEXEC)
     // A non-root user's pod: its user namespace too, which the kernel enters first.
-    let flags = (plan.rootless != nil ? Namespace.user : 0) | Namespace.ipc | Namespace.uts | Namespace.net | Namespace.cgroup | Namespace.pid | Namespace.mount
+    let flags = (plan.joinsPodUserNamespace ? Namespace.user : 0) | Namespace.ipc | Namespace.uts | Namespace.net | Namespace.cgroup | Namespace.pid | Namespace.mount
     check(podshim_setns(pidfd, flags), "setns", "pidfd of \(plan.targetPID)", "cannot join the namespaces of the container's process \(plan.targetPID) (has it exited?)")
     guard plan.idMap != nil else {
         close(pidfd)
@@ -58,11 +58,11 @@ private func joinPinned(_ plan: LaunchPlan) -> Int32 {
 /// Joins by PID, one /proc/PID/ns file after another (exec probes and hooks: the
 /// supervisor reaps the container's process itself, so its PID cannot be reused while
 /// it asks).
-private func joinByPID(_ plan: LaunchPlan) -> Int32 {
+private func joinByPID(_ plan: ExecLaunch) -> Int32 {
     let target = plan.targetPID
     // Opened before the mount namespace changes hide the host's /proc.
-    let userNamespace = openUserNamespace(of: target, plan)
-    if plan.rootless != nil { join("user", of: target, flag: Namespace.user) }
+    let userNamespace = openUserNamespace(of: target, plan.idMap)
+    if plan.joinsPodUserNamespace { join("user", of: target, flag: Namespace.user) }
     for (kind, flag) in [("ipc", Namespace.ipc), ("uts", Namespace.uts), ("net", Namespace.net), ("cgroup", Namespace.cgroup), ("pid", Namespace.pid), ("mnt", Namespace.mount)] {
         join(kind, of: target, flag: flag)
     }

@@ -9,7 +9,7 @@ import PodOS
 /// Every mount lives and dies with the container's mount namespace: nothing reaches
 /// the host's mount table. Every path below the root is resolved through the root's
 /// descriptor (RootPaths.swift), never joined to it as a string.
-func buildRoot(_ plan: LaunchPlan, userNamespace: Int32) {
+func buildRoot(_ plan: ContainerLaunch, userNamespace: Int32) {
     let root = plan.rootfs
     check(mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil), "mount", "/", "cannot make the container's mounts private")
     idmapLayers(plan, userNamespace: userNamespace)
@@ -20,8 +20,8 @@ func buildRoot(_ plan: LaunchPlan, userNamespace: Int32) {
     mountKernelFilesystems(rootFD, plan)
     let reserved = ReservedTargets(root: rootFD)
     for spec in plan.mounts { mountVolume(spec, root: rootFD, reserved: reserved, plan) }
-    maskPaths(plan.confinement.maskedPaths, root: rootFD)
-    makeReadOnly(plan.confinement.readOnlyPaths, root: rootFD)
+    maskPaths(plan.process.confinement.maskedPaths, root: rootFD)
+    makeReadOnly(plan.process.confinement.readOnlyPaths, root: rootFD)
     close(rootFD)
     pivot(into: root)
     if plan.readOnlyRoot {
@@ -30,10 +30,10 @@ func buildRoot(_ plan: LaunchPlan, userNamespace: Int32) {
 }
 
 /// /proc, /sys (read-only unless the container is privileged) and /dev.
-private func mountKernelFilesystems(_ root: Int32, _ plan: LaunchPlan) {
+private func mountKernelFilesystems(_ root: Int32, _ plan: ContainerLaunch) {
     let secure = UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC)
     mountAt(root, "/proc", "proc", "proc", secure, nil)
-    mountAt(root, "/sys", "sysfs", "sysfs", secure | (plan.confinement.privileged ? 0 : UInt(MS_RDONLY)), nil)
+    mountAt(root, "/sys", "sysfs", "sysfs", secure | (plan.process.confinement.privileged ? 0 : UInt(MS_RDONLY)), nil)
     makeDevices(root, plan)
 }
 
@@ -46,13 +46,13 @@ private func mountAt(_ root: Int32, _ path: String, _ source: String, _ type: St
 
 /// /dev as a tmpfs with the standard nodes, its own devpts, and mqueue (as the OCI
 /// runtime spec's default devices and mounts).
-private func makeDevices(_ root: Int32, _ plan: LaunchPlan) {
-    mountAt(root, "/dev", "tmpfs", "tmpfs", UInt(MS_NOSUID | MS_STRICTATIME), ownerOptions(plan, "mode=755,size=65536k"))
+private func makeDevices(_ root: Int32, _ plan: ContainerLaunch) {
+    mountAt(root, "/dev", "tmpfs", "tmpfs", UInt(MS_NOSUID | MS_STRICTATIME), ownerOptions(plan.idMap, "mode=755,size=65536k"))
     // The fresh tmpfs: names below it are podctl's own, made relative to its descriptor.
     let dev = openInRoot(root, "/dev", creating: .directory)
     let nodes: [(String, UInt32, UInt32)] = [("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0)]
     for (name, major, minor) in nodes {
-        if plan.rootless != nil {
+        if plan.joinsPodUserNamespace {
             bindHostDevice(dev, name)
             continue
         }
@@ -81,11 +81,11 @@ private func bindHostDevice(_ dev: Int32, _ name: String) {
 /// A bind mount of a host path (a volume, /etc/hosts, the pod's /dev/shm) or a tmpfs,
 /// at `spec.target` inside the root. The target is created when missing: a file for a
 /// file, a directory otherwise.
-private func mountVolume(_ spec: MountSpec, root: Int32, reserved: ReservedTargets, _ plan: LaunchPlan) {
+private func mountVolume(_ spec: MountSpec, root: Int32, reserved: ReservedTargets, _ plan: ContainerLaunch) {
     switch spec.kind {
     case .tmpfs:
         let target = openMountPoint(spec, root: root, .directory, reserved)
-        check(mount("tmpfs", fdPath(target), "tmpfs", UInt(MS_NOSUID | MS_NODEV), ownerOptions(plan, spec.options)), "mount", spec.target, "cannot mount a tmpfs at \(spec.target)")
+        check(mount("tmpfs", fdPath(target), "tmpfs", UInt(MS_NOSUID | MS_NODEV), ownerOptions(plan.idMap, spec.options)), "mount", spec.target, "cannot mount a tmpfs at \(spec.target)")
         close(target)
     case .bind:
         let source = openSource(spec)

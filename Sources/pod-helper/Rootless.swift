@@ -10,7 +10,7 @@ import PodLaunch
 /// a pipe; the helper runs newuidmap and newgidmap on the child's PID; the child then
 /// becomes root of the namespace, makes the mount, UTS, IPC, network and PID namespaces,
 /// the pod's tmpfs mounts and pause's root, and forks pause.
-func startRootlessSandbox(_ plan: LaunchPlan, _ mapping: RootlessMapping) -> Never {
+func startRootlessSandbox(_ plan: SandboxLaunch, _ mapping: RootlessMapping) -> Never {
     forkMappedChild(unsharing: Namespace.user, "pod's user", map: { child in
         runMapper(RootlessMapping.command(mapping.uidMapper, pid: child), child: child)
         runMapper(RootlessMapping.command(mapping.gidMapper, pid: child), child: child)
@@ -46,9 +46,9 @@ private func runMapper(_ argv: [String], child: pid_t) {
 /// Joins the pause's user namespace first, then its network, UTS, IPC and mount
 /// namespaces: as an unprivileged process the helper has CAP_SYS_ADMIN over them only
 /// once it is in their owner (setns(2)).
-func joinRootlessPod(_ plan: LaunchPlan) {
-    join("user", of: plan.podPID, flag: Namespace.user)
+func joinRootlessPod(_ podPID: Int32) {
+    join("user", of: podPID, flag: Namespace.user)
     for (kind, flag) in [("net", Namespace.net), ("uts", Namespace.uts), ("ipc", Namespace.ipc), ("mnt", Namespace.mount)] {
-        join(kind, of: plan.podPID, flag: flag)
+        join(kind, of: podPID, flag: flag)
     }
 }

@@ -6,7 +6,7 @@ import PodLaunch
 /// hostname, `lo` up, the pod's sysctls, the pod-level tmpfs mounts (the shared
 /// /dev/shm, memory emptyDirs) in the pod's own mount namespace, and pause as PID 1,
 /// without capabilities.
-func startSandbox(_ plan: LaunchPlan) -> Never {
+func startSandbox(_ plan: SandboxLaunch) -> Never {
     if let mapping = plan.rootless { startRootlessSandbox(plan, mapping) }
     if let map = plan.idMap { startSandboxInUserNamespace(plan, map) }
     // hostNetwork pods share the host's network and, as with the CRI runtimes, its UTS namespace.
@@ -18,7 +18,7 @@ func startSandbox(_ plan: LaunchPlan) -> Never {
 }
 
 /// The hostname, `lo` and the sysctls of the pod's new namespaces.
-func configureSandbox(_ plan: LaunchPlan) {
+func configureSandbox(_ plan: SandboxLaunch) {
     if !plan.hostNetwork {
         check(sethostname(plan.hostname, plan.hostname.utf8.count), "sethostname", plan.hostname)
         loopbackUp()
@@ -27,30 +27,30 @@ func configureSandbox(_ plan: LaunchPlan) {
 }
 
 /// The pod-level tmpfs mounts, in the pod's own mount namespace.
-func makePodMounts(_ plan: LaunchPlan) {
+func makePodMounts(_ plan: SandboxLaunch) {
     // Nothing mounted here may propagate back to the host (mount_namespaces(7)).
     check(mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil), "mount", "/", "cannot make the pod's mounts private")
     for spec in plan.mounts where spec.kind == .tmpfs {
-        check(mount("tmpfs", spec.target, "tmpfs", UInt(MS_NOSUID | MS_NODEV), ownerOptions(plan, spec.options)), "mount", spec.target, "cannot mount a tmpfs for the pod")
+        check(mount("tmpfs", spec.target, "tmpfs", UInt(MS_NOSUID | MS_NODEV), ownerOptions(plan.idMap, spec.options)), "mount", spec.target, "cannot mount a tmpfs for the pod")
     }
 }
 
 /// After unshare(CLONE_NEWPID) the first child is PID 1 of the new namespace.
-func forkPause(_ plan: LaunchPlan, root pauseRoot: Int32) -> Never {
+func forkPause(_ plan: SandboxLaunch, root pauseRoot: Int32) -> Never {
     let pid = fork()
     if pid < 0 { check(-1, "fork", "", "cannot start the pod's pause") }
     if pid > 0 {
         report(.started(pid: pid))
         exit(0)
     }
-    let binary = check(open(plan.initPath, openPathOnly | O_CLOEXEC), "open", plan.initPath, "cannot open pause")
+    let binary = check(open(plan.pausePath, openPathOnly | O_CLOEXEC), "open", plan.pausePath, "cannot open pause")
     enterPauseRoot(pauseRoot)
     confinePause()
     closeReportOnExec()
-    let argv = cStringArray([plan.initPath])
+    let argv = cStringArray([plan.pausePath])
     let env = cStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
     _ = podshim_execveat_fd(binary, argv, env)
-    fail(.notFound, "execveat", errno, plan.initPath, "cannot run pause \(plan.initPath): \(String(cString: strerror(errno)))")
+    fail(.notFound, "execveat", errno, plan.pausePath, "cannot run pause \(plan.pausePath): \(String(cString: strerror(errno)))")
 }
 
 /// Pause's root: an empty read-only tmpfs, attached nowhere (fsmount), made while the

@@ -21,9 +21,8 @@ func loadSeccomp(_ filter: SeccompFilter) {
 }
 
 /// seccomp mode: compiles the plan's filter and writes the BPF program on standard
-/// output, for `podctl apply` to keep in the run plan.
-func compileSeccomp(_ plan: LaunchPlan) -> Never {
-    guard let filter = plan.confinement.seccomp else { fail(.plan, "seccomp", EINVAL, "", "the plan has no seccomp filter to compile") }
+/// output, for `podctl apply` to keep in the seccomp cache.
+func compileSeccomp(_ filter: SeccompFilter) -> Never {
     let context = buildSeccomp(filter)
     let memory = check(podshim_memfd("seccomp"), "memfd_create", "")
     let result = seccomp_export_bpf(context, memory)

@@ -10,7 +10,7 @@ import PodLaunch
 /// other IDs than its own (user_namespaces(7)), so the helper writes the child's
 /// uid_map and gid_map while the child waits on a pipe. The child then becomes root of
 /// the pod's namespace, sets the hostname, lo and sysctls, and forks pause.
-func startSandboxInUserNamespace(_ plan: LaunchPlan, _ map: IDMap) -> Never {
+func startSandboxInUserNamespace(_ plan: SandboxLaunch, _ map: IDMap) -> Never {
     unshareNamespaces(Namespace.mount, "pod's mount")
     makePodMounts(plan)
     // Made as host root: in the pod's user namespace the mount namespace is not its own.
@@ -90,8 +90,8 @@ private func waitPipe(_ fd: Int32) -> Bool {
 
 /// The pod's user namespace, opened while the host's /proc is still in view, to be
 /// entered after the root is built (enterUserNamespace).
-func openUserNamespace(of pid: Int32, _ plan: LaunchPlan) -> Int32 {
-    guard plan.idMap != nil else { return -1 }
+func openUserNamespace(of pid: Int32, _ idMap: IDMap?) -> Int32 {
+    guard idMap != nil else { return -1 }
     let path = "/proc/\(pid)/ns/user"
     return check(open(path, O_RDONLY | O_CLOEXEC), "open", path, "cannot open the pod's user namespace (is the pod's pause running?)")
 }
@@ -111,7 +111,7 @@ func enterUserNamespace(_ fd: Int32) {
 /// own mount namespace, so the overlay shows the layers' files with the pod's IDs
 /// (root-owned files belong to the pod's root) without copying or chowning a layer.
 /// The writable layer belongs to the pod's root outright.
-func idmapLayers(_ plan: LaunchPlan, userNamespace: Int32) {
+func idmapLayers(_ plan: ContainerLaunch, userNamespace: Int32) {
     guard let map = plan.idMap, userNamespace >= 0 else { return }
     for layer in plan.lowerDirs {
         var call: UnsafePointer<CChar>? = nil
@@ -127,7 +127,7 @@ func idmapLayers(_ plan: LaunchPlan, userNamespace: Int32) {
 }
 
 /// tmpfs options that make a mount belong to the pod's root when it has a user namespace.
-func ownerOptions(_ plan: LaunchPlan, _ options: String) -> String {
-    guard let map = plan.idMap else { return options }
+func ownerOptions(_ idMap: IDMap?, _ options: String) -> String {
+    guard let map = idMap else { return options }
     return (options.isEmpty ? "" : options + ",") + "uid=\(map.hostUID),gid=\(map.hostGID)"
 }

@@ -3,7 +3,8 @@
 // The supervisor is single-threaded too (one poll loop), but it links Foundation, and
 // podctl is multi-threaded: neither may rely on having one thread, so neither calls
 // setns/unshare nor runs code between fork and exec; they start children with
-// posix_spawn only. This process does that work instead: it reads a LaunchPlan on
+// posix_spawn only. This process does that work instead: it reads a LaunchPlan (one
+// payload per mode) on
 // descriptor 3, joins or creates namespaces, forks, prepares the process and execs.
 // It reports on descriptor 4 (see HelperReport). It links neither Foundation nor
 // Dispatch, so nothing starts a thread behind its back, and fork is safe here.
@@ -27,13 +28,13 @@ if let field = plan.fieldWithNUL {
 }
 
 // Cgroups before namespaces (Cgroups.swift); the seccomp and network modes start nothing.
-enterCgroups(plan)
-applyOOMScore(plan)
+enterCgroups(plan.placement)
+applyOOMScore(plan.placement)
 
-switch plan.mode {
-case .sandbox: startSandbox(plan)
-case .container: startContainer(plan)
-case .exec: runExec(plan)
-case .seccomp: compileSeccomp(plan)
-case .network: configureNetwork(plan)
+switch plan {
+case let .sandbox(sandbox): startSandbox(sandbox)
+case let .container(container): startContainer(container)
+case let .exec(exec): runExec(exec)
+case let .seccomp(filter): compileSeccomp(filter)
+case let .network(network): configureNetwork(network)
 }

@@ -77,13 +77,33 @@ final class Podman: PodSystem {
         guard let record = try inspect([name]).first, let id = record["Id"] as? String,
               let state = record["State"] as? [String: Any], let conmon = state["ConmonPid"] as? Int
         else { throw BenchError("Podman: cannot inspect \(name) for crun exec") }
-        let words = (ProcFS.read("/proc/\(conmon)/cmdline") ?? "").split(separator: "\0").map(String.init).filter { $0 != "--runtime-arg" }
+        let words = (ProcFS.read("/proc/\(conmon)/cmdline") ?? "").split(separator: "\0").map(String.init)
+        let runtimeArgs = Self.runtimeArguments(words)
         var root = "/run/crun"
-        for (index, word) in words.enumerated() {
+        for (index, word) in runtimeArgs.enumerated() {
             if word.hasPrefix("--root=") { root = String(word.dropFirst("--root=".count)) }
-            if word == "--root", index + 1 < words.count { root = words[index + 1] }
+            if word == "--root", index + 1 < runtimeArgs.count { root = runtimeArgs[index + 1] }
         }
         return (root, id)
+    }
+
+    /// The words conmon passes on to crun: each follows `--runtime-arg` or is joined to
+    /// it with `=`. Only these count: the exit command's arguments carry Podman's own
+    /// `--root` (its storage root), which is not crun's state root.
+    static func runtimeArguments(_ words: [String]) -> [String] {
+        var found: [String] = []
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            if word == "--runtime-arg", index + 1 < words.count {
+                found.append(words[index + 1])
+                index += 1
+            } else if word.hasPrefix("--runtime-arg=") {
+                found.append(String(word.dropFirst("--runtime-arg=".count)))
+            }
+            index += 1
+        }
+        return found
     }
 
     /// `pod stop` then `pod rm`: Podman's fastest way. `kube down` and `pod rm -f` took
@@ -91,7 +111,11 @@ final class Podman: PodSystem {
     func delete(file: String, pods: [String]) throws {
         try command(["pod", "stop"] + pods)
         try command(["pod", "rm"] + pods)
-        for pod in pods { forgetPIDFiles(of: pod) }
+        for pod in pods {
+            forgetPIDFiles(of: pod)
+            // The next cycle's pod of the same name has new container IDs.
+            crunTargets = crunTargets.filter { !$0.key.hasPrefix("\(pod)-") }
+        }
     }
 
     func inspect(_ ids: [String]) throws -> [[String: Any]] {

@@ -138,7 +138,9 @@ struct Apply: ParsableCommand {
             }
         }
         StoredObjects.kick(changed: changed, claims: claims, except: applied, context: context)
-        context.reclaimGonePods()
+        // Lists the maps and links only when a gone pod's lease shows something went
+        // without podctl, as delete's does (docs/network.md, "Teardown"): ~100 ms less.
+        context.reclaimGonePods(thorough: false)
         if let first = failures.first { throw PodError(first.code, "\(failures.count) object(s) were not applied") }
     }
 }

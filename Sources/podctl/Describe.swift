@@ -72,7 +72,7 @@ struct Describe: ParsableCommand {
         }
         let node = ProcessInfo.processInfo.hostName
         let texts = views.map { view in
-            let uid = (try? context.store.read(RunPlan.self, from: view.paths.runPlan))??.uid
+            let uid = (try? RunPlan.readIfPresent(from: view.paths.runPlan))??.uid
             return view.describe(node: node, uid: uid)
         }
         print(texts.joined(separator: "\n\n"), terminator: "")

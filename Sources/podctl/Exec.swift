@@ -37,7 +37,7 @@ struct Exec: ParsableCommand {
             }
         }
         let target = try ExecTarget.find(view, container: streams.container)
-        let plan = target.launchPlan(command: command, tty: streams.tty)
+        let plan = try target.launchPlan(command: command, tty: streams.tty)
         let launcher = HelperLauncher(helperPath: target.helperPath)
         let code = try ExecSession(launcher: launcher, plan: plan, interactive: streams.stdin, tty: streams.tty).run()
         Foundation.exit(code)

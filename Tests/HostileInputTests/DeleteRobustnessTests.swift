@@ -52,6 +52,75 @@ import Testing
         #expect(try harness.run(["get", "pods"]).stdout.isEmpty)
     }
 
+    /// #15: a damaged run plan is named with its path, and the pod still goes with
+    /// nothing left. The supervisor is killed first, so nothing stops the containers but
+    /// delete; on the host's network (here the harness's), no network namespace names
+    /// them either: only the cgroup kill can, and the cgroups are found through the pause.
+    @Test(.needsRoot) func aPodWithADamagedRunPlanIsDeletedWithNothingLeft() throws {
+        let harness = try Harness()
+        try harness.loadBusybox()
+        try harness.apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: damaged}
+            spec:
+              hostNetwork: true
+              terminationGracePeriodSeconds: 1
+              containers:
+              - {name: app, image: localhost/busybox:1, command: ["sleep", "600"]}
+              - {name: side, image: localhost/busybox:1, command: ["sh", "-c", "sleep 600 & sleep 600"]}
+            """)
+        try harness.waitForRunning("damaged", containers: ["app", "side"])
+        let processes = try harness.podProcesses()
+        #expect(processes.count >= 4, "pause, app, side and its child: \(processes)")
+        let supervisors = DamagedStateTests.supervisors(of: harness.base + "/lib/pods/default/damaged/")
+        #expect(supervisors.count == 1)
+        supervisors.forEach { kill($0, SIGKILL) }
+        try harness.waitFor("the supervisor to be gone") { DamagedStateTests.supervisors(of: harness.base + "/lib/pods/default/damaged/").isEmpty }
+        let plan = harness.base + "/lib/pods/default/damaged/runplan.json"
+        try "{\"namespace\": \"default\", \"cont".write(toFile: plan, atomically: false, encoding: .utf8)
+
+        let delete = try harness.run(["delete", "pod", "damaged"])
+        #expect(delete.status == 0, "\(delete.stderr)")
+        #expect(delete.stderr.contains("the run plan \(plan) is damaged"), "\(delete.stderr)")
+        #expect(try harness.podProcesses().isEmpty)
+        #expect(processes.allSatisfy { kill($0, 0) != 0 || !Self.isPodProcess($0) }, "left: \(processes.filter { kill($0, 0) == 0 })")
+        #expect(Self.cgroupDirectories(harness).isEmpty, "left: \(Self.cgroupDirectories(harness))")
+        #expect(!FileManager.default.fileExists(atPath: harness.base + "/lib/pods/default/damaged"))
+    }
+
+    /// #15: the run plan names a container's compiled seccomp program by key; with the
+    /// cache's file gone, the container's next start fails naming the file and what to
+    /// do, and the pod is still deleted with nothing left.
+    @Test(.needsRoot) func aMissingSeccompProgramFailsTheStartByName() throws {
+        let harness = try Harness()
+        try harness.loadBusybox()
+        try harness.apply(TestManifests.sleeper("filtered"))
+        try harness.waitForRunning("filtered", containers: ["app"])
+        let cache = harness.base + "/lib/seccomp-cache"
+        let programs = try FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.hasSuffix(".bpf") }
+        #expect(programs.count == 1)
+        let plan = try String(contentsOfFile: harness.base + "/lib/pods/default/filtered/runplan.json", encoding: .utf8)
+        #expect(plan.contains(String(programs[0].dropLast(4))), "the run plan names the program by its key")
+        for program in programs { try FileManager.default.removeItem(atPath: cache + "/" + program) }
+        let pid = try #require(try harness.containerPID("filtered", "app"))
+        kill(pid, SIGKILL)
+        try harness.waitFor("CreateContainerError naming the program") {
+            let json = try harness.run(["get", "pod", "filtered", "-o", "json"]).stdout
+            return json.contains("CreateContainerError") && json.contains(cache + "/" + programs[0]) && json.contains("podctl delete")
+        }
+        let delete = try harness.run(["delete", "pod", "filtered"])
+        #expect(delete.status == 0, "\(delete.stderr)")
+        #expect(try harness.podProcesses().isEmpty)
+        #expect(Self.cgroupDirectories(harness).isEmpty, "left: \(Self.cgroupDirectories(harness))")
+    }
+
+    /// A PID of the pod's: a pause or a sleep (a PID reused since is neither).
+    static func isPodProcess(_ pid: pid_t) -> Bool {
+        let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+        return command.hasPrefix("sleep") || command.contains("pod-pause") || command.hasPrefix("sh")
+    }
+
     /// The teardown itself, on a fork bomb with no pid namespace around it (a kill of a
     /// namespace's init cannot help here): only freezing, or cgroup.kill, stops it.
     @Test(.needsRoot, .requires(CgroupHierarchy.detect()?.has("pids") == true, "needs the cgroup pids controller"))

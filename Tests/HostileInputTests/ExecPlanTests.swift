@@ -11,10 +11,10 @@ import Testing
 /// process has exited, or now belongs to another process, is never entered.
 @Suite struct ExecPlanCodecTests {
     static func sample() -> ExecPlan {
-        var launch = LaunchPlan(mode: .exec)
+        var launch = ExecLaunch()
         launch.targetPID = 4242
-        launch.env = ["PATH=/bin", "X=\0uid=0"]
-        launch.cgroupProcs = ["/sys/fs/cgroup/pids/podctl/pod1/ctr_app/cgroup.procs"]
+        launch.process.env = ["PATH=/bin", "X=\0uid=0"]
+        launch.placement.cgroupProcs = ["/sys/fs/cgroup/pids/podctl/pod1/ctr_app/cgroup.procs"]
         return ExecPlan(container: "app", targetPID: 4242, targetStartTime: 987_654, helperPath: "/usr/local/libexec/podctl/pod-helper", launch: launch)
     }
 
@@ -25,16 +25,22 @@ import Testing
             #expect(throws: PodError.self) { try ExecPlan.decode(Array(bytes[0..<cut])) }
         }
         #expect(throws: PodError.self) { try ExecPlan.decode(bytes + [0]) }
-        #expect(throws: PodError.self) { try ExecPlan.decode(Self.sample().launch.encoded()) }
+        #expect(throws: PodError.self) { try ExecPlan.decode(LaunchPlan.exec(Self.sample().launch).encoded()) }
     }
 
     @Test func aRelativeHelperOrAPlanOfAnotherModeOrProcessIsRefused() {
         var relative = Self.sample()
         relative.helperPath = "pod-helper"
         #expect(throws: PodError.self) { try ExecPlan.decode(relative.encoded()) }
-        var container = Self.sample()
-        container.launch.mode = .container
-        #expect(throws: PodError.self) { try ExecPlan.decode(container.encoded()) }
+        // A launch plan of another mode, framed as the supervisor frames an exec plan's.
+        let container = WireWriter.message(.execPlan) { out in
+            out.string(1, "app")
+            out.int32(2, 4242)
+            out.uint64(3, 987_654)
+            out.string(4, "/usr/local/libexec/podctl/pod-helper")
+            out.bytes(5, LaunchPlan.container(ContainerLaunch()).encoded())
+        }
+        #expect(throws: PodError.self) { try ExecPlan.decode(container) }
         var other = Self.sample()
         other.launch.targetPID = 1
         #expect(throws: PodError.self) { try ExecPlan.decode(other.encoded()) }

@@ -32,19 +32,23 @@ import Testing
     }
 
     @Test func aForgedItemInAnEnvValueStaysOneEnvValue() throws {
-        var plan = LaunchPlan(mode: .container)
-        plan.uid = 1000
-        plan.env = ["A=x\0mount=bind|rw|/some/host/dir|/tmp|", "B=x\0uid=0", "C=\0\0=\n|"]
-        plan.argv = ["sh", "-c", "x\0uid=0", "\0arg=evil"]
-        plan.cwd = "/\0cwd=/etc"
-        let decoded = try LaunchPlan.decode(plan.encoded())
-        #expect(decoded.env == plan.env)
-        #expect(decoded.argv == plan.argv)
-        #expect(decoded.mounts.isEmpty)
-        #expect(decoded.uid == 1000)
+        var plan = ContainerLaunch()
+        plan.process.uid = 1000
+        plan.process.env = ["A=x\0mount=bind|rw|/some/host/dir|/tmp|", "B=x\0uid=0", "C=\0\0=\n|"]
+        plan.process.argv = ["sh", "-c", "x\0uid=0", "\0arg=evil"]
+        plan.process.cwd = "/\0cwd=/etc"
+        let decoded = try LaunchPlan.decode(LaunchPlan.container(plan).encoded())
+        guard case let .container(container) = decoded else {
+            Issue.record("a container plan decoded as \(decoded.mode)")
+            return
+        }
+        #expect(container.process.env == plan.process.env)
+        #expect(container.process.argv == plan.process.argv)
+        #expect(container.mounts.isEmpty)
+        #expect(container.process.uid == 1000)
         #expect(decoded.fieldWithNUL == "cwd")
-        plan.cwd = "/"
-        #expect(try LaunchPlan.decode(plan.encoded()).fieldWithNUL == "argv[2]")
+        plan.process.cwd = "/"
+        #expect(try LaunchPlan.decode(LaunchPlan.container(plan).encoded()).fieldWithNUL == "argv[2]")
     }
 
     @Test func theOldKeyValueFormatAndGarbageAreRefused() {
@@ -63,7 +67,11 @@ import Testing
         #expect(problem(message { $0.string(1, "container"); $0.uint32(15, 0); $0.uint32(15, 0) }).contains("uid appears twice"))
         #expect(problem(message { $0.string(1, "container"); $0.uint32(999, 0) }).contains("an unknown field 999"))
         #expect(problem(message { $0.string(1, "container"); $0.bytes(15, [0, 0]) }).contains("uid has 2 bytes"))
-        #expect(problem(message { $0.string(1, "container"); $0.bytes(2, [0xc3]) }).contains("hostname is not UTF-8"))
+        #expect(problem(message { $0.string(1, "sandbox"); $0.bytes(2, [0xc3]) }).contains("hostname is not UTF-8"))
+        // A plan says only what its mode uses (#15): another mode's field is refused.
+        #expect(problem(message { $0.string(1, "network"); $0.uint32(15, 0) }).contains("a network plan takes no uid"))
+        #expect(problem(message { $0.string(1, "container"); $0.string(2, "web") }).contains("a container plan takes no hostname"))
+        #expect(problem(message { $0.string(1, "seccomp") }).contains("a seccomp plan without a filter"))
         #expect(problem(message { $0.string(1, "container"); $0.bool(4, true); $0.bytes(19, [2]) }).contains("tty is not a boolean"))
         #expect(problem(message { $0.string(1, "warp") }).contains("an unknown mode warp"))
         #expect(problem(message { $0.uint32(15, 0) }).contains("names no mode"))
@@ -130,38 +138,70 @@ struct SeededRandom: RandomNumberGenerator {
     mutating func bool() -> Bool { Bool.random(using: &self) }
 
     mutating func plan() -> LaunchPlan {
-        var plan = LaunchPlan(mode: [.sandbox, .container, .exec, .seccomp, .network].randomElement(using: &self)!)
-        plan.hostname = string()
-        plan.podPID = Int32.random(in: .min ... .max, using: &self)
-        plan.sharePID = bool()
-        plan.targetPID = Int32.random(in: .min ... .max, using: &self)
-        plan.lowerDirs = strings()
-        plan.upperDir = string()
-        plan.workDir = string()
-        plan.rootfs = string()
-        plan.readOnlyRoot = bool()
-        plan.mounts = (0..<Int.random(in: 0...3, using: &self)).map { _ in
+        switch Int.random(in: 0...4, using: &self) {
+        case 0:
+            var plan = SandboxLaunch()
+            plan.hostname = string()
+            plan.pausePath = string()
+            plan.mounts = mounts()
+            plan.sysctls = strings().map { $0 + "=" + string() }
+            plan.hostNetwork = bool()
+            plan.idMap = idMap()
+            plan.rootless = bool() ? RootlessMapping(uidMapper: [string()] + strings(), gidMapper: [string()] + strings()) : nil
+            plan.placement = placement()
+            return .sandbox(plan)
+        case 1:
+            var plan = ContainerLaunch()
+            plan.podPID = Int32.random(in: .min ... .max, using: &self)
+            plan.sharePID = bool()
+            plan.lowerDirs = strings()
+            plan.upperDir = string()
+            plan.workDir = string()
+            plan.rootfs = string()
+            plan.readOnlyRoot = bool()
+            plan.mounts = mounts()
+            plan.initPath = string()
+            plan.process = process()
+            plan.idMap = idMap()
+            plan.joinsPodUserNamespace = bool()
+            plan.placement = placement()
+            return .container(plan)
+        case 2:
+            var plan = ExecLaunch()
+            plan.targetPID = Int32.random(in: .min ... .max, using: &self)
+            plan.targetPinned = bool()
+            plan.process = process()
+            plan.idMap = idMap()
+            plan.joinsPodUserNamespace = bool()
+            plan.placement = placement()
+            return .exec(plan)
+        case 3:
+            var filter: SeccompFilter?
+            while filter == nil { filter = confinement().seccomp }
+            return .seccomp(filter!)
+        default:
+            return .network(NetworkLaunch(podPID: Int32.random(in: .min ... .max, using: &self), interface: string()))
+        }
+    }
+
+    mutating func mounts() -> [MountSpec] {
+        (0..<Int.random(in: 0...3, using: &self)).map { _ in
             MountSpec(kind: bool() ? .bind : .tmpfs, source: string(), target: string(), readOnly: bool(), options: string(), subPath: bool() ? string() : "")
         }
-        plan.argv = strings()
-        plan.env = strings()
-        plan.cwd = string()
-        plan.uid = UInt32.random(in: 0 ... .max, using: &self)
-        plan.gid = UInt32.random(in: 0 ... .max, using: &self)
-        plan.groups = (0..<Int.random(in: 0...3, using: &self)).map { _ in UInt32.random(in: 0 ... .max, using: &self) }
-        plan.initPath = string()
-        plan.tty = bool()
-        plan.hostNetwork = bool()
-        plan.interface = string()
-        plan.confinement = confinement()
-        plan.sysctls = strings().map { $0 + "=" + string() }
-        plan.idMap = bool() ? IDMap(hostUID: UInt32.random(in: 0 ... .max, using: &self), hostGID: UInt32.random(in: 0 ... .max, using: &self),
-                                    size: UInt32.random(in: 1 ... .max, using: &self)) : nil
-        plan.cgroupProcs = strings()
-        plan.oomScoreAdj = bool() ? Int32.random(in: -1000...1000, using: &self) : nil
-        plan.targetPinned = bool()
-        plan.rootless = bool() ? RootlessMapping(uidMapper: [string()] + strings(), gidMapper: [string()] + strings()) : nil
-        return plan
+    }
+
+    mutating func process() -> ProcessSpec {
+        ProcessSpec(argv: strings(), env: strings(), cwd: string(), uid: UInt32.random(in: 0 ... .max, using: &self), gid: UInt32.random(in: 0 ... .max, using: &self),
+                    groups: (0..<Int.random(in: 0...3, using: &self)).map { _ in UInt32.random(in: 0 ... .max, using: &self) }, tty: bool(), confinement: confinement())
+    }
+
+    mutating func idMap() -> IDMap? {
+        bool() ? IDMap(hostUID: UInt32.random(in: 0 ... .max, using: &self), hostGID: UInt32.random(in: 0 ... .max, using: &self),
+                       size: UInt32.random(in: 1 ... .max, using: &self)) : nil
+    }
+
+    mutating func placement() -> Placement {
+        Placement(cgroupProcs: strings(), oomScoreAdj: bool() ? Int32.random(in: -1000...1000, using: &self) : nil)
     }
 
     mutating func confinement() -> Confinement {

@@ -13,7 +13,11 @@ import Testing
 final class CRIDaemon: @unchecked Sendable {
     let harness: Harness
     let directory = TemporaryDirectory("podctl-cri")
-    let process: Process
+    private(set) var process: Process
+    /// Entered into the holder's network namespace too (the sandbox tests: pods' bridge
+    /// and veths stay in the throwaway namespace).
+    let isolatedNetwork: Bool
+    let binary: String
     var socket: String { directory.file("cri.sock") }
     var registriesConf: String { directory.file("registries.conf") }
     /// The harness's roots, which its podctl uses too (one image store).
@@ -25,24 +29,42 @@ final class CRIDaemon: @unchecked Sendable {
 
     /// `binary`: another copy of podctl-cri (a test of what RuntimeReady checks beside it).
     /// `prepare` runs in the new harness before the daemon starts (a mount in its namespace).
-    init(registries: String = "", binary: String? = nil, prepare: (Harness) throws -> Void = { _ in }) throws {
+    /// `isolatedNetwork`: the daemon runs in the harness's network namespace, as its
+    /// podctl does; the image tests keep the host's, for the loopback registry.
+    init(registries: String = "", binary: String? = nil, isolatedNetwork: Bool = false, prepare: (Harness) throws -> Void = { _ in }) throws {
         harness = try Harness()
         try prepare(harness)
         try registries.write(toFile: directory.file("registries.conf"), atomically: true, encoding: .utf8)
         guard let binary = binary ?? CRIDaemon.binary else { throw HarnessError("podctl-cri is not built") }
+        self.binary = binary
+        self.isolatedNetwork = isolatedNetwork
+        process = Process()
+        FileManager.default.createFile(atPath: directory.file("daemon.log"), contents: nil)
+        try start()
+    }
+
+    private func start() throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
         // The roots come from the environment (PODCTL_ROOT, PODCTL_RUN_ROOT,
         // PODCTL_CGROUP_ROOT), as the harness's podctl gets them; socket and mirrors by flag.
-        process.arguments = ["-t", String(harness.holder), "-m", "--", binary, "--socket", directory.file("cri.sock"),
+        process.arguments = ["-t", String(harness.holder)] + (isolatedNetwork ? ["-n"] : []) + ["-m", "--", binary, "--socket", directory.file("cri.sock"),
                              "--registries-conf", directory.file("registries.conf")]
         process.environment = harness.podctlEnvironment
-        FileManager.default.createFile(atPath: directory.file("daemon.log"), contents: nil)
         let log = FileHandle(forWritingAtPath: directory.file("daemon.log"))
+        log?.seekToEndOfFile()
         process.standardOutput = log
         process.standardError = log
         try process.run()
         try waitUntil("podctl-cri listens on \(socket)") { CRIDaemon.connects(self.socket) }
+    }
+
+    /// SIGKILL, then a new daemon on the same socket and roots: what it knows must come
+    /// from the state store.
+    func killAndRestart() throws {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try start()
     }
 
     deinit { stop() }

@@ -4,49 +4,52 @@ import Testing
 
 @Suite struct ConfinementCodingTests {
     @Test func aConfinementAndSysctlsSurviveThePlanCoding() throws {
-        var plan = LaunchPlan(mode: .container)
-        plan.confinement = try ConfinementPolicy.confinement(for: SecurityRequest(add: ["NET_ADMIN"]), profileDirectory: "/nonexistent", host: testHost)
-        plan.confinement.seccomp?.log = true
-        plan.confinement.capabilities.ambient = 0x400
-        plan.sysctls = ["net/ipv4/ip_local_port_range=1024 65000", "kernel/shm_rmid_forced=1"]
-        plan.cgroupProcs = ["/sys/fs/cgroup/memory/podctl/pod1/ctr_web/cgroup.procs", "/sys/fs/cgroup/pids/podctl/pod1/ctr_web/cgroup.procs"]
-        plan.oomScoreAdj = -997
-        let decoded = try LaunchPlan.decode(plan.encoded())
-        #expect(decoded == plan)
-        #expect(decoded.confinement.seccomp?.rules.count == plan.confinement.seccomp?.rules.count)
+        var container = ContainerLaunch()
+        container.process.confinement = try ConfinementPolicy.confinement(for: SecurityRequest(add: ["NET_ADMIN"]), profileDirectory: "/nonexistent", host: testHost)
+        container.process.confinement.seccomp?.log = true
+        container.process.confinement.capabilities.ambient = 0x400
+        container.placement = Placement(cgroupProcs: ["/sys/fs/cgroup/memory/podctl/pod1/ctr_web/cgroup.procs", "/sys/fs/cgroup/pids/podctl/pod1/ctr_web/cgroup.procs"], oomScoreAdj: -997)
+        let decoded = try LaunchPlan.decode(LaunchPlan.container(container).encoded())
+        #expect(decoded == .container(container))
+        var sandbox = SandboxLaunch()
+        sandbox.sysctls = ["net/ipv4/ip_local_port_range=1024 65000", "kernel/shm_rmid_forced=1"]
+        #expect(try LaunchPlan.decode(LaunchPlan.sandbox(sandbox).encoded()) == .sandbox(sandbox))
     }
 
     @Test func aCompiledProgramTravelsInsteadOfTheRules() throws {
-        var plan = LaunchPlan(mode: .exec)
-        plan.confinement = try ConfinementPolicy.confinement(for: SecurityRequest(), profileDirectory: "", host: testHost)
+        var plan = ExecLaunch()
+        plan.process.confinement = try ConfinementPolicy.confinement(for: SecurityRequest(), profileDirectory: "", host: testHost)
         let program = SeccompProgram(bytes: (0..<32).map { UInt8($0 * 7 & 0xff) })
-        plan.confinement.seccomp?.program = program
-        let decoded = try LaunchPlan.decode(plan.encoded())
-        #expect(decoded.confinement.seccomp?.program == program)
-        #expect(decoded.confinement.seccomp?.rules == [])
-        #expect(decoded.confinement.seccomp?.defaultAction == .errno(1))
+        plan.process.confinement.seccomp?.program = program
+        guard case let .exec(decoded) = try LaunchPlan.decode(LaunchPlan.exec(plan).encoded()) else {
+            Issue.record("an exec plan decoded as another mode")
+            return
+        }
+        #expect(decoded.process.confinement.seccomp?.program == program)
+        #expect(decoded.process.confinement.seccomp?.rules == [])
+        #expect(decoded.process.confinement.seccomp?.defaultAction == .errno(1))
         #expect(SeccompProgram(hex: program.hex) == program)
         #expect(SeccompProgram(hex: "0011") == nil, "not whole instructions")
         #expect(SeccompProgram(hex: "zz00000000000000") == nil)
     }
 
     @Test func noFilterStaysNoFilter() throws {
-        var plan = LaunchPlan(mode: .exec)
-        plan.confinement = try ConfinementPolicy.confinement(for: SecurityRequest(privileged: true), profileDirectory: "", host: testHost)
-        #expect(try LaunchPlan.decode(plan.encoded()) == plan)
-        #expect(try LaunchPlan.decode(LaunchPlan(mode: .exec).encoded()).confinement == .none)
+        var plan = ExecLaunch()
+        plan.process.confinement = try ConfinementPolicy.confinement(for: SecurityRequest(privileged: true), profileDirectory: "", host: testHost)
+        #expect(try LaunchPlan.decode(LaunchPlan.exec(plan).encoded()) == .exec(plan))
+        #expect(try LaunchPlan.decode(LaunchPlan.exec(ExecLaunch()).encoded()) == .exec(ExecLaunch()))
     }
 
     @Test func malformedConfinementFieldsAreErrors() {
-        func decode(_ plan: LaunchPlan, _ edit: (inout [UInt8]) -> Void) -> String? {
-            var bytes = plan.encoded()
+        func decode(_ plan: SandboxLaunch, _ edit: (inout [UInt8]) -> Void) -> String? {
+            var bytes = LaunchPlan.sandbox(plan).encoded()
             edit(&bytes)
             do { _ = try LaunchPlan.decode(bytes); return nil } catch { return error.message }
         }
-        var plan = LaunchPlan(mode: .sandbox)
-        plan.oomScoreAdj = 2000
+        var plan = SandboxLaunch()
+        plan.placement.oomScoreAdj = 2000
         #expect(decode(plan) { _ in } == "the launch plan is malformed: oomScoreAdj is not in -1000…1000: 2000")
-        plan.oomScoreAdj = nil
+        plan.placement.oomScoreAdj = nil
         plan.sysctls = ["novalue"]
         #expect(decode(plan) { _ in } == "the launch plan is malformed: a sysctl without '=': novalue")
         plan.sysctls = []

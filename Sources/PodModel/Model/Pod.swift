@@ -75,9 +75,20 @@ public struct PodDNSConfig: Codable, Equatable, Sendable {
     public var nameservers: [String]?
     public var searches: [String]?
     public var options: [PodDNSConfigOption]?
+
+    public init(nameservers: [String]? = nil, searches: [String]? = nil, options: [PodDNSConfigOption]? = nil) {
+        self.nameservers = nameservers
+        self.searches = searches
+        self.options = options
+    }
 }
 
 public struct PodDNSConfigOption: Codable, Equatable, Sendable {
     public var name: String?
     public var value: String?
+
+    public init(name: String? = nil, value: String? = nil) {
+        self.name = name
+        self.value = value
+    }
 }

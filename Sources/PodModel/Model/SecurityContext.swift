@@ -6,6 +6,8 @@ public struct PodSecurityContext: Codable, Equatable, Sendable {
     public var fsGroup: Int64?
     public var sysctls: [Sysctl]?
     public var seccompProfile: SeccompProfile?
+
+    public init() {}
 }
 
 public struct SecurityContext: Codable, Equatable, Sendable {
@@ -35,4 +37,9 @@ public struct SeccompProfile: Codable, Equatable, Sendable {
 public struct Sysctl: Codable, Equatable, Sendable {
     public var name: String?
     public var value: String?
+
+    public init(name: String? = nil, value: String? = nil) {
+        self.name = name
+        self.value = value
+    }
 }

@@ -23,7 +23,7 @@ public final class PortForwarder {
             throw PodError(.notReady, "unable to forward port because pod is not running. Current status=\(view.isUnknown ? "Unknown" : record?.phase ?? "Pending")")
         }
         let binding = try ForwardAddress.parse(addresses)
-        let helperPath = try ExecTarget(pid: 0, plan: .empty, helperPath: "", paths: view.paths).runPlan.helperPath
+        let helperPath = try ExecTarget.runPlan(view.paths).helperPath
         let pidfd = try PortForwarder.pin(record.pausePID)
         let network = open("/proc/\(record.pausePID)/ns/net", O_RDONLY | O_CLOEXEC)
         guard network >= 0, !PortForwarder.exited(pidfd) else {

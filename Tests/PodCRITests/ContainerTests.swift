@@ -1,0 +1,236 @@
+import Foundation
+import Glibc
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import PodCRIProtocol
+import PodTestSupport
+import Testing
+
+/// The container RPCs and ExecSync of the built podctl-cri in the harness's namespaces:
+/// containers join a running sandbox one at a time, the kubelet (the test) starts and
+/// stops them, nothing restarts them, exit codes and reasons, logs at the kubelet's path
+/// in the CRI format, ExecSync's output, exit code and timeout, the idempotence rules, a
+/// daemon SIGKILL, and nothing left after RemovePodSandbox.
+@Suite(.serialized, .needsRoot, CRIDaemon.built) struct ContainerTests {
+    typealias Runtime = Runtime_V1_RuntimeService.Client<HTTP2ClientTransport.Posix>
+
+    static func sandbox(_ runtime: Runtime, logs: String) async throws -> String {
+        var config = SandboxTests.config("box")
+        config.logDirectory = logs
+        return try await SandboxTests.run(runtime, config)
+    }
+
+    static func create(_ runtime: Runtime, sandbox: String, name: String, command: [String]) async throws -> String {
+        var request = Runtime_V1_CreateContainerRequest()
+        request.podSandboxID = sandbox
+        request.config.metadata.name = name
+        request.config.image.image = "localhost/busybox:1"
+        request.config.command = command
+        request.config.logPath = name + "/0.log"
+        request.config.labels = ["role": name]
+        request.config.envs = [{ var pair = Runtime_V1_KeyValue(); pair.key = "GREETING"; pair.value = "hello world"; return pair }()]
+        return try await runtime.createContainer(request).containerID
+    }
+
+    static func start(_ runtime: Runtime, _ id: String) async throws {
+        var request = Runtime_V1_StartContainerRequest()
+        request.containerID = id
+        _ = try await runtime.startContainer(request)
+    }
+
+    static func status(_ runtime: Runtime, _ id: String) async throws -> Runtime_V1_ContainerStatus {
+        var request = Runtime_V1_ContainerStatusRequest()
+        request.containerID = id
+        return try await runtime.containerStatus(request).status
+    }
+
+    static func waitFor(_ runtime: Runtime, _ id: String, _ state: Runtime_V1_ContainerState) async throws -> Runtime_V1_ContainerStatus {
+        for _ in 0..<100 {
+            let status = try await status(runtime, id)
+            if status.state == state { return status }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw HarnessError("container \(id) did not reach \(state): \(try await status(runtime, id))")
+    }
+
+    static func exec(_ runtime: Runtime, _ id: String, _ command: [String], timeout: Int64 = 10) async throws -> Runtime_V1_ExecSyncResponse {
+        var request = Runtime_V1_ExecSyncRequest()
+        request.containerID = id
+        request.cmd = command
+        request.timeout = timeout
+        return try await runtime.execSync(request)
+    }
+
+    static func list(_ runtime: Runtime, _ change: (inout Runtime_V1_ContainerFilter) -> Void = { _ in }) async throws -> [Runtime_V1_Container] {
+        var request = Runtime_V1_ListContainersRequest()
+        change(&request.filter)
+        return try await runtime.listContainers(request).containers
+    }
+
+    @Test func containersRunExitLogAndExec() async throws {
+        let daemon = try CRIDaemon(isolatedNetwork: true)
+        let harness = daemon.harness
+        try harness.loadBusybox()
+        let logs = daemon.directory.file("pod-logs")
+        try await daemon.withClients { runtime, _ in
+            let sandbox = try await Self.sandbox(runtime, logs: logs)
+            let failing = try await Self.create(runtime, sandbox: sandbox, name: "failing", command: ["sh", "-c", "echo out; echo err >&2; sleep 1; exit 3"])
+            let done = try await Self.create(runtime, sandbox: sandbox, name: "done", command: ["sh", "-c", "echo $GREETING"])
+            let sleeper = try await Self.create(runtime, sandbox: sandbox, name: "sleeper", command: ["sleep", "600"])
+            let created = try await Self.status(runtime, failing)
+            #expect(created.state == .containerCreated && created.createdAt > 0 && created.startedAt == 0)
+            #expect(created.logPath == logs + "/failing/0.log")
+            #expect(created.image.image == "localhost/busybox:1" && created.labels == ["role": "failing"])
+
+            for id in [failing, done, sleeper] { try await Self.start(runtime, id) }
+            let again = await rpcFailure { try await Self.start(runtime, done) }
+            #expect(again != nil, "a container that ran does not start again")
+            #expect(try await Self.status(runtime, failing).state == .containerRunning)
+
+            let error = try await Self.waitFor(runtime, failing, .containerExited)
+            #expect(error.exitCode == 3 && error.reason == "Error", "\(error)")
+            #expect(error.startedAt > 0 && error.finishedAt >= error.startedAt)
+            #expect(!error.imageRef.isEmpty)
+            let completed = try await Self.waitFor(runtime, done, .containerExited)
+            #expect(completed.exitCode == 0 && completed.reason == "Completed", "\(completed)")
+
+            // Nothing restarts them: the kubelet decides.
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await Self.status(runtime, failing).state == .containerExited)
+            let log = try String(contentsOfFile: logs + "/failing/0.log", encoding: .utf8)
+            let lines = log.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 3).map(String.init) }
+            #expect(lines.count == 2, "\(log)")
+            #expect(lines.map { $0.dropFirst().joined(separator: " ") } == ["stdout F out", "stderr F err"], "\(log)")
+            #expect(lines.allSatisfy { $0.first?.hasSuffix("Z") == true })
+            #expect(try String(contentsOfFile: logs + "/done/0.log", encoding: .utf8).hasSuffix(" stdout F hello world\n"))
+
+            // Lists and filters.
+            #expect(try await Self.list(runtime).count == 3)
+            #expect(try await Self.list(runtime) { $0.state.state = .containerRunning }.map(\.id) == [sleeper])
+            #expect(try await Self.list(runtime) { $0.labelSelector = ["role": "done"] }.map(\.id) == [done])
+            #expect(try await Self.list(runtime) { $0.podSandboxID = String(sandbox.prefix(8)) }.count == 3)
+            #expect(try await Self.list(runtime) { $0.id = String(failing.prefix(12)) }.map(\.id) == [failing])
+
+            // Stats from the cgroups: a running container has CPU time and memory; an
+            // exited one only the timestamps.
+            var statsRequest = Runtime_V1_ContainerStatsRequest()
+            statsRequest.containerID = sleeper
+            let running = try await runtime.containerStats(statsRequest).stats
+            #expect(running.attributes.id == sleeper && running.attributes.labels == ["role": "sleeper"])
+            #expect(running.cpu.timestamp > 0 && running.cpu.hasUsageCoreNanoSeconds && running.cpu.usageCoreNanoSeconds.value > 0)
+            #expect(running.memory.hasWorkingSetBytes && running.memory.workingSetBytes.value > 0)
+            var listStats = Runtime_V1_ListContainerStatsRequest()
+            listStats.filter.labelSelector = ["role": "done"]
+            let exited = try await runtime.listContainerStats(listStats).stats
+            #expect(exited.map(\.attributes.id) == [done] && exited.first?.cpu.hasUsageCoreNanoSeconds == false && exited.first?.cpu.timestamp ?? 0 > 0)
+            #expect(try await runtime.listContainerStats(Runtime_V1_ListContainerStatsRequest()).stats.count == 3)
+            var sandboxStats = Runtime_V1_PodSandboxStatsRequest()
+            sandboxStats.podSandboxID = sandbox
+            let pod = try await runtime.podSandboxStats(sandboxStats).stats
+            #expect(pod.attributes.id == sandbox && pod.linux.containers.count == 3)
+            #expect(pod.linux.cpu.usageCoreNanoSeconds.value >= running.cpu.usageCoreNanoSeconds.value)
+            #expect(pod.linux.memory.workingSetBytes.value > 0)
+            #expect(try await runtime.listPodSandboxStats(Runtime_V1_ListPodSandboxStatsRequest()).stats.map(\.attributes.id) == [sandbox])
+
+            // ExecSync: output, exit code; a timeout kills the command and fails the call.
+            let result = try await Self.exec(runtime, sleeper, ["sh", "-c", "echo hi; echo oops >&2; exit 7"])
+            #expect(String(decoding: result.stdout, as: UTF8.self) == "hi\n" && String(decoding: result.stderr, as: UTF8.self) == "oops\n")
+            #expect(result.exitCode == 7)
+            let began = Date()
+            let timeout = await rpcFailure { _ = try await Self.exec(runtime, sleeper, ["sleep", "30"], timeout: 1) }
+            #expect(timeout?.code == .deadlineExceeded, "\(String(describing: timeout))")
+            #expect(Date().timeIntervalSince(began) < 5)
+            let sleeps = try harness.podProcesses().filter { (try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8)) == "sleep\u{0}30\u{0}" }
+            #expect(sleeps.isEmpty, "the timed-out command was killed")
+            let notRunning = await rpcFailure { _ = try await Self.exec(runtime, done, ["true"]) }
+            #expect(notRunning != nil)
+
+            // ReopenContainerLog: the kubelet renamed the file; a new one is written.
+            let sleeperLog = logs + "/sleeper/0.log"
+            try FileManager.default.moveItem(atPath: sleeperLog, toPath: sleeperLog + ".1")
+            var reopen = Runtime_V1_ReopenContainerLogRequest()
+            reopen.containerID = sleeper
+            _ = try await runtime.reopenContainerLog(reopen)
+            #expect(FileManager.default.fileExists(atPath: sleeperLog))
+            reopen.containerID = done
+            #expect(await rpcFailure { _ = try await runtime.reopenContainerLog(reopen) } != nil, "an exited container has no log to reopen")
+
+            // Stop (grace, then SIGKILL), twice, and an unknown ID: all succeed.
+            var stop = Runtime_V1_StopContainerRequest()
+            stop.containerID = sleeper
+            stop.timeout = 1
+            _ = try await runtime.stopContainer(stop)
+            #expect(try await Self.status(runtime, sleeper).state == .containerExited)
+            _ = try await runtime.stopContainer(stop)
+            stop.containerID = String(repeating: "e", count: 64)
+            _ = try await runtime.stopContainer(stop)
+
+            for id in [failing, done, sleeper, sleeper, String(repeating: "d", count: 64)] {
+                var remove = Runtime_V1_RemoveContainerRequest()
+                remove.containerID = id
+                _ = try await runtime.removeContainer(remove)
+            }
+            #expect(try await Self.list(runtime).isEmpty)
+            let gone = await rpcFailure { _ = try await Self.status(runtime, failing) }
+            #expect(gone?.code == .notFound)
+            var remove = Runtime_V1_RemovePodSandboxRequest()
+            remove.podSandboxID = sandbox
+            _ = try await runtime.removePodSandbox(remove)
+        }
+        #expect(try harness.podProcesses().isEmpty)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: daemon.root + "/cri/containers")) ?? []).isEmpty)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: daemon.root + "/pods/cri-test")) ?? []).isEmpty)
+    }
+
+    /// A daemon SIGKILL and a new start: the container is still listed and running, one
+    /// that exited while no daemon ran is reported EXITED with its code; RemovePodSandbox
+    /// then takes the running container with it.
+    @Test func containersSurviveADaemonKill() async throws {
+        let daemon = try CRIDaemon(isolatedNetwork: true)
+        try daemon.harness.loadBusybox()
+        let (sandbox, id, ending) = try await daemon.withClients { runtime, _ in
+            let sandbox = try await Self.sandbox(runtime, logs: daemon.directory.file("pod-logs"))
+            let id = try await Self.create(runtime, sandbox: sandbox, name: "kept", command: ["sleep", "600"])
+            try await Self.start(runtime, id)
+            let ending = try await Self.create(runtime, sandbox: sandbox, name: "ending", command: ["sh", "-c", "sleep 1; exit 3"])
+            try await Self.start(runtime, ending)
+            return (sandbox, id, ending)
+        }
+        kill(daemon.process.processIdentifier, SIGKILL)
+        daemon.process.waitUntilExit()
+        // The container ends while no daemon runs; the supervisor records it.
+        try await Task.sleep(for: .seconds(2))
+        try daemon.killAndRestart()
+        try await daemon.withClients { runtime, _ in
+            #expect(Set(try await Self.list(runtime).map(\.id)) == [id, ending])
+            #expect(try await Self.status(runtime, id).state == .containerRunning)
+            let ended = try await Self.waitFor(runtime, ending, .containerExited)
+            #expect(ended.exitCode == 3 && ended.reason == "Error", "an exit while the daemon was down is reported afterwards")
+            #expect(try await Self.exec(runtime, id, ["true"]).exitCode == 0)
+            var remove = Runtime_V1_RemovePodSandboxRequest()
+            remove.podSandboxID = sandbox
+            _ = try await runtime.removePodSandbox(remove)
+            #expect(try await Self.list(runtime).isEmpty)
+        }
+        #expect(try daemon.harness.podProcesses().isEmpty)
+    }
+
+    @Test func createInAnUnknownOrStoppedSandboxFails() async throws {
+        let daemon = try CRIDaemon(isolatedNetwork: true)
+        try daemon.harness.loadBusybox()
+        try await daemon.withClients { runtime, _ in
+            let unknown = await rpcFailure { _ = try await Self.create(runtime, sandbox: String(repeating: "a", count: 64), name: "x", command: ["true"]) }
+            #expect(unknown?.code == .notFound, "\(String(describing: unknown))")
+            let sandbox = try await Self.sandbox(runtime, logs: daemon.directory.file("pod-logs"))
+            var stop = Runtime_V1_StopPodSandboxRequest()
+            stop.podSandboxID = sandbox
+            _ = try await runtime.stopPodSandbox(stop)
+            let stopped = await rpcFailure { _ = try await Self.create(runtime, sandbox: sandbox, name: "x", command: ["true"]) }
+            #expect(stopped?.code == .failedPrecondition, "\(String(describing: stopped))")
+            #expect(try await Self.list(runtime).isEmpty)
+            var remove = Runtime_V1_RemovePodSandboxRequest()
+            remove.podSandboxID = sandbox
+            _ = try await runtime.removePodSandbox(remove)
+        }
+    }
+}

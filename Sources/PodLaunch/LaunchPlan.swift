@@ -105,6 +105,10 @@ public struct SandboxLaunch: Equatable, Sendable {
     public var hostNetwork = false
     /// The pod's user namespace (hostUsers: false), made by the sandbox, mapped so.
     public var idMap: IDMap?
+    /// A non-root user's pod (#18, docs/rootless.md): the sandbox makes the pod's user
+    /// namespace first and has newuidmap and newgidmap map it from outside, then makes
+    /// the other namespaces inside it.
+    public var rootless: RootlessMapping?
     public var placement = Placement()
 
     public init() {}
@@ -130,6 +134,9 @@ public struct ContainerLaunch: Equatable, Sendable {
     /// The pod's user namespace, entered just before the process takes its user and
     /// capabilities, after every mount is made (docs/security.md).
     public var idMap: IDMap?
+    /// A non-root user's pod: join the pause's user namespace first, then the others
+    /// (setns(2): an unprivileged process has no right over them until it is in their owner).
+    public var joinsPodUserNamespace = false
     public var placement = Placement()
 
     public init() {}
@@ -145,6 +152,8 @@ public struct ExecLaunch: Equatable, Sendable {
     public var process = ProcessSpec()
     /// The pod's user namespace, entered as the container's process did.
     public var idMap: IDMap?
+    /// A non-root user's pod: the kernel enters the target's user namespace first.
+    public var joinsPodUserNamespace = false
     public var placement = Placement()
 
     public init() {}
@@ -188,6 +197,26 @@ public struct MountSpec: Codable, Equatable, Sendable {
         self.readOnly = readOnly
         self.options = options
         self.subPath = subPath
+    }
+}
+
+/// The commands that map a non-root user's pod's user namespace: newuidmap and newgidmap
+/// (setuid root, shadow's uidmap package) with their `INSIDE OUTSIDE COUNT…` arguments;
+/// the helper inserts the PID of the process to map after the program. Only a process
+/// outside the namespace may write a map with more than its own ID (user_namespaces(7)).
+public struct RootlessMapping: Codable, Equatable, Sendable {
+    public var uidMapper: [String]
+    public var gidMapper: [String]
+
+    public init(uidMapper: [String], gidMapper: [String]) {
+        self.uidMapper = uidMapper
+        self.gidMapper = gidMapper
+    }
+
+    /// The argv of a mapper for the process `pid`: the program, the PID, then the lines.
+    public static func command(_ mapper: [String], pid: Int32) -> [String] {
+        guard let program = mapper.first else { return [] }
+        return [program, String(pid)] + mapper.dropFirst()
     }
 }
 

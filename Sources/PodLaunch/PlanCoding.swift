@@ -10,7 +10,7 @@ extension LaunchPlan {
     enum Field: UInt16, CaseIterable {
         case mode = 1, hostname, podPID, sharePID, targetPID, lowerDirs, upperDir, workDir, rootfs, readOnlyRoot
         case mounts, argv, env, cwd, uid, gid, groups, initPath, tty, hostNetwork, interface, confinement
-        case sysctls, idMap, cgroupProcs, oomScoreAdj, targetPinned
+        case sysctls, idMap, cgroupProcs, oomScoreAdj, targetPinned, rootless, joinsPodUserNamespace
     }
 
     static let processFields: Set<Field> = [.argv, .env, .cwd, .uid, .gid, .groups, .tty, .confinement]
@@ -20,9 +20,9 @@ extension LaunchPlan {
     static func fields(of mode: Mode) -> Set<Field> {
         let own: Set<Field>
         switch mode {
-        case .sandbox: own = [.hostname, .initPath, .mounts, .sysctls, .hostNetwork, .idMap]
-        case .container: own = Set<Field>([.podPID, .sharePID, .lowerDirs, .upperDir, .workDir, .rootfs, .readOnlyRoot, .mounts, .initPath, .idMap]).union(processFields)
-        case .exec: own = Set<Field>([.targetPID, .targetPinned, .idMap]).union(processFields)
+        case .sandbox: own = [.hostname, .initPath, .mounts, .sysctls, .hostNetwork, .idMap, .rootless]
+        case .container: own = Set<Field>([.podPID, .sharePID, .lowerDirs, .upperDir, .workDir, .rootfs, .readOnlyRoot, .mounts, .initPath, .idMap, .joinsPodUserNamespace]).union(processFields)
+        case .exec: own = Set<Field>([.targetPID, .targetPinned, .idMap, .joinsPodUserNamespace]).union(processFields)
         case .seccomp: return [.confinement]
         case .network: return [.podPID, .interface]
         }
@@ -39,6 +39,7 @@ extension LaunchPlan {
                 out.records(Field.mounts.rawValue, plan.mounts) { $0.encode(into: &$1) }
                 out.strings(Field.sysctls.rawValue, plan.sysctls)
                 out.bool(Field.hostNetwork.rawValue, plan.hostNetwork)
+                if let rootless = plan.rootless { out.record(Field.rootless.rawValue) { rootless.encode(into: &$0) } }
                 Self.encode(plan.idMap, plan.placement, into: &out)
             case let .container(plan):
                 out.int32(Field.podPID.rawValue, plan.podPID)
@@ -50,11 +51,13 @@ extension LaunchPlan {
                 out.bool(Field.readOnlyRoot.rawValue, plan.readOnlyRoot)
                 out.records(Field.mounts.rawValue, plan.mounts) { $0.encode(into: &$1) }
                 out.string(Field.initPath.rawValue, plan.initPath)
+                if plan.joinsPodUserNamespace { out.bool(Field.joinsPodUserNamespace.rawValue, true) }
                 plan.process.encode(into: &out)
                 Self.encode(plan.idMap, plan.placement, into: &out)
             case let .exec(plan):
                 out.int32(Field.targetPID.rawValue, plan.targetPID)
                 if plan.targetPinned { out.bool(Field.targetPinned.rawValue, true) }
+                if plan.joinsPodUserNamespace { out.bool(Field.joinsPodUserNamespace.rawValue, true) }
                 plan.process.encode(into: &out)
                 Self.encode(plan.idMap, plan.placement, into: &out)
             case let .seccomp(filter):
@@ -86,6 +89,7 @@ extension LaunchPlan {
             plan.sysctls = try fields.strings(.sysctls)
             for sysctl in plan.sysctls where !sysctl.utf8.contains(UInt8(ascii: "=")) { throw fields.malformed("a sysctl without '=': \(sysctl)") }
             plan.hostNetwork = try fields.bool(.hostNetwork) ?? false
+            plan.rootless = try fields.record(.rootless, as: RootlessMapping.Field.self).map { (record) throws(PodError) in try RootlessMapping(record) }
             plan.idMap = try fields.idMap()
             plan.placement = try fields.placement()
             return .sandbox(plan)
@@ -100,6 +104,7 @@ extension LaunchPlan {
             plan.readOnlyRoot = try fields.bool(.readOnlyRoot) ?? false
             plan.mounts = try fields.mounts()
             plan.initPath = try fields.string(.initPath) ?? ""
+            plan.joinsPodUserNamespace = try fields.bool(.joinsPodUserNamespace) ?? false
             plan.process = try ProcessSpec(fields)
             plan.idMap = try fields.idMap()
             plan.placement = try fields.placement()
@@ -108,6 +113,7 @@ extension LaunchPlan {
             var plan = ExecLaunch()
             plan.targetPID = try fields.int32(.targetPID) ?? 0
             plan.targetPinned = try fields.bool(.targetPinned) ?? false
+            plan.joinsPodUserNamespace = try fields.bool(.joinsPodUserNamespace) ?? false
             plan.process = try ProcessSpec(fields)
             plan.idMap = try fields.idMap()
             plan.placement = try fields.placement()
@@ -220,5 +226,20 @@ extension IDMap {
             throw fields.malformed("an ID map needs hostUID, hostGID and a size above 0")
         }
         self.init(hostUID: uid, hostGID: gid, size: size)
+    }
+}
+
+extension RootlessMapping {
+    enum Field: UInt16 { case uidMapper = 1, gidMapper }
+
+    func encode(into out: inout WireWriter) {
+        out.strings(Field.uidMapper.rawValue, uidMapper)
+        out.strings(Field.gidMapper.rawValue, gidMapper)
+    }
+
+    init(_ fields: WireFields<Field>) throws(PodError) {
+        let uids = try fields.strings(.uidMapper), gids = try fields.strings(.gidMapper)
+        guard !uids.isEmpty, !gids.isEmpty else { throw fields.malformed("a rootless mapping needs newuidmap and newgidmap commands") }
+        self.init(uidMapper: uids, gidMapper: gids)
     }
 }

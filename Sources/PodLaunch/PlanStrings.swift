@@ -34,6 +34,8 @@ extension LaunchPlan {
             add("hostname", plan.hostname)
             add("initPath", plan.pausePath)
             add("sysctls", plan.sysctls)
+            add("rootless.uidMapper", plan.rootless?.uidMapper ?? [])
+            add("rootless.gidMapper", plan.rootless?.gidMapper ?? [])
             add(plan.mounts)
         case let .container(plan):
             add("upperDir", plan.upperDir)

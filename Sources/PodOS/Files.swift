@@ -67,6 +67,10 @@ public enum Files {
             throw PodError.system("lstat", errno: Glibc.errno, path: path)
         }
         if (info.st_mode & S_IFMT) == S_IFDIR {
+            // overlayfs makes the "work" directory in its workdir with mode 0: no obstacle
+            // for root, but its owner without CAP_DAC_OVERRIDE (a non-root user's pod,
+            // docs/rootless.md) must open it up before it can empty it.
+            if info.st_mode & 0o700 != 0o700 && info.st_uid == geteuid() { _ = chmod(path, 0o700) }
             for name in try list(path) { try removeTree(path + "/" + name) }
             if rmdir(path) != 0 && Glibc.errno != ENOENT {
                 throw PodError.system("rmdir", errno: Glibc.errno, path: path)

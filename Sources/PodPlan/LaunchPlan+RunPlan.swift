@@ -17,6 +17,7 @@ extension RunPlan {
         launch.sysctls = sysctls
         launch.hostNetwork = network?.hostNetwork ?? false
         launch.idMap = idMap
+        launch.rootless = rootless
         return launch
     }
 
@@ -37,6 +38,7 @@ extension RunPlan {
         launch.initPath = container.useInit ? initPath : ""
         launch.process = try process(of: container, argv: container.argv, tty: container.tty)
         launch.idMap = idMap
+        launch.joinsPodUserNamespace = rootless != nil
         return launch
     }
 
@@ -48,6 +50,7 @@ extension RunPlan {
         launch.targetPID = pid
         launch.process = try process(of: container, argv: command, tty: tty)
         launch.idMap = idMap
+        launch.joinsPodUserNamespace = rootless != nil
         launch.placement = Placement(cgroupProcs: cgroups?.procsFiles(ofContainer: container.name) ?? [], oomScoreAdj: container.oomScoreAdj)
         return launch
     }

@@ -33,6 +33,8 @@ public struct RunPlan: Codable, Equatable, Sendable {
     public var network: NetworkPlan?
     /// The pod's user namespace (hostUsers: false); nil: the host's.
     public var idMap: IDMap?
+    /// A non-root user's pod (#18): its user namespace's mappers; nil: a pod of root.
+    public var rootless: RootlessMapping?
     /// The pod's cgroups and limits (docs/resources.md); nil: run without cgroups (a plan
     /// written before resources existed).
     public var cgroups: PodCgroupPlan?

@@ -39,7 +39,7 @@ extension PodManager {
     /// Takes the leases of every pod of one apply up front (allocation is idempotent per
     /// pod), so each pod's /etc/hosts can name the others. Returns name → address for the
     /// pods of the same namespace as each other; pods on the host's network have none.
-    /// A non-root user's apply reserves nothing: its pods are refused (refuseWithoutRoot),
+    /// A non-root user's apply reserves nothing: its pods have loopback only (RootlessPod),
     /// and the bridge's leases and nftables are root's.
     public func reserveAddresses(for pods: [Pod]) -> [String: [String: String]] {
         guard geteuid() == 0, let config = try? networkConfig else { return [:] }

@@ -27,7 +27,7 @@ public final class PodManager: @unchecked Sendable {
     /// are used too (ConfigStore), and win (apply stores its objects before its pods).
     public func apply(_ pod: Pod, configMaps given: [ConfigMap], secrets givenSecrets: [Secret], peers: [String: String] = [:]) throws(PodError) -> ApplyOutcome {
         let key = try PodKey(namespace: pod.namespace, name: pod.name)
-        try Self.refuseWithoutRoot(euid: geteuid())
+        if geteuid() != 0, let refusal = RootlessPod.refusal(pod) { throw refusal }
         try Self.preflight(pod)
         try store.prepare()
         let lock = try store.lock(key)
@@ -76,20 +76,6 @@ public final class PodManager: @unchecked Sendable {
         _ = try RunPlanner.checkResources(pod, environment: environment)
     }
 
-    /// A pod needs root today: its network (the bridge, nftables), its cgroups and its
-    /// sandbox's namespaces are made as host root. Until a non-root user's pods get their
-    /// own user namespace, network and cgroups (#18, docs/rootless.md), apply refuses
-    /// them before anything is written (`--dry-run` validates as any user), instead of failing half-way on the first
-    /// privileged call. Everything else (images, stored objects, claims) works as any user.
-    static func refuseWithoutRoot(euid: uid_t) throws(PodError) {
-        guard euid != 0 else { return }
-        throw PodError(.unsupported, """
-            podctl runs pods as root only for now: a non-root user's pods need a user namespace, network and cgroups \
-            of their own, which are not built yet (#18, docs/rootless.md); run it as root (sudo podctl ...). \
-            Images, ConfigMaps, Secrets and claims work as this user
-            """)
-    }
-
     /// Same sandbox, other containers (or only labels and annotations): the new manifest and
     /// plan are written and the supervisor restarts the changed containers in place.
     private func updateInPlace(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps: [ConfigMap], secrets: [Secret]) throws(PodError) {
@@ -102,7 +88,8 @@ public final class PodManager: @unchecked Sendable {
         planner.network = previous?.network
         planner.idMap = previous?.idMap
         planner.clusterNameserver = previous?.network?.hostNetwork == false ? clusterNameserver(for: pod) : nil
-        let plan = try planner.plan()
+        var plan = try planner.plan()
+        if let mapping = previous?.rootless { RootlessPod.adapt(&plan, mapping: mapping) }
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)
         let reply = try SupervisorClient(path: paths.controlSocket).send(ControlRequest(op: .reload))
@@ -124,20 +111,24 @@ public final class PodManager: @unchecked Sendable {
             return try startWaiting(PendingCreate(pod: pod, peers: peers), waits: waits, key: key, paths: paths)
         }
         try leaveWaiting(paths)
-        planner.network = try networkPlan(for: pod, key: key, sandboxPorts: sandbox?.ports ?? [])
-        planner.clusterNameserver = clusterNameserver(for: pod)
+        let rootless = geteuid() == 0 ? nil : try RootlessPod.mapping(uid: geteuid(), gid: getegid())
+        if let warning = rootless?.warning { FileHandle.standardError.write(Data(("Warning: " + warning + "\n").utf8)) }
+        planner.network = rootless == nil ? try networkPlan(for: pod, key: key, sandboxPorts: sandbox?.ports ?? []) : nil
+        planner.clusterNameserver = rootless == nil ? clusterNameserver(for: pod) : nil
         if pod.spec?.hostUsers == false {
             planner.idMap = try UserNamespaceRanges(root: store.roots.root, pool: try UserNamespaceRanges.configuredPool()).allocate(for: key)
         }
         planner.peers = peers.filter { $0.key != key.name && $0.value != planner.network?.podIP }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         var plan = try planner.plan()
+        if let rootless { RootlessPod.adapt(&plan, mapping: rootless.0) }
         if sandbox != nil { plan.kubeletRestarts = true }
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)
         let supervisor = try spawnSupervisor(binaries.supervisor, plan: paths.runPlan, log: paths.supervisorLog)
         try waitForSandbox(paths, supervisor: supervisor)
-        // Other pods find this one by name from now on (docs/network.md, "Names").
-        try syncPodNames()
+        // Other pods find this one by name from now on (docs/network.md, "Names"); a
+        // non-root user's pods have no address to be found by yet.
+        if rootless == nil { try syncPodNames() }
     }
 
     /// The status reason of a sandbox that lost a hostPort race to another pod.

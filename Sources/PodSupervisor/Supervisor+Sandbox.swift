@@ -27,6 +27,11 @@ extension Supervisor {
         }
         guard status.pausePID > 0 else { return failSandbox("the namespace helper reported no pause process") }
         status.sandboxReady = true
+        // Once per pod: a new sandbox is a new pod (docs/rootless.md).
+        if plan.rootless != nil {
+            status.record(.warning, "ResourceLimitsNotEnforced", RootlessNotice.limits)
+            status.record(.normal, "LoopbackOnly", RootlessNotice.network)
+        }
         status.record(.normal, "SandboxReady", "Pod sandbox created (pause pid \(status.pausePID))")
         log("sandbox started: pause pid \(status.pausePID)")
         return true

@@ -23,12 +23,36 @@ func limitBoundingSet(_ bounding: UInt64) {
 /// as runc does; a non-root user then loses them at execve all the same (no file
 /// capabilities, no ambient ones: docs/security.md).
 func becomeUser(_ process: ProcessSpec) {
-    var groups = process.groups.map { gid_t($0) }
-    check(setgroups(groups.count, &groups), "setgroups", "", "cannot set the supplementary groups")
+    setSupplementaryGroups(process.groups.map { gid_t($0) }, primary: process.gid)
     check(setgid(process.gid), "setgid", "", "cannot set group \(process.gid)")
     check(podshim_set_keepcaps(1), "prctl(PR_SET_KEEPCAPS)", "")
     check(setuid(process.uid), "setuid", "", "cannot set user \(process.uid)")
     check(podshim_set_keepcaps(0), "prctl(PR_SET_KEEPCAPS)", "")
+}
+
+/// setgroups(2), unless the user namespace denies it: newgidmap writes "deny" to
+/// /proc/PID/setgroups when a user without /etc/subgid ranges maps only its own group
+/// (user_namespaces(7); shadow does so since CVE-2018-7169). Then the groups are left as
+/// they are, if none other than the primary group was asked for; otherwise the message
+/// names the fix.
+func setSupplementaryGroups(_ wanted: [gid_t], primary: gid_t) {
+    var groups = wanted
+    if setgroups(groups.count, &groups) == 0 { return }
+    let code = errno
+    if code == EPERM && setgroupsDenied() {
+        if groups.allSatisfy({ $0 == primary }) { return }
+        fail(.setup, "setgroups", code, "/proc/self/setgroups", "cannot set the supplementary groups \(groups): this user namespace denies setgroups, since the user has no range in /etc/subgid (docs/rootless.md); add one with usermod --add-subgids")
+    }
+    check(-1, "setgroups", "", "cannot set the supplementary groups")
+}
+
+private func setgroupsDenied() -> Bool {
+    let fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return false }
+    var buffer = [UInt8](repeating: 0, count: 8)
+    let count = read(fd, &buffer, buffer.count)
+    close(fd)
+    return count >= 4 && buffer.prefix(4).elementsEqual("deny".utf8)
 }
 
 /// The effective, permitted and inheritable sets, then the ambient set (each ambient

@@ -13,8 +13,12 @@ import PodOS
 /// read exit statuses itself. With shareProcessNamespace the container joins the pod's
 /// namespace instead, and its processes are children of the supervisor all the same.
 func startContainer(_ plan: ContainerLaunch) -> Never {
-    for (kind, flag) in [("net", Namespace.net), ("uts", Namespace.uts), ("ipc", Namespace.ipc), ("mnt", Namespace.mount)] {
-        join(kind, of: plan.podPID, flag: flag)
+    if plan.joinsPodUserNamespace {
+        joinRootlessPod(plan.podPID)
+    } else {
+        for (kind, flag) in [("net", Namespace.net), ("uts", Namespace.uts), ("ipc", Namespace.ipc), ("mnt", Namespace.mount)] {
+            join(kind, of: plan.podPID, flag: flag)
+        }
     }
     if plan.sharePID { join("pid", of: plan.podPID, flag: Namespace.pid) }
     let userNamespace = openUserNamespace(of: plan.podPID, plan.idMap)

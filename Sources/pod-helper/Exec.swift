@@ -45,7 +45,8 @@ private func joinPinned(_ plan: ExecLaunch) -> Int32 {
     let pidfd = HelperDescriptors.target
     // Never inherited by the command: the child still enters the user namespace through it.
     _ = fcntl(pidfd, F_SETFD, FD_CLOEXEC)
-    let flags = Namespace.ipc | Namespace.uts | Namespace.net | Namespace.cgroup | Namespace.pid | Namespace.mount
+    // A non-root user's pod: its user namespace too, which the kernel enters first.
+    let flags = (plan.joinsPodUserNamespace ? Namespace.user : 0) | Namespace.ipc | Namespace.uts | Namespace.net | Namespace.cgroup | Namespace.pid | Namespace.mount
     check(podshim_setns(pidfd, flags), "setns", "pidfd of \(plan.targetPID)", "cannot join the namespaces of the container's process \(plan.targetPID) (has it exited?)")
     guard plan.idMap != nil else {
         close(pidfd)
@@ -61,6 +62,7 @@ private func joinByPID(_ plan: ExecLaunch) -> Int32 {
     let target = plan.targetPID
     // Opened before the mount namespace changes hide the host's /proc.
     let userNamespace = openUserNamespace(of: target, plan.idMap)
+    if plan.joinsPodUserNamespace { join("user", of: target, flag: Namespace.user) }
     for (kind, flag) in [("ipc", Namespace.ipc), ("uts", Namespace.uts), ("net", Namespace.net), ("cgroup", Namespace.cgroup), ("pid", Namespace.pid), ("mnt", Namespace.mount)] {
         join(kind, of: target, flag: flag)
     }

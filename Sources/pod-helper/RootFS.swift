@@ -52,6 +52,10 @@ private func makeDevices(_ root: Int32, _ plan: ContainerLaunch) {
     let dev = openInRoot(root, "/dev", creating: .directory)
     let nodes: [(String, UInt32, UInt32)] = [("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0)]
     for (name, major, minor) in nodes {
+        if plan.joinsPodUserNamespace {
+            bindHostDevice(dev, name)
+            continue
+        }
         check(mknodat(dev, name, S_IFCHR | 0o666, podshim_makedev(major, minor)), "mknod", "/dev/" + name, "cannot create /dev/\(name)")
         check(fchmodat(dev, name, 0o666, 0), "chmod", "/dev/" + name)
     }
@@ -63,6 +67,15 @@ private func makeDevices(_ root: Int32, _ plan: ContainerLaunch) {
     check(mkdirat(dev, "shm", 0o755), "mkdir", "/dev/shm")
     close(dev)
     mountAt(root, "/dev/mqueue", "mqueue", "mqueue", UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC), nil)
+}
+
+/// A non-root user's pod may not make device nodes (mknod needs CAP_MKNOD in the initial
+/// user namespace), so the host's node is bound on an empty file, as rootless runc and
+/// crun do; the host's /dev is still in view before pivot_root.
+private func bindHostDevice(_ dev: Int32, _ name: String) {
+    let file = check(openat(dev, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o666), "open", "/dev/" + name, "cannot create /dev/\(name)")
+    check(mount("/dev/" + name, fdPath(file), nil, UInt(MS_BIND), nil), "mount", "/dev/" + name, "cannot bind the host's /dev/\(name)")
+    close(file)
 }
 
 /// A bind mount of a host path (a volume, /etc/hosts, the pod's /dev/shm) or a tmpfs,

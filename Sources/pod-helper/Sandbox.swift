@@ -7,6 +7,7 @@ import PodLaunch
 /// /dev/shm, memory emptyDirs) in the pod's own mount namespace, and pause as PID 1,
 /// without capabilities.
 func startSandbox(_ plan: SandboxLaunch) -> Never {
+    if let mapping = plan.rootless { startRootlessSandbox(plan, mapping) }
     if let map = plan.idMap { startSandboxInUserNamespace(plan, map) }
     // hostNetwork pods share the host's network and, as with the CRI runtimes, its UTS namespace.
     let own = plan.hostNetwork ? 0 : Namespace.net | Namespace.uts

@@ -15,6 +15,22 @@ func startSandboxInUserNamespace(_ plan: SandboxLaunch, _ map: IDMap) -> Never {
     makePodMounts(plan)
     // Made as host root: in the pod's user namespace the mount namespace is not its own.
     let pauseRoot = makePauseRoot()
+    let flags = Namespace.user | Namespace.net | Namespace.uts | Namespace.ipc | Namespace.pid
+    forkMappedChild(unsharing: flags, "pod's user, network, UTS, IPC and PID", map: { child in
+        writeIDMap("/proc/\(child)/uid_map", map.uidMapLine, child: child)
+        writeIDMap("/proc/\(child)/gid_map", map.gidMapLine, child: child)
+    }, then: {
+        configureSandbox(plan)
+        forkPause(plan, root: pauseRoot)
+    })
+}
+
+/// The handshake of every runtime that makes a user namespace (runc's nsexec, crun,
+/// Podman): a child unshares `flags` (the user namespace among them) and waits on a pipe
+/// while the helper, still outside, writes its maps (`map`); the child then becomes root
+/// of the namespace and goes on with `then`. The helper waits for the child and exits
+/// with its code.
+func forkMappedChild(unsharing flags: Int32, _ what: String, map: (pid_t) -> Void, then body: () -> Never) -> Never {
     var ready: [Int32] = [-1, -1], proceed: [Int32] = [-1, -1]
     check(podshim_pipe_cloexec(&ready), "pipe2", "", "cannot make a pipe")
     check(podshim_pipe_cloexec(&proceed), "pipe2", "", "cannot make a pipe")
@@ -23,21 +39,21 @@ func startSandboxInUserNamespace(_ plan: SandboxLaunch, _ map: IDMap) -> Never {
     if child == 0 {
         close(ready[0])
         close(proceed[1])
-        unshareNamespaces(Namespace.user | Namespace.net | Namespace.uts | Namespace.ipc | Namespace.pid, "pod's user, network, UTS, IPC and PID")
+        unshareNamespaces(flags, what)
         signalPipe(ready[1])
         guard waitPipe(proceed[0]) else { fail(.setup, "read", 0, "", "the helper did not map the pod's user namespace") }
-        check(setgroups(0, nil), "setgroups", "", "cannot clear the groups in the pod's user namespace")
+        // Root's helper writes no "deny" to /proc/PID/setgroups; newgidmap does for a user
+        // without /etc/subgid ranges, and then the groups stay (setSupplementaryGroups).
+        setSupplementaryGroups([], primary: 0)
         check(setgid(0), "setgid", "", "cannot become root of the pod's user namespace")
         check(setuid(0), "setuid", "", "cannot become root of the pod's user namespace")
-        configureSandbox(plan)
-        forkPause(plan, root: pauseRoot)
+        body()
     }
     close(ready[1])
     close(proceed[0])
     // No byte: the child failed before it was ready, and said why on the report.
     if waitPipe(ready[0]) {
-        writeIDMap("/proc/\(child)/uid_map", map.uidMapLine, child: child)
-        writeIDMap("/proc/\(child)/gid_map", map.gidMapLine, child: child)
+        map(child)
         signalPipe(proceed[1])
     }
     close(proceed[1])

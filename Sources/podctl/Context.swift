@@ -28,7 +28,7 @@ struct Context {
     /// a failure is a warning: the command itself did what it was asked.
     /// `thorough: false` after a delete (PodNetwork.reclaim).
     func reclaimGonePods(thorough: Bool = true) {
-        // A non-root user has no pods to reclaim (PodManager.refuseWithoutRoot), and the
+        // A non-root user's pods hold no leases, ports or cgroups (RootlessPod), and the
         // reclaim's nftables and cgroup calls need root: they would only print warnings.
         guard geteuid() == 0 else { return }
         do {

@@ -72,6 +72,11 @@ import Testing
         #expect(problem(message { $0.string(1, "network"); $0.uint32(15, 0) }).contains("a network plan takes no uid"))
         #expect(problem(message { $0.string(1, "container"); $0.string(2, "web") }).contains("a container plan takes no hostname"))
         #expect(problem(message { $0.string(1, "seccomp") }).contains("a seccomp plan without a filter"))
+        // The rootless mappers (28) are the sandbox's only; joining the pod's user namespace
+        // first (29) is a container's or an exec's only (D64).
+        #expect(problem(message { $0.string(1, "container"); $0.record(28) { $0.strings(1, ["/usr/bin/newuidmap"]) } }).contains("a container plan takes no rootless"))
+        #expect(problem(message { $0.string(1, "sandbox"); $0.bool(29, true) }).contains("a sandbox plan takes no joinsPodUserNamespace"))
+        #expect(problem(message { $0.string(1, "sandbox"); $0.record(28) { $0.strings(1, ["/usr/bin/newuidmap"]) } }).contains("needs newuidmap and newgidmap"))
         #expect(problem(message { $0.string(1, "container"); $0.bool(4, true); $0.bytes(19, [2]) }).contains("tty is not a boolean"))
         #expect(problem(message { $0.string(1, "warp") }).contains("an unknown mode warp"))
         #expect(problem(message { $0.uint32(15, 0) }).contains("names no mode"))
@@ -147,6 +152,7 @@ struct SeededRandom: RandomNumberGenerator {
             plan.sysctls = strings().map { $0 + "=" + string() }
             plan.hostNetwork = bool()
             plan.idMap = idMap()
+            plan.rootless = bool() ? RootlessMapping(uidMapper: [string()] + strings(), gidMapper: [string()] + strings()) : nil
             plan.placement = placement()
             return .sandbox(plan)
         case 1:
@@ -162,6 +168,7 @@ struct SeededRandom: RandomNumberGenerator {
             plan.initPath = string()
             plan.process = process()
             plan.idMap = idMap()
+            plan.joinsPodUserNamespace = bool()
             plan.placement = placement()
             return .container(plan)
         case 2:
@@ -170,6 +177,7 @@ struct SeededRandom: RandomNumberGenerator {
             plan.targetPinned = bool()
             plan.process = process()
             plan.idMap = idMap()
+            plan.joinsPodUserNamespace = bool()
             plan.placement = placement()
             return .exec(plan)
         case 3:

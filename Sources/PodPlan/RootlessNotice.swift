@@ -1,0 +1,9 @@
+/// What a non-root user's pod lacks, said once per pod by the supervisor (a Warning
+/// event) and by describe (#18, docs/rootless.md).
+public enum RootlessNotice {
+    public static let limits = """
+        this pod runs as a non-root user without cgroups of its own (cgroup v1 has no delegation): \
+        its resource limits are not enforced and its usage is not measured (docs/rootless.md)
+        """
+    public static let network = "this non-root user's pod has loopback only: no pod IP, no hostPorts, no names of other pods (docs/rootless.md)"
+}

@@ -1,0 +1,45 @@
+import Foundation
+import PodCore
+import PodLaunch
+import PodModel
+import PodPlan
+@testable import PodRuntime
+import Testing
+
+/// #18: what a non-root user's pod may have today and how its plan differs; no root needed.
+@Suite struct RootlessPodRulesTests {
+    func pod(_ spec: String) throws -> Pod {
+        try CreateWaitsTests.pod("apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n" + spec)
+    }
+
+    @Test func aPlainPodIsAllowed() throws {
+        #expect(RootlessPod.refusal(try pod("  containers: [{name: app, image: busybox, ports: [{containerPort: 80}]}]\n")) == nil)
+    }
+
+    @Test(arguments: [
+        ("  containers: [{name: app, image: busybox, ports: [{containerPort: 80, hostPort: 8080}]}]\n", "hostPort 8080"),
+        ("  initContainers: [{name: i, image: busybox, ports: [{containerPort: 80, hostPort: 9090}]}]\n  containers: [{name: app, image: busybox}]\n", "hostPort 9090"),
+        ("  hostNetwork: true\n  containers: [{name: app, image: busybox}]\n", "hostNetwork"),
+        ("  hostUsers: false\n  containers: [{name: app, image: busybox}]\n", "hostUsers: false"),
+    ])
+    func whatIsNotBuiltIsRefusedByName(_ spec: String, _ named: String) throws {
+        let refusal = RootlessPod.refusal(try pod(spec))
+        #expect(refusal?.code == .unsupported)
+        #expect(refusal?.message.contains(named) == true && refusal?.message.contains("docs/rootless.md") == true, "\(refusal?.message ?? "")")
+    }
+
+    /// The plan of a user's pod: the mappers, no cgroups, no network, no OOM score.
+    @Test func theRunPlanOfAUsersPod() {
+        let container = ContainerPlan(name: "app", image: "busybox", imageID: "x", argv: ["sh"], env: [], cwd: "/", uid: 0, gid: 0, groups: [],
+                                      lowerDirs: [], mounts: [], readOnlyRoot: false, useInit: false, isSidecar: false, stopSignal: 15,
+                                      stdin: false, tty: false, specHash: "h", oomScoreAdj: -997)
+        var plan = RunPlan(namespace: "default", name: "web", uid: "u", hostname: "web", sharePID: false, restartPolicy: "Always",
+                           terminationGracePeriodSeconds: 30, sandboxMounts: [], initContainers: [], containers: [container],
+                           helperPath: "", pausePath: "", initPath: "", statusPath: "", logDirectory: "", containerDirectory: "",
+                           network: NetworkPlan(hostNetwork: true, root: "/r", bridge: "", subnet: "", podIP: nil, ports: []))
+        let mapping = RootlessMapping(uidMapper: ["/usr/bin/newuidmap", "0", "1000", "1"], gidMapper: ["/usr/bin/newgidmap", "0", "1000", "1"])
+        RootlessPod.adapt(&plan, mapping: mapping)
+        #expect(plan.rootless == mapping && plan.cgroups == nil && plan.network == nil && plan.containers[0].oomScoreAdj == nil)
+        #expect(RootlessMapping.command(mapping.uidMapper, pid: 42) == ["/usr/bin/newuidmap", "42", "0", "1000", "1"])
+    }
+}

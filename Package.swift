@@ -114,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "podctl-cli",
             dependencies: [
-                "PodCore", "PodModel", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodExec", "PodLogs", "PodLaunch", "PodCgroups", "PodJSONPath",
+                "PodCore", "PodModel", "PodPlan", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodExec", "PodLogs", "PodLaunch", "PodCgroups", "PodJSONPath",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/podctl"),

@@ -2,6 +2,7 @@ import Foundation
 import PodCore
 import PodLogs
 import PodModel
+import PodPlan
 import PodRuntime
 import PodStore
 import Synchronization
@@ -70,18 +71,19 @@ extension Logs {
                 }
                 let id = "\(view.key)/\(view.status?.startTime ?? "")/\(container)/\(instance)"
                 if seen.insert(id).inserted {
-                    found.streams.append(LogStream(key: view.key, reader: reader, prefix: prefix ? LogPrefix.kubectl(pod: view.key.name, container: container) : nil))
+                    found.streams.append(LogStream(key: view.key, reader: reader, instance: instance, prefix: prefix ? LogPrefix.kubectl(pod: view.key.name, container: container) : nil))
                 }
             }
         }
         return found
     }
 
-    /// `logs NAME -f`'s end of a stream: the pod is gone, its supervisor is, or the container no longer runs.
-    static func containerEnded(_ key: PodKey, _ container: String, context: Context) -> Bool {
-        guard let current = try? context.manager.view(key) else { return true }
+    /// `logs -f`'s end of a stream: the pod is gone, its supervisor is, or the container
+    /// instance writing restart `instance`'s log no longer runs.
+    static func containerEnded(_ key: PodKey, _ container: String, instance: Int, context: Context) -> Bool {
+        guard let current = try? context.manager.view(key), current.supervisorAlive else { return true }
         let record = current.status?.containers.first { $0.name == container } ?? current.status?.initContainers.first { $0.name == container }
-        return !current.supervisorAlive || record?.pid == nil
+        return record?.hasEnded(instance: instance) ?? true
     }
 }
 
@@ -89,13 +91,14 @@ extension Logs {
 struct LogStream: Sendable {
     let key: PodKey
     let reader: ContainerLogReader
+    let instance: Int
     let prefix: String?
 
     func follow(_ options: LogOptions, context: Context, output: SerializedOutput) async {
         var options = options
         options.prefix = prefix
         do {
-            try await reader.follow(options, shouldStop: { Logs.containerEnded(key, reader.container, context: context) }) { line in
+            try await reader.follow(options, shouldStop: { Logs.containerEnded(key, reader.container, instance: instance, context: context) }) { line in
                 output.write(line.bytes)
                 return true
             }

@@ -73,7 +73,9 @@ struct Logs: AsyncParsableCommand {
         guard follow else { return try reader.read(options, to: emit) }
         let context = try Context(global)
         let key = view.key
-        try await reader.follow(options, shouldStop: { Self.containerEnded(key, chosen, context: context) }, to: emit)
+        // The newest instance is the one followed; a newer one ends the follow by itself.
+        let instance = (try? reader.restarts())?.last ?? 0
+        try await reader.follow(options, shouldStop: { Self.containerEnded(key, chosen, instance: instance, context: context) }, to: emit)
     }
 
     func chooseContainer(_ view: PodView, names: [String]) throws -> String {

@@ -94,8 +94,10 @@ import Testing
             let completed = try await Self.waitFor(runtime, done, .containerExited)
             #expect(completed.exitCode == 0 && completed.reason == "Completed", "\(completed)")
 
-            // Nothing restarts them: the kubelet decides.
-            try await Task.sleep(for: .seconds(2))
+            // Nothing restarts them: the kubelet decides. An absence needs a window: a
+            // supervisor that restarted on its own would do it at once (the first restart
+            // has no back-off), well within it. LifecycleMachineTests prove the rule itself.
+            try await Task.sleep(for: .seconds(1))
             #expect(try await Self.status(runtime, failing).state == .containerExited)
             let log = try String(contentsOfFile: logs + "/failing/0.log", encoding: .utf8)
             let lines = log.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 3).map(String.init) }
@@ -198,8 +200,12 @@ import Testing
         }
         kill(daemon.process.processIdentifier, SIGKILL)
         daemon.process.waitUntilExit()
-        // The container ends while no daemon runs; the supervisor records it.
-        try await Task.sleep(for: .seconds(2))
+        // The container ends while no daemon runs (its processes go); the supervisor records it.
+        try daemon.harness.waitFor("the ending container's exit") {
+            try daemon.harness.podProcesses().allSatisfy { pid in
+                !((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "").contains("exit 3")
+            }
+        }
         try daemon.killAndRestart()
         try await daemon.withClients { runtime, _ in
             #expect(Set(try await Self.list(runtime).map(\.id)) == [id, ending])

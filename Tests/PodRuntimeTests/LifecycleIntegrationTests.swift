@@ -100,13 +100,13 @@ import Testing
         try harness.waitForRunning("web", containers: ["httpd", "content"])
         let supervisor = pid_t(try harness.status("web")["supervisorPID"] as? Int ?? 0)
         let pause = pid_t(try harness.status("web")["pausePID"] as? Int ?? 0)
-        let namespace = try #require(Harness.namespace("net", of: pause))
+        let namespace = try HeldNamespace("net", of: pause)
         kill(supervisor, SIGKILL)
         try harness.waitFor("Unknown") { try harness.run(["get", "pods"]).stdout.contains("Unknown") }
-        #expect(!Harness.processes(in: namespace).isEmpty, "the pod's processes outlive the supervisor")
+        #expect(!namespace.processes().isEmpty, "the pod's processes outlive the supervisor")
         let result = try harness.run(["delete", "pod", "web"])
         #expect(result.status == 0)
-        let left = Harness.processes(in: namespace)
+        let left = namespace.processes()
         #expect(left.isEmpty, "delete kills what the dead supervisor left: \(Harness.describe(left))")
         #expect(try FileManager.default.contentsOfDirectory(atPath: harness.base + "/lib/pods").isEmpty)
     }
@@ -120,15 +120,15 @@ import Testing
         try harness.apply(Self.web())
         try harness.waitForRunning("web", containers: ["httpd", "content"])
         let pause = pid_t(try harness.status("web")["pausePID"] as? Int ?? 0)
-        let namespace = try #require(Harness.namespace("net", of: pause))
+        let namespace = try HeldNamespace("net", of: pause)
         let outsider = Process()
         outsider.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
         outsider.arguments = ["-t", String(pause), "-n", "--", "sleep", "1000"]
         try outsider.run()
         defer { if outsider.isRunning { kill(outsider.processIdentifier, SIGKILL); outsider.waitUntilExit() } }
-        try harness.waitFor("the outsider in the pod's network") { Harness.processes(in: namespace).contains(outsider.processIdentifier) }
+        try harness.waitFor("the outsider in the pod's network") { namespace.processes().contains(outsider.processIdentifier) }
         #expect(try harness.run(["delete", "pod", "web"]).status == 0)
-        let left = Harness.processes(in: namespace)
+        let left = namespace.processes()
         #expect(left.isEmpty, "delete kills what is in the pod's network: \(Harness.describe(left))")
         outsider.waitUntilExit()
         #expect(outsider.terminationReason == .uncaughtSignal && outsider.terminationStatus == SIGKILL)

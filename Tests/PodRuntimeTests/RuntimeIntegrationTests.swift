@@ -137,8 +137,9 @@ import Testing
         try harness.waitForRunning("term", containers: ["c"])
         let initPID = try #require(try harness.containerPID("term", "c"))
         // The double-forked sleep is orphaned inside the container and reaped by its init.
+        let namespace = try HeldNamespace("net", of: initPID)
         try harness.waitFor("the orphan to be reaped") {
-            let pids = Harness.processes(in: Harness.namespace("net", of: initPID) ?? "")
+            let pids = namespace.processes()
             return pids.allSatisfy { pid in
                 let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
                 return !(stat.split(separator: ")").last?.hasPrefix(" Z") ?? false)
@@ -166,11 +167,11 @@ import Testing
 
     /// Delete leaves no process of the pod, no state under the roots, no lock.
     func deleteAndCheckNothingLeft(_ harness: Harness, _ pod: String, pause: pid_t) throws {
-        let namespace = try #require(Harness.namespace("net", of: pause))
+        let namespace = try HeldNamespace("net", of: pause)
         let mountsBefore = try String(contentsOfFile: "/proc/\(harness.holder)/mountinfo", encoding: .utf8)
         let result = try harness.run(["delete", "pod", pod])
         #expect(result.stdout == "pod \"\(pod)\" deleted\n")
-        let left = Harness.processes(in: namespace)
+        let left = namespace.processes()
         // delete's stderr carries its warnings (a damaged plan, cgroups left): with a
         // process left behind they say which of delete's kills missed it.
         #expect(left.isEmpty, "left in the pod's network namespace: \(Harness.describe(left)); delete's stderr: \(result.stderr)")

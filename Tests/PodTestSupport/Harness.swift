@@ -122,11 +122,6 @@ public final class Harness: @unchecked Sendable {
     /// Inode of a namespace of a process, e.g. `net:[4026532327]`.
     public static func namespace(_ kind: String, of pid: pid_t) -> String? { NamespaceHolder.namespace(kind, of: pid) }
 
-    /// Processes whose network namespace is `namespace`.
-    public static func processes(in namespace: String) -> [pid_t] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid_t($0) }.filter { Self.namespace("net", of: $0) == namespace }
-    }
-
     /// What a test failure should show of processes found where none should be: each
     /// one's PID, name, state and cgroups, to tell a dying process from a lost one.
     public static func describe(_ pids: [pid_t]) -> String {

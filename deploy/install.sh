@@ -33,6 +33,12 @@ if [ -d /etc/systemd/system ]; then
     echo "install: systemd is not running; enable podctl-restore.service when it is" >&2
   fi
 fi
+# A user's pods back at login (or at boot with linger): the same command in the user's
+# manager (docs/rootless.md); each user enables it with systemctl --user.
+if [ -d /etc/systemd ]; then
+  install -d -m 0755 /etc/systemd/user
+  install -m 0644 deploy/podctl-restore-user.service /etc/systemd/user/podctl-restore.service
+fi
 if $cri; then
   install -m 0755 "$bin/podctl-cri" /usr/local/bin/podctl-cri
   install -d -m 0755 /usr/local/share/doc/podctl

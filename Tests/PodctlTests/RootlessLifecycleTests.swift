@@ -35,10 +35,7 @@ import Testing
         let account = try RootlessPodTests.Account()
         let holder = try NamespaceHolder(["--net", "--mount", "--propagation", "private"])
         defer { holder.stop() }
-        let loaded = try account.podctl(["image", "load", "-i", try Harness.testImages() + "/busybox-docker.tar"], in: holder.pid)
-        try #require(loaded.status == 0, "\(loaded.stderr)")
-        let applied = try account.podctl(["apply", "-f", "-"], in: holder.pid, stdin: Self.pod)
-        try #require(applied.status == 0, "\(applied.stderr)")
+        try account.loadBusyboxAndApply(Self.pod, in: holder.pid)
 
         let jsonpath = "{range .status.containerStatuses[*]}{.name}={.ready}/{.restartCount} {end}"
         try waitUntil("app ready and crash restarted", timeout: 30) {

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import PodTestSupport
+import Synchronization
 import Testing
 
 /// #18, step 3: a busybox pod run by an ordinary user (an account made for the test, with
@@ -19,10 +20,14 @@ import Testing
         var data: String { home + "/.local/share" }
         var runtime: String { home + "/run" }
 
+        private static let made = Mutex(0)
+
         init() throws {
-            name = "podrl\(getpid() % 100_000)"
-            // Distinct per test run, far above this machine's accounts and Debian's ranges.
-            let first = 1_000_000_000 + UInt32(getpid() % 30_000) * 65_536
+            // Distinct per account (suites run side by side) and per test run, the range far
+            // above this machine's accounts and Debian's ranges.
+            let serial = Self.made.withLock { count in count += 1; return count % 4 }
+            name = "podrl\(getpid() % 100_000)x\(serial)"
+            let first = 1_000_000_000 + UInt32(Int(getpid() % 10_000) * 4 + serial) * 65_536
             try Self.root("/usr/sbin/useradd", ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name])
             guard let entry = getpwnam(name) else { throw HarnessError("useradd made no \(name)") }
             uid = entry.pointee.pw_uid

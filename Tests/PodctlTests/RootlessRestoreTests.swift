@@ -12,10 +12,7 @@ import Testing
         let account = try RootlessPodTests.Account()
         let holder = try NamespaceHolder(["--net", "--mount", "--propagation", "private"])
         defer { holder.stop() }
-        let loaded = try account.podctl(["image", "load", "-i", try Harness.testImages() + "/busybox-docker.tar"], in: holder.pid)
-        try #require(loaded.status == 0, "\(loaded.stderr)")
-        let applied = try account.podctl(["apply", "-f", "-"], in: holder.pid, stdin: RootlessPodTests.pod)
-        try #require(applied.status == 0, "\(applied.stderr)")
+        try account.loadBusyboxAndApply(RootlessPodTests.pod, in: holder.pid)
         try waitUntil("the user's pod to run", timeout: 20) { try account.podctl(["get", "pods"], in: holder.pid).stdout.contains("Running") }
 
         for pid in RootlessPodTests.Account.processes(of: account.uid) { kill(pid, SIGKILL) }

@@ -1,0 +1,14 @@
+import Glibc
+import PodTestSupport
+import Testing
+
+extension RootlessPodTests.Account {
+    /// Loads the busybox test image as the account and applies `manifest`, in the holder's
+    /// namespaces.
+    func loadBusyboxAndApply(_ manifest: String, in holder: pid_t) throws {
+        let loaded = try podctl(["image", "load", "-i", try Harness.testImages() + "/busybox-docker.tar"], in: holder)
+        try #require(loaded.status == 0, "\(loaded.stderr)")
+        let applied = try podctl(["apply", "-f", "-"], in: holder, stdin: manifest)
+        try #require(applied.status == 0, "\(applied.stderr)")
+    }
+}

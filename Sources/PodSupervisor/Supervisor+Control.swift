@@ -39,6 +39,11 @@ extension Supervisor {
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             var timeout = timeval(tv_sec: 1, tv_usec: 0)
             setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            if let refusal = ControlPeer.refusal(client) {
+                _ = Self.sendReply(client, refusal)
+                close(client)
+                continue
+            }
             let reply: ControlReply
             if let line = Self.readLine(client), let request = try? PodJSON.decode(ControlRequest.self, from: line, source: "the control request") {
                 // An attach session keeps its connection (Supervisor+Attach.swift).

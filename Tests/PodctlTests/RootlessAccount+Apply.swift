@@ -11,4 +11,13 @@ extension RootlessPodTests.Account {
         let applied = try podctl(["apply", "-f", "-"], in: holder, stdin: manifest)
         try #require(applied.status == 0, "\(applied.stderr)")
     }
+
+    /// RootlessPodTests.pod (a busybox `sleep`) running as the account in a fresh holder
+    /// of a network and mount namespace, which the caller stops.
+    func runningWebPod() throws -> NamespaceHolder {
+        let holder = try NamespaceHolder(["--net", "--mount", "--propagation", "private"])
+        try loadBusyboxAndApply(RootlessPodTests.pod, in: holder.pid)
+        try waitUntil("the user's pod to run", timeout: 20) { try podctl(["get", "pods"], in: holder.pid).stdout.contains("Running") }
+        return holder
+    }
 }

@@ -24,10 +24,8 @@ import Testing
 
     @Test(.needsRoot) func aUsersSupervisorAnswersOnlyThatUserAndRoot() throws {
         let account = try RootlessPodTests.Account()
-        let holder = try NamespaceHolder(["--net", "--mount", "--propagation", "private"])
+        let holder = try account.runningWebPod()
         defer { holder.stop() }
-        try account.loadBusyboxAndApply(RootlessPodTests.pod, in: holder.pid)
-        try waitUntil("the user's pod to run", timeout: 20) { try account.podctl(["get", "pods"], in: holder.pid).stdout.contains("Running") }
 
         let socket = account.runtime + "/podctl/pods/default/web/supervisor.sock"
         // A mistake by hand: every directory on the way, and the socket, opened to all.

@@ -10,10 +10,8 @@ import Testing
 @Suite(.serialized) struct RootlessRestoreTests {
     @Test(.needsRoot) func aUsersPodComesBackAfterASimulatedReboot() throws {
         let account = try RootlessPodTests.Account()
-        let holder = try NamespaceHolder(["--net", "--mount", "--propagation", "private"])
+        let holder = try account.runningWebPod()
         defer { holder.stop() }
-        try account.loadBusyboxAndApply(RootlessPodTests.pod, in: holder.pid)
-        try waitUntil("the user's pod to run", timeout: 20) { try account.podctl(["get", "pods"], in: holder.pid).stdout.contains("Running") }
 
         for pid in RootlessPodTests.Account.processes(of: account.uid) { kill(pid, SIGKILL) }
         try waitUntil("every process of the user to end", timeout: 10) { RootlessPodTests.Account.processes(of: account.uid).isEmpty }

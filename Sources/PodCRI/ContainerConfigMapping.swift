@@ -76,7 +76,7 @@ struct ContainerConfigMapping {
     }
 
     /// linux.security_context as a v1 SecurityContext. `no_new_privs` is the kubelet's
-    /// `!allowPrivilegeEscalation`; a Localhost seccomp profile is the absolute host path
+    /// `!allowPrivilegeEscalation`, either way; a Localhost seccomp profile is the absolute host path
     /// the kubelet gives (relative when it lies under podctl's profile directory).
     /// Masked and read-only paths go beside (SandboxContainerOptions).
     static func securityContext(_ context: Runtime_V1_LinuxContainerSecurityContext, seccompDirectory: String) throws(RPCError) -> [String: Any] {
@@ -89,7 +89,10 @@ struct ContainerConfigMapping {
         if context.hasRunAsGroup { json["runAsGroup"] = context.runAsGroup.value }
         if context.privileged { json["privileged"] = true }
         if context.readonlyRootfs { json["readOnlyRootFilesystem"] = true }
-        if context.noNewPrivs { json["allowPrivilegeEscalation"] = false }
+        // Always said: the kubelet computes no_new_privs for every container, and false
+        // is escalation allowed, as runc's spec gets it from containerd (podctl's own
+        // default for an unset field would set no_new_privs: ConfinementPolicy).
+        json["allowPrivilegeEscalation"] = !context.noNewPrivs
         if context.hasCapabilities {
             for (field, names) in [("add_capabilities", context.capabilities.addCapabilities), ("drop_capabilities", context.capabilities.dropCapabilities)] {
                 try checkWords(names, "config.linux.security_context.capabilities.\(field)")

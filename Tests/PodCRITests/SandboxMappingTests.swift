@@ -164,6 +164,10 @@ struct ContainerMappingTests {
         #expect(mapping.options.logPath == "/var/log/pods/ns_p_u/app/0.log")
         config.linux.securityContext.supplementalGroups = [1234, 5678]
         #expect(try Self.map(config).options.supplementalGroups == [1234, 5678])
+        // no_new_privs false is escalation allowed (critest's NoNewPrivs spec runs a
+        // setuid program), not podctl's default for an unset field.
+        config.linux.securityContext.noNewPrivs = false
+        #expect(try Self.map(config).container.securityContext?.allowPrivilegeEscalation == true)
     }
 
     @Test(arguments: [

@@ -52,7 +52,8 @@ struct ContainerConfigMapping {
         json["tty"] = config.tty
         json["securityContext"] = try Self.securityContext(config.linux.securityContext, seccompDirectory: seccompDirectory)
         if config.hasLinux {
-            if let resources = Self.resources(config.linux.resources) { json["resources"] = resources }
+            try ContainerResourcesMapping.check(config.linux.resources, "config.linux.resources")
+            if let resources = ContainerResourcesMapping.json(config.linux.resources) { json["resources"] = resources }
         }
         let security = config.linux.securityContext
         for (field, paths) in [("masked_paths", security.maskedPaths), ("readonly_paths", security.readonlyPaths)] {
@@ -123,22 +124,6 @@ struct ContainerConfigMapping {
         default: throw RPCFailure.invalid("config.linux.security_context.seccomp.profile_type", "\(seccomp.profileType) is not RuntimeDefault, Unconfined or Localhost")
         }
         return json
-    }
-
-    /// linux.resources back to requests and limits, the kubelet's arithmetic reversed
-    /// (pkg/kubelet/cm/helpers_linux.go: shares = milli × 1024 / 1000, quota = milli ×
-    /// period / 1000); the planner turns them into the same cgroup values again.
-    static func resources(_ resources: Runtime_V1_LinuxContainerResources) -> [String: Any]? {
-        var requests: [String: String] = [:]
-        var limits: [String: String] = [:]
-        if resources.cpuShares > 2 { requests["cpu"] = "\(resources.cpuShares * 1000 / 1024)m" }
-        if resources.cpuQuota > 0 {
-            let period = resources.cpuPeriod > 0 ? resources.cpuPeriod : 100_000
-            limits["cpu"] = "\(max(1, resources.cpuQuota * 1000 / period))m"
-        }
-        if resources.memoryLimitInBytes > 0 { limits["memory"] = "\(resources.memoryLimitInBytes)" }
-        if requests.isEmpty && limits.isEmpty { return nil }
-        return ["requests": requests, "limits": limits]
     }
 
     /// The kubelet's log file: an absolute directory and a relative path, both without

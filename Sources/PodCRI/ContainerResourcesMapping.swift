@@ -46,4 +46,24 @@ enum ContainerResourcesMapping {
         if requests.isEmpty && limits.isEmpty { return nil }
         return ["requests": requests, "limits": limits]
     }
+    /// The same as the model's requirements; nil when none is set.
+    static func requirements(_ resources: Runtime_V1_LinuxContainerResources, _ field: String) throws(RPCError) -> ResourceRequirements? {
+        guard let json = json(resources) else { return nil }
+        do {
+            return try JSONDecoder().decode(ResourceRequirements.self, from: JSONSerialization.data(withJSONObject: json))
+        } catch {
+            throw RPCFailure.invalid(field, "the resources do not make requests and limits: \(error)")
+        }
+    }
+
+    /// What ContainerStatus reports: the mapped fields as they were given, as containerd
+    /// reports its spec's.
+    static func reported(_ resources: Runtime_V1_LinuxContainerResources) -> Runtime_V1_LinuxContainerResources {
+        var result = Runtime_V1_LinuxContainerResources()
+        result.cpuPeriod = resources.cpuPeriod
+        result.cpuQuota = resources.cpuQuota
+        result.cpuShares = resources.cpuShares
+        result.memoryLimitInBytes = resources.memoryLimitInBytes
+        return result
+    }
 }

@@ -10,6 +10,7 @@ packages=(
   docker-registry apache2-utils openssl curl                            # pull tests: a loopback registry, htpasswd, a test CA
   busybox-static skopeo umoci zstd                                      # test and demo images
   iproute2 nftables util-linux procps                                   # namespaces and network checks in tests
+  gcc libc6-dev                                                         # critest's nonewprivs stand-in, a static C program (deploy/cri/e2e-images.sh)
   uidmap                                                                # newuidmap/newgidmap: a non-root user's pod (RootlessPodTests, docs/rootless.md)
   qemu-system-x86                                                       # the cgroup v2 test guest (deploy/cgroup2-guest.sh)
 )

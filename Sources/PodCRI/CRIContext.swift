@@ -21,6 +21,8 @@ public struct CRIContext: Sendable {
     let sandboxes: RecordDirectory<SandboxRecord>
     let containers: RecordDirectory<ContainerRecord>
     let statuses: StatusCache
+    /// GetContainerEvents' listeners and what was sent (ContainerEvents.swift).
+    public let events = ContainerEvents()
 
     public init(roots: StoreRoots, cgroupRoot: String, registriesConf: String, environment: [String: String]) {
         store = Store(roots: roots)

@@ -52,7 +52,8 @@ struct ContainerConfigMapping {
         json["tty"] = config.tty
         json["securityContext"] = try Self.securityContext(config.linux.securityContext, seccompDirectory: seccompDirectory)
         if config.hasLinux {
-            if let resources = Self.resources(config.linux.resources) { json["resources"] = resources }
+            try ContainerResourcesMapping.check(config.linux.resources, "config.linux.resources")
+            if let resources = ContainerResourcesMapping.json(config.linux.resources) { json["resources"] = resources }
         }
         let security = config.linux.securityContext
         for (field, paths) in [("masked_paths", security.maskedPaths), ("readonly_paths", security.readonlyPaths)] {
@@ -76,7 +77,7 @@ struct ContainerConfigMapping {
     }
 
     /// linux.security_context as a v1 SecurityContext. `no_new_privs` is the kubelet's
-    /// `!allowPrivilegeEscalation`; a Localhost seccomp profile is the absolute host path
+    /// `!allowPrivilegeEscalation`, either way; a Localhost seccomp profile is the absolute host path
     /// the kubelet gives (relative when it lies under podctl's profile directory).
     /// Masked and read-only paths go beside (SandboxContainerOptions).
     static func securityContext(_ context: Runtime_V1_LinuxContainerSecurityContext, seccompDirectory: String) throws(RPCError) -> [String: Any] {
@@ -89,7 +90,10 @@ struct ContainerConfigMapping {
         if context.hasRunAsGroup { json["runAsGroup"] = context.runAsGroup.value }
         if context.privileged { json["privileged"] = true }
         if context.readonlyRootfs { json["readOnlyRootFilesystem"] = true }
-        if context.noNewPrivs { json["allowPrivilegeEscalation"] = false }
+        // Always said: the kubelet computes no_new_privs for every container, and false
+        // is escalation allowed, as runc's spec gets it from containerd (podctl's own
+        // default for an unset field would set no_new_privs: ConfinementPolicy).
+        json["allowPrivilegeEscalation"] = !context.noNewPrivs
         if context.hasCapabilities {
             for (field, names) in [("add_capabilities", context.capabilities.addCapabilities), ("drop_capabilities", context.capabilities.dropCapabilities)] {
                 try checkWords(names, "config.linux.security_context.capabilities.\(field)")
@@ -120,22 +124,6 @@ struct ContainerConfigMapping {
         default: throw RPCFailure.invalid("config.linux.security_context.seccomp.profile_type", "\(seccomp.profileType) is not RuntimeDefault, Unconfined or Localhost")
         }
         return json
-    }
-
-    /// linux.resources back to requests and limits, the kubelet's arithmetic reversed
-    /// (pkg/kubelet/cm/helpers_linux.go: shares = milli × 1024 / 1000, quota = milli ×
-    /// period / 1000); the planner turns them into the same cgroup values again.
-    static func resources(_ resources: Runtime_V1_LinuxContainerResources) -> [String: Any]? {
-        var requests: [String: String] = [:]
-        var limits: [String: String] = [:]
-        if resources.cpuShares > 2 { requests["cpu"] = "\(resources.cpuShares * 1000 / 1024)m" }
-        if resources.cpuQuota > 0 {
-            let period = resources.cpuPeriod > 0 ? resources.cpuPeriod : 100_000
-            limits["cpu"] = "\(max(1, resources.cpuQuota * 1000 / period))m"
-        }
-        if resources.memoryLimitInBytes > 0 { limits["memory"] = "\(resources.memoryLimitInBytes)" }
-        if requests.isEmpty && limits.isEmpty { return nil }
-        return ["requests": requests, "limits": limits]
     }
 
     /// The kubelet's log file: an absolute directory and a relative path, both without

@@ -22,8 +22,17 @@ struct ContainerRecord: CRIRecord {
     var imageRef: String
     /// The `ContainerConfig` of CreateContainer, in the protobuf wire format.
     var config: Data
+    /// The `LinuxContainerResources` of the last UpdateContainerResources, in the wire
+    /// format; nil: those of the config.
+    var resources: Data?
 
     func key() throws(PodError) -> PodKey { try PodKey(namespace: namespace, name: podName) }
+
+    /// The resources ContainerStatus reports (ContainerResourcesMapping.reported).
+    func currentResources() -> Runtime_V1_LinuxContainerResources {
+        if let resources, let decoded = try? Runtime_V1_LinuxContainerResources(serializedBytes: resources) { return decoded }
+        return ContainerResourcesMapping.reported(decodedConfig().linux.resources)
+    }
 
     func decodedConfig() -> Runtime_V1_ContainerConfig {
         (try? Runtime_V1_ContainerConfig(serializedBytes: config)) ?? Runtime_V1_ContainerConfig()

@@ -83,6 +83,7 @@ struct ContainerView {
         status.annotations = config.annotations
         status.mounts = config.mounts
         status.logPath = record.logPath ?? ""
+        status.resources.linux = record.currentResources()
         return status
     }
 

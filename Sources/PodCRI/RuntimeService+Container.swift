@@ -42,13 +42,16 @@ extension RuntimeService {
                 throw error
             }
         }
+        sendEvent(.containerCreatedEvent, id: id, sandboxID: sandbox.id)
         var response = Runtime_V1_CreateContainerResponse()
         response.containerID = id
         return response
     }
 
     public func startContainer(request: Runtime_V1_StartContainerRequest, context _: ServerContext) async throws -> Runtime_V1_StartContainerResponse {
-        try await onContainer(try container(request.containerID)) { manager, key, name throws(PodError) in try manager.startContainer(key, name: name) }
+        let record = try container(request.containerID)
+        try await onContainer(record) { manager, key, name throws(PodError) in try manager.startContainer(key, name: name) }
+        sendEvent(.containerStartedEvent, id: record.id, sandboxID: record.sandboxID)
         return Runtime_V1_StartContainerResponse()
     }
 
@@ -57,6 +60,7 @@ extension RuntimeService {
         guard let record = context.containers.find(request.containerID) else { return Runtime_V1_StopContainerResponse() }
         let grace = Double(max(0, request.timeout))
         try await onContainer(record) { manager, key, name throws(PodError) in try manager.stopContainer(key, name: name, grace: grace) }
+        sendStoppedIfEnded(record)
         return Runtime_V1_StopContainerResponse()
     }
 
@@ -65,8 +69,10 @@ extension RuntimeService {
         let context = self.context
         try await Blocking.run { () throws(PodError) in
             try PodManager(store: context.store).removeContainer(try record.key(), name: record.name)
-            try context.containers.remove(record.id)
         }
+        sendStoppedIfEnded(record)
+        try await Blocking.run { () throws(PodError) in try context.containers.remove(record.id) }
+        sendEvent(.containerDeletedEvent, id: record.id, sandboxID: record.sandboxID)
         return Runtime_V1_RemoveContainerResponse()
     }
 

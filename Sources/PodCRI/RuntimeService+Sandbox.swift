@@ -42,6 +42,8 @@ extension RuntimeService {
             let paths = PodPaths(store: context.store, key: try record.key())
             if let pid = context.statuses.status(at: paths.status)?.supervisorPID { SupervisorReaper.reap(pid) }
         }
+        sendEvent(.containerCreatedEvent, id: id, sandboxID: id)
+        sendEvent(.containerStartedEvent, id: id, sandboxID: id)
         var response = Runtime_V1_RunPodSandboxResponse()
         response.podSandboxID = id
         return response
@@ -53,19 +55,29 @@ extension RuntimeService {
         // containerd stops a sandbox's containers forcibly: the kubelet gave them their
         // grace period with StopContainer before.
         try await Blocking.run { () throws(PodError) in try PodManager(store: store).stopSandbox(try record.key(), grace: 0) }
+        sendSandboxStopped(record)
         return Runtime_V1_StopPodSandboxResponse()
     }
 
     public func removePodSandbox(request: Runtime_V1_RemovePodSandboxRequest, context _: ServerContext) async throws -> Runtime_V1_RemovePodSandboxResponse {
         guard let record = context.sandboxes.find(request.podSandboxID) else { return Runtime_V1_RemovePodSandboxResponse() }
         let context = self.context
+        let containers = context.containers.all().filter { $0.sandboxID == record.id }
+        // A running sandbox stops first (the kubelet's was stopped already), so that its
+        // containers' ends are seen and sent before they are deleted.
+        if SandboxView(record: record, context: context).ready {
+            try await Blocking.run { () throws(PodError) in try PodManager(store: context.store).stopSandbox(try record.key(), grace: 0) }
+        }
+        sendSandboxStopped(record)
         try await Blocking.run { () throws(PodError) in
             let key = try record.key()
             try PodManager(store: context.store).removeSandbox(key)
             context.statuses.forget(PodPaths(store: context.store, key: key).status)
-            for container in context.containers.all() where container.sandboxID == record.id { try context.containers.remove(container.id) }
-            try context.sandboxes.remove(record.id)
+            for container in containers { try context.containers.remove(container.id) }
         }
+        for container in containers { sendEvent(.containerDeletedEvent, id: container.id, sandboxID: record.id) }
+        try await Blocking.run { () throws(PodError) in try context.sandboxes.remove(record.id) }
+        sendEvent(.containerDeletedEvent, id: record.id, sandboxID: record.id)
         return Runtime_V1_RemovePodSandboxResponse()
     }
 

@@ -1,14 +1,10 @@
 import GRPCCore
 import PodCRIProtocol
 
-// The RPCs of RuntimeService not served yet: resources, streaming, stats, metrics and
-// events. Each answers Unimplemented, naming what it is waiting for, so a client learns
+// The RPCs of RuntimeService not served yet: streaming and metrics.
+// Each answers Unimplemented, naming what it is waiting for, so a client learns
 // the truth and not an empty answer (docs/cri.md, "What is served").
 extension RuntimeService {
-    public func updateContainerResources(request: Runtime_V1_UpdateContainerResourcesRequest, context: ServerContext) async throws -> Runtime_V1_UpdateContainerResourcesResponse {
-        throw RPCFailure.unimplemented("UpdateContainerResources", needs: "the supervisor applying new cgroup limits to a running container")
-    }
-
     public func exec(request: Runtime_V1_ExecRequest, context: ServerContext) async throws -> Runtime_V1_ExecResponse {
         throw RPCFailure.unimplemented("Exec", needs: "the streaming server (SPDY and WebSocket remotecommand, issue #16 item 3)")
     }
@@ -27,10 +23,6 @@ extension RuntimeService {
 
     public func listPodSandboxMetrics(request: Runtime_V1_ListPodSandboxMetricsRequest, context: ServerContext) async throws -> Runtime_V1_ListPodSandboxMetricsResponse {
         throw RPCFailure.unimplemented("ListPodSandboxMetrics", needs: "the cgroup readings of CRI sandboxes")
-    }
-
-    public func getContainerEvents(request: Runtime_V1_GetEventsRequest, response: RPCWriter<Runtime_V1_ContainerEventResponse>, context: ServerContext) async throws {
-        throw RPCFailure.unimplemented("GetContainerEvents", needs: "a stream of the supervisors' container events")
     }
 
     /// As containerd without CRIU: checkpointing stays Unimplemented (issue #16).

@@ -53,8 +53,11 @@ public struct CapturedExec {
         let commandPID = reports.compactMap { report -> Int32? in if case let .started(pid) = report { return pid } else { return nil } }.first
         outcome.timedOut = !Self.drain([output.read, errors.read], into: &outcome, limit: limit, deadline: deadline)
         if outcome.timedOut {
-            if let commandPID { kill(commandPID, SIGKILL) }
-            kill(running.pid, SIGKILL)
+            // The command only: the helper, its parent, reaps it and then exits, so the
+            // call returns with the process gone (critest's execSync-with-timeout spec
+            // runs `pgrep sleep` at once). Killing the helper too would leave the
+            // command's zombie for the pod's init to reap some time later.
+            if let commandPID { kill(commandPID, SIGKILL) } else { kill(running.pid, SIGKILL) }
         }
         let code = HelperLauncher.waitFor(running.pid)
         outcome.exitCode = code

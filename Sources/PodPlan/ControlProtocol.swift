@@ -26,6 +26,9 @@ public struct ControlRequest: Codable, Equatable, Sendable {
         case removeContainer
         /// CRI ReopenContainerLog: the kubelet renamed the container's log file; write a new one.
         case reopenLog
+        /// CRI UpdateContainerResources: the run plan holds new limits for `container` and
+        /// new sums for the pod; write them into the cgroups.
+        case updateResources
     }
 
     public var op: Operation

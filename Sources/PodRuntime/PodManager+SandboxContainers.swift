@@ -135,7 +135,9 @@ extension PodManager {
         return plan
     }
 
-    private func control(_ paths: PodPaths, _ request: ControlRequest) throws(PodError) {
+    /// One request to the pod's supervisor; a refusal is the error (notFound when it
+    /// names something missing). Internal: PodManager+ContainerResources.swift sends too.
+    func control(_ paths: PodPaths, _ request: ControlRequest) throws(PodError) {
         let reply = try SupervisorClient(path: paths.controlSocket).send(request)
         guard reply.ok else {
             let code: PodError.Code = reply.message.contains("not found") ? .notFound : .conflict

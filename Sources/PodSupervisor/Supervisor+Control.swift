@@ -71,7 +71,7 @@ extension Supervisor {
             return reload()
         case .attach:
             return ControlReply(ok: false, message: "attach keeps its connection")
-        case .addContainer, .startContainer, .stopContainer, .removeContainer, .reopenLog:
+        case .addContainer, .startContainer, .stopContainer, .removeContainer, .reopenLog, .updateResources:
             return handleKubeletRequest(request)
         }
     }

@@ -16,6 +16,7 @@ extension Supervisor {
         case .startContainer: return startContainer(name)
         case .stopContainer: return stopContainer(name, grace: request.grace ?? 0)
         case .reopenLog: return reopenLog(name)
+        case .updateResources: return updateResources(name)
         default: return removeContainer(name)
         }
     }

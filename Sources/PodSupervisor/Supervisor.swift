@@ -1,5 +1,6 @@
 import CPodShim
 import Glibc
+import PodCgroups
 import PodCore
 import PodExec
 import PodLaunch
@@ -34,10 +35,14 @@ public final class Supervisor {
     var attachments: [Attachment] = []
     /// apply's start notice pipe (Supervisor+Notice.swift), -1 once sent or without one.
     var notice = StartNotice.take()
+    /// What the pod's cgroup holds: the plan's limits until UpdateContainerResources
+    /// changes them (Supervisor+Resources.swift).
+    var podLimits: CgroupLimits?
 
     public init(plan: RunPlan, planPath: String) {
         self.plan = plan
         self.planPath = planPath
+        podLimits = plan.cgroups?.limits
         launcher = HelperLauncher(helperPath: plan.helperPath)
         containers = plan.initContainers.map { ContainerRun(plan: $0, isInit: true) } + plan.containers.map { ContainerRun(plan: $0, isInit: false) }
         pod = PodLifecycle(containers: plan.initContainers.map { ContainerLifecycle(name: $0.name, role: $0.isSidecar ? .sidecar : .initContainer) }

@@ -38,7 +38,7 @@ let server = GRPCServer(
     transport: .http2NIOPosix(listeningSocketDescriptor: Int(descriptor), transportSecurity: .plaintext),
     services: CRIServices.make(context))
 
-let signals = StopSignals.install(stopping: server)
+let signals = StopSignals.install(stopping: server, events: context.events)
 
 FileHandle.standardError.write(Data("podctl-cri \(PodctlRelease.version): serving CRI v1 on \(options.socket) (root \(roots.root), run root \(roots.runRoot))\n".utf8))
 do {

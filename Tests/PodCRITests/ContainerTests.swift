@@ -61,6 +61,28 @@ import Testing
         return try await runtime.execSync(request)
     }
 
+    /// The container's PID, from the verbose status.
+    static func pid(_ runtime: Runtime, _ id: String) async throws -> Int32 {
+        var request = Runtime_V1_ContainerStatusRequest()
+        request.containerID = id
+        request.verbose = true
+        let info = try await runtime.containerStatus(request).info["info"] ?? "{}"
+        let object = try JSONSerialization.jsonObject(with: Data(info.utf8)) as? [String: Any]
+        return Int32((object?["pid"] as? Int) ?? 0)
+    }
+
+    /// Zombies that share `pid`'s PID namespace.
+    static func zombies(inPIDNamespaceOf pid: Int32) -> [String] {
+        guard pid > 0, let namespace = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/pid") else { return ["no namespace of \(pid)"] }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { entry in
+            guard Int32(entry) != nil, (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/ns/pid")) == namespace,
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let end = stat.range(of: ") ", options: .backwards) else { return false }
+            return stat[end.upperBound...].hasPrefix("Z")
+        }
+    }
+
     static func list(_ runtime: Runtime, _ change: (inout Runtime_V1_ContainerFilter) -> Void = { _ in }) async throws -> [Runtime_V1_Container] {
         var request = Runtime_V1_ListContainersRequest()
         change(&request.filter)
@@ -145,6 +167,9 @@ import Testing
             #expect(Date().timeIntervalSince(began) < 5)
             let sleeps = try harness.podProcesses().filter { (try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8)) == "sleep\u{0}30\u{0}" }
             #expect(sleeps.isEmpty, "the timed-out command was killed")
+            // ... and reaped before the call returned: critest's `pgrep sleep` lists zombies.
+            let sleeperPID = try await Self.pid(runtime, sleeper)
+            #expect(Self.zombies(inPIDNamespaceOf: sleeperPID).isEmpty, "the timed-out command was reaped")
             let notRunning = await rpcFailure { _ = try await Self.exec(runtime, done, ["true"]) }
             #expect(notRunning != nil)
 

@@ -105,9 +105,6 @@ import Testing
                 ("PortForward", { _ = try await runtime.portForward(Runtime_V1_PortForwardRequest()) }),
                 ("ListPodSandboxMetrics", { _ = try await runtime.listPodSandboxMetrics(Runtime_V1_ListPodSandboxMetricsRequest()) }),
                 ("CheckpointContainer", { _ = try await runtime.checkpointContainer(Runtime_V1_CheckpointContainerRequest()) }),
-                ("GetContainerEvents", { try await runtime.getContainerEvents(Runtime_V1_GetEventsRequest()) { response in
-                    for try await _ in response.messages {}
-                } }),
             ]
             for (name, call) in calls {
                 let failure = await rpcFailure(call)

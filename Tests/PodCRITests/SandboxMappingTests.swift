@@ -164,6 +164,10 @@ struct ContainerMappingTests {
         #expect(mapping.options.logPath == "/var/log/pods/ns_p_u/app/0.log")
         config.linux.securityContext.supplementalGroups = [1234, 5678]
         #expect(try Self.map(config).options.supplementalGroups == [1234, 5678])
+        // no_new_privs false is escalation allowed (critest's NoNewPrivs spec runs a
+        // setuid program), not podctl's default for an unset field.
+        config.linux.securityContext.noNewPrivs = false
+        #expect(try Self.map(config).container.securityContext?.allowPrivilegeEscalation == true)
     }
 
     @Test(arguments: [
@@ -180,6 +184,11 @@ struct ContainerMappingTests {
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.maskedPaths = ["/proc/kcore", "proc/x"] }, "config.linux.security_context.masked_paths[1]"),
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.supplementalGroups = [5, -1] }, "config.linux.security_context.supplemental_groups[1]"),
         ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.securityContext.seccomp.profileType = .localhost; c.linux.securityContext.seccomp.localhostRef = "/var/lib/kubelet/seccomp/../../../etc/x" }, "config.linux.security_context.seccomp.localhost_ref"),
+        // Values no kernel takes, which the arithmetic of the mapping would overflow on.
+        ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.resources.cpuShares = .max }, "config.linux.resources.cpu_shares"),
+        ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.resources.cpuQuota = .max }, "config.linux.resources.cpu_quota"),
+        ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.resources.cpuPeriod = 10 }, "config.linux.resources.cpu_period"),
+        ({ @Sendable (c: inout Runtime_V1_ContainerConfig) in c.linux.resources.memoryLimitInBytes = -5 }, "config.linux.resources.memory_limit_in_bytes"),
     ] as [(@Sendable (inout Runtime_V1_ContainerConfig) -> Void, String)])
     func malformedIsInvalidArgumentNamingTheField(_ damage: @Sendable (inout Runtime_V1_ContainerConfig) -> Void, _ field: String) {
         var config = Self.config()

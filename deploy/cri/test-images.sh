@@ -1,6 +1,6 @@
 #!/bin/sh
-# Builds critest v1.32.0's stand-in images for its "Image Manager" specs, offline, from
-# Debian's busybox-static, and pushes them to a registry (a loopback docker-registry):
+# Builds critest v1.32.0's stand-in images, offline, from Debian packages, and pushes them
+# to a registry (a loopback docker-registry):
 #
 #   deploy/cri/test-images.sh 127.0.0.1:5000
 #
@@ -17,13 +17,23 @@
 #   …/test-image-predefined-group               User 1000 (group 50000 in /etc/group)
 #   …/test-image-1, -2, -3 :latest              three different images (a label each)
 #   …/test-image-tags:1, :2, :3                 one image under three tags
-#   registry.k8s.io/e2e-test-images/busybox:1.29-2   busybox (critest's default image)
 #
-# The images of the other specs (nginx, httpd, nonewprivs, hostnet-nginx, …: issue #16
-# item 5) come with the sandbox and container RPCs. test-image-digest@sha256:… is pinned
-# to the upstream manifest and cannot be made offline: its spec is skipped by name.
+# Those are podctl's busybox-static test image. The images the sandbox and container
+# specs run are made by deploy/cri/e2e-images.sh (what each spec needs of them is said
+# there):
 #
-# Needs: busybox-static, umoci, skopeo (deploy/deps.sh installs them). Idempotent.
+#   registry.k8s.io/e2e-test-images/busybox:1.29-2   critest's default image
+#   registry.k8s.io/e2e-test-images/nginx:1.14-2     nginx on port 80
+#   registry.k8s.io/e2e-test-images/httpd:2.4.39-4   httpd on port 80
+#   registry.k8s.io/e2e-test-images/nonewprivs:1.3   setuid root, prints its euid
+#   gcr.io/k8s-staging-cri-tools/hostnet-nginx-amd64 nginx on port 12003
+#
+# test-image-digest@sha256:… is pinned to the upstream manifest and cannot be made
+# offline: its spec is skipped by name. Nothing else critest v1.32.0 pulls is missing
+# (pkg/validate; the benchmarks' images are not pulled, the benchmarks are skipped).
+#
+# Needs: busybox-static, umoci, skopeo and what e2e-images.sh needs (deploy/deps.sh
+# installs them). Idempotent.
 set -eu
 
 target=${1:?usage: $0 REGISTRY_HOST:PORT}
@@ -51,7 +61,6 @@ push() {  # push TAG REFERENCE (the registry path under $target)
     skopeo copy --quiet --insecure-policy --dest-tls-verify=false "oci:$layout:$1" "docker://$target/$2"
 }
 
-variant plain
 variant latest --config.label podctl.test-image=latest
 variant tagtest --config.label podctl.test-image=tag-test
 variant tagall --config.label podctl.test-image=tag-all
@@ -64,6 +73,7 @@ variant predefined --config.user 1000
 variant one --config.label podctl.test-image=1
 variant two --config.label podctl.test-image=2
 variant three --config.label podctl.test-image=3
+sh "$here/e2e-images.sh" "$layout"
 
 staging=k8s-staging-cri-tools
 push latest "$staging/test-image-latest:latest"
@@ -78,5 +88,9 @@ push one "$staging/test-image-1:latest"
 push two "$staging/test-image-2:latest"
 push three "$staging/test-image-3:latest"
 for tag in 1 2 3; do push tags "$staging/test-image-tags:$tag"; done
-push plain "e2e-test-images/busybox:1.29-2"
+push e2e-busybox "e2e-test-images/busybox:1.29-2"
+push e2e-nginx "e2e-test-images/nginx:1.14-2"
+push e2e-httpd "e2e-test-images/httpd:2.4.39-4"
+push e2e-nonewprivs "e2e-test-images/nonewprivs:1.3"
+push e2e-hostnet "$staging/hostnet-nginx-amd64:latest"
 echo "test-images: pushed to $target (mirror gcr.io and registry.k8s.io there: docs/cri.md)" >&2

@@ -6,9 +6,9 @@ import PodNetwork
 import PodOS
 import PodSupervisor
 
-/// Starting and stopping pod-dns. It holds `pod-dns.lock` for its life, so the kernel's
-/// lock table names the one running responder of this root, and a second one started by a
-/// racing podctl sees the lock taken and exits at once.
+/// Starting and stopping pod-dns. It holds `pod-dns.lock` for its life and writes its PID
+/// there, so one responder runs per root (a second one started by a racing podctl sees the
+/// lock taken and exits at once) and `runningResponder` finds it.
 extension PodManager {
     /// A pod-dns just spawned, with the read end of its ready pipe.
     struct ResponderLaunch {
@@ -48,7 +48,9 @@ extension PodManager {
         let ready = try makePipe()
         let log = namesDirectory + "/pod-dns.log"
         let logFD = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        let logErrno = errno
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let nullErrno = errno
         defer {
             if logFD >= 0 { close(logFD) }
             if null >= 0 { close(null) }
@@ -56,7 +58,7 @@ extension PodManager {
         }
         guard logFD >= 0, null >= 0 else {
             close(ready.read)
-            throw PodError.system("open", errno: errno, path: logFD < 0 ? log : "/dev/null")
+            throw PodError.system("open", errno: logFD < 0 ? logErrno : nullErrno, path: logFD < 0 ? log : "/dev/null")
         }
         let environment = ProcessInfo.processInfo.environment
         let arguments = [

@@ -69,9 +69,20 @@ extension PodManager {
             kill(pid, SIGTERM)
         }
         let limit = (grace ?? 30) + 10
-        if !waitUntil(seconds: limit, { !self.supervisorAlive(pid: pid) }) {
+        if !waitForExit(pid, seconds: limit, { !self.supervisorAlive(pid: pid) }) {
             kill(pid, SIGKILL)
         }
+    }
+
+    /// Waits until `gone` holds: woken by the process's exit on a pidfd when one can be
+    /// opened (ProcessExit), else by polling every 5 ms. `gone` is the truth either way: a
+    /// pidfd opened just after the PID was reused names another process, so its word is
+    /// checked, and the poll goes on until the deadline if `gone` still fails.
+    func waitForExit(_ pid: pid_t, seconds: Double, _ gone: () -> Bool) -> Bool {
+        let deadline = monotonicSeconds() + seconds
+        if gone() { return true }
+        if ProcessExit.wait(pid, seconds: seconds) == true, gone() { return true }
+        return waitUntil(seconds: max(0, deadline - monotonicSeconds()), gone)
     }
 
     /// The supervisor of the pod, found by the plan it was started with (its one argument).

@@ -32,6 +32,11 @@ extension PodManager {
     }
 
     public func syncPodNames() throws(PodError) {
+        try syncPodNames(bridgeReady: false, early: nil)
+    }
+
+    /// `bridgeReady` and `early`: as `startResponder` takes them (apply's create).
+    func syncPodNames(bridgeReady: Bool, early: ResponderLaunch?) throws(PodError) {
         let config = try networkConfig
         try Files.makeDirectories(namesDirectory)
         guard let lock = try FileLock.acquire(namesDirectory + "/names.lock", wait: .upTo(seconds: 30)) else {
@@ -49,8 +54,10 @@ extension PodManager {
         }
         try AtomicFile.write(PodNameTable.render(rows), to: namesFile, mode: 0o644)
         if needed {
-            try startResponder(config)
+            try startResponder(config, bridgeReady: bridgeReady, early: early)
         } else {
+            // A responder launched ahead holds the lock once it answers: then it is stopped.
+            if let early { _ = try? awaitResponder(early) }
             stopResponder()
         }
     }

@@ -1,42 +1,88 @@
 import Foundation
 import Glibc
 import PodCore
+import PodModel
 import PodNetwork
 import PodOS
 import PodSupervisor
 
-/// Starting and stopping pod-dns. It holds `pod-dns.lock` for its life, so the kernel's
-/// lock table names the one running responder of this root, and a second one started by a
-/// racing podctl sees the lock taken and exits at once.
+/// Starting and stopping pod-dns. It holds `pod-dns.lock` for its life and writes its PID
+/// there, so one responder runs per root (a second one started by a racing podctl sees the
+/// lock taken and exits at once) and `runningResponder` finds it.
 extension PodManager {
-    func startResponder(_ config: NetworkConfig) throws(PodError) {
-        if FileLock.holder(of: responderLock) != nil { return }
+    /// A pod-dns just spawned, with the read end of its ready pipe.
+    struct ResponderLaunch {
+        let pid: pid_t
+        let ready: Int32
+        let log: String
+    }
+
+    /// `bridgeReady`: the caller knows the bridge is made (a pod of this apply was just
+    /// attached to it), so its netlink and nftables checks are not repeated.
+    /// `early`: a responder this apply launched ahead (`launchResponderEarly`); its answer
+    /// is read here, and the lock decides as always whether one runs.
+    func startResponder(_ config: NetworkConfig, bridgeReady: Bool = false, early: ResponderLaunch? = nil) throws(PodError) {
+        if let early, (try? awaitResponder(early)) != nil { return }  // "ready" or "running"
+        if runningResponder() != nil { return }
         // SO_BINDTODEVICE needs the bridge to exist; the first pod's supervisor may not
         // have made it yet.
-        _ = try PodNetwork(config: config).ensureBridge()
+        if !bridgeReady { _ = try PodNetwork(config: config).ensureBridge() }
+        try awaitResponder(try launchResponder(config))
+    }
+
+    /// Starts pod-dns beside the pod's sandbox, when the pod will need it, none runs and the
+    /// bridge is there (it binds to the bridge's address): its start then overlaps the
+    /// supervisor's instead of following the start notice (docs/benchmarks.md, "apply and
+    /// delete timelines"). Best effort: whatever happens, `syncPodNames` decides under
+    /// names.lock, and starts one itself if this one did not come up.
+    func launchResponderEarly(_ pod: Pod) -> ResponderLaunch? {
+        guard Self.usesClusterDNS(pod), let config = try? networkConfig,
+              if_nametoindex(config.bridge) != 0, runningResponder() == nil else { return nil }
+        return try? launchResponder(config)
+    }
+
+    /// Spawns pod-dns with the write end of its ready pipe; the read end is returned.
+    private func launchResponder(_ config: NetworkConfig) throws(PodError) -> ResponderLaunch {
+        try Files.makeDirectories(namesDirectory)
         let binaries = try Binaries.locate()
         let ready = try makePipe()
-        defer { close(ready.read) }
         let log = namesDirectory + "/pod-dns.log"
-        let logFD = try syscall("open", path: log) { open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
-        let null = try syscall("open", path: "/dev/null") { open("/dev/null", O_RDONLY | O_CLOEXEC) }
+        let logFD = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        let logErrno = errno
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let nullErrno = errno
+        defer {
+            if logFD >= 0 { close(logFD) }
+            if null >= 0 { close(null) }
+            close(ready.write)
+        }
+        guard logFD >= 0, null >= 0 else {
+            close(ready.read)
+            throw PodError.system("open", errno: logFD < 0 ? logErrno : nullErrno, path: logFD < 0 ? log : "/dev/null")
+        }
         let environment = ProcessInfo.processInfo.environment
         let arguments = [
             "--address", config.gateway.description, "--device", config.bridge, "--names", namesFile,
             "--lock", responderLock, "--upstream", environment["PODCTL_DNS_UPSTREAM"] ?? "/etc/resolv.conf", "--ready-fd", "3",
         ]
-        let spawned = Result { () throws(PodError) in
-            try spawnProcess(binaries.dns, arguments: arguments, descriptors: [(null, 0), (logFD, 1), (logFD, 2), (ready.write, 3)], newSession: true)
+        do {
+            let pid = try spawnProcess(binaries.dns, arguments: arguments, descriptors: [(null, 0), (logFD, 1), (logFD, 2), (ready.write, 3)], newSession: true)
+            return ResponderLaunch(pid: pid, ready: ready.read, log: log)
+        } catch {
+            close(ready.read)
+            throw error
         }
-        close(logFD)
-        close(null)
-        close(ready.write)
-        let pid = try spawned.get()
-        let reply = readReady(ready.read, seconds: 5)
+    }
+
+    /// Reads the launched responder's answer: "ready", or "running" when another one holds
+    /// the lock (this one then exited, and is reaped here).
+    func awaitResponder(_ launch: ResponderLaunch) throws(PodError) {
+        defer { close(launch.ready) }
+        let reply = readReady(launch.ready, seconds: 5)
         var raw: Int32 = 0
-        _ = waitpid(pid, &raw, WNOHANG)  // reaps it if it exited (another one runs)
+        _ = waitpid(launch.pid, &raw, WNOHANG)  // reaps it if it exited (another one runs)
         guard reply == "ready" || reply == "running" else {
-            throw PodError(.system, "the pod DNS responder (pod-dns) did not start: \(reply.isEmpty ? "no answer within 5 s" : reply) (see \(log))")
+            throw PodError(.system, "the pod DNS responder (pod-dns) did not start: \(reply.isEmpty ? "no answer within 5 s" : reply) (see \(launch.log))")
         }
     }
 
@@ -56,14 +102,31 @@ extension PodManager {
         return String(decoding: text, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
     }
 
-    /// SIGTERM to the lock's holder (pod-dns: nothing else takes that lock), then waits
-    /// until the lock is free; SIGKILL after 5 s.
+    /// SIGTERM to the responder, then waits until it has exited (its lock goes with it);
+    /// SIGKILL after 5 s.
     func stopResponder() {
-        guard let pid = FileLock.holder(of: responderLock) else { return }
+        guard let pid = runningResponder() else { return }
         kill(pid, SIGTERM)
-        if !waitUntil(seconds: 5, { FileLock.holder(of: self.responderLock) == nil }) {
+        if !waitForExit(pid, seconds: 5, { self.runningResponder() == nil }) {
             kill(pid, SIGKILL)
-            _ = waitUntil(seconds: 2, { FileLock.holder(of: self.responderLock) == nil })
+            _ = waitUntil(seconds: 2, { self.runningResponder() == nil })
         }
+    }
+
+    /// The running pod-dns of this root: the PID it wrote into its lock file, if that
+    /// process is alive (not a zombie) and was started with this root's lock file. Not
+    /// FileLock.holder: reading /proc/locks takes the kernel's file-lock rwsem for
+    /// writing, which waits for an RCU grace period (15 ms here, on every read after an
+    /// idle spell; fs/locks.c, locks_start): apply asked once, delete of the last pod twice.
+    /// A pod-dns writes its PID only once it holds the lock, and one that finds the lock
+    /// taken exits at once, so a live process named there with this lock is the holder.
+    func runningResponder() -> pid_t? {
+        guard let text = try? Files.readText(responderLock), let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+              pid > 0, !ProcessIdentity.hasExited(pid),
+              let command = try? Files.readText("/proc/\(pid)/cmdline") else { return nil }
+        let words = command.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
+        guard words.first.map({ Files.basename(of: $0) == "pod-dns" }) == true,
+              let flag = words.firstIndex(of: "--lock"), flag + 1 < words.count, words[flag + 1] == responderLock else { return nil }
+        return pid
     }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import PodCore
 import PodModel
 import PodOS
@@ -32,6 +33,8 @@ extension PodManager {
             try create(pod, key: key, paths: paths, configMaps: [], secrets: [], peers: [:], pulled: true, sandbox: options)
         } catch {
             _ = try? stopAndRemove(key, paths: paths, grace: 0)
+            // pod-dns may have been started for this pod alone (D67).
+            if geteuid() == 0 { _ = try? syncPodNames() }
             throw error
         }
     }

@@ -64,6 +64,8 @@ public final class PodManager: @unchecked Sendable {
             try create(pod, key: key, paths: paths, configMaps: configMaps, secrets: secrets, peers: peers)
         } catch {
             _ = try? stopAndRemove(key, paths: paths, grace: 0)
+            // pod-dns may have been started for this pod alone (D67).
+            if geteuid() == 0 { _ = try? syncPodNames() }
             throw error
         }
         return outcome
@@ -124,11 +126,21 @@ public final class PodManager: @unchecked Sendable {
         if sandbox != nil { plan.kubeletRestarts = true }
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)
-        let supervisor = try spawnSupervisor(binaries.supervisor, plan: paths.runPlan, log: paths.supervisorLog)
-        try waitForSandbox(paths, supervisor: supervisor)
+        // pod-dns, if this pod needs it and none runs, starts beside the sandbox (D67).
+        let responder = rootless == nil ? launchResponderEarly(pod) : nil
+        do {
+            let supervisor = try spawnSupervisor(binaries.supervisor, plan: paths.runPlan, log: paths.supervisorLog)
+            try waitForSandbox(paths, supervisor: supervisor)
+        } catch {
+            // The caller removes the pod, then its names step stops the responder if no
+            // other pod needs it (apply, runSandbox), or keeps the failed pod listed.
+            if let responder { _ = try? awaitResponder(responder) }
+            throw error
+        }
         // Other pods find this one by name from now on (docs/network.md, "Names"); a
-        // non-root user's pods have no address to be found by yet.
-        if rootless == nil { try syncPodNames() }
+        // non-root user's pods have no address to be found by yet. The sandbox's
+        // pod-network made the bridge before the start notice, unless on the host's network.
+        if rootless == nil { try syncPodNames(bridgeReady: plan.network.map { !$0.hostNetwork } ?? false, early: responder) }
     }
 
     /// The status reason of a sandbox that lost a hostPort race to another pod.

@@ -28,13 +28,14 @@ import Testing
         #expect(FileLock.holder(of: path) == getpid())
         withExtendedLifetime(lock) {}
     }
+}
 
-    private func spawn(_ arguments: [String]) throws -> pid_t {
-        var pid: pid_t = 0
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let result = posix_spawn(&pid, arguments[0], nil, nil, argv, environ)
-        try #require(result == 0, "posix_spawn: \(String(cString: strerror(result)))")
-        return pid
-    }
+/// Starts a program (not through a shell unless it is one) and returns its PID; the caller reaps it.
+func spawn(_ arguments: [String]) throws -> pid_t {
+    var pid: pid_t = 0
+    let argv = arguments.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let result = posix_spawn(&pid, arguments[0], nil, nil, argv, environ)
+    try #require(result == 0, "posix_spawn: \(String(cString: strerror(result)))")
+    return pid
 }

@@ -11,6 +11,7 @@ packages=(
   busybox-static skopeo umoci zstd                                      # test and demo images
   iproute2 nftables util-linux procps                                   # namespaces and network checks in tests
   uidmap                                                                # newuidmap/newgidmap: a non-root user's pod (RootlessPodTests, docs/rootless.md)
+  passt                                                                 # pasta: a non-root user's pod network, outbound (D65, RootlessNetworkTests, docs/rootless.md)
   qemu-system-x86                                                       # the cgroup v2 test guest (deploy/cgroup2-guest.sh)
 )
 

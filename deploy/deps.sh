@@ -12,6 +12,7 @@ packages=(
   iproute2 nftables util-linux procps                                   # namespaces and network checks in tests
   gcc libc6-dev                                                         # critest's nonewprivs stand-in, a static C program (deploy/cri/e2e-images.sh)
   uidmap                                                                # newuidmap/newgidmap: a non-root user's pod (RootlessPodTests, docs/rootless.md)
+  passt                                                                 # pasta: a non-root user's pod network, outbound (D65, RootlessNetworkTests, docs/rootless.md)
   qemu-system-x86                                                       # the cgroup v2 test guest (deploy/cgroup2-guest.sh)
 )
 

@@ -164,10 +164,14 @@ public struct NetworkLaunch: Equatable, Sendable {
     public var podPID: Int32 = 0
     /// `eth0 10.88.0.2/16 via 10.88.0.1` (PodInterfaceConfig.encoded).
     public var interface = ""
+    /// A non-root user's pod: its network namespace is owned by the user network's user
+    /// namespace, which the helper joins first (D65).
+    public var joinsPodUserNamespace = false
 
-    public init(podPID: Int32, interface: String) {
+    public init(podPID: Int32, interface: String, joinsPodUserNamespace: Bool = false) {
         self.podPID = podPID
         self.interface = interface
+        self.joinsPodUserNamespace = joinsPodUserNamespace
     }
 }
 
@@ -207,10 +211,15 @@ public struct MountSpec: Codable, Equatable, Sendable {
 public struct RootlessMapping: Codable, Equatable, Sendable {
     public var uidMapper: [String]
     public var gidMapper: [String]
+    /// The holder of the user's network (D65): the sandbox joins its user namespace, which
+    /// the mappers mapped once, and makes the pod's other namespaces inside it. 0 until
+    /// apply has the holder running.
+    public var userNetworkPID: Int32
 
-    public init(uidMapper: [String], gidMapper: [String]) {
+    public init(uidMapper: [String], gidMapper: [String], userNetworkPID: Int32 = 0) {
         self.uidMapper = uidMapper
         self.gidMapper = gidMapper
+        self.userNetworkPID = userNetworkPID
     }
 
     /// The argv of a mapper for the process `pid`: the program, the PID, then the lines.

@@ -24,7 +24,7 @@ extension LaunchPlan {
         case .container: own = Set<Field>([.podPID, .sharePID, .lowerDirs, .upperDir, .workDir, .rootfs, .readOnlyRoot, .mounts, .initPath, .idMap, .joinsPodUserNamespace]).union(processFields)
         case .exec: own = Set<Field>([.targetPID, .targetPinned, .idMap, .joinsPodUserNamespace]).union(processFields)
         case .seccomp: return [.confinement]
-        case .network: return [.podPID, .interface]
+        case .network: return [.podPID, .interface, .joinsPodUserNamespace]
         }
         return own.union(placementFields)
     }
@@ -65,6 +65,7 @@ extension LaunchPlan {
             case let .network(plan):
                 out.int32(Field.podPID.rawValue, plan.podPID)
                 out.string(Field.interface.rawValue, plan.interface)
+                if plan.joinsPodUserNamespace { out.bool(Field.joinsPodUserNamespace.rawValue, true) }
             }
         }
     }
@@ -123,7 +124,8 @@ extension LaunchPlan {
             guard let filter = confinement?.seccomp else { throw fields.malformed("a seccomp plan without a filter") }
             return .seccomp(filter)
         case .network:
-            return .network(NetworkLaunch(podPID: try fields.int32(.podPID) ?? 0, interface: try fields.string(.interface) ?? ""))
+            return .network(NetworkLaunch(podPID: try fields.int32(.podPID) ?? 0, interface: try fields.string(.interface) ?? "",
+                                          joinsPodUserNamespace: try fields.bool(.joinsPodUserNamespace) ?? false))
         }
     }
 }
@@ -230,16 +232,19 @@ extension IDMap {
 }
 
 extension RootlessMapping {
-    enum Field: UInt16 { case uidMapper = 1, gidMapper }
+    enum Field: UInt16 { case uidMapper = 1, gidMapper, userNetworkPID }
 
     func encode(into out: inout WireWriter) {
         out.strings(Field.uidMapper.rawValue, uidMapper)
         out.strings(Field.gidMapper.rawValue, gidMapper)
+        out.int32(Field.userNetworkPID.rawValue, userNetworkPID)
     }
 
     init(_ fields: WireFields<Field>) throws(PodError) {
         let uids = try fields.strings(.uidMapper), gids = try fields.strings(.gidMapper)
         guard !uids.isEmpty, !gids.isEmpty else { throw fields.malformed("a rootless mapping needs newuidmap and newgidmap commands") }
-        self.init(uidMapper: uids, gidMapper: gids)
+        let holder = try fields.int32(.userNetworkPID) ?? 0
+        guard holder >= 0 else { throw fields.malformed("a rootless mapping's user network holder must be a PID") }
+        self.init(uidMapper: uids, gidMapper: gids, userNetworkPID: holder)
     }
 }

@@ -9,6 +9,9 @@ public struct NetworkPlan: Codable, Equatable, Sendable {
     public var subnet: String
     public var podIP: String?
     public var ports: [PortPlan]
+    /// A non-root user's pod: the holder of the user's network (D65), in whose user and
+    /// network namespaces pod-network runs (through `pod-helper in-user-network`).
+    public var userNetworkPID: Int32?
 
     public init(hostNetwork: Bool, root: String, bridge: String, subnet: String, podIP: String?, ports: [PortPlan]) {
         self.hostNetwork = hostNetwork

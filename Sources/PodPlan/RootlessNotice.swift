@@ -5,5 +5,4 @@ public enum RootlessNotice {
         this pod runs as a non-root user without cgroups of its own (cgroup v1 has no delegation): \
         its resource limits are not enforced and its usage is not measured (docs/rootless.md)
         """
-    public static let network = "this non-root user's pod has loopback only: no pod IP, no hostPorts, no names of other pods (docs/rootless.md)"
 }

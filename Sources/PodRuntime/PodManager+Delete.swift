@@ -20,6 +20,7 @@ extension PodManager {
             throw PodError(.notFound, "pods \"\(key.name)\" not found in namespace \(key.namespace)")
         }
         var warnings = try stopAndRemove(key, paths: paths, grace: grace)
+        if let warning = releaseUserNetworkIfUnused() { warnings.append(warning) }
         // The pod is gone whatever happens here; a names file left behind is a warning.
         do {
             try syncPodNames()

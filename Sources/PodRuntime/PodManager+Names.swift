@@ -37,6 +37,9 @@ extension PodManager {
 
     /// `bridgeReady` and `early`: as `startResponder` takes them (apply's create).
     func syncPodNames(bridgeReady: Bool, early: ResponderLaunch?) throws(PodError) {
+        // A non-root user's pods are not named yet: the responder would have to run in
+        // the user network (docs/rootless.md).
+        guard geteuid() == 0 else { return }
         let config = try networkConfig
         try Files.makeDirectories(namesDirectory)
         guard let lock = try FileLock.acquire(namesDirectory + "/names.lock", wait: .upTo(seconds: 30)) else {

@@ -29,9 +29,11 @@ extension PodManager {
         }
         let config = try networkConfig
         let network = PodNetwork(config: config)
-        try network.checkPorts(try ports.map { port throws(PodError) in
+        // A non-root user's nftables are in the user network (D65), where pod-network
+        // runs; its pods have no hostPorts yet (RootlessPod.refusal).
+        if geteuid() == 0 { try network.checkPorts(try ports.map { port throws(PodError) in
             try HostPort(protocolName: port.proto, hostIP: port.hostIP, hostPort: port.hostPort, containerPort: port.containerPort)
-        }, for: key)
+        }, for: key) }
         let address = try network.ipam.allocate(for: key)
         return NetworkPlan(hostNetwork: false, root: store.roots.root, bridge: config.bridge, subnet: config.subnet.description, podIP: address.description, ports: ports)
     }
@@ -66,6 +68,12 @@ extension PodManager {
         do {
             let network = PodNetwork(config: try networkConfig)
             guard try network.ipam.address(of: key) != nil else { return nil }
+            // A non-root user's veth is in the user network, where it went with the pod's
+            // network namespace; only the lease is podctl's to give back (D65).
+            if geteuid() != 0 {
+                _ = try network.ipam.release(key)
+                return nil
+            }
             try network.detach(pod: key)
             return nil
         } catch {

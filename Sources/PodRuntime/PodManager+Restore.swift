@@ -89,7 +89,17 @@ extension PodManager {
             plan.network = network
         }
         plan.restored = carried
+        // A non-root user's pod joins the user network running now (a reboot or a crash
+        // ended the one its plan names), started here if none runs (D65).
+        let userNetwork = plan.rootless == nil ? nil : try lockUserNetwork()
+        defer { userNetwork?.unlock() }
+        if let mapping = plan.rootless {
+            let holder = try ensureUserNetwork(mapping)
+            plan.rootless?.userNetworkPID = holder
+            plan.network?.userNetworkPID = holder
+        }
         try store.write(plan, to: paths.runPlan)
+        userNetwork?.unlock()
         let supervisor = try spawnSupervisor(try Binaries.locate().supervisor, plan: paths.runPlan, log: paths.supervisorLog)
         do { try waitForSandbox(paths, supervisor: supervisor) } catch {
             throw PodError(error.code, "pod \(key) could not be started again: \(error.message); its state and logs are kept: podctl delete and apply it, or run podctl restore again", cause: error.cause)

@@ -66,6 +66,7 @@ public final class PodManager: @unchecked Sendable {
             _ = try? stopAndRemove(key, paths: paths, grace: 0)
             // pod-dns may have been started for this pod alone (D67).
             if geteuid() == 0 { _ = try? syncPodNames() }
+            _ = releaseUserNetworkIfUnused()
             throw error
         }
         return outcome
@@ -113,9 +114,15 @@ public final class PodManager: @unchecked Sendable {
             return try startWaiting(PendingCreate(pod: pod, peers: peers), waits: waits, key: key, paths: paths)
         }
         try leaveWaiting(paths)
-        let rootless = geteuid() == 0 ? nil : try RootlessPod.mapping(uid: geteuid(), gid: getegid())
+        var rootless = geteuid() == 0 ? nil : try RootlessPod.mapping(uid: geteuid(), gid: getegid())
         if let warning = rootless?.warning { FileHandle.standardError.write(Data(("Warning: " + warning + "\n").utf8)) }
-        planner.network = rootless == nil ? try networkPlan(for: pod, key: key, sandboxPorts: sandbox?.ports ?? []) : nil
+        // A non-root user's pod joins the user's network (D65), held until its state is
+        // written, so a concurrent delete of the user's last other pod cannot stop it.
+        let userNetwork = rootless == nil ? nil : try lockUserNetwork()
+        defer { userNetwork?.unlock() }
+        if let mapping = rootless?.0 { rootless?.0.userNetworkPID = try ensureUserNetwork(mapping) }
+        planner.network = try networkPlan(for: pod, key: key, sandboxPorts: sandbox?.ports ?? [])
+        planner.network?.userNetworkPID = rootless?.0.userNetworkPID
         planner.clusterNameserver = rootless == nil ? clusterNameserver(for: pod) : nil
         if pod.spec?.hostUsers == false {
             planner.idMap = try UserNamespaceRanges(root: store.roots.root, pool: try UserNamespaceRanges.configuredPool()).allocate(for: key)
@@ -128,6 +135,7 @@ public final class PodManager: @unchecked Sendable {
         try store.write(plan, to: paths.runPlan)
         // pod-dns, if this pod needs it and none runs, starts beside the sandbox (D67).
         let responder = rootless == nil ? launchResponderEarly(pod) : nil
+        userNetwork?.unlock()
         do {
             let supervisor = try spawnSupervisor(binaries.supervisor, plan: paths.runPlan, log: paths.supervisorLog)
             try waitForSandbox(paths, supervisor: supervisor)
@@ -138,7 +146,7 @@ public final class PodManager: @unchecked Sendable {
             throw error
         }
         // Other pods find this one by name from now on (docs/network.md, "Names"); a
-        // non-root user's pods have no address to be found by yet. The sandbox's
+        // non-root user's pods are not named yet (docs/rootless.md). The sandbox's
         // pod-network made the bridge before the start notice, unless on the host's network.
         if rootless == nil { try syncPodNames(bridgeReady: plan.network.map { !$0.hostNetwork } ?? false, early: responder) }
     }

@@ -4,9 +4,9 @@ import PodLaunch
 import PodModel
 import PodPlan
 
-/// What a non-root user's pod gets today (#18, docs/rootless.md, D64): its own user
-/// namespace mapped by newuidmap/newgidmap, a loopback-only network namespace inside it,
-/// and no cgroups (cgroup v1 has no delegation). What is not built is refused by name.
+/// What a non-root user's pod gets today (#18, docs/rootless.md, D64, D65): the user
+/// network's user namespace mapped by newuidmap/newgidmap, its own network namespace on
+/// the user's bridge, and no cgroups (cgroup v1 has no delegation). What is not built is refused by name.
 enum RootlessPod {
     /// The parts of `pod` a non-root user's pod cannot have yet, with what is missing;
     /// nil when it can run.
@@ -15,8 +15,8 @@ enum RootlessPod {
         let containers = (spec.containers ?? []) + (spec.initContainers ?? [])
         if let port = containers.flatMap({ $0.ports ?? [] }).first(where: { ($0.hostPort ?? 0) != 0 }) {
             return PodError(.unsupported, """
-                hostPort \(port.hostPort ?? 0) cannot be published by a non-root user's pod yet: its network namespace has \
-                loopback only, and forwarding host ports into it needs pasta (passt), which podctl does not drive yet \
+                hostPort \(port.hostPort ?? 0) cannot be published by a non-root user's pod yet: forwarding host ports into \
+                the user network needs pasta's port forwarding (passt), which podctl does not drive yet \
                 (#18, docs/rootless.md); remove the hostPort, or run the pod as root
                 """)
         }
@@ -52,7 +52,6 @@ enum RootlessPod {
     static func adapt(_ plan: inout RunPlan, mapping: RootlessMapping) {
         plan.rootless = mapping
         plan.cgroups = nil
-        plan.network = nil
         for index in plan.initContainers.indices { plan.initContainers[index].oomScoreAdj = nil }
         for index in plan.containers.indices { plan.containers[index].oomScoreAdj = nil }
     }

@@ -65,7 +65,14 @@ extension Supervisor {
         let output = try makePipe()
         let pid: pid_t
         do {
-            pid = try spawnProcess(networkProcessPath, arguments: [], descriptors: [(input.read, 0), (output.write, 1), (2, 2)])
+            // A non-root user's pod-network runs in the user network (D65), entered by
+            // the single-threaded helper: pod-network links Foundation.
+            if let holder = request.network.userNetworkPID {
+                pid = try spawnProcess(plan.helperPath, arguments: ["in-user-network", String(holder), networkProcessPath],
+                                       descriptors: [(input.read, 0), (output.write, 1), (2, 2)])
+            } else {
+                pid = try spawnProcess(networkProcessPath, arguments: [], descriptors: [(input.read, 0), (output.write, 1), (2, 2)])
+            }
         } catch {
             [input.read, input.write, output.read, output.write].forEach { close($0) }
             throw error
@@ -93,7 +100,7 @@ extension Supervisor {
 
     /// pod-helper joins the pause's network namespace and configures `eth0` there.
     private func configureInterface(_ encoded: String) throws(PodError) {
-        let launch = LaunchPlan.network(NetworkLaunch(podPID: status.pausePID, interface: encoded))
+        let launch = LaunchPlan.network(NetworkLaunch(podPID: status.pausePID, interface: encoded, joinsPodUserNamespace: plan.rootless != nil))
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }
         let (reports, code) = try launcher.start(launch, stdio: .init(input: null, output: 2, error: 2)).finish()

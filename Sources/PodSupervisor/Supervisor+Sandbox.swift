@@ -30,7 +30,6 @@ extension Supervisor {
         // Once per pod: a new sandbox is a new pod (docs/rootless.md).
         if plan.rootless != nil {
             status.record(.warning, "ResourceLimitsNotEnforced", RootlessNotice.limits)
-            status.record(.normal, "LoopbackOnly", RootlessNotice.network)
         }
         status.record(.normal, "SandboxReady", "Pod sandbox created (pause pid \(status.pausePID))")
         log("sandbox started: pause pid \(status.pausePID)")

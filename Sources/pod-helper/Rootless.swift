@@ -2,31 +2,32 @@ import CPodShim
 import Glibc
 import PodLaunch
 
-/// The sandbox of a non-root user's pod (#18, docs/rootless.md). Unlike root's
-/// `hostUsers: false` (UserNamespace.swift), the helper has no privilege outside: every
-/// other namespace must be made *inside* the new user namespace, which then owns them,
-/// and only newuidmap/newgidmap (setuid root) may write a map with the user's subordinate
-/// IDs. So, as runc, crun and Podman do: a child unshares the user namespace and waits on
-/// a pipe; the helper runs newuidmap and newgidmap on the child's PID; the child then
-/// becomes root of the namespace, makes the mount, UTS, IPC, network and PID namespaces,
-/// the pod's tmpfs mounts and pause's root, and forks pause.
+/// The sandbox of a non-root user's pod (#18, docs/rootless.md). The helper has no
+/// privilege outside, and only newuidmap/newgidmap (setuid root) may map the user's
+/// subordinate IDs: they mapped the user network's user namespace once, when its holder
+/// started (UserNetwork.swift, D65), and every pod of the user joins it, as rootless
+/// Podman's containers join its pause process's. Root there, the helper makes the
+/// mount, UTS, IPC, network and PID namespaces, which it then owns (so pod-network,
+/// inside the same user namespace, can move the pod's veth into them), the pod's tmpfs
+/// mounts and pause's root, and forks pause.
 func startRootlessSandbox(_ plan: SandboxLaunch, _ mapping: RootlessMapping) -> Never {
-    forkMappedChild(unsharing: Namespace.user, "pod's user", map: { child in
-        runMapper(RootlessMapping.command(mapping.uidMapper, pid: child), child: child)
-        runMapper(RootlessMapping.command(mapping.gidMapper, pid: child), child: child)
-    }, then: {
-        // Made now, they belong to the pod's user namespace, where the helper is root.
-        unshareNamespaces(Namespace.net | Namespace.uts | Namespace.ipc | Namespace.mount | Namespace.pid, "pod's network, UTS, IPC, mount and PID")
-        configureSandbox(plan)
-        makePodMounts(plan)
-        forkPause(plan, root: makePauseRoot())
-    })
+    guard mapping.userNetworkPID > 0 else {
+        fail(.plan, "setns", EINVAL, "", "a non-root user's sandbox needs the user network's holder (its PID is missing from the plan)")
+    }
+    join("user", of: mapping.userNetworkPID, flag: Namespace.user)
+    setSupplementaryGroups([], primary: 0)
+    check(setgid(0), "setgid", "", "cannot become root of the user network's user namespace")
+    check(setuid(0), "setuid", "", "cannot become root of the user network's user namespace")
+    unshareNamespaces(Namespace.net | Namespace.uts | Namespace.ipc | Namespace.mount | Namespace.pid, "pod's network, UTS, IPC, mount and PID")
+    configureSandbox(plan)
+    makePodMounts(plan)
+    forkPause(plan, root: makePauseRoot())
 }
 
 /// Runs newuidmap or newgidmap (the helper is single-threaded: fork and exec are safe) and
 /// fails with its exit code when it refuses; its own message went to standard error, the
-/// supervisor's log.
-private func runMapper(_ argv: [String], child: pid_t) {
+/// user network's log.
+func runMapper(_ argv: [String], child: pid_t) {
     guard let program = argv.first else { return }
     let mapper = fork()
     if mapper < 0 { check(-1, "fork", program, "cannot run \(program)") }
@@ -39,7 +40,7 @@ private func runMapper(_ argv: [String], child: pid_t) {
     let code = podshim_exit_code(status)
     if code != 0 {
         kill(child, SIGKILL)
-        fail(.setup, program, 0, "/proc/\(child)", "\(program) could not map the pod's user namespace (exit code \(code)): check your lines in /etc/subuid and /etc/subgid (docs/rootless.md)")
+        fail(.setup, program, 0, "/proc/\(child)", "\(program) could not map the user network's user namespace (exit code \(code)): check your lines in /etc/subuid and /etc/subgid (docs/rootless.md)")
     }
 }
 

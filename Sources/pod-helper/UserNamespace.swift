@@ -74,13 +74,13 @@ private func writeIDMap(_ path: String, _ line: String, child: pid_t) {
     }
 }
 
-private func signalPipe(_ fd: Int32) {
+func signalPipe(_ fd: Int32) {
     var byte: UInt8 = 1
     _ = write(fd, &byte, 1)
     close(fd)
 }
 
-private func waitPipe(_ fd: Int32) -> Bool {
+func waitPipe(_ fd: Int32) -> Bool {
     var byte: UInt8 = 0
     var count = 0
     repeat { count = read(fd, &byte, 1) } while count < 0 && errno == EINTR

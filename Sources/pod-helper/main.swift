@@ -14,6 +14,10 @@ import PodLaunch
 // port-forward takes no plan: a long-lived connector in the pod's network namespace
 // (PortForward.swift), started by `podctl port-forward` with its descriptors 3 and 4.
 if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "port-forward" { runPortForward() }
+// The user network's holder and the entry into it take no plan either (UserNetwork.swift,
+// D65): the holder is long-lived, and the entry runs pod-network or pod-dns inside.
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "user-network" { runUserNetwork(Array(CommandLine.arguments.dropFirst(2))) }
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "in-user-network" { runInUserNetwork(Array(CommandLine.arguments.dropFirst(2))) }
 
 let plan: LaunchPlan
 do {

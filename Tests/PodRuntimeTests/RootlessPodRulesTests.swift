@@ -28,7 +28,8 @@ import Testing
         #expect(refusal?.message.contains(named) == true && refusal?.message.contains("docs/rootless.md") == true, "\(refusal?.message ?? "")")
     }
 
-    /// The plan of a user's pod: the mappers, no cgroups, no network, no OOM score.
+    /// The plan of a user's pod: the mappers, no cgroups, no OOM score; the network plan
+    /// stays (the pod is on the user network's bridge, D65).
     @Test func theRunPlanOfAUsersPod() {
         let container = ContainerPlan(name: "app", image: "busybox", imageID: "x", argv: ["sh"], env: [], cwd: "/", uid: 0, gid: 0, groups: [],
                                       lowerDirs: [], mounts: [], readOnlyRoot: false, useInit: false, isSidecar: false, stopSignal: 15,
@@ -36,10 +37,10 @@ import Testing
         var plan = RunPlan(namespace: "default", name: "web", uid: "u", hostname: "web", sharePID: false, restartPolicy: "Always",
                            terminationGracePeriodSeconds: 30, sandboxMounts: [], initContainers: [], containers: [container],
                            helperPath: "", pausePath: "", initPath: "", statusPath: "", logDirectory: "", containerDirectory: "",
-                           network: NetworkPlan(hostNetwork: true, root: "/r", bridge: "", subnet: "", podIP: nil, ports: []))
+                           network: NetworkPlan(hostNetwork: false, root: "/r", bridge: "podctl0", subnet: "10.88.0.0/16", podIP: "10.88.0.2", ports: []))
         let mapping = RootlessMapping(uidMapper: ["/usr/bin/newuidmap", "0", "1000", "1"], gidMapper: ["/usr/bin/newgidmap", "0", "1000", "1"])
         RootlessPod.adapt(&plan, mapping: mapping)
-        #expect(plan.rootless == mapping && plan.cgroups == nil && plan.network == nil && plan.containers[0].oomScoreAdj == nil)
+        #expect(plan.rootless == mapping && plan.cgroups == nil && plan.network?.podIP == "10.88.0.2" && plan.containers[0].oomScoreAdj == nil)
         #expect(RootlessMapping.command(mapping.uidMapper, pid: 42) == ["/usr/bin/newuidmap", "42", "0", "1000", "1"])
     }
 }

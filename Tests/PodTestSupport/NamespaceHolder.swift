@@ -37,7 +37,10 @@ public final class NamespaceHolder: @unchecked Sendable {
         try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/\(kind)")
     }
 
-    private static func spawn(_ arguments: [String]) throws -> pid_t {
+    /// Starts `arguments` (a full path first) with no descriptor but 0-2 inherited, for a
+    /// long-lived helper process of a test (a server in a namespace); the caller kills
+    /// and reaps it. Foundation's Process is not used: its wait hung in these tests.
+    public static func spawn(_ arguments: [String]) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

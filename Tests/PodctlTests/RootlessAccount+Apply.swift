@@ -12,12 +12,13 @@ extension RootlessPodTests.Account {
         try #require(applied.status == 0, "\(applied.stderr)")
     }
 
-    /// RootlessPodTests.pod (a busybox `sleep`) running as the account in a fresh holder
-    /// of a network and mount namespace, which the caller stops.
-    func runningWebPod() throws -> NamespaceHolder {
-        let holder = try NamespaceHolder(["--net", "--mount", "--propagation", "private"])
-        try loadBusyboxAndApply(RootlessPodTests.pod, in: holder.pid)
-        try waitUntil("the user's pod to run", timeout: 20) { try podctl(["get", "pods"], in: holder.pid).stdout.contains("Running") }
-        return holder
+    /// RootlessPodTests.pod (a busybox `sleep`) running as the account in a fresh
+    /// throwaway host (`uplink.host`: a network and mount namespace with the tun node
+    /// pasta needs, D65), which the caller stops.
+    func runningWebPod() throws -> RootlessNetworkTests.Uplink {
+        let uplink = try RootlessNetworkTests.Uplink()
+        try loadBusyboxAndApply(RootlessPodTests.pod, in: uplink.host.pid)
+        try waitUntil("the user's pod to run", timeout: 20) { try podctl(["get", "pods"], in: uplink.host.pid).stdout.contains("Running") }
+        return uplink
     }
 }

@@ -27,8 +27,9 @@ import Testing
 
     @Test(.needsRoot) func aUsersSupervisorAnswersOnlyThatUserAndRoot() throws {
         let account = try RootlessPodTests.Account()
-        let holder = try account.runningWebPod()
-        defer { holder.stop() }
+        let uplink = try account.runningWebPod()
+        defer { uplink.stop() }
+        let holder = uplink.host
 
         let socket = account.runtime + "/podctl/pods/default/web/supervisor.sock"
         // A mistake by hand: every directory on the way, and the socket, opened to all.

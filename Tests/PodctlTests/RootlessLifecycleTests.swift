@@ -33,8 +33,10 @@ import Testing
 
     @Test(.needsRoot) func initSidecarHookProbeAndRestartsWorkAsForRoot() throws {
         let account = try RootlessPodTests.Account()
-        let holder = try NamespaceHolder(["--net", "--mount", "--propagation", "private"])
-        defer { holder.stop() }
+        // The user's network needs pasta, and pasta a usable /dev/net/tun (RootlessNetworkTests).
+        let uplink = try RootlessNetworkTests.Uplink()
+        defer { uplink.stop() }
+        let holder = uplink.host
         try account.loadBusyboxAndApply(Self.pod, in: holder.pid)
 
         let jsonpath = "{range .status.containerStatuses[*]}{.name}={.ready}/{.restartCount} {end}"

@@ -10,8 +10,9 @@ import Testing
 @Suite(.serialized) struct RootlessRestoreTests {
     @Test(.needsRoot) func aUsersPodComesBackAfterASimulatedReboot() throws {
         let account = try RootlessPodTests.Account()
-        let holder = try account.runningWebPod()
-        defer { holder.stop() }
+        let uplink = try account.runningWebPod()
+        defer { uplink.stop() }
+        let holder = uplink.host
 
         for pid in RootlessPodTests.Account.processes(of: account.uid) { kill(pid, SIGKILL) }
         try waitUntil("every process of the user to end", timeout: 10) { RootlessPodTests.Account.processes(of: account.uid).isEmpty }

@@ -39,6 +39,9 @@ int podshim_read_signal(int fd);
 /* prctl(PR_SET_CHILD_SUBREAPER, 1): orphans of our descendants come to us. */
 int podshim_set_subreaper(void);
 
+/* prctl(PR_SET_PDEATHSIG, sig): the signal this process gets when its parent ends. */
+int podshim_set_parent_death_signal(int sig);
+
 
 /* posix_spawn_file_actions_addclosefrom_np (glibc 2.34): close every descriptor from
    `from` up in the child, so nothing the parent holds (a caller's pipes) leaks into a

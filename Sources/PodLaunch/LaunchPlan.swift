@@ -103,6 +103,10 @@ public struct SandboxLaunch: Equatable, Sendable {
     public var sysctls: [String] = []
     /// Share the host's network and UTS namespaces (hostNetwork).
     public var hostNetwork = false
+    /// Stay in the host's PID namespace (hostPID): pause is not PID 1 of a namespace.
+    public var hostPID = false
+    /// Share the host's IPC namespace (hostIPC).
+    public var hostIPC = false
     /// The pod's user namespace (hostUsers: false), made by the sandbox, mapped so.
     public var idMap: IDMap?
     /// A non-root user's pod (#18, docs/rootless.md): the sandbox makes the pod's user
@@ -119,6 +123,8 @@ public struct ContainerLaunch: Equatable, Sendable {
     public var podPID: Int32 = 0
     /// Join the pause's PID namespace instead of a new one (shareProcessNamespace).
     public var sharePID = false
+    /// Stay in the host's PID namespace (hostPID): no new one, none joined.
+    public var hostPID = false
     /// Overlay layers, topmost first, and the container's own upper and work dirs.
     public var lowerDirs: [String] = []
     public var upperDir = ""

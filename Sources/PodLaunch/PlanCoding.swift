@@ -11,6 +11,7 @@ extension LaunchPlan {
         case mode = 1, hostname, podPID, sharePID, targetPID, lowerDirs, upperDir, workDir, rootfs, readOnlyRoot
         case mounts, argv, env, cwd, uid, gid, groups, initPath, tty, hostNetwork, interface, confinement
         case sysctls, idMap, cgroupProcs, oomScoreAdj, targetPinned, rootless, joinsPodUserNamespace
+        case hostPID, hostIPC
     }
 
     static let processFields: Set<Field> = [.argv, .env, .cwd, .uid, .gid, .groups, .tty, .confinement]
@@ -20,8 +21,8 @@ extension LaunchPlan {
     static func fields(of mode: Mode) -> Set<Field> {
         let own: Set<Field>
         switch mode {
-        case .sandbox: own = [.hostname, .initPath, .mounts, .sysctls, .hostNetwork, .idMap, .rootless]
-        case .container: own = Set<Field>([.podPID, .sharePID, .lowerDirs, .upperDir, .workDir, .rootfs, .readOnlyRoot, .mounts, .initPath, .idMap, .joinsPodUserNamespace]).union(processFields)
+        case .sandbox: own = [.hostname, .initPath, .mounts, .sysctls, .hostNetwork, .hostPID, .hostIPC, .idMap, .rootless]
+        case .container: own = Set<Field>([.podPID, .sharePID, .hostPID, .lowerDirs, .upperDir, .workDir, .rootfs, .readOnlyRoot, .mounts, .initPath, .idMap, .joinsPodUserNamespace]).union(processFields)
         case .exec: own = Set<Field>([.targetPID, .targetPinned, .idMap, .joinsPodUserNamespace]).union(processFields)
         case .seccomp: return [.confinement]
         case .network: return [.podPID, .interface, .joinsPodUserNamespace]
@@ -39,11 +40,14 @@ extension LaunchPlan {
                 out.records(Field.mounts.rawValue, plan.mounts) { $0.encode(into: &$1) }
                 out.strings(Field.sysctls.rawValue, plan.sysctls)
                 out.bool(Field.hostNetwork.rawValue, plan.hostNetwork)
+                if plan.hostPID { out.bool(Field.hostPID.rawValue, true) }
+                if plan.hostIPC { out.bool(Field.hostIPC.rawValue, true) }
                 if let rootless = plan.rootless { out.record(Field.rootless.rawValue) { rootless.encode(into: &$0) } }
                 Self.encode(plan.idMap, plan.placement, into: &out)
             case let .container(plan):
                 out.int32(Field.podPID.rawValue, plan.podPID)
                 out.bool(Field.sharePID.rawValue, plan.sharePID)
+                if plan.hostPID { out.bool(Field.hostPID.rawValue, true) }
                 out.strings(Field.lowerDirs.rawValue, plan.lowerDirs)
                 out.string(Field.upperDir.rawValue, plan.upperDir)
                 out.string(Field.workDir.rawValue, plan.workDir)
@@ -90,6 +94,8 @@ extension LaunchPlan {
             plan.sysctls = try fields.strings(.sysctls)
             for sysctl in plan.sysctls where !sysctl.utf8.contains(UInt8(ascii: "=")) { throw fields.malformed("a sysctl without '=': \(sysctl)") }
             plan.hostNetwork = try fields.bool(.hostNetwork) ?? false
+            plan.hostPID = try fields.bool(.hostPID) ?? false
+            plan.hostIPC = try fields.bool(.hostIPC) ?? false
             plan.rootless = try fields.record(.rootless, as: RootlessMapping.Field.self).map { (record) throws(PodError) in try RootlessMapping(record) }
             plan.idMap = try fields.idMap()
             plan.placement = try fields.placement()
@@ -98,6 +104,8 @@ extension LaunchPlan {
             var plan = ContainerLaunch()
             plan.podPID = try fields.int32(.podPID) ?? 0
             plan.sharePID = try fields.bool(.sharePID) ?? false
+            plan.hostPID = try fields.bool(.hostPID) ?? false
+            if plan.sharePID && plan.hostPID { throw fields.malformed("a container plan that both shares the pod's PID namespace and the host's") }
             plan.lowerDirs = try fields.strings(.lowerDirs)
             plan.upperDir = try fields.string(.upperDir) ?? ""
             plan.workDir = try fields.string(.workDir) ?? ""

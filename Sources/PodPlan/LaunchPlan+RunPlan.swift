@@ -16,6 +16,8 @@ extension RunPlan {
         launch.mounts = sandboxMounts
         launch.sysctls = sysctls
         launch.hostNetwork = network?.hostNetwork ?? false
+        launch.hostPID = hostPID
+        launch.hostIPC = hostIPC
         launch.idMap = idMap
         launch.rootless = rootless
         return launch
@@ -28,6 +30,7 @@ extension RunPlan {
         var launch = ContainerLaunch()
         launch.podPID = pausePID
         launch.sharePID = sharePID
+        launch.hostPID = hostPID
         launch.lowerDirs = container.lowerDirs
         let base = "\(containerDirectory)/\(container.name)"
         launch.upperDir = base + "/upper"

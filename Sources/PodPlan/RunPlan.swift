@@ -49,6 +49,12 @@ public struct RunPlan: Codable, Equatable, Sendable {
     /// supervisor restarts nothing and a pod without containers does not complete
     /// (RestartMode.never); nil for a pod of apply.
     public var kubeletRestarts: Bool?
+    /// hostPID and hostIPC: the pod keeps the host's PID and IPC namespaces; nil (absent
+    /// in plans written before they were honoured) is false.
+    public var hostPIDNamespace: Bool?
+    public var hostIPCNamespace: Bool?
+    public var hostPID: Bool { hostPIDNamespace == true }
+    public var hostIPC: Bool { hostIPCNamespace == true }
 
     public var allContainers: [ContainerPlan] { initContainers + containers }
 

@@ -26,6 +26,14 @@ enum RootlessPod {
                 its own, owned by its user namespace (#18, docs/rootless.md); remove hostNetwork, or run the pod as root
                 """)
         }
+        for (flag, field) in [(spec.hostPID, "hostPID"), (spec.hostIPC, "hostIPC")] where flag == true {
+            // /proc of a PID namespace the user's namespace does not own cannot be mounted
+            // (proc(5)), and the host's IPC namespace is not the user's to share.
+            return PodError(.unsupported, """
+                \(field) is not supported for a non-root user's pod: its namespaces are owned by the user's user \
+                namespace, and the host's are not (docs/rootless.md); remove \(field), or run the pod as root
+                """)
+        }
         if spec.hostUsers == false {
             return PodError(.unsupported, """
                 hostUsers: false is for root's pods: a non-root user's pod always runs in a user namespace of its own, \

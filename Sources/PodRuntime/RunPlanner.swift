@@ -84,6 +84,9 @@ public struct RunPlanner {
             network: network, idMap: idMap)
         runPlan.cgroups = resources.pod
         runPlan.seccompCache = seccompCache.directory
+        // Written only when set, so a plain pod's plan stays as it was.
+        if spec.hostPID == true { runPlan.hostPIDNamespace = true }
+        if spec.hostIPC == true { runPlan.hostIPCNamespace = true }
         return runPlan
     }
 

@@ -22,7 +22,8 @@ func startContainer(_ plan: ContainerLaunch) -> Never {
     }
     if plan.sharePID { join("pid", of: plan.podPID, flag: Namespace.pid) }
     let userNamespace = openUserNamespace(of: plan.podPID, plan.idMap)
-    unshareNamespaces(Namespace.mount | Namespace.cgroup | (plan.sharePID ? 0 : Namespace.pid), "container's mount, cgroup and PID")
+    // hostPID: the helper runs in the host's PID namespace, and the container stays there.
+    unshareNamespaces(Namespace.mount | Namespace.cgroup | (plan.sharePID || plan.hostPID ? 0 : Namespace.pid), "container's mount, cgroup and PID")
     // Opened now, while the host's files are visible; exec'd by descriptor after pivot_root.
     let initDescriptor = plan.initPath.isEmpty ? -1 : check(open(plan.initPath, openPathOnly | O_CLOEXEC), "open", plan.initPath, "cannot open the container init")
     let pid = fork()

@@ -10,8 +10,10 @@ func startSandbox(_ plan: SandboxLaunch) -> Never {
     if let mapping = plan.rootless { startRootlessSandbox(plan, mapping) }
     if let map = plan.idMap { startSandboxInUserNamespace(plan, map) }
     // hostNetwork pods share the host's network and, as with the CRI runtimes, its UTS namespace.
-    let own = plan.hostNetwork ? 0 : Namespace.net | Namespace.uts
-    unshareNamespaces(own | Namespace.ipc | Namespace.mount | Namespace.pid, "pod's network, UTS, IPC, mount and PID")
+    // hostPID and hostIPC keep the host's PID and IPC namespaces: pause is then not PID 1
+    // and containers join the host's IPC through it (pause handles not being PID 1).
+    let own = (plan.hostNetwork ? 0 : Namespace.net | Namespace.uts) | (plan.hostIPC ? 0 : Namespace.ipc) | (plan.hostPID ? 0 : Namespace.pid)
+    unshareNamespaces(own | Namespace.mount, "pod's network, UTS, IPC, mount and PID")
     configureSandbox(plan)
     makePodMounts(plan)
     forkPause(plan, root: makePauseRoot())

@@ -78,6 +78,10 @@ import Testing
         #expect(problem(message { $0.string(1, "sandbox"); $0.bool(29, true) }).contains("a sandbox plan takes no joinsPodUserNamespace"))
         #expect(problem(message { $0.string(1, "sandbox"); $0.record(28) { $0.strings(1, ["/usr/bin/newuidmap"]) } }).contains("needs newuidmap and newgidmap"))
         #expect(problem(message { $0.string(1, "container"); $0.bool(4, true); $0.bytes(19, [2]) }).contains("tty is not a boolean"))
+        // hostPID (30) and hostIPC (31): the host's IPC is the sandbox's to keep, and a
+        // container cannot be in both the pod's PID namespace and the host's.
+        #expect(problem(message { $0.string(1, "container"); $0.bool(31, true) }).contains("a container plan takes no hostIPC"))
+        #expect(problem(message { $0.string(1, "container"); $0.bool(4, true); $0.bool(30, true) }).contains("both shares the pod's PID namespace and the host's"))
         #expect(problem(message { $0.string(1, "warp") }).contains("an unknown mode warp"))
         #expect(problem(message { $0.uint32(15, 0) }).contains("names no mode"))
         // A list that claims more elements than it holds, and one past the cap.
@@ -151,6 +155,8 @@ struct SeededRandom: RandomNumberGenerator {
             plan.mounts = mounts()
             plan.sysctls = strings().map { $0 + "=" + string() }
             plan.hostNetwork = bool()
+            plan.hostPID = bool()
+            plan.hostIPC = bool()
             plan.idMap = idMap()
             plan.rootless = bool() ? RootlessMapping(uidMapper: [string()] + strings(), gidMapper: [string()] + strings()) : nil
             plan.placement = placement()
@@ -159,6 +165,7 @@ struct SeededRandom: RandomNumberGenerator {
             var plan = ContainerLaunch()
             plan.podPID = Int32.random(in: .min ... .max, using: &self)
             plan.sharePID = bool()
+            plan.hostPID = !plan.sharePID && bool()
             plan.lowerDirs = strings()
             plan.upperDir = string()
             plan.workDir = string()

@@ -21,6 +21,8 @@ import Testing
         ("  initContainers: [{name: i, image: busybox, ports: [{containerPort: 80, hostPort: 9090}]}]\n  containers: [{name: app, image: busybox}]\n", "hostPort 9090"),
         ("  hostNetwork: true\n  containers: [{name: app, image: busybox}]\n", "hostNetwork"),
         ("  hostUsers: false\n  containers: [{name: app, image: busybox}]\n", "hostUsers: false"),
+        ("  hostPID: true\n  containers: [{name: app, image: busybox}]\n", "hostPID is not supported"),
+        ("  hostIPC: true\n  containers: [{name: app, image: busybox}]\n", "hostIPC is not supported"),
     ])
     func whatIsNotBuiltIsRefusedByName(_ spec: String, _ named: String) throws {
         let refusal = RootlessPod.refusal(try pod(spec))

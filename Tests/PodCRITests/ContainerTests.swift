@@ -45,12 +45,9 @@ import Testing
     }
 
     static func waitFor(_ runtime: Runtime, _ id: String, _ state: Runtime_V1_ContainerState) async throws -> Runtime_V1_ContainerStatus {
-        for _ in 0..<100 {
-            let status = try await status(runtime, id)
-            if status.state == state { return status }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw HarnessError("container \(id) did not reach \(state): \(try await status(runtime, id))")
+        var last = Runtime_V1_ContainerStatus()
+        if try await eventually(within: 10, { last = try await status(runtime, id); return last.state == state }) { return last }
+        throw HarnessError("container \(id) did not reach \(state): \(last)")
     }
 
     static func exec(_ runtime: Runtime, _ id: String, _ command: [String], timeout: Int64 = 10) async throws -> Runtime_V1_ExecSyncResponse {
@@ -120,8 +117,7 @@ import Testing
             // Nothing restarts them: the kubelet decides. An absence needs a window: a
             // supervisor that restarted on its own would do it at once (the first restart
             // has no back-off), well within it. LifecycleMachineTests prove the rule itself.
-            try await Task.sleep(for: .seconds(1))
-            #expect(try await Self.status(runtime, failing).state == .containerExited)
+            #expect(try await holdsThroughout(1) { try await Self.status(runtime, failing).state == .containerExited })
             let log = try String(contentsOfFile: logs + "/failing/0.log", encoding: .utf8)
             let lines = log.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 3).map(String.init) }
             #expect(lines.count == 2, "\(log)")

@@ -22,11 +22,19 @@ public func waitUntil(_ what: String, timeout: Double, _ condition: () throws ->
 }
 
 /// `waitUntil` for async tests: sleeps on the task, never blocking a cooperative thread.
-public func eventually(within seconds: Double = 30, _ condition: () -> Bool) async -> Bool {
+/// The condition may itself be async (a gRPC call).
+public func eventually(within seconds: Double = 30, _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
     while ContinuousClock.now < deadline {
-        if condition() { return true }
+        if try await condition() { return true }
         try? await Task.sleep(for: .milliseconds(5))
     }
-    return condition()
+    return try await condition()
+}
+
+/// Whether `condition` holds at every look for `seconds`: an absence (nothing restarts)
+/// can only be shown over a window, and a look every few milliseconds ends the window at
+/// the first sign of the opposite instead of sleeping through it.
+public func holdsThroughout(_ seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    try await !eventually(within: seconds) { try await !condition() }
 }

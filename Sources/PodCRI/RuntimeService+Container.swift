@@ -90,7 +90,7 @@ extension RuntimeService {
         for record in records {
             let container = ContainerView(record: record, context: context).listed()
             if request.hasFilter && filter.hasState && container.state != filter.state.state { continue }
-            if request.hasFilter && !filter.labelSelector.allSatisfy({ container.labels[$0.key] == $0.value }) { continue }
+            if request.hasFilter && !CRIListFilter.labels(container.labels, match: filter.labelSelector) { continue }
             response.containers.append(container)
         }
         response.containers.sort { $0.createdAt < $1.createdAt }

@@ -94,15 +94,12 @@ extension RuntimeService {
 
     public func listPodSandbox(request: Runtime_V1_ListPodSandboxRequest, context _: ServerContext) async throws -> Runtime_V1_ListPodSandboxResponse {
         let filter = request.filter
-        var records = context.sandboxes.all()
-        if request.hasFilter && !filter.id.isEmpty {
-            records = context.sandboxes.find(filter.id).map { [$0] } ?? []
-        }
+        let records = sandboxRecords(id: request.hasFilter ? filter.id : "")
         var response = Runtime_V1_ListPodSandboxResponse()
         for record in records {
             let sandbox = SandboxView(record: record, context: context).listed()
             if request.hasFilter && filter.hasState && sandbox.state != filter.state.state { continue }
-            if request.hasFilter && !filter.labelSelector.allSatisfy({ sandbox.labels[$0.key] == $0.value }) { continue }
+            if request.hasFilter && !CRIListFilter.labels(sandbox.labels, match: filter.labelSelector) { continue }
             response.items.append(sandbox)
         }
         response.items.sort { $0.createdAt < $1.createdAt }

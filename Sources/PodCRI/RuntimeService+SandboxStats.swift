@@ -20,12 +20,11 @@ extension RuntimeService {
 
     public func listPodSandboxStats(request: Runtime_V1_ListPodSandboxStatsRequest, context _: ServerContext) async throws -> Runtime_V1_ListPodSandboxStatsResponse {
         let filter = request.filter
-        var records = context.sandboxes.all()
-        if request.hasFilter && !filter.id.isEmpty { records = context.sandboxes.find(filter.id).map { [$0] } ?? [] }
+        let records = sandboxRecords(id: request.hasFilter ? filter.id : "")
         var response = Runtime_V1_ListPodSandboxStatsResponse()
         for record in records.sorted(by: { $0.createdAt < $1.createdAt }) {
             let labels = record.decodedConfig().labels
-            if request.hasFilter && !filter.labelSelector.allSatisfy({ labels[$0.key] == $0.value }) { continue }
+            if request.hasFilter && !CRIListFilter.labels(labels, match: filter.labelSelector) { continue }
             response.stats.append(sandboxStats(record))
         }
         return response

@@ -27,7 +27,7 @@ extension RuntimeService {
         var layouts: [String: CgroupLayout?] = [:]
         for record in records.sorted(by: { $0.createdAt < $1.createdAt }) {
             let labels = record.decodedConfig().labels
-            if request.hasFilter && !filter.labelSelector.allSatisfy({ labels[$0.key] == $0.value }) { continue }
+            if request.hasFilter && !CRIListFilter.labels(labels, match: filter.labelSelector) { continue }
             response.stats.append(stats(record, layouts: &layouts))
         }
         return response

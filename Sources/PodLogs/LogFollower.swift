@@ -6,8 +6,9 @@ extension ContainerLogReader {
     ///
     /// - `emit` returns false, or `limitBytes` is reached;
     /// - the task is cancelled;
-    /// - `shouldStop()` returns true (the supervisor's "the container is no longer
-    ///   running"): what was written up to then is still delivered first;
+    /// - `shouldStop(restart)` returns true for the restart being followed (the
+    ///   supervisor's "that container instance no longer runs"): what was written up
+    ///   to then is still delivered first;
     /// - a newer restart's file appears: the kubelet follows one container instance
     ///   only. With `acrossRestarts` the follower goes on into the new instance.
     ///
@@ -19,7 +20,7 @@ extension ContainerLogReader {
         _ options: LogOptions = LogOptions(),
         acrossRestarts: Bool = false,
         pollInterval: Duration = .milliseconds(100),
-        shouldStop: () -> Bool = { false },
+        shouldStop: (_ restart: Int) -> Bool = { _ in false },
         isolation: isolated (any Actor)? = #isolation,
         to emit: (LogLine) -> Bool
     ) async throws(PodError) {
@@ -39,7 +40,7 @@ extension ContainerLogReader {
                 try session.switchRestart(to: newer, emit: emit)
                 continue
             }
-            if shouldStop() {
+            if shouldStop(session.restart) {
                 // The container has exited: take what it wrote before that, then end.
                 while try session.poll(emit: emit) {}
                 break

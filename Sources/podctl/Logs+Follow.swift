@@ -71,7 +71,7 @@ extension Logs {
                 }
                 let id = "\(view.key)/\(view.status?.startTime ?? "")/\(container)/\(instance)"
                 if seen.insert(id).inserted {
-                    found.streams.append(LogStream(key: view.key, reader: reader, instance: instance, prefix: prefix ? LogPrefix.kubectl(pod: view.key.name, container: container) : nil))
+                    found.streams.append(LogStream(key: view.key, reader: reader, prefix: prefix ? LogPrefix.kubectl(pod: view.key.name, container: container) : nil))
                 }
             }
         }
@@ -91,14 +91,13 @@ extension Logs {
 struct LogStream: Sendable {
     let key: PodKey
     let reader: ContainerLogReader
-    let instance: Int
     let prefix: String?
 
     func follow(_ options: LogOptions, context: Context, output: SerializedOutput) async {
         var options = options
         options.prefix = prefix
         do {
-            try await reader.follow(options, shouldStop: { Logs.containerEnded(key, reader.container, instance: instance, context: context) }) { line in
+            try await reader.follow(options, shouldStop: { Logs.containerEnded(key, reader.container, instance: $0, context: context) }) { line in
                 output.write(line.bytes)
                 return true
             }

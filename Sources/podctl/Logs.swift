@@ -73,9 +73,7 @@ struct Logs: AsyncParsableCommand {
         guard follow else { return try reader.read(options, to: emit) }
         let context = try Context(global)
         let key = view.key
-        // The newest instance is the one followed; a newer one ends the follow by itself.
-        let instance = (try? reader.restarts())?.last ?? 0
-        try await reader.follow(options, shouldStop: { Self.containerEnded(key, chosen, instance: instance, context: context) }, to: emit)
+        try await reader.follow(options, shouldStop: { Self.containerEnded(key, chosen, instance: $0, context: context) }, to: emit)
     }
 
     func chooseContainer(_ view: PodView, names: [String]) throws -> String {

@@ -10,7 +10,7 @@ import Testing
     func startFollowing(_ dir: String, _ options: LogOptions = LogOptions(), acrossRestarts: Bool = false, into collected: Collected) -> Task<Void, any Error> {
         let reader = ContainerLogReader(directory: dir, pod: "p", container: "c")
         return Task {
-            try await reader.follow(options, acrossRestarts: acrossRestarts, pollInterval: .milliseconds(20), shouldStop: { collected.shouldStop }) { line in
+            try await reader.follow(options, acrossRestarts: acrossRestarts, pollInterval: .milliseconds(20), shouldStop: { _ in collected.shouldStop }) { line in
                 collected.add(line)
                 return true
             }

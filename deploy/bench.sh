@@ -12,7 +12,9 @@ export PATH=/opt/swift/usr/bin:$PATH
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (sudo bash deploy/bench.sh)" >&2; exit 1; }
 bash "$here/deploy/deps.sh"
 
-packages=(podman crun conmon catatonit netavark aardvark-dns golang-github-containers-common)
+# containerd, runc and the CNI plugins are the CRI phase's other side (podctl-cri against
+# containerd through crictl, which Debian 12 does not package: without it that phase is a note).
+packages=(podman crun conmon catatonit netavark aardvark-dns golang-github-containers-common containerd runc containernetworking-plugins)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f '${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -24,5 +26,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 cd "$here"
-bash deploy/build-release.sh podbench   # into "$here/.build", the default scratch path
+bash deploy/build-release.sh podbench podctl-cri   # into "$here/.build", the default scratch path
 exec "$here/.build/release/podbench" --docs "$here/docs" "$@"

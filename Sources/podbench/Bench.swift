@@ -17,6 +17,11 @@ final class Bench {
     var supervisorDirty: [(String, Double)] = []
     var scaleSeconds: [String: [Double]] = [:]
     var scaleMemory: [String: [(Int, Double)]] = [:]
+    /// The CRI phase's figures (podctl-cri in `podctl`, containerd in `podman`), their
+    /// order, and the two runtimes' names and versions.
+    var criFigures: [String: Figure] = [:]
+    var criOrder: [String] = []
+    var criVersions: [String] = []
     let started = Date()
     var loadStart = ""
 
@@ -57,7 +62,7 @@ final class Bench {
         defer { cleanUp() }
         try prepare()
         let phases: [(String, () throws -> Void)] = [
-            ("lifecycle", lifecycle), ("memory", memory), ("scale", scale), ("logs", logs),
+            ("lifecycle", lifecycle), ("memory", memory), ("scale", scale), ("logs", logs), ("cri", cri),
         ]
         for (phase, body) in phases where options.phases.contains(phase) {
             say("== \(phase)")
@@ -89,13 +94,19 @@ final class Bench {
         let directory = "/tmp/podctl-test-images"
         let archive = directory + "/busybox-docker.tar"
         if FileManager.default.fileExists(atPath: archive) { return archive }
+        try Spawn.check(["sh", try repository() + "/deploy/images/build-test-images.sh", directory])
+        return archive
+    }
+
+    /// The checkout podbench was built in (its deploy/ scripts build the images).
+    static func repository() throws -> String {
         let own = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         var repository = (own as NSString).deletingLastPathComponent
-        while repository != "/" && !FileManager.default.fileExists(atPath: repository + "/deploy/images/build-test-images.sh") {
+        while !FileManager.default.fileExists(atPath: repository + "/deploy/images/build-test-images.sh") {
+            guard repository != "/" else { throw BenchError("no deploy/images beside \(own): run the podbench of a checkout") }
             repository = (repository as NSString).deletingLastPathComponent
         }
-        try Spawn.check(["sh", repository + "/deploy/images/build-test-images.sh", directory])
-        return archive
+        return repository
     }
 
     func cleanUp() {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The benchmark's knobs: `podbench [--runs N] [--exec-runs N] [--scale N] [--memory-pods N]
-/// [--log-lines N] [--log-runs N] [--phases lifecycle,memory,scale,logs] [--docs DIR]`.
+/// [--log-lines N] [--log-runs N] [--phases lifecycle,memory,scale,logs,cri] [--docs DIR] [--podctl PATH] [--crictl PATH]`.
 struct Options {
     var runs = 7
     var execRuns = 5
@@ -9,17 +9,21 @@ struct Options {
     var memoryPods = 100
     var logLines = 5_000_000
     var logRuns = 3
-    var phases: Set<String> = ["lifecycle", "memory", "scale", "logs"]
+    var phases: Set<String> = Options.allPhases
+    static let allPhases: Set<String> = ["lifecycle", "memory", "scale", "logs", "cri"]
     var docs: String?
     var podctl: String?
+    var crictl: String?
     var work: String?
     var inner = false
 
     static let usage = """
         usage: podbench [--runs N] [--exec-runs N] [--scale N] [--memory-pods N] [--log-lines N]
-                        [--log-runs N] [--phases lifecycle,memory,scale,logs] [--docs DIR] [--podctl PATH]
+                        [--log-runs N] [--phases lifecycle,memory,scale,logs,cri] [--docs DIR] [--podctl PATH]
+                        [--crictl PATH]
         Runs podctl and Podman (kube play, crun) interleaved in a throwaway network namespace,
-        as root, prints the figures and writes DIR/benchmarks.md and DIR/benchmarks.svg.
+        as root, prints the figures and writes DIR/benchmarks.md and DIR/benchmarks.svg. The
+        cri phase runs podctl-cri against containerd (runc) through crictl.
         """
 
     static func parse(_ arguments: [String]) throws -> Options {
@@ -45,14 +49,15 @@ struct Options {
             case "--phases": options.phases = Set(try value(flag).split(separator: ",").map(String.init))
             case "--docs": options.docs = try value(flag)
             case "--podctl": options.podctl = try value(flag)
+            case "--crictl": options.crictl = try value(flag)
             case "--work": options.work = try value(flag)
             case "--inner": options.inner = true
             case "-h", "--help": say(usage); exit(0)
             default: throw BenchError("unknown argument \(flag)\n\(usage)")
             }
         }
-        let unknown = options.phases.subtracting(["lifecycle", "memory", "scale", "logs"])
-        guard unknown.isEmpty else { throw BenchError("unknown phase(s) \(unknown.sorted()); the phases are lifecycle, memory, scale, logs") }
+        let unknown = options.phases.subtracting(allPhases)
+        guard unknown.isEmpty else { throw BenchError("unknown phase(s) \(unknown.sorted()); the phases are \(allPhases.sorted().joined(separator: ", "))") }
         return options
     }
 
@@ -62,6 +67,7 @@ struct Options {
                     "--log-lines", "\(logLines)", "--log-runs", "\(logRuns)", "--phases", phases.sorted().joined(separator: ",")]
         if let docs { list += ["--docs", docs] }
         if let podctl { list += ["--podctl", podctl] }
+        if let crictl { list += ["--crictl", crictl] }
         return list
     }
 }

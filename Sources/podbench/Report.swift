@@ -8,10 +8,14 @@ struct Report {
     static let begin = "<!-- podbench:begin (written by podbench; edit outside these markers) -->"
     static let end = "<!-- podbench:end -->"
     static let header = ["figure", "unit", "podctl min / median / max", "Podman min / median / max", "podctl/Podman", "target", "met"]
+    static let criHeader = ["figure", "unit", "podctl-cri min / median / max", "containerd min / median / max", "podctl-cri/containerd", "target", "met"]
+
+    var criRows: [[String]] { bench.criOrder.compactMap { bench.criFigures[$0]?.row } }
 
     func write() throws {
         let rows = bench.order.compactMap { bench.figures[$0]?.row }
-        say("\n" + Self.text([Self.header] + rows))
+        if !rows.isEmpty { say("\n" + Self.text([Self.header] + rows)) }
+        if !criRows.isEmpty { say("\n" + Self.text([Self.criHeader] + criRows)) }
         for note in bench.notes { say("note: \(note)") }
         guard let docs = bench.options.docs else { return }
         try FileManager.default.createDirectory(atPath: docs, withIntermediateDirectories: true)
@@ -59,6 +63,11 @@ struct Report {
     func markdown(_ rows: [[String]]) -> String {
         var text = "## The last run\n\n" + machine().joined(separator: "\n") + "\n\n" + Self.markdownTable([Self.header] + rows)
         text += "\n![scale runs](benchmarks.svg)\n\n"
+        if !criRows.isEmpty {
+            text += "### CRI: podctl-cri against containerd, the same crictl calls\n\n"
+            text += "- \(bench.criVersions.joined(separator: "; ")); \(bench.options.runs) runs, interleaved\n\n"
+            text += Self.markdownTable([Self.criHeader] + criRows) + "\n"
+        }
         if !bench.memoryRoles.isEmpty {
             text += "### Memory at 1 pod, by process\n\n"
             var table = [["system", "process", "count", "RSS MiB each", "PSS MiB each", "private dirty MiB each"]]

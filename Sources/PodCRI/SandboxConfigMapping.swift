@@ -40,8 +40,10 @@ struct SandboxConfigMapping {
         try Self.apply(namespaces, to: &spec)
         try Self.apply(config.dnsConfig, given: config.hasDnsConfig, to: &spec)
         spec.securityContext = try Self.securityContext(sysctls: config.linux.sysctls)
+        let idMap = try SandboxUserNamespace.idMap(namespaces, field: "config.linux.security_context.namespace_options")
+        if idMap != nil { spec.hostUsers = false }
         pod = Pod(metadata: ObjectMeta(name: Self.podName(metadata.name, id: id, maxLength: budget), namespace: metadata.namespace), spec: spec)
-        options = SandboxOptions(ports: try Self.ports(config.portMappings))
+        options = SandboxOptions(ports: try Self.ports(config.portMappings), idMap: idMap)
     }
 
     /// The pod's name: the sandbox name made an RFC 1123 label part, then the ID's first
@@ -87,9 +89,6 @@ struct SandboxConfigMapping {
         case .pod: break
         case .node: spec.hostIPC = true
         default: throw RPCFailure.invalid(field + ".ipc", "\(options.ipc) is not an IPC namespace mode a sandbox can have (POD or NODE)")
-        }
-        if options.hasUsernsOptions && options.usernsOptions.mode == .pod {
-            throw RPCError(code: .unimplemented, message: "\(field).userns_options: podctl-cri does not serve user namespaces through the CRI yet (podctl apply does: hostUsers: false)")
         }
     }
 

@@ -1,6 +1,7 @@
 import GRPCCore
 import PodCRIProtocol
 import PodLaunch
+import PodRuntime
 
 /// `namespace_options.userns_options`: NODE is the host's user namespace; POD runs the
 /// sandbox in a user namespace of its own with exactly the kubelet's mappings (the kubelet
@@ -12,7 +13,11 @@ import PodLaunch
 enum SandboxUserNamespace {
     static let minimumLength: UInt32 = 65536
 
-    static func idMap(_ options: Runtime_V1_NamespaceOption, field: String) throws(RPCError) -> IDMap? {
+    /// `podctlPool`: the host IDs podctl hands to `hostUsers: false` pods of apply
+    /// (UserNamespaceRanges); a mapping into them is refused, or a CRI pod and an applied
+    /// one could share host IDs, and with them each other's files. The kubelet's default
+    /// range ends at 2^31, where podctl's default pool starts.
+    static func idMap(_ options: Runtime_V1_NamespaceOption, field: String, podctlPool: UserNamespaceRanges.Pool? = nil) throws(RPCError) -> IDMap? {
         guard options.hasUsernsOptions else { return nil }
         let userns = options.usernsOptions
         let field = field + ".userns_options"
@@ -23,8 +28,8 @@ enum SandboxUserNamespace {
             }
             return nil
         case .pod:
-            let uid = try range(userns.uids, field: field + ".uids")
-            let gid = try range(userns.gids, field: field + ".gids")
+            let uid = try range(userns.uids, field: field + ".uids", avoiding: podctlPool.map { ($0.uidStart, $0.blocks) })
+            let gid = try range(userns.gids, field: field + ".gids", avoiding: podctlPool.map { ($0.gidStart, $0.blocks) })
             guard uid.length == gid.length else {
                 throw RPCFailure.invalid(field + ".gids", "maps \(gid.length) IDs and uids \(uid.length): podctl maps the same number of users and groups")
             }
@@ -34,7 +39,7 @@ enum SandboxUserNamespace {
         }
     }
 
-    private static func range(_ mappings: [Runtime_V1_IDMapping], field: String) throws(RPCError) -> (host: UInt32, length: UInt32) {
+    private static func range(_ mappings: [Runtime_V1_IDMapping], field: String, avoiding pool: (start: UInt32, blocks: Int)?) throws(RPCError) -> (host: UInt32, length: UInt32) {
         guard mappings.count == 1, let mapping = mappings.first else {
             throw RPCFailure.invalid(field, "\(mappings.count) mappings: mode POD takes exactly one")
         }
@@ -50,6 +55,13 @@ enum SandboxUserNamespace {
         // The last host ID must be at most 4294967294 (4294967295 is no ID: user_namespaces(7)).
         guard UInt64(mapping.hostID) + UInt64(mapping.length) <= UInt64(UInt32.max) else {
             throw RPCFailure.invalid(field + "[0].length", "\(mapping.length) IDs from host ID \(mapping.hostID) run past 4294967294")
+        }
+        if let pool {
+            let start = UInt64(pool.start)
+            let end = start + UInt64(pool.blocks) * UInt64(UserNamespaceRanges.blockSize)
+            if UInt64(mapping.hostID) < end && start < UInt64(mapping.hostID) + UInt64(mapping.length) {
+                throw RPCFailure.invalid(field + "[0].host_id", "host IDs \(mapping.hostID) to \(UInt64(mapping.hostID) + UInt64(mapping.length) - 1) overlap podctl's own user namespace pool (\(start) to \(end - 1), /etc/subuid and /etc/subgid): give the kubelet a range of its own")
+            }
         }
         return (mapping.hostID, mapping.length)
     }

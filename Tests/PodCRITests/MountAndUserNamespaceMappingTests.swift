@@ -2,6 +2,7 @@ import GRPCCore
 import PodCRIProtocol
 import PodLaunch
 import PodModel
+import PodRuntime
 import Testing
 @testable import PodCRI
 
@@ -129,6 +130,24 @@ struct MountAndUserNamespaceMappingTests {
         } catch {
             #expect(error.code == .invalidArgument, "\(field): \(error)")
             #expect(error.message.hasPrefix(field + ":"), "\(error.message)")
+        }
+    }
+
+    @Test func aMappingIntoPodctlsOwnPoolIsRefused() throws {
+        let pool = UserNamespaceRanges.Pool(uidStart: 1 << 31, gidStart: 1 << 30, blocks: 4)
+        func map(_ uid: UInt32, _ gid: UInt32) throws(RPCError) -> IDMap? {
+            try SandboxConfigMapping(Self.sandbox(.pod, uids: [Self.mapping(host: uid, length: 65536)], gids: [Self.mapping(host: gid, length: 65536)]),
+                                     id: SandboxMappingTests.id, podctlPool: pool).options.idMap
+        }
+        // Just below and just past the pool: accepted.
+        #expect(try map((1 << 31) - 65536, (1 << 30) + 4 * 65536) == IDMap(hostUID: (1 << 31) - 65536, hostGID: (1 << 30) + 4 * 65536, size: 65536))
+        for (uid, gid, field) in [((1 << 31) - 1, 65536, ".uids[0].host_id"), ((1 << 31) + 3 * 65536, 65536, ".uids[0].host_id"), (65536, (1 << 30) + 100, ".gids[0].host_id")] as [(UInt32, UInt32, String)] {
+            do {
+                _ = try map(uid, gid)
+                Issue.record("\(uid)/\(gid): accepted")
+            } catch {
+                #expect(error.code == .invalidArgument && error.message.hasPrefix(Self.field + field + ":") && error.message.contains("podctl's own user namespace pool"), "\(error)")
+            }
         }
     }
 

@@ -47,17 +47,21 @@ func attachHostTree(_ tree: Int32, _ spec: MountSpec, root: Int32, target: Int32
     }
     check(mount("none", fdPath(mounted), nil, UInt(Int(MS_REC) | propagation), nil), "mount", spec.target, "cannot set the propagation of \(spec.target)")
     close(mounted)
-    if spec.recursiveReadOnly { makeTreeReadOnly(spec.target, root: root) } else if spec.readOnly { remountReadOnly(spec.target, root: root) }
+    makeBindReadOnly(spec, root: root)
 }
 
-/// `recursive_read_only`: the bind and every mount below it read-only, in one
-/// mount_setattr(2) (Linux 5.12; containerd refuses the mount where it is missing too).
-func makeTreeReadOnly(_ path: String, root: Int32) {
-    guard let mounted = openExisting(root, path) else { fail(.setup, "openat2", ENOENT, path, "\(path) vanished after it was mounted") }
-    if podshim_mount_setattr(mounted, 1, UInt64(PODSHIM_MOUNT_ATTR_RDONLY), 0) != 0 {
-        let code = errno
-        let reason = code == ENOSYS ? "recursive read-only mounts need Linux 5.12 (mount_setattr)" : "cannot make \(path) and the mounts below it read-only"
-        fail(.setup, "mount_setattr", code, path, reason)
-    }
-    close(mounted)
+/// `readOnly`: the bind alone; `recursiveReadOnly`: the bind and every mount below it, in
+/// one mount_setattr(2) (Linux 5.12; containerd refuses the mount where it is missing
+/// too). mount_setattr sets MOUNT_ATTR_RDONLY and keeps the mount's other flags, where a
+/// remount would drop a host mount's nosuid or nodev from the bind; the remount is the
+/// non-recursive way only on a kernel without mount_setattr.
+func makeBindReadOnly(_ spec: MountSpec, root: Int32) {
+    guard spec.readOnly else { return }
+    guard let mounted = openExisting(root, spec.target) else { fail(.setup, "openat2", ENOENT, spec.target, "\(spec.target) vanished after it was mounted") }
+    defer { close(mounted) }
+    if podshim_mount_setattr(mounted, spec.recursiveReadOnly ? 1 : 0, UInt64(PODSHIM_MOUNT_ATTR_RDONLY), 0) == 0 { return }
+    let code = errno
+    if code == ENOSYS && !spec.recursiveReadOnly { return remountReadOnly(spec.target, root: root) }
+    let reason = code == ENOSYS ? "recursive read-only mounts need Linux 5.12 (mount_setattr)" : "cannot make \(spec.target) read-only"
+    fail(.setup, "mount_setattr", code, spec.target, reason)
 }

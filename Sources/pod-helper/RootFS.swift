@@ -99,7 +99,7 @@ private func mountVolume(_ spec: MountSpec, root: Int32, reserved: ReservedTarge
         check(mount(fdPath(source), fdPath(target), nil, UInt(MS_BIND | MS_REC), nil), "mount", spec.target, "cannot mount \(spec.source) at \(spec.target)")
         close(target)
         close(source)
-        if spec.recursiveReadOnly { makeTreeReadOnly(spec.target, root: root) } else if spec.readOnly { remountReadOnly(spec.target, root: root) }
+        makeBindReadOnly(spec, root: root)
     }
 }
 

@@ -42,8 +42,9 @@ import Testing
         let harness = try Harness()
         try harness.loadBusybox()
         let source = harness.base + "/ro-source"
-        try Self.host(harness, "mkdir -p \(source)/tmpfs && mount -t tmpfs none \(source)/tmpfs")
-        defer { _ = try? Self.host(harness, "umount \(source)/tmpfs") }
+        // The source a nosuid, nodev mount of its own, with a tmpfs below it.
+        try Self.host(harness, "mkdir -p \(source) && mount -t tmpfs -o nosuid,nodev none \(source) && mkdir \(source)/tmpfs && mount -t tmpfs none \(source)/tmpfs")
+        defer { _ = try? Self.host(harness, "umount -R \(source)") }
         try harness.apply(Self.sleeper("ro", source: source, mounts: [
             "{name: h, mountPath: /ro, readOnly: true}",
             "{name: h, mountPath: /rro, readOnly: true, recursiveReadOnly: Enabled}",
@@ -57,6 +58,9 @@ import Testing
         let below = try Self.exec(harness, "ro", "touch /rro/tmpfs/c")
         #expect(below.status != 0 && below.stderr.contains("Read-only file system"), "\(below.stderr)")
         #expect(try Self.host(harness, "ls \(source)/tmpfs").stdout == "a\n")
+        // Read-only keeps the host mount's other flags (a remount would drop nosuid and nodev).
+        let options = try Self.exec(harness, "ro", "grep ' /ro ' /proc/self/mountinfo").stdout.split(separator: " ").dropFirst(5).first ?? ""
+        #expect(Set(options.split(separator: ",")).isSuperset(of: ["ro", "nosuid", "nodev"]), "\(options)")
         try harness.run(["delete", "pod", "ro"])
     }
 

@@ -69,7 +69,7 @@ extension PodManager {
         spec.containers = (spec.containers ?? []) + [container]
         spec.volumes = (spec.volumes ?? []) + volumes
         pod.spec = spec
-        var plan = try replan(pod, key: key, previous: previous, userNames: options.userName.map { [name: $0] } ?? [:])
+        var plan = try replan(pod, key: key, previous: previous, adding: name, userName: options.userName)
         // The containers already there keep what the CRI gave them; the new one gets its own.
         for index in plan.containers.indices {
             if plan.containers[index].name == name {
@@ -140,9 +140,10 @@ extension PodManager {
 
     /// The pod planned again with its network, user namespace and uid kept, as an
     /// in-place update plans it.
-    private func replan(_ pod: Pod, key: PodKey, previous: RunPlan, userNames: [String: String]) throws(PodError) -> RunPlan {
+    private func replan(_ pod: Pod, key: PodKey, previous: RunPlan, adding name: String, userName: String?) throws(PodError) -> RunPlan {
         var planner = RunPlanner(pod: pod, key: key, store: store, binaries: try Binaries.locate(), configMaps: [], secrets: [], uid: previous.uid)
-        planner.userNames = userNames
+        planner.userNames = userName.map { [name: $0] } ?? [:]
+        planner.hostMountsChecked = [name]
         planner.network = previous.network
         planner.idMap = previous.idMap
         var plan = try planner.plan()

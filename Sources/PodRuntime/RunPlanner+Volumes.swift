@@ -129,7 +129,8 @@ extension RunPlanner {
             let target = MountPaths.cleaned(mount.mountPath ?? "")
             let readOnly = mount.readOnly == true || source.forceReadOnly
             let recursive = mount.recursiveReadOnly == "Enabled" || mount.recursiveReadOnly == "IfPossible"
-            let propagation = try Self.propagation(of: mount, container: container, source: source)
+            let checked = hostMountsChecked.map { $0.contains(container.name ?? "") } ?? true
+            let propagation = try Self.propagation(of: mount, container: container, source: source, checkHost: checked)
             // A rootless pod's helper is no root of the host's mount namespace: it binds
             // from the pod's, as before (open_tree needs CAP_SYS_ADMIN there).
             result.append(MountSpec(kind: .bind, source: source.path, target: target, readOnly: readOnly, subPath: mount.subPath ?? "",
@@ -142,7 +143,7 @@ extension RunPlanner {
     /// mount must propagate: shared for Bidirectional, shared or slave for HostToContainer
     /// (containerd's ensureShared and ensureSharedOrSlave, checked when the container is
     /// created, as containerd does).
-    static func propagation(of mount: VolumeMount, container: Container, source: MountSource) throws(PodError) -> MountPropagation {
+    static func propagation(of mount: VolumeMount, container: Container, source: MountSource, checkHost: Bool = true) throws(PodError) -> MountPropagation {
         let propagation: MountPropagation
         switch mount.mountPropagation ?? "None" {
         case "HostToContainer": propagation = .hostToContainer
@@ -153,6 +154,7 @@ extension RunPlanner {
         guard source.hostPath, geteuid() == 0 else {
             throw PodError(.invalidManifest, "\(what) is served on hostPath volumes of root's pods only; use None here")
         }
+        guard checkHost else { return propagation }
         let host = try MountTable.entry(of: source.path)
         if propagation == .bidirectional && !host.shared || propagation == .hostToContainer && !host.shared && !host.slave {
             let kind = propagation == .bidirectional ? "shared" : "shared or slave"

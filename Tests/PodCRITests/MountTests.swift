@@ -8,7 +8,8 @@ import Testing
 /// CRI mounts through the built podctl-cri (D70): a tmpfs the host mounts below a host
 /// path after the sandbox started (critest's order) is in the container's bind, writable
 /// under a read-only bind and read-only under a recursive one; a propagating mount from
-/// a private host mount and a recursive read-only one with propagation are refused.
+/// a private host mount and a recursive read-only one with propagation are refused, at
+/// the container's own create only.
 @Suite(.serialized, .needsRoot, CRIDaemon.built) struct MountTests {
     static func mount(_ host: String, at path: String, readonly: Bool = false, recursive: Bool = false, _ propagation: Runtime_V1_MountPropagation = .propagationPrivate) -> Runtime_V1_Mount {
         var mount = Runtime_V1_Mount()
@@ -59,6 +60,15 @@ import Testing
             #expect(refused?.code == .invalidArgument && refused?.message.contains("is on mount \(private_), which is not shared or slave") == true, "\(String(describing: refused))")
             let invalid = await rpcFailure { _ = try await Self.create(runtime, sandbox: sandbox, name: "rro", mounts: [Self.mount(source, at: "/r", readonly: true, recursive: true, .propagationBidirectional)]) }
             #expect(invalid?.code == .invalidArgument && invalid?.message.hasPrefix("config.mounts[0].recursive_read_only:") == true, "\(String(describing: invalid))")
+
+            // A propagating mount is checked at its own create only: a host mount made
+            // private afterwards does not refuse the sandbox's next container.
+            let shared = harness.base + "/cri-shared"
+            try host("mkdir -p \(shared) && mount --bind \(shared) \(shared) && mount --make-rshared \(shared)")
+            defer { _ = try? host("umount \(shared)") }
+            _ = try await Self.create(runtime, sandbox: sandbox, name: "slave", mounts: [Self.mount(shared, at: "/s", .propagationHostToContainer)])
+            try host("mount --make-rprivate \(shared)")
+            _ = try await Self.create(runtime, sandbox: sandbox, name: "next", mounts: [])
 
             var remove = Runtime_V1_RemovePodSandboxRequest()
             remove.podSandboxID = sandbox

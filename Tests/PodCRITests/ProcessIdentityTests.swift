@@ -6,11 +6,12 @@ import PodCRIProtocol
 import PodTestSupport
 import Testing
 
-/// A CRI sandbox with userns_options mode POD runs in a user namespace with exactly the
-/// kubelet's mappings; a container of a sandbox with pid CONTAINER runs its entrypoint as
-/// PID 1 of its own PID namespace, as containerd does (no pod-init), and its exit code
-/// still reaches the supervisor (D70).
-@Suite(.serialized, .needsRoot, CRIDaemon.built) struct UserNamespacePIDTests {
+/// Who a CRI container's process is (D70): a sandbox with userns_options mode POD runs
+/// in a user namespace with exactly the kubelet's mappings; a container of a sandbox with
+/// pid CONTAINER runs its entrypoint as PID 1 of its own PID namespace, as containerd
+/// does (no pod-init), and its exit code still reaches the supervisor; run_as_username
+/// is the image's /etc/passwd entry.
+@Suite(.serialized, .needsRoot, CRIDaemon.built) struct ProcessIdentityTests {
     typealias Runtime = Runtime_V1_RuntimeService.Client<HTTP2ClientTransport.Posix>
 
     /// A daemon with busybox loaded, and a sandbox config named `name` logging to a directory of its own.
@@ -48,6 +49,28 @@ import Testing
             var remove = Runtime_V1_RemovePodSandboxRequest()
             remove.podSandboxID = sandbox
             _ = try await runtime.removePodSandbox(remove)
+        }
+    }
+
+    @Test func runAsUsernameIsTheImagesPasswdEntry() async throws {
+        try await Self.withSandboxConfig("username") { runtime, config, logs in
+            let sandbox = try await SandboxTests.run(runtime, config)
+            var request = Runtime_V1_CreateContainerRequest()
+            request.podSandboxID = sandbox
+            request.config.metadata.name = "nobody"
+            request.config.image.image = "localhost/busybox:1"
+            request.config.command = ["sh", "-c", "id -u; id -g"]
+            request.config.logPath = "nobody/0.log"
+            request.config.linux.securityContext.runAsUsername = "nobody"
+            let id = try await runtime.createContainer(request).containerID
+            try await ContainerTests.start(runtime, id)
+            #expect(try await ContainerTests.waitFor(runtime, id, .containerExited).exitCode == 0)
+            let log = try String(contentsOfFile: logs + "/nobody/0.log", encoding: .utf8)
+            #expect(log.split(separator: "\n").compactMap { $0.split(separator: " ").last } == ["65534", "65534"], "\(log)")
+            request.config.metadata.name = "ghost"
+            request.config.linux.securityContext.runAsUsername = "ghost"
+            let missing = await rpcFailure { _ = try await runtime.createContainer(request) }
+            #expect(missing?.code == .invalidArgument && missing?.message.contains("run_as_username \"ghost\" is not in the image's /etc/passwd") == true, "\(String(describing: missing))")
         }
     }
 

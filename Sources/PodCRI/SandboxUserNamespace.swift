@@ -28,6 +28,11 @@ enum SandboxUserNamespace {
             }
             return nil
         case .pod:
+            // The apiserver's rule for hostUsers: false: no host namespace beside it (the
+            // pod's user namespace would not own it).
+            for (name, mode) in [("network", options.network), ("pid", options.pid), ("ipc", options.ipc)] where mode == .node {
+                throw RPCFailure.invalid(field + ".mode", "POD cannot be combined with the host's \(name) namespace (\(name) NODE)")
+            }
             let uid = try range(userns.uids, field: field + ".uids", avoiding: podctlPool.map { ($0.uidStart, $0.blocks) })
             let gid = try range(userns.gids, field: field + ".gids", avoiding: podctlPool.map { ($0.gidStart, $0.blocks) })
             guard uid.length == gid.length else {

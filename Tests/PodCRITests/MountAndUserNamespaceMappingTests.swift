@@ -121,6 +121,8 @@ struct MountAndUserNamespaceMappingTests {
         (sandbox(.pod, uids: [mapping(host: 1000, length: 65536)], gids: [mapping(host: UInt32.max - 10, length: 65536)]), field + ".gids[0].length"),
         (sandbox(.node, uids: [mapping(host: 1000, length: 65536)]), field),
         (sandbox(.container), field + ".mode"),
+        ({ var c = sandbox(.pod, uids: [mapping(host: 1000, length: 65536)]); c.linux.securityContext.namespaceOptions.network = .node; return c }(), field + ".mode"),
+        ({ var c = sandbox(.pod, uids: [mapping(host: 1000, length: 65536)]); c.linux.securityContext.namespaceOptions.pid = .node; return c }(), field + ".mode"),
         (sandbox(.target), field + ".mode"),
     ])
     func malformedUserNamespaceIsInvalidArgumentNamingTheField(_ config: Runtime_V1_PodSandboxConfig, _ field: String) {

@@ -1,7 +1,11 @@
 import Foundation
 import Glibc
+import PodCore
+import PodLaunch
+import PodModel
 import PodTestSupport
 import Testing
+@testable import PodRuntime
 
 /// hostPath binds from the host's mount table (D70, docs/runtime.md "hostPath binds"):
 /// read-only only for the bind itself or for every mount below it, and propagation
@@ -102,5 +106,34 @@ import Testing
         #expect(result.status != 0)
         #expect(result.stderr.contains("the host path \(source) is on mount \(source), which is not shared or slave"), "\(result.stderr)")
         _ = try? harness.run(["delete", "pod", "priv"])
+    }
+}
+
+/// The planner's propagation rules without root or mounts (RunPlanner.propagation).
+struct MountPropagationPlanTests {
+    static func mount(_ propagation: String?) throws -> VolumeMount {
+        let json = propagation.map { #"{"name": "v", "mountPath": "/m", "mountPropagation": "\#($0)"}"# } ?? #"{"name": "v", "mountPath": "/m"}"#
+        return try JSONDecoder().decode(VolumeMount.self, from: Data(json.utf8))
+    }
+
+    @Test func onlyAHostPathPropagatesAndNoneNeedsNoCheck() throws {
+        let container = try JSONDecoder().decode(Container.self, from: Data(#"{"name": "c"}"#.utf8))
+        let emptyDir = MountSource(path: "/nonexistent/volume", forceReadOnly: false)
+        #expect(try RunPlanner.propagation(of: Self.mount(nil), container: container, source: emptyDir) == .private)
+        #expect(try RunPlanner.propagation(of: Self.mount("None"), container: container, source: emptyDir) == .private)
+        do {
+            _ = try RunPlanner.propagation(of: Self.mount("HostToContainer"), container: container, source: emptyDir)
+            Issue.record("propagation on an emptyDir accepted")
+        } catch {
+            #expect("\(error)".contains("is served on hostPath volumes of root's pods only"), "\(error)")
+        }
+    }
+
+    @Test(.needsRoot) func aContainerPlannedAgainIsNotCheckedAgainstTheHost() throws {
+        let container = try JSONDecoder().decode(Container.self, from: Data(#"{"name": "c"}"#.utf8))
+        let hostPath = MountSource(path: "/nonexistent/host", forceReadOnly: false, hostPath: true)
+        #expect(try RunPlanner.propagation(of: Self.mount("Bidirectional"), container: container, source: hostPath, checkHost: false) == .bidirectional)
+        // Checked, the missing host path is an error, not a guess.
+        #expect(throws: PodError.self) { try RunPlanner.propagation(of: Self.mount("Bidirectional"), container: container, source: hostPath) }
     }
 }

@@ -98,6 +98,17 @@ int podshim_open_idmapped(const char *path, int userns_fd, const char **failed_c
     return fd;
 }
 
+#define PODSHIM_AT_RECURSIVE 0x8000
+
+int podshim_clone_tree(int fd) {
+    return (int)syscall(SYS_open_tree, fd, "", PODSHIM_OPEN_TREE_CLONE | PODSHIM_AT_RECURSIVE | AT_EMPTY_PATH | O_CLOEXEC);
+}
+
+int podshim_mount_setattr(int fd, int recursive, uint64_t attr_set, uint64_t attr_clr) {
+    struct podshim_mount_attr attr = { .attr_set = attr_set, .attr_clr = attr_clr };
+    return (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive ? PODSHIM_AT_RECURSIVE : 0), &attr, sizeof attr);
+}
+
 int podshim_malloc_trim(void) {
     return malloc_trim(0);
 }

@@ -44,7 +44,7 @@ struct ContainerConfigMapping {
             try Self.checkAbsolute(mount.hostPath, "config.mounts[\(index)].host_path")
             let volume = "cri-mount-\(index)"
             volumes.append(["name": volume, "hostPath": ["path": mount.hostPath]])
-            mounts.append(["name": volume, "mountPath": mount.containerPath, "readOnly": mount.readonly])
+            mounts.append(try Self.volumeMount(mount, name: volume, field: "config.mounts[\(index)]"))
         }
         if !mounts.isEmpty { json["volumeMounts"] = mounts }
         json["stdin"] = config.stdin
@@ -67,13 +67,52 @@ struct ContainerConfigMapping {
             groups.append(id)
         }
         options = SandboxContainerOptions(logPath: try Self.logPath(directory: logDirectory, path: config.logPath),
-                                          maskedPaths: security.maskedPaths, readOnlyPaths: security.readonlyPaths, supplementalGroups: groups)
+                                          maskedPaths: security.maskedPaths, readOnlyPaths: security.readonlyPaths, supplementalGroups: groups,
+                                          runsInit: false, userName: try Self.userName(security))
         do {
             container = try JSONDecoder().decode(Container.self, from: JSONSerialization.data(withJSONObject: json))
             self.volumes = try JSONDecoder().decode([Volume].self, from: JSONSerialization.data(withJSONObject: volumes))
         } catch {
             throw RPCFailure.invalid("config", "the container config does not make a container: \(error)")
         }
+    }
+
+    /// A CRI mount as the v1 volumeMount apply plans: `readonly` alone is a read-only bind
+    /// whose submounts stay as they are (runc's bind), `recursive_read_only` makes them
+    /// read-only too and needs `readonly` and private propagation (the CRI's rule, as
+    /// containerd checks it); the propagation's host side is checked when the container
+    /// is planned (RunPlanner.propagation).
+    static func volumeMount(_ mount: Runtime_V1_Mount, name: String, field: String) throws(RPCError) -> [String: Any] {
+        var json: [String: Any] = ["name": name, "mountPath": mount.containerPath, "readOnly": mount.readonly]
+        switch mount.propagation {
+        case .propagationPrivate: break
+        case .propagationHostToContainer: json["mountPropagation"] = "HostToContainer"
+        case .propagationBidirectional: json["mountPropagation"] = "Bidirectional"
+        default: throw RPCFailure.invalid(field + ".propagation", "\(mount.propagation) is not PRIVATE, HOST_TO_CONTAINER or BIDIRECTIONAL")
+        }
+        if mount.recursiveReadOnly {
+            guard mount.readonly else { throw RPCFailure.invalid(field + ".recursive_read_only", "a recursive read-only mount must be readonly too") }
+            guard mount.propagation == .propagationPrivate else {
+                throw RPCFailure.invalid(field + ".recursive_read_only", "a recursive read-only mount must have PROPAGATION_PRIVATE, not \(mount.propagation)")
+            }
+            json["recursiveReadOnly"] = "Enabled"
+        }
+        if !mount.uidMappings.isEmpty || !mount.gidMappings.isEmpty {
+            throw RPCFailure.invalid(field + ".uidMappings", "ID-mapped mounts are not served")
+        }
+        return json
+    }
+
+    /// `run_as_username` (when no `run_as_user` is given, containerd's order): a name of
+    /// the image's /etc/passwd, looked up by the planner as the image's User is. A name
+    /// that could not be one (a ':' would split a passwd line) is refused here.
+    static func userName(_ context: Runtime_V1_LinuxContainerSecurityContext) throws(RPCError) -> String? {
+        let name = context.runAsUsername
+        guard !name.isEmpty, !context.hasRunAsUser else { return nil }
+        guard name.utf8.count <= 256, !name.unicodeScalars.contains(where: { $0 == ":" || $0.value < 0x20 || $0.value == 0x7f }) else {
+            throw RPCFailure.invalid("config.linux.security_context.run_as_username", "\(SandboxConfigMapping.quoted(name)) is not a user name (at most 256 bytes, no ':' or control characters)")
+        }
+        return name
     }
 
     /// linux.security_context as a v1 SecurityContext. `no_new_privs` is the kubelet's

@@ -19,7 +19,9 @@ extension RuntimeService {
             throw RPCFailure.invalid("runtime_handler", "\(SandboxConfigMapping.quoted(request.runtimeHandler)): podctl has one runtime, the default (empty) handler")
         }
         let id = SandboxRecord.newID()
-        let mapping = try SandboxConfigMapping(request.config, id: id, runRoot: context.store.roots.runRoot)
+        // A malformed podctl entry of /etc/subuid is apply's error to report (it reads the pool for its own pods).
+        let pool = request.config.linux.securityContext.namespaceOptions.hasUsernsOptions ? try? UserNamespaceRanges.configuredPool() : nil
+        let mapping = try SandboxConfigMapping(request.config, id: id, runRoot: context.store.roots.runRoot, podctlPool: pool)
         let metadata = request.config.metadata
         // containerd reserves the name of (name, namespace, uid, attempt) for one sandbox.
         if let other = context.sandboxes.all().first(where: { $0.decodedConfig().metadata == metadata }) {

@@ -43,6 +43,7 @@ public struct RuntimeService: Runtime_V1_RuntimeService.SimpleServiceProtocol {
             converted.message = condition.message
             return converted
         }
+        response.runtimeHandlers = RuntimeHandlerFeatures.running().handlers
         if request.verbose { response.info = try await Blocking.run { () throws(PodError) in try StatusInfo(context: context).info() } }
         return response
     }

@@ -15,7 +15,8 @@ struct SandboxConfigMapping {
 
     /// `id`: the sandbox's ID, whose first 12 characters make the pod's name unique;
     /// `runRoot`: podctl's run root, which bounds the name's length (podName).
-    init(_ config: Runtime_V1_PodSandboxConfig, id: String, runRoot: String = "/run/podctl") throws(RPCError) {
+    /// `podctlPool`: the host IDs of apply's user namespaces, which a CRI mapping must not reach.
+    init(_ config: Runtime_V1_PodSandboxConfig, id: String, runRoot: String = "/run/podctl", podctlPool: UserNamespaceRanges.Pool? = nil) throws(RPCError) {
         guard config.hasMetadata else { throw RPCFailure.invalid("config.metadata", "the sandbox metadata is required") }
         let metadata = config.metadata
         if metadata.name.isEmpty { throw RPCFailure.invalid("config.metadata.name", "a sandbox name is required") }
@@ -40,8 +41,10 @@ struct SandboxConfigMapping {
         try Self.apply(namespaces, to: &spec)
         try Self.apply(config.dnsConfig, given: config.hasDnsConfig, to: &spec)
         spec.securityContext = try Self.securityContext(sysctls: config.linux.sysctls)
+        let idMap = try SandboxUserNamespace.idMap(namespaces, field: "config.linux.security_context.namespace_options", podctlPool: podctlPool)
+        if idMap != nil { spec.hostUsers = false }
         pod = Pod(metadata: ObjectMeta(name: Self.podName(metadata.name, id: id, maxLength: budget), namespace: metadata.namespace), spec: spec)
-        options = SandboxOptions(ports: try Self.ports(config.portMappings))
+        options = SandboxOptions(ports: try Self.ports(config.portMappings), idMap: idMap)
     }
 
     /// The pod's name: the sandbox name made an RFC 1123 label part, then the ID's first
@@ -87,9 +90,6 @@ struct SandboxConfigMapping {
         case .pod: break
         case .node: spec.hostIPC = true
         default: throw RPCFailure.invalid(field + ".ipc", "\(options.ipc) is not an IPC namespace mode a sandbox can have (POD or NODE)")
-        }
-        if options.hasUsernsOptions && options.usernsOptions.mode == .pod {
-            throw RPCError(code: .unimplemented, message: "\(field).userns_options: podctl-cri does not serve user namespaces through the CRI yet (podctl apply does: hostUsers: false)")
         }
     }
 

@@ -199,15 +199,54 @@ public struct MountSpec: Codable, Equatable, Sendable {
     /// mount's subPath). pod-helper resolves it inside `source` when it mounts, so nothing
     /// a container changed in the volume since can redirect it (docs/runtime.md).
     public var subPath: String
+    /// bind: `readOnly` for every mount below the source too (mount_setattr(2)
+    /// AT_RECURSIVE, Linux 5.12), the CRI's `recursive_read_only` and the v1
+    /// `recursiveReadOnly: Enabled`; without it only the bind itself is read-only, as runc
+    /// binds a read-only CRI mount.
+    public var recursiveReadOnly: Bool
+    /// bind: a copy of the source's mount tree as the host has it when the container
+    /// starts (open_tree(2) in the mount namespace pod-helper starts in), not as the pod's
+    /// mount namespace saw it when the sandbox started: hostPath volumes, as runc binds a
+    /// CRI mount from the host's mount table. Needed for any propagation but private.
+    public var fromHost: Bool
+    public var propagation: MountPropagation
 
-    public init(kind: Kind, source: String, target: String, readOnly: Bool = false, options: String = "", subPath: String = "") {
+    public init(kind: Kind, source: String, target: String, readOnly: Bool = false, options: String = "", subPath: String = "",
+                recursiveReadOnly: Bool = false, fromHost: Bool = false, propagation: MountPropagation = .private) {
         self.kind = kind
         self.source = source
         self.target = target
         self.readOnly = readOnly
         self.options = options
         self.subPath = subPath
+        self.recursiveReadOnly = recursiveReadOnly
+        self.fromHost = fromHost
+        self.propagation = propagation
     }
+}
+
+extension MountSpec {
+    enum CodingKeys: String, CodingKey { case kind, source, target, readOnly, options, subPath, recursiveReadOnly, fromHost, propagation }
+
+    /// The fields after subPath are absent from run plans written before them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(kind: try container.decode(Kind.self, forKey: .kind), source: try container.decode(String.self, forKey: .source),
+                  target: try container.decode(String.self, forKey: .target), readOnly: try container.decode(Bool.self, forKey: .readOnly),
+                  options: try container.decode(String.self, forKey: .options), subPath: try container.decodeIfPresent(String.self, forKey: .subPath) ?? "",
+                  recursiveReadOnly: try container.decodeIfPresent(Bool.self, forKey: .recursiveReadOnly) ?? false,
+                  fromHost: try container.decodeIfPresent(Bool.self, forKey: .fromHost) ?? false,
+                  propagation: try container.decodeIfPresent(MountPropagation.self, forKey: .propagation) ?? .private)
+    }
+}
+
+/// A bind's mount propagation (mount_namespaces(7)), the CRI's MountPropagation and the
+/// v1 `mountPropagation`: private (`None`), a slave of the host's mount (rslave,
+/// `HostToContainer`), or a peer of it (rshared, `Bidirectional`).
+public enum MountPropagation: String, Codable, Sendable {
+    case `private`
+    case hostToContainer
+    case bidirectional
 }
 
 /// The commands that map a non-root user's pod's user namespace: newuidmap and newgidmap

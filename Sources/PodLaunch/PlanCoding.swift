@@ -202,7 +202,7 @@ extension WireFields {
 }
 
 extension MountSpec {
-    enum Field: UInt16 { case kind = 1, source, target, readOnly, options, subPath }
+    enum Field: UInt16 { case kind = 1, source, target, readOnly, options, subPath, recursiveReadOnly, fromHost, propagation }
 
     func encode(into out: inout WireWriter) {
         out.string(Field.kind.rawValue, kind.rawValue)
@@ -211,14 +211,20 @@ extension MountSpec {
         out.bool(Field.readOnly.rawValue, readOnly)
         out.string(Field.options.rawValue, options)
         if !subPath.isEmpty { out.string(Field.subPath.rawValue, subPath) }
+        if recursiveReadOnly { out.bool(Field.recursiveReadOnly.rawValue, true) }
+        if fromHost { out.bool(Field.fromHost.rawValue, true) }
+        if propagation != .private { out.string(Field.propagation.rawValue, propagation.rawValue) }
     }
 
     init(_ fields: WireFields<Field>) throws(PodError) {
         let name = try fields.string(.kind) ?? ""
         guard let kind = Kind(rawValue: name) else { throw fields.malformed("an unknown mount kind \"\(name)\"") }
+        let propagationName = try fields.string(.propagation) ?? MountPropagation.private.rawValue
+        guard let propagation = MountPropagation(rawValue: propagationName) else { throw fields.malformed("an unknown mount propagation \"\(propagationName)\"") }
         self.init(kind: kind, source: try fields.string(.source) ?? "", target: try fields.string(.target) ?? "",
                   readOnly: try fields.bool(.readOnly) ?? false, options: try fields.string(.options) ?? "",
-                  subPath: try fields.string(.subPath) ?? "")
+                  subPath: try fields.string(.subPath) ?? "", recursiveReadOnly: try fields.bool(.recursiveReadOnly) ?? false,
+                  fromHost: try fields.bool(.fromHost) ?? false, propagation: propagation)
     }
 }
 

@@ -172,8 +172,8 @@ extension FieldSupport {
         .init("VolumeMount", "subPath", .supported),
         .init("VolumeMount", "readOnly", .supported),
         .init("VolumeMount", "subPathExpr", .notYet),
-        .init("VolumeMount", "mountPropagation", .notYet, "mounts are private"),
-        .init("VolumeMount", "recursiveReadOnly", .notYet),
+        .init("VolumeMount", "mountPropagation", .partial, "on hostPath volumes, whose source must then be a shared mount (a slave one too for HostToContainer); Bidirectional needs a privileged container"),
+        .init("VolumeMount", "recursiveReadOnly", .supported, "IfPossible is Enabled: Linux 5.12's mount_setattr(2) is required"),
     ]
 
     static let volumes: [FieldSupport] = [

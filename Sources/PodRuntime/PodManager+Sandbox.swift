@@ -1,5 +1,6 @@
 import Glibc
 import PodCore
+import PodLaunch
 import PodModel
 import PodOS
 import PodPlan
@@ -9,8 +10,14 @@ import PodStore
 /// sandbox, not to a container, and the kubelet decides every restart.
 public struct SandboxOptions: Sendable {
     public var ports: [PortPlan]
+    /// The kubelet's user namespace mappings (CRI userns_options mode POD): used as they
+    /// are instead of a block of podctl's (the pod has hostUsers: false).
+    public var idMap: IDMap?
 
-    public init(ports: [PortPlan]) { self.ports = ports }
+    public init(ports: [PortPlan], idMap: IDMap? = nil) {
+        self.ports = ports
+        self.idMap = idMap
+    }
 }
 
 /// The sandbox RPCs of the CRI endpoint over the pod pipeline apply uses (D62): a sandbox

@@ -18,17 +18,27 @@ public struct SandboxContainerOptions: Sendable {
     /// The CRI gives supplemental groups per container (the kubelet's pod-level
     /// supplementalGroups and fsGroup): added to those the planner found.
     public var supplementalGroups: [UInt32]
+    /// pod-init in front of the workload (ContainerPlan.useInit). containerd and runc run
+    /// none: the entrypoint is PID 1 of a container's own PID namespace (critest's
+    /// ContainerPID spec reads it from /proc/1/cmdline), so the CRI endpoint turns it off.
+    public var runsInit: Bool
+    /// The CRI's run_as_username: the user, looked up in the image's /etc/passwd as the
+    /// image's User is (RunPlanner.userNames), when no run_as_user is given.
+    public var userName: String?
 
-    public init(logPath: String?, maskedPaths: [String] = [], readOnlyPaths: [String] = [], supplementalGroups: [UInt32] = []) {
+    public init(logPath: String?, maskedPaths: [String] = [], readOnlyPaths: [String] = [], supplementalGroups: [UInt32] = [], runsInit: Bool = true, userName: String? = nil) {
+        self.userName = userName
         self.logPath = logPath
         self.maskedPaths = maskedPaths
         self.readOnlyPaths = readOnlyPaths
         self.supplementalGroups = supplementalGroups
+        self.runsInit = runsInit
     }
 
     /// Onto the container's plan, as the planner made it.
     func apply(to plan: inout ContainerPlan) {
         plan.logPath = logPath
+        plan.useInit = runsInit
         for group in supplementalGroups where !plan.groups.contains(group) { plan.groups.append(group) }
         guard !plan.confinement.privileged else { return }
         if !maskedPaths.isEmpty { plan.confinement.maskedPaths = maskedPaths }
@@ -59,13 +69,17 @@ extension PodManager {
         spec.containers = (spec.containers ?? []) + [container]
         spec.volumes = (spec.volumes ?? []) + volumes
         pod.spec = spec
-        var plan = try replan(pod, key: key, previous: previous)
+        var plan = try replan(pod, key: key, previous: previous, adding: name, userName: options.userName)
         // The containers already there keep what the CRI gave them; the new one gets its own.
         for index in plan.containers.indices {
             if plan.containers[index].name == name {
                 options.apply(to: &plan.containers[index])
             } else if let earlier = previous.containers.first(where: { $0.name == plan.containers[index].name }) {
                 plan.containers[index].logPath = earlier.logPath
+                // Their users as resolved at their create (a run_as_username is not in the manifest).
+                plan.containers[index].uid = earlier.uid
+                plan.containers[index].gid = earlier.gid
+                plan.containers[index].useInit = earlier.useInit
                 plan.containers[index].groups = earlier.groups
                 plan.containers[index].confinement.maskedPaths = earlier.confinement.maskedPaths
                 plan.containers[index].confinement.readOnlyPaths = earlier.confinement.readOnlyPaths
@@ -126,8 +140,10 @@ extension PodManager {
 
     /// The pod planned again with its network, user namespace and uid kept, as an
     /// in-place update plans it.
-    private func replan(_ pod: Pod, key: PodKey, previous: RunPlan) throws(PodError) -> RunPlan {
+    private func replan(_ pod: Pod, key: PodKey, previous: RunPlan, adding name: String, userName: String?) throws(PodError) -> RunPlan {
         var planner = RunPlanner(pod: pod, key: key, store: store, binaries: try Binaries.locate(), configMaps: [], secrets: [], uid: previous.uid)
+        planner.userNames = userName.map { [name: $0] } ?? [:]
+        planner.hostMountsChecked = [name]
         planner.network = previous.network
         planner.idMap = previous.idMap
         var plan = try planner.plan()

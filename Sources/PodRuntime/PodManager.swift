@@ -124,7 +124,9 @@ public final class PodManager: @unchecked Sendable {
         planner.network = try networkPlan(for: pod, key: key, sandboxPorts: sandbox?.ports ?? [])
         planner.network?.userNetworkPID = rootless?.0.userNetworkPID
         planner.clusterNameserver = rootless == nil ? clusterNameserver(for: pod) : nil
-        if pod.spec?.hostUsers == false {
+        if let idMap = sandbox?.idMap {
+            planner.idMap = idMap
+        } else if pod.spec?.hostUsers == false {
             planner.idMap = try UserNamespaceRanges(root: store.roots.root, pool: try UserNamespaceRanges.configuredPool()).allocate(for: key)
         }
         planner.peers = peers.filter { $0.key != key.name && $0.value != planner.network?.podIP }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

@@ -14,7 +14,9 @@ extension RunPlanner {
     /// user not in passwd gets group 0, as container runtimes do.
     func resolveUser(_ container: Container, image: ResolvedImage, checkNonRoot: Bool = true) throws(PodError) -> ResolvedUser {
         let security = effectiveSecurity(container)
-        let imageUser = image.record.config.user ?? ""
+        // A CRI run_as_username replaces the image's User, resolved the same way (containerd's WithUsername).
+        let userName = userNames[container.name ?? ""]
+        let imageUser = userName ?? image.record.config.user ?? ""
         let parts = imageUser.split(separator: ":", maxSplits: 1).map(String.init)
         let passwd = Self.readImageFile("etc/passwd", layers: image.lowerDirs)
         let groupFile = Self.readImageFile("etc/group", layers: image.lowerDirs)
@@ -32,7 +34,8 @@ extension RunPlanner {
                 uid = entry.uid
                 gid = entry.gid
             } else {
-                throw PodError(.invalidManifest, "container \"\(container.name ?? "")\": the image's user \"\(userPart)\" is not in the image's /etc/passwd; set securityContext.runAsUser")
+                let what = userName == nil ? "the image's user" : "run_as_username"
+                throw PodError(.invalidManifest, "container \"\(container.name ?? "")\": \(what) \"\(userPart)\" is not in the image's /etc/passwd; set securityContext.runAsUser")
             }
         }
         if let runAsGroup = security.runAsGroup { gid = UInt32(runAsGroup) }

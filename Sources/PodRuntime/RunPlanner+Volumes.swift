@@ -10,6 +10,8 @@ struct MountSource {
     let path: String
     /// configMap and secret volumes are read-only in Kubernetes whatever the mount says.
     let forceReadOnly: Bool
+    /// hostPath: bound from the host's mount table when the container starts (MountSpec.fromHost).
+    var hostPath = false
 }
 
 extension RunPlanner {
@@ -29,7 +31,7 @@ extension RunPlanner {
                 sources[name] = MountSource(path: path, forceReadOnly: false)
             } else if let hostPath = volume.hostPath {
                 try checkHostPath(hostPath, volume: name)
-                sources[name] = MountSource(path: hostPath.path ?? "", forceReadOnly: false)
+                sources[name] = MountSource(path: hostPath.path ?? "", forceReadOnly: false, hostPath: true)
             } else if let claim = volume.persistentVolumeClaim {
                 sources[name] = try prepareClaim(claim, volume: name)
             } else if let projected = try project(volume) {
@@ -126,8 +128,38 @@ extension RunPlanner {
             // is the path validation judged.
             let target = MountPaths.cleaned(mount.mountPath ?? "")
             let readOnly = mount.readOnly == true || source.forceReadOnly
-            result.append(MountSpec(kind: .bind, source: source.path, target: target, readOnly: readOnly, subPath: mount.subPath ?? ""))
+            let recursive = mount.recursiveReadOnly == "Enabled" || mount.recursiveReadOnly == "IfPossible"
+            let checked = hostMountsChecked.map { $0.contains(container.name ?? "") } ?? true
+            let propagation = try Self.propagation(of: mount, container: container, source: source, checkHost: checked)
+            // A rootless pod's helper is no root of the host's mount namespace: it binds
+            // from the pod's, as before (open_tree needs CAP_SYS_ADMIN there).
+            result.append(MountSpec(kind: .bind, source: source.path, target: target, readOnly: readOnly, subPath: mount.subPath ?? "",
+                                    recursiveReadOnly: readOnly && recursive, fromHost: source.hostPath && geteuid() == 0, propagation: propagation))
         }
         return result
+    }
+
+    /// `mountPropagation`: only a hostPath volume has a host side to propagate with, and its
+    /// mount must propagate: shared for Bidirectional, shared or slave for HostToContainer
+    /// (containerd's ensureShared and ensureSharedOrSlave, checked when the container is
+    /// created, as containerd does).
+    static func propagation(of mount: VolumeMount, container: Container, source: MountSource, checkHost: Bool = true) throws(PodError) -> MountPropagation {
+        let propagation: MountPropagation
+        switch mount.mountPropagation ?? "None" {
+        case "HostToContainer": propagation = .hostToContainer
+        case "Bidirectional": propagation = .bidirectional
+        default: return .private
+        }
+        let what = "container \(container.name ?? ""), volume mount \(mount.name ?? ""): mountPropagation \(mount.mountPropagation ?? "")"
+        guard source.hostPath, geteuid() == 0 else {
+            throw PodError(.invalidManifest, "\(what) is served on hostPath volumes of root's pods only; use None here")
+        }
+        guard checkHost else { return propagation }
+        let host = try MountTable.entry(of: source.path)
+        if propagation == .bidirectional && !host.shared || propagation == .hostToContainer && !host.shared && !host.slave {
+            let kind = propagation == .bidirectional ? "shared" : "shared or slave"
+            throw PodError(.invalidManifest, "\(what): the host path \(source.path) is on mount \(host.mountPoint), which is not \(kind); make it so first (mount --make-rshared \(host.mountPoint))")
+        }
+        return propagation
     }
 }

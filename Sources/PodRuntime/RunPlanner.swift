@@ -28,6 +28,13 @@ public struct RunPlanner {
     public var clusterNameserver: String?
     /// The pod's user namespace block as apply allocated it (hostUsers: false).
     public var idMap: IDMap?
+    /// Container name → a user name that replaces the image's User (the CRI's
+    /// run_as_username; a v1 Container cannot say it).
+    public var userNames: [String: String] = [:]
+    /// The containers whose propagating mounts have their host mount checked; nil: all.
+    /// A CRI CreateContainer checks its new container's only: the others were checked at
+    /// their create, and a host mount changed since must not refuse a new container.
+    public var hostMountsChecked: Set<String>?
     /// Where `Localhost` seccomp profiles live: `<root>/seccomp` (docs/security.md).
     let seccompDirectory: String
     /// Compiled seccomp programs kept between applies.

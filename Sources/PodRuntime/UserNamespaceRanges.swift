@@ -19,6 +19,12 @@ public struct UserNamespaceRanges: Sendable {
         public var uidStart: UInt32
         public var gidStart: UInt32
         public var blocks: Int
+
+        public init(uidStart: UInt32, gidStart: UInt32, blocks: Int) {
+            self.uidStart = uidStart
+            self.gidStart = gidStart
+            self.blocks = blocks
+        }
     }
 
     let directory: String

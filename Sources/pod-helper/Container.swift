@@ -13,6 +13,8 @@ import PodOS
 /// read exit statuses itself. With shareProcessNamespace the container joins the pod's
 /// namespace instead, and its processes are children of the supervisor all the same.
 func startContainer(_ plan: ContainerLaunch) -> Never {
+    // Before the pod's mount namespace is joined: the host's mount table as it is now.
+    let hostTrees = cloneHostTrees(plan)
     if plan.joinsPodUserNamespace {
         joinRootlessPod(plan.podPID)
     } else {
@@ -32,7 +34,7 @@ func startContainer(_ plan: ContainerLaunch) -> Never {
         report(.started(pid: pid))
         exit(0)
     }
-    buildRoot(plan, userNamespace: userNamespace)
+    buildRoot(plan, userNamespace: userNamespace, hostTrees: hostTrees)
     let program = resolveProgram(plan.process)
     enterWorkingDirectory(plan.process.cwd)
     if plan.process.tty { takeConsole() }

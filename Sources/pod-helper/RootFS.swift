@@ -9,7 +9,7 @@ import PodOS
 /// Every mount lives and dies with the container's mount namespace: nothing reaches
 /// the host's mount table. Every path below the root is resolved through the root's
 /// descriptor (RootPaths.swift), never joined to it as a string.
-func buildRoot(_ plan: ContainerLaunch, userNamespace: Int32) {
+func buildRoot(_ plan: ContainerLaunch, userNamespace: Int32, hostTrees: [Int: Int32]) {
     let root = plan.rootfs
     check(mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil), "mount", "/", "cannot make the container's mounts private")
     idmapLayers(plan, userNamespace: userNamespace)
@@ -19,7 +19,7 @@ func buildRoot(_ plan: ContainerLaunch, userNamespace: Int32) {
     let rootFD = check(open(root, podshim_O_PATH | O_DIRECTORY | O_CLOEXEC), "open", root, "cannot open the container's root")
     mountKernelFilesystems(rootFD, plan)
     let reserved = ReservedTargets(root: rootFD)
-    for spec in plan.mounts { mountVolume(spec, root: rootFD, reserved: reserved, plan) }
+    for (index, spec) in plan.mounts.enumerated() { mountVolume(spec, root: rootFD, reserved: reserved, plan, hostTree: hostTrees[index]) }
     maskPaths(plan.process.confinement.maskedPaths, root: rootFD)
     makeReadOnly(plan.process.confinement.readOnlyPaths, root: rootFD)
     close(rootFD)
@@ -81,13 +81,17 @@ private func bindHostDevice(_ dev: Int32, _ name: String) {
 /// A bind mount of a host path (a volume, /etc/hosts, the pod's /dev/shm) or a tmpfs,
 /// at `spec.target` inside the root. The target is created when missing: a file for a
 /// file, a directory otherwise.
-private func mountVolume(_ spec: MountSpec, root: Int32, reserved: ReservedTargets, _ plan: ContainerLaunch) {
+private func mountVolume(_ spec: MountSpec, root: Int32, reserved: ReservedTargets, _ plan: ContainerLaunch, hostTree: Int32?) {
     switch spec.kind {
     case .tmpfs:
         let target = openMountPoint(spec, root: root, .directory, reserved)
         check(mount("tmpfs", fdPath(target), "tmpfs", UInt(MS_NOSUID | MS_NODEV), ownerOptions(plan.idMap, spec.options)), "mount", spec.target, "cannot mount a tmpfs at \(spec.target)")
         close(target)
     case .bind:
+        if let hostTree {
+            attachHostTree(hostTree, spec, root: root, target: openMountPoint(spec, root: root, treeShape(hostTree), reserved))
+            return
+        }
         let source = openSource(spec)
         var info = stat()
         check(fstat(source, &info), "fstat", spec.source, "cannot inspect the volume source \(spec.source)")
@@ -95,7 +99,7 @@ private func mountVolume(_ spec: MountSpec, root: Int32, reserved: ReservedTarge
         check(mount(fdPath(source), fdPath(target), nil, UInt(MS_BIND | MS_REC), nil), "mount", spec.target, "cannot mount \(spec.source) at \(spec.target)")
         close(target)
         close(source)
-        if spec.readOnly { remountReadOnly(spec.target, root: root) }
+        makeBindReadOnly(spec, root: root)
     }
 }
 
@@ -104,7 +108,7 @@ private func mountVolume(_ spec: MountSpec, root: Int32, reserved: ReservedTarge
 /// inside the root, here and now, so a symlink a container left in the volume cannot
 /// point the bind at the host (CVE-2017-1002101). Missing directories are made (0777,
 /// as the kubelet makes them).
-private func openSource(_ spec: MountSpec) -> Int32 {
+func openSource(_ spec: MountSpec) -> Int32 {
     let volume = open(spec.source, podshim_O_PATH | O_CLOEXEC)
     if volume < 0 && errno == ENOENT { check(-1, "open", spec.source, "the volume source \(spec.source) is missing") }
     check(volume, "open", spec.source, "cannot open the volume source \(spec.source)")

@@ -198,7 +198,8 @@ struct SeededRandom: RandomNumberGenerator {
 
     mutating func mounts() -> [MountSpec] {
         (0..<Int.random(in: 0...3, using: &self)).map { _ in
-            MountSpec(kind: bool() ? .bind : .tmpfs, source: string(), target: string(), readOnly: bool(), options: string(), subPath: bool() ? string() : "")
+            MountSpec(kind: bool() ? .bind : .tmpfs, source: string(), target: string(), readOnly: bool(), options: string(), subPath: bool() ? string() : "",
+                      recursiveReadOnly: bool(), fromHost: bool(), propagation: [.private, .hostToContainer, .bidirectional][Int.random(in: 0...2, using: &self)])
         }
     }
 

@@ -3,6 +3,7 @@ import GRPCCore
 import PodCRIProtocol
 import PodTestSupport
 import Testing
+@testable import PodCRI
 
 /// The runtime-wide RPCs of the built podctl-cri, through a grpc-swift-2 client on its socket.
 @Suite(.serialized, .needsRoot, CRIDaemon.built) struct RuntimeServiceTests {
@@ -29,6 +30,10 @@ import Testing
             #expect(parsed["cgroupRoot"] as? String == daemon.harness.cgroupRoot)
             #expect(parsed["cgroupDriver"] as? String == "cgroupfs")
             #expect(try await runtime.status(Runtime_V1_StatusRequest()).info.isEmpty, "info only with verbose")
+            // The default handler and what works on this kernel (critest skips on these).
+            let handlers = status.runtimeHandlers
+            #expect(handlers.map(\.name) == [""])
+            #expect(handlers.first?.features == RuntimeHandlerFeatures.running().handlers.first?.features)
 
             #expect(try await runtime.runtimeConfig(Runtime_V1_RuntimeConfigRequest()).linux.cgroupDriver == .cgroupfs)
 

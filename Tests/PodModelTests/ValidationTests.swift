@@ -114,6 +114,15 @@ import Testing
                 "spec.containers[0].volumeMounts[0].subPath: Invalid value: \"/etc\": must be a relative path",
                 "spec.containers[0].volumeMounts[1].subPath: Invalid value: \"a/../../b\": must not contain '..'",
              ]),
+        Case(rule: "mountPropagation and recursiveReadOnly as the apiserver checks them",
+             yaml: containerYAML("volumeMounts: [{name: v, mountPath: /a, mountPropagation: Bidirectional}, {name: v, mountPath: /b, mountPropagation: Slave}, {name: v, mountPath: /c, recursiveReadOnly: Enabled}, {name: v, mountPath: /d, readOnly: true, recursiveReadOnly: IfPossible, mountPropagation: HostToContainer}, {name: v, mountPath: /e, readOnly: true, recursiveReadOnly: Always}, {name: v, mountPath: /f, readOnly: true, recursiveReadOnly: Enabled, mountPropagation: None}]", podSpec: "volumes: [{name: v}]\n"),
+             expected: [
+                "spec.containers[0].volumeMounts[0].mountPropagation: Forbidden: Bidirectional mount propagation is available only to privileged containers",
+                "spec.containers[0].volumeMounts[1].mountPropagation: Unsupported value: \"Slave\": supported values: \"None\", \"HostToContainer\", \"Bidirectional\"",
+                "spec.containers[0].volumeMounts[2].recursiveReadOnly: Forbidden: may only be specified when readOnly is true",
+                "spec.containers[0].volumeMounts[3].recursiveReadOnly: Forbidden: may only be specified when mountPropagation is None or not specified",
+                "spec.containers[0].volumeMounts[4].recursiveReadOnly: Unsupported value: \"Always\": supported values: \"Disabled\", \"IfPossible\", \"Enabled\"",
+             ]),
         Case(rule: "env names", yaml: containerYAML("env: [{name: 1ABC, value: x}, {value: y}]"),
              expected: [
                 "spec.containers[0].env[0].name: Invalid value: \"1ABC\": \(Names.envVarMessage)",

@@ -13,6 +13,7 @@
 #ifndef PODCTL_SHIM_H
 #define PODCTL_SHIM_H
 
+#include <stdint.h>
 #include <sys/types.h>
 /* glibc wraps the xattr calls, but Swift's Glibc module does not include their header. */
 #include <sys/xattr.h>
@@ -74,6 +75,19 @@ int podshim_move_mount(int from_dirfd, const char *from_path, int to_dirfd, cons
  * "mount_setattr").
  */
 int podshim_open_idmapped(const char *path, int userns_fd, const char **failed_call);
+
+/*
+ * A detached copy of the mount tree at the descriptor `fd` (open_tree(2) with
+ * OPEN_TREE_CLONE | AT_RECURSIVE | AT_EMPTY_PATH, Linux 5.2), as the mount namespace of
+ * the caller has it; attached elsewhere with podshim_move_mount.
+ */
+int podshim_clone_tree(int fd);
+
+/* mount_setattr(2) (Linux 5.12) on the mount of `fd` (AT_EMPTY_PATH), every mount below
+ * it too when `recursive`: attributes set and cleared (MOUNT_ATTR_*), no propagation
+ * change. */
+int podshim_mount_setattr(int fd, int recursive, uint64_t attr_set, uint64_t attr_clr);
+enum { PODSHIM_MOUNT_ATTR_RDONLY = 0x00000001, PODSHIM_MOVE_MOUNT_T_EMPTY_PATH = 0x00000040 };
 
 /* malloc_trim(3): gives freed heap memory back to the kernel (Swift's Glibc module does
  * not include <malloc.h>). */

@@ -99,4 +99,8 @@ public struct VolumeMount: Codable, Equatable, Sendable {
     public var mountPath: String?
     public var subPath: String?
     public var readOnly: Bool?
+    /// `None` (private), `HostToContainer` (rslave), `Bidirectional` (rshared).
+    public var mountPropagation: String?
+    /// `Disabled`, `IfPossible`, `Enabled` (Kubernetes 1.30).
+    public var recursiveReadOnly: String?
 }

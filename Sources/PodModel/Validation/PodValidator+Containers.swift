@@ -36,6 +36,7 @@ extension PodValidator {
         validateEnv(container, path)
         validateResources(container.resources, path.child("resources"))
         validateVolumeMounts(container.volumeMounts ?? [], volumeNames: volumeNames, path.child("volumeMounts"))
+        validateMountPropagation(container, path.child("volumeMounts"))
         validateSecurityContext(container.securityContext, path.child("securityContext"))
         validateRestartRules(container, path, isInit: isInit)
         let probesAllowed = !isInit || container.isSidecar
@@ -117,6 +118,27 @@ extension PodValidator {
             }
             if let subPath = mount.subPath, !subPath.isEmpty {
                 addEach(Names.relativePathErrors(subPath), mountPath.child("subPath"), subPath)
+            }
+        }
+    }
+}
+
+extension PodValidator {
+    /// The apiserver's rules (validateMountPropagation, validateMountRecursiveReadOnly):
+    /// Bidirectional only for a privileged container; a recursive read-only mount must be
+    /// read-only and private.
+    mutating func validateMountPropagation(_ container: Container, _ path: FieldPath) {
+        for (index, mount) in (container.volumeMounts ?? []).enumerated() {
+            let mountPath = path.index(index)
+            checkOneOf(mount.mountPropagation, ["None", "HostToContainer", "Bidirectional"], mountPath.child("mountPropagation"))
+            checkOneOf(mount.recursiveReadOnly, ["Disabled", "IfPossible", "Enabled"], mountPath.child("recursiveReadOnly"))
+            if mount.mountPropagation == "Bidirectional" && container.securityContext?.privileged != true {
+                add(.forbidden(mountPath.child("mountPropagation"), "Bidirectional mount propagation is available only to privileged containers"))
+            }
+            guard let recursive = mount.recursiveReadOnly, recursive == "IfPossible" || recursive == "Enabled" else { continue }
+            if mount.readOnly != true { add(.forbidden(mountPath.child("recursiveReadOnly"), "may only be specified when readOnly is true")) }
+            if let propagation = mount.mountPropagation, propagation != "None" {
+                add(.forbidden(mountPath.child("recursiveReadOnly"), "may only be specified when mountPropagation is None or not specified"))
             }
         }
     }

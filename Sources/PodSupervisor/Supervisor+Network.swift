@@ -27,6 +27,9 @@ extension Supervisor {
             return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
         }
         status.podIP = podIP
+        if network.userNetworkPID != nil && !network.ports.isEmpty {
+            if let failure = startHostPortForwarder(network, podIP: podIP) { return failNetwork(reason: failure.reason, message: failure.message) }
+        }
         status.record(.normal, "NetworkReady", "Pod address \(podIP) on \(network.bridge) (\(reply.hostInterface ?? "?"))")
         return true
     }
@@ -46,7 +49,7 @@ extension Supervisor {
         }
     }
 
-    private func failNetwork(reason: String, message: String) -> Bool {
+    func failNetwork(reason: String, message: String) -> Bool {
         status.phase = "Failed"
         status.reason = reason
         status.message = message

@@ -33,11 +33,11 @@ import Testing
                          environment: ["PATH": "/usr/bin:/bin"])
     }
 
-    /// Whether something listens on TCP `port` in process `pid`'s network namespace.
+    /// Whether something listens on TCP `port` (IPv4 or IPv6) in process `pid`'s network namespace.
     static func listens(_ pid: pid_t, port: Int) -> Bool {
-        let table = (try? String(contentsOfFile: "/proc/\(pid)/net/tcp", encoding: .utf8)) ?? ""
+        let table = ["tcp", "tcp6"].map { (try? String(contentsOfFile: "/proc/\(pid)/net/\($0)", encoding: .utf8)) ?? "" }.joined()
         let hex = String(format: ":%04X", port)
-        return table.split(separator: "\n").dropFirst().contains { line in
+        return table.split(separator: "\n").contains { line in
             let fields = line.split(separator: " ")
             return fields.count > 3 && fields[1].hasSuffix(hex) && fields[3] == "0A"
         }
@@ -113,6 +113,13 @@ import Testing
         let taken = try account.podctl(["apply", "-f", "-"], in: holder, stdin: Self.web("second", extra: published))
         #expect(taken.status != 0 && taken.stderr.contains("hostPort 18080"), "\(taken.stderr)")
         #expect(!(try account.podctl(["get", "pods"], in: holder).stdout.contains("second")))
+        // A port a host process holds: the forwarder's bind says so, and the pod goes.
+        let squatter = try NamespaceHolder.spawn(["/usr/bin/nsenter", "-t", String(holder), "-n", "--", "/usr/bin/busybox", "nc", "-l", "-p", "18081"])
+        defer { kill(squatter, SIGKILL); var status: Int32 = 0; waitpid(squatter, &status, 0) }
+        #expect(waitUntil(.seconds(5)) { Self.listens(holder, port: 18081) })
+        let squatted = try account.podctl(["apply", "-f", "-"], in: holder, stdin: Self.web("third", extra: "    ports: [{containerPort: 8080, hostPort: 18081}]"))
+        #expect(squatted.status != 0 && squatted.stderr.contains("hostPort 18081 is already in use"), "\(squatted.stderr)")
+        #expect(!(try account.podctl(["get", "pods"], in: holder).stdout.contains("third")))
         // Below the unprivileged limit: refused naming the sysctl, before anything is made.
         let low = try account.podctl(["apply", "-f", "-"], in: holder, stdin: Self.web("low", extra: "    ports: [{containerPort: 8080, hostPort: 80}]"))
         #expect(low.status != 0 && low.stderr.contains("net.ipv4.ip_unprivileged_port_start"), "\(low.stderr)")

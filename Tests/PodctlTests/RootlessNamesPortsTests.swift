@@ -98,16 +98,11 @@ import Testing
         defer { uplink.stop() }
         let holder = uplink.host.pid
         let published = "    ports: [{containerPort: 8080, hostPort: 18080}]"
-        try account.loadBusyboxAndApply(Self.web("web", extra: published), in: holder)
-        try waitUntil("the user's pod to run", timeout: 30) { try account.podctl(["get", "pods"], in: holder).stdout.contains("Running") }
-        for url in ["http://127.0.0.1:18080/", "http://192.0.2.10:18080/"] {
-            var page: CommandResult? = nil
-            _ = waitUntil(.seconds(10)) {
-                page = Self.fetchOnHost(holder, url)
-                return page?.stdout == "web-page\n"
-            }
-            #expect(page?.stdout == "web-page\n", "\(url): \(page?.status ?? -1) \(page?.stdout ?? "")\(page?.stderr ?? "")")
-        }
+        // A pod without ports keeps the user network up through the whole test.
+        try account.loadBusyboxAndApply(Self.web("keeper"), in: holder)
+        let applied = try account.podctl(["apply", "-f", "-"], in: holder, stdin: Self.web("web", extra: published))
+        try #require(applied.status == 0, "\(applied.stderr)")
+        try expectAnswers(holder, ["http://127.0.0.1:18080/", "http://192.0.2.10:18080/"], "web-page\n")
 
         // The same hostPort again: refused naming the port, and nothing of that pod stays.
         let taken = try account.podctl(["apply", "-f", "-"], in: holder, stdin: Self.web("second", extra: published))
@@ -124,8 +119,28 @@ import Testing
         let low = try account.podctl(["apply", "-f", "-"], in: holder, stdin: Self.web("low", extra: "    ports: [{containerPort: 8080, hostPort: 80}]"))
         #expect(low.status != 0 && low.stderr.contains("net.ipv4.ip_unprivileged_port_start"), "\(low.stderr)")
 
-        try deleteAllAndExpectNothingLeft(account, ["web"], in: holder)
+        // Deleted, its port is free at once for the user's next pod (the user network stays).
+        #expect(try account.podctl(["delete", "pod", "web"], in: holder).status == 0)
         #expect(!Self.listens(holder, port: 18080), "the hostPort still listens after delete")
+        let again = try account.podctl(["apply", "-f", "-"], in: holder, stdin: Self.web("again", extra: published))
+        #expect(again.status == 0, "\(again.stderr)")
+        try expectAnswers(holder, ["http://127.0.0.1:18080/"], "again-page\n")
+
+        try deleteAllAndExpectNothingLeft(account, ["again", "keeper"], in: holder)
+        #expect(!Self.listens(holder, port: 18080), "the hostPort still listens after delete")
+    }
+
+    /// Each URL fetched on the host side answers `page` within 10 s (the server may take a
+    /// moment after Running to listen).
+    func expectAnswers(_ holder: pid_t, _ urls: [String], _ page: String) throws {
+        for url in urls {
+            var fetched: CommandResult? = nil
+            _ = waitUntil(.seconds(10)) {
+                fetched = Self.fetchOnHost(holder, url)
+                return fetched?.stdout == page
+            }
+            #expect(fetched?.stdout == page, "\(url): \(fetched?.status ?? -1) \(fetched?.stdout ?? "")\(fetched?.stderr ?? "")")
+        }
     }
 
     @Test(.needsRoot) func aUsersHostNetworkPodListensInTheUsersOwnNetworkNamespace() throws {
@@ -135,12 +150,7 @@ import Testing
         let holder = uplink.host.pid
         try account.loadBusyboxAndApply(Self.web("hostweb", port: 18090, spec: "  hostNetwork: true"), in: holder)
         try waitUntil("the user's pod to run", timeout: 30) { try account.podctl(["get", "pods"], in: holder).stdout.contains("Running") }
-        var page: CommandResult? = nil
-        _ = waitUntil(.seconds(10)) {
-            page = Self.fetchOnHost(holder, "http://127.0.0.1:18090/")
-            return page?.stdout == "hostweb-page\n"
-        }
-        #expect(page?.stdout == "hostweb-page\n", "\(page?.status ?? -1) \(page?.stdout ?? "")\(page?.stderr ?? "")")
+        try expectAnswers(holder, ["http://127.0.0.1:18090/"], "hostweb-page\n")
         // Still in the user's user namespace: root inside is the user outside.
         let map = try account.podctl(["exec", "hostweb", "--", "cat", "/proc/self/uid_map"], in: holder)
         #expect(map.stdout.split(separator: "\n").first?.split(separator: " ").map(String.init) == ["0", String(account.uid), "1"], "\(map.stdout)\(map.stderr)")

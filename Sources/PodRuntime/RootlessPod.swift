@@ -11,8 +11,7 @@ import PodPlan
 /// and no cgroups (cgroup v1 has no delegation). What is not built is refused by name.
 enum RootlessPod {
     /// The parts of `pod` a non-root user's pod cannot have yet, with what is missing;
-    /// nil when it can run.
-    /// `unprivilegedPortStart`: the host's net.ipv4.ip_unprivileged_port_start (the
+    /// nil when it can run. `unprivilegedPortStart`: the host's net.ipv4.ip_unprivileged_port_start (the
     /// network namespace podctl runs in); the lowest port a user may listen on (ip(7)).
     static func refusal(_ pod: Pod, unprivilegedPortStart: Int = unprivilegedPortStart()) -> PodError? {
         let spec = pod.spec ?? PodSpec()
@@ -57,7 +56,8 @@ enum RootlessPod {
                 carries TCP only (docs/rootless.md); use TCP, or run the pod as root
                 """)
         }
-        if let hostIP = port.hostIP, !hostIP.isEmpty, hostIP.split(separator: ".").count != 4 || hostIP.contains(":") {
+        var parsed = in_addr()
+        if let hostIP = port.hostIP, !hostIP.isEmpty, inet_pton(AF_INET, hostIP, &parsed) != 1 {
             return PodError(.unsupported, """
                 hostIP \(hostIP) of hostPort \(hostPort): a non-root user's pod publishes on IPv4 addresses only \
                 (docs/rootless.md); give an IPv4 hostIP or none

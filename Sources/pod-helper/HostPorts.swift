@@ -10,8 +10,8 @@ import PodLaunch
 /// network (the holder's user and network namespaces, D65) and connects each accepted
 /// connection to POD-IP:CONTAINER-PORT from there: a socket keeps the namespace it was
 /// made in (socket(7)), so the listeners stay on the host after the join. Each
-/// connection is copied by a child of its own, which dies with this process, which dies
-/// with the supervisor (PR_SET_PDEATHSIG). It reports `started` on descriptor 4 once
+/// connection is copied by a child of its own (at most 1024 at once), which dies with this
+/// process, which dies with the supervisor (PR_SET_PDEATHSIG). It reports `started` on descriptor 4 once
 /// every port listens, or `failed` naming the port.
 func runHostPorts(_ arguments: [String]) -> Never {
     _ = podshim_set_parent_death_signal(SIGKILL)
@@ -23,22 +23,28 @@ func runHostPorts(_ arguments: [String]) -> Never {
     join("net", of: ports.holder, flag: Namespace.net)
     report(.started(pid: getpid()))
     close(HelperDescriptors.report)
-    // Connection children are reaped by the kernel (sigaction(2), SIG_IGN for SIGCHLD).
-    signal(SIGCHLD, SIG_IGN)
     signal(SIGPIPE, SIG_IGN)
     var polled = listeners.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+    var live = 0
     while true {
-        if poll(&polled, nfds_t(polled.count), -1) < 0 && errno != EINTR { exit(1) }
+        // Connection children are reaped at least once a second, and counted: past the
+        // bound a new connection is closed at once instead of costing a process.
+        if poll(&polled, nfds_t(polled.count), 1000) < 0 && errno != EINTR { exit(1) }
+        var status: Int32 = 0
+        while live > 0 && waitpid(-1, &status, WNOHANG) > 0 { live -= 1 }
         for index in polled.indices where polled[index].revents != 0 {
             // accept4 is not imported; single-threaded, nothing can exec between the two calls.
             let client = accept(polled[index].fd, nil, nil)
             if client < 0 { continue }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            relay(client, to: ports.podIP, port: ports.forwards[index].containerPort, listeners: listeners)
+            if live < maximumConnections && relay(client, to: ports.podIP, port: ports.forwards[index].containerPort, listeners: listeners) { live += 1 }
             close(client)
         }
     }
 }
+
+/// Connections copied at once per pod, each by a process of the user's.
+private let maximumConnections = 1024
 
 struct HostPortForward {
     var hostIP: in_addr
@@ -104,10 +110,11 @@ private func listen(on forward: HostPortForward) -> Int32 {
 
 /// Forks the child that connects `client` to POD-IP:PORT inside the user network and
 /// copies both ways until both ends are done.
-private func relay(_ client: Int32, to podIP: in_addr, port: UInt16, listeners: [Int32]) {
+/// False when no child could be forked (the connection is then closed).
+private func relay(_ client: Int32, to podIP: in_addr, port: UInt16, listeners: [Int32]) -> Bool {
     let parent = getpid()
     let child = fork()
-    if child != 0 { return }
+    if child != 0 { return child > 0 }
     _ = podshim_set_parent_death_signal(SIGKILL)
     if getppid() != parent { _exit(0) }
     listeners.forEach { close($0) }

@@ -103,6 +103,12 @@ import Testing
         let applied = try account.podctl(["apply", "-f", "-"], in: holder, stdin: Self.web("web", extra: published))
         try #require(applied.status == 0, "\(applied.stderr)")
         try expectAnswers(holder, ["http://127.0.0.1:18080/", "http://192.0.2.10:18080/"], "web-page\n")
+        // Twenty at once, each copied by a child of the forwarder. (xargs -P, not `&` and
+        // `wait`: dash waited forever here, as PortForwardTests says.)
+        let parallel = try Command.run("/usr/bin/nsenter", ["-t", String(holder), "-n", "--", "/bin/sh", "-c",
+                                                            "seq 20 | xargs -P 20 -I{} timeout 10 busybox wget -q -O - http://127.0.0.1:18080/"],
+                                       environment: ["PATH": "/usr/bin:/bin"])
+        #expect(parallel.stdout.components(separatedBy: "web-page\n").count - 1 == 20, "\(parallel.stdout)\(parallel.stderr)")
 
         // The same hostPort again: refused naming the port, and nothing of that pod stays.
         let taken = try account.podctl(["apply", "-f", "-"], in: holder, stdin: Self.web("second", extra: published))

@@ -20,13 +20,14 @@ extension PodManager {
             throw PodError(.notFound, "pods \"\(key.name)\" not found in namespace \(key.namespace)")
         }
         var warnings = try stopAndRemove(key, paths: paths, grace: grace)
-        if let warning = releaseUserNetworkIfUnused() { warnings.append(warning) }
         // The pod is gone whatever happens here; a names file left behind is a warning.
+        // Before the user network goes: a user's pod-dns runs inside it (D69).
         do {
             try syncPodNames()
         } catch {
             warnings.append("pod names (docs/network.md, \"Names\") not updated: \(error)")
         }
+        if let warning = releaseUserNetworkIfUnused() { warnings.append(warning) }
         return warnings
     }
 

@@ -37,9 +37,9 @@ extension PodManager {
 
     /// `bridgeReady` and `early`: as `startResponder` takes them (apply's create).
     func syncPodNames(bridgeReady: Bool, early: ResponderLaunch?) throws(PodError) {
-        // A non-root user's pods are not named yet: the responder would have to run in
-        // the user network (docs/rootless.md).
-        guard geteuid() == 0 else { return }
+        // A non-root user's responder runs in the user network (D69): none without it.
+        let userNetwork = geteuid() == 0 ? nil : runningUserNetwork()
+        if geteuid() != 0 && userNetwork == nil { return }
         let config = try networkConfig
         try Files.makeDirectories(namesDirectory)
         guard let lock = try FileLock.acquire(namesDirectory + "/names.lock", wait: .upTo(seconds: 30)) else {
@@ -57,7 +57,7 @@ extension PodManager {
         }
         try AtomicFile.write(PodNameTable.render(rows), to: namesFile, mode: 0o644)
         if needed {
-            try startResponder(config, bridgeReady: bridgeReady, early: early)
+            try startResponder(config, bridgeReady: bridgeReady, early: early, userNetwork: userNetwork)
         } else {
             // A responder launched ahead holds the lock once it answers: then it is stopped.
             if let early { _ = try? awaitResponder(early) }

@@ -30,7 +30,7 @@ extension PodManager {
         let config = try networkConfig
         let network = PodNetwork(config: config)
         // A non-root user's nftables are in the user network (D65), where pod-network
-        // runs; its pods have no hostPorts yet (RootlessPod.refusal).
+        // runs; its hostPorts are checked by the forwarder that binds them (D69).
         if geteuid() == 0 { try network.checkPorts(try ports.map { port throws(PodError) in
             try HostPort(protocolName: port.proto, hostIP: port.hostIP, hostPort: port.hostPort, containerPort: port.containerPort)
         }, for: key) }

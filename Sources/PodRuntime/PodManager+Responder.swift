@@ -21,13 +21,15 @@ extension PodManager {
     /// attached to it), so its netlink and nftables checks are not repeated.
     /// `early`: a responder this apply launched ahead (`launchResponderEarly`); its answer
     /// is read here, and the lock decides as always whether one runs.
-    func startResponder(_ config: NetworkConfig, bridgeReady: Bool = false, early: ResponderLaunch? = nil) throws(PodError) {
+    /// `userNetwork`: a non-root user's network holder (D65); the responder then runs in
+    /// it, on the user's bridge, which only pod-network inside it makes (D69).
+    func startResponder(_ config: NetworkConfig, bridgeReady: Bool = false, early: ResponderLaunch? = nil, userNetwork: Int32? = nil) throws(PodError) {
         if let early, (try? awaitResponder(early)) != nil { return }  // "ready" or "running"
         if runningResponder() != nil { return }
         // SO_BINDTODEVICE needs the bridge to exist; the first pod's supervisor may not
         // have made it yet.
-        if !bridgeReady { _ = try PodNetwork(config: config).ensureBridge() }
-        try awaitResponder(try launchResponder(config))
+        if !bridgeReady && userNetwork == nil { _ = try PodNetwork(config: config).ensureBridge() }
+        try awaitResponder(try launchResponder(config, userNetwork: userNetwork))
     }
 
     /// Starts pod-dns beside the pod's sandbox, when the pod will need it, none runs and the
@@ -42,7 +44,9 @@ extension PodManager {
     }
 
     /// Spawns pod-dns with the write end of its ready pipe; the read end is returned.
-    private func launchResponder(_ config: NetworkConfig) throws(PodError) -> ResponderLaunch {
+    /// `userNetwork`: the holder whose user and network namespaces it joins first, through
+    /// `pod-helper in-user-network` (D65), as pod-network does.
+    private func launchResponder(_ config: NetworkConfig, userNetwork: Int32? = nil) throws(PodError) -> ResponderLaunch {
         try Files.makeDirectories(namesDirectory)
         let binaries = try Binaries.locate()
         let ready = try makePipe()
@@ -66,7 +70,8 @@ extension PodManager {
             "--lock", responderLock, "--upstream", environment["PODCTL_DNS_UPSTREAM"] ?? "/etc/resolv.conf", "--ready-fd", "3",
         ]
         do {
-            let pid = try spawnProcess(binaries.dns, arguments: arguments, descriptors: [(null, 0), (logFD, 1), (logFD, 2), (ready.write, 3)], newSession: true)
+            let (program, argv) = userNetwork.map { (binaries.helper, ["in-user-network", String($0), binaries.dns] + arguments) } ?? (binaries.dns, arguments)
+            let pid = try spawnProcess(program, arguments: argv, descriptors: [(null, 0), (logFD, 1), (logFD, 2), (ready.write, 3)], newSession: true)
             return ResponderLaunch(pid: pid, ready: ready.read, log: log)
         } catch {
             close(ready.read)

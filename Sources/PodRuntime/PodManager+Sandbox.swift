@@ -41,7 +41,7 @@ extension PodManager {
         } catch {
             _ = try? stopAndRemove(key, paths: paths, grace: 0)
             // pod-dns may have been started for this pod alone (D67).
-            if geteuid() == 0 { _ = try? syncPodNames() }
+            _ = try? syncPodNames()
             throw error
         }
     }

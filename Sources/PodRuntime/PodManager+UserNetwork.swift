@@ -75,6 +75,8 @@ extension PodManager {
     @discardableResult
     func stopUserNetworkIfUnused() throws(PodError) -> Bool {
         guard try store.podKeys().isEmpty, let holder = FileLock.holder(of: userNetworkLock) else { return false }
+        // A pod-dns left in the user network would keep its namespaces (D69).
+        stopResponder()
         kill(holder, SIGTERM)
         if !waitUntil(seconds: 5, { FileLock.holder(of: self.userNetworkLock) == nil }) {
             kill(holder, SIGKILL)

@@ -65,7 +65,7 @@ public final class PodManager: @unchecked Sendable {
         } catch {
             _ = try? stopAndRemove(key, paths: paths, grace: 0)
             // pod-dns may have been started for this pod alone (D67).
-            if geteuid() == 0 { _ = try? syncPodNames() }
+            _ = try? syncPodNames()
             _ = releaseUserNetworkIfUnused()
             throw error
         }
@@ -123,7 +123,7 @@ public final class PodManager: @unchecked Sendable {
         if let mapping = rootless?.0 { rootless?.0.userNetworkPID = try ensureUserNetwork(mapping) }
         planner.network = try networkPlan(for: pod, key: key, sandboxPorts: sandbox?.ports ?? [])
         planner.network?.userNetworkPID = rootless?.0.userNetworkPID
-        planner.clusterNameserver = rootless == nil ? clusterNameserver(for: pod) : nil
+        planner.clusterNameserver = clusterNameserver(for: pod)
         if let idMap = sandbox?.idMap {
             planner.idMap = idMap
         } else if pod.spec?.hostUsers == false {
@@ -148,9 +148,10 @@ public final class PodManager: @unchecked Sendable {
             throw error
         }
         // Other pods find this one by name from now on (docs/network.md, "Names"); a
-        // non-root user's pods are not named yet (docs/rootless.md). The sandbox's
-        // pod-network made the bridge before the start notice, unless on the host's network.
-        if rootless == nil { try syncPodNames(bridgeReady: plan.network.map { !$0.hostNetwork } ?? false, early: responder) }
+        // non-root user's pods by the user's pod-dns, in the user network (D69). The
+        // sandbox's pod-network made the bridge before the start notice, unless on the
+        // host's network.
+        try syncPodNames(bridgeReady: plan.network.map { !$0.hostNetwork } ?? false, early: responder)
     }
 
     /// The status reason of a sandbox that lost a hostPort race to another pod.

@@ -2,29 +2,23 @@ import Glibc
 import PodCore
 import PodLaunch
 import PodModel
+import PodOS
 import PodPlan
 
 /// What a non-root user's pod gets today (#18, docs/rootless.md, D64, D65): the user
 /// network's user namespace mapped by newuidmap/newgidmap, its own network namespace on
-/// the user's bridge, and no cgroups (cgroup v1 has no delegation). What is not built is refused by name.
+/// the user's bridge (or the user's own with hostNetwork), hostPorts by a forwarder (D69),
+/// and no cgroups (cgroup v1 has no delegation). What is not built is refused by name.
 enum RootlessPod {
     /// The parts of `pod` a non-root user's pod cannot have yet, with what is missing;
-    /// nil when it can run.
-    static func refusal(_ pod: Pod) -> PodError? {
+    /// nil when it can run. `unprivilegedPortStart`: the host's net.ipv4.ip_unprivileged_port_start (the
+    /// network namespace podctl runs in); the lowest port a user may listen on (ip(7)).
+    static func refusal(_ pod: Pod, unprivilegedPortStart: Int = unprivilegedPortStart()) -> PodError? {
         let spec = pod.spec ?? PodSpec()
         let containers = (spec.containers ?? []) + (spec.initContainers ?? [])
-        if let port = containers.flatMap({ $0.ports ?? [] }).first(where: { ($0.hostPort ?? 0) != 0 }) {
-            return PodError(.unsupported, """
-                hostPort \(port.hostPort ?? 0) cannot be published by a non-root user's pod yet: forwarding host ports into \
-                the user network needs pasta's port forwarding (passt), which podctl does not drive yet \
-                (#18, docs/rootless.md); remove the hostPort, or run the pod as root
-                """)
-        }
-        if spec.hostNetwork == true {
-            return PodError(.unsupported, """
-                hostNetwork is not supported for a non-root user's pod yet: its sandbox always has a network namespace of \
-                its own, owned by its user namespace (#18, docs/rootless.md); remove hostNetwork, or run the pod as root
-                """)
+        for port in containers.flatMap({ $0.ports ?? [] }) {
+            guard let refusal = hostPortRefusal(port, hostNetwork: spec.hostNetwork == true, unprivilegedPortStart: unprivilegedPortStart) else { continue }
+            return refusal
         }
         for (flag, field) in [(spec.hostPID, "hostPID"), (spec.hostIPC, "hostIPC")] where flag == true {
             // /proc of a PID namespace the user's namespace does not own cannot be mounted
@@ -41,6 +35,42 @@ enum RootlessPod {
                 """)
         }
         return nil
+    }
+
+    /// A hostPort the user's forwarder cannot publish (D69): not TCP, not on an IPv4
+    /// address, or below the unprivileged limit. With hostNetwork the pod listens on the
+    /// host itself, so only the limit applies.
+    static func hostPortRefusal(_ port: ContainerPort, hostNetwork: Bool, unprivilegedPortStart: Int) -> PodError? {
+        guard let hostPort = port.hostPort, hostPort != 0 else { return nil }
+        if Int(hostPort) < unprivilegedPortStart {
+            return PodError(.invalidArgument, """
+                hostPort \(hostPort) is below net.ipv4.ip_unprivileged_port_start (\(unprivilegedPortStart)): a non-root user \
+                cannot listen on it (ip(7)); choose a hostPort of \(unprivilegedPortStart) or more, lower the limit as root \
+                (sysctl -w net.ipv4.ip_unprivileged_port_start=\(hostPort)), or run the pod as root (docs/rootless.md)
+                """)
+        }
+        if hostNetwork { return nil }
+        if (port.protocol ?? "TCP") != "TCP" {
+            return PodError(.unsupported, """
+                hostPort \(hostPort)/\(port.protocol ?? "") cannot be published by a non-root user's pod: its forwarder \
+                carries TCP only (docs/rootless.md); use TCP, or run the pod as root
+                """)
+        }
+        var parsed = in_addr()
+        if let hostIP = port.hostIP, !hostIP.isEmpty, inet_pton(AF_INET, hostIP, &parsed) != 1 {
+            return PodError(.unsupported, """
+                hostIP \(hostIP) of hostPort \(hostPort): a non-root user's pod publishes on IPv4 addresses only \
+                (docs/rootless.md); give an IPv4 hostIP or none
+                """)
+        }
+        return nil
+    }
+
+    /// /proc/sys/net/ipv4/ip_unprivileged_port_start, or 1024 (the kernel's default)
+    /// when it cannot be read.
+    static func unprivilegedPortStart() -> Int {
+        guard let text = try? Files.readText("/proc/sys/net/ipv4/ip_unprivileged_port_start") else { return 1024 }
+        return Int(text.trimmingWhitespace()) ?? 1024
     }
 
     /// The user's mappers: newuidmap and newgidmap with the user's maps. The single-ID

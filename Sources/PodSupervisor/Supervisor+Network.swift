@@ -15,7 +15,7 @@ extension Supervisor {
         guard let network = plan.network, !network.hostNetwork else { return true }
         let reply: NetworkReply
         do {
-            reply = try runNetworkProcess(NetworkRequest(op: .attach, namespace: plan.namespace, name: plan.name, pausePID: status.pausePID, network: network))
+            reply = try runNetworkProcess(NetworkRequest(op: .attach, namespace: plan.namespace, name: plan.name, pausePID: status.pausePID, network: bridgeSide(network)))
         } catch {
             return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
         }
@@ -27,6 +27,9 @@ extension Supervisor {
             return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
         }
         status.podIP = podIP
+        if network.userNetworkPID != nil && !network.ports.isEmpty {
+            if let failure = startHostPortForwarder(network, podIP: podIP) { return failNetwork(reason: failure.reason, message: failure.message) }
+        }
         status.record(.normal, "NetworkReady", "Pod address \(podIP) on \(network.bridge) (\(reply.hostInterface ?? "?"))")
         return true
     }
@@ -39,14 +42,24 @@ extension Supervisor {
         do {
             // An address in the status means the attach succeeded: the ports are known.
             let reply = try runNetworkProcess(NetworkRequest(op: .detach, namespace: plan.namespace, name: plan.name, pausePID: 0,
-                                                             network: network, portsPublished: status.podIP != nil))
+                                                             network: bridgeSide(network), portsPublished: status.podIP != nil))
             if reply.failureReason != nil { log(reply.message) }
         } catch {
             log("cannot release the pod's network: \(error)")
         }
     }
 
-    private func failNetwork(reason: String, message: String) -> Bool {
+    /// What pod-network does for the pod: a non-root user's hostPorts are the forwarder's
+    /// (D69), not nftables maps in the user network, which nothing forwards to and which
+    /// delete could not take back while the user's other pods keep the user network.
+    private func bridgeSide(_ network: NetworkPlan) -> NetworkPlan {
+        guard network.userNetworkPID != nil else { return network }
+        var bridge = network
+        bridge.ports = []
+        return bridge
+    }
+
+    func failNetwork(reason: String, message: String) -> Bool {
         status.phase = "Failed"
         status.reason = reason
         status.message = message

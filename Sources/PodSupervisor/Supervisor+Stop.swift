@@ -44,6 +44,7 @@ extension Supervisor {
     func finishStop() {
         for index in containers.indices { closeLogs(index) }
         removeCgroups()
+        stopHostPortForwarder()
         // A delete releases the network itself; a completed pod stays listed without it.
         if pod.completed { releaseNetwork() }
         status.stopped = true

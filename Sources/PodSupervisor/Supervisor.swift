@@ -38,6 +38,8 @@ public final class Supervisor {
     /// What the pod's cgroup holds: the plan's limits until UpdateContainerResources
     /// changes them (Supervisor+Resources.swift).
     var podLimits: CgroupLimits?
+    /// A non-root user's hostPort forwarder (Supervisor+HostPorts.swift, D69), 0 when none.
+    var hostPortForwarder: pid_t = 0
 
     public init(plan: RunPlan, planPath: String) {
         self.plan = plan
@@ -147,6 +149,10 @@ public final class Supervisor {
             if pid <= 0 { return }
             let code = podshim_exit_code(raw)
             if pid == status.pausePID { pauseExited(code: code) }
+            else if pid == hostPortForwarder {
+                hostPortForwarder = 0
+                log("the hostPort forwarder exited (code \(code)): the pod's hostPorts no longer answer")
+            }
             else if checkProcessExited(pid: pid, code: code) { continue }
             else if let index = containers.firstIndex(where: { $0.pid == pid }) { containerExited(index, code: code) }
         }

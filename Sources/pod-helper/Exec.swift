@@ -46,7 +46,12 @@ private func joinPinned(_ plan: ExecLaunch) -> Int32 {
     // Never inherited by the command: the child still enters the user namespace through it.
     _ = fcntl(pidfd, F_SETFD, FD_CLOEXEC)
     // A non-root user's pod: its user namespace too, which the kernel enters first.
-    let flags = (plan.joinsPodUserNamespace ? Namespace.user : 0) | Namespace.ipc | Namespace.uts | Namespace.net | Namespace.cgroup | Namespace.pid | Namespace.mount
+    var flags = (plan.joinsPodUserNamespace ? Namespace.user : 0) | Namespace.ipc | Namespace.uts | Namespace.net | Namespace.cgroup | Namespace.pid | Namespace.mount
+    // A user's hostNetwork pod is in the host's network and UTS namespaces, as this helper
+    // is (Rootless.swift, inSameNamespace); a PID reused since fails the setns (ESRCH).
+    if plan.joinsPodUserNamespace {
+        for (kind, flag) in [("net", Namespace.net), ("uts", Namespace.uts)] where inSameNamespace(kind, as: plan.targetPID) { flags &= ~flag }
+    }
     check(podshim_setns(pidfd, flags), "setns", "pidfd of \(plan.targetPID)", "cannot join the namespaces of the container's process \(plan.targetPID) (has it exited?)")
     guard plan.idMap != nil else {
         close(pidfd)
@@ -63,7 +68,8 @@ private func joinByPID(_ plan: ExecLaunch) -> Int32 {
     // Opened before the mount namespace changes hide the host's /proc.
     let userNamespace = openUserNamespace(of: target, plan.idMap)
     if plan.joinsPodUserNamespace { join("user", of: target, flag: Namespace.user) }
-    for (kind, flag) in [("ipc", Namespace.ipc), ("uts", Namespace.uts), ("net", Namespace.net), ("cgroup", Namespace.cgroup), ("pid", Namespace.pid), ("mnt", Namespace.mount)] {
+    for (kind, flag) in [("ipc", Namespace.ipc), ("uts", Namespace.uts), ("net", Namespace.net), ("cgroup", Namespace.cgroup), ("pid", Namespace.pid), ("mnt", Namespace.mount)]
+    where !(plan.joinsPodUserNamespace && (flag == Namespace.net || flag == Namespace.uts) && inSameNamespace(kind, as: target)) {
         join(kind, of: target, flag: flag)
     }
     return userNamespace

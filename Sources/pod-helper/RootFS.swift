@@ -33,8 +33,29 @@ func buildRoot(_ plan: ContainerLaunch, userNamespace: Int32, hostTrees: [Int: I
 private func mountKernelFilesystems(_ root: Int32, _ plan: ContainerLaunch) {
     let secure = UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC)
     mountAt(root, "/proc", "proc", "proc", secure, nil)
-    mountAt(root, "/sys", "sysfs", "sysfs", secure | (plan.process.confinement.privileged ? 0 : UInt(MS_RDONLY)), nil)
+    let sysFlags = secure | (plan.process.confinement.privileged ? 0 : UInt(MS_RDONLY))
+    // A user's hostNetwork pod: sysfs may be mounted only by a holder of CAP_SYS_ADMIN over
+    // the network namespace's owner, the host's (sysfs(5)); the host's /sys is bound
+    // instead, as rootless runc and Podman do (D69).
+    mountSys(root, sysFlags, bindHostsOnRefusal: plan.joinsPodUserNamespace)
     makeDevices(root, plan)
+}
+
+/// sysfs on /sys; refused (EPERM) for a user's pod in a network namespace its user
+/// namespace does not own (hostNetwork, D69), the host's /sys bound recursively instead.
+private func mountSys(_ root: Int32, _ flags: UInt, bindHostsOnRefusal: Bool) {
+    let target = openInRoot(root, "/sys", creating: .directory)
+    defer { close(target) }
+    if mount("sysfs", fdPath(target), "sysfs", flags, nil) == 0 { return }
+    let code = errno
+    guard code == EPERM && bindHostsOnRefusal else { fail(.setup, "mount", code, "/sys", "cannot mount /sys: \(String(cString: strerror(code)))") }
+    // The helper's mount namespace still shows the host's /sys here, before pivot_root.
+    check(mount("/sys", fdPath(target), nil, UInt(MS_BIND | MS_REC), nil), "mount", "/sys", "cannot bind the host's /sys")
+    // The bound mount's own flags (nosuid, nodev, noexec) are locked in a user namespace
+    // and must be kept on the remount (mount_namespaces(7)).
+    let sys = openInRoot(root, "/sys", creating: .directory)
+    defer { close(sys) }
+    check(mount("none", fdPath(sys), nil, UInt(MS_REMOUNT | MS_BIND) | flags, nil), "mount", "/sys", "cannot make the host's /sys read-only")
 }
 
 /// Mounts a filesystem on the directory `path` inside the root, made when missing.

@@ -18,7 +18,10 @@ func startRootlessSandbox(_ plan: SandboxLaunch, _ mapping: RootlessMapping) -> 
     setSupplementaryGroups([], primary: 0)
     check(setgid(0), "setgid", "", "cannot become root of the user network's user namespace")
     check(setuid(0), "setuid", "", "cannot become root of the user network's user namespace")
-    unshareNamespaces(Namespace.net | Namespace.uts | Namespace.ipc | Namespace.mount | Namespace.pid, "pod's network, UTS, IPC, mount and PID")
+    // hostNetwork: the user's own network and UTS namespaces, the ones podctl runs in, as
+    // rootless Podman's `--network host` (D69); the pod still has the user namespace.
+    let own = plan.hostNetwork ? 0 : Namespace.net | Namespace.uts
+    unshareNamespaces(own | Namespace.ipc | Namespace.mount | Namespace.pid, "pod's network, UTS, IPC, mount and PID")
     configureSandbox(plan)
     makePodMounts(plan)
     forkPause(plan, root: makePauseRoot())
@@ -49,7 +52,19 @@ func runMapper(_ argv: [String], child: pid_t) {
 /// once it is in their owner (setns(2)).
 func joinRootlessPod(_ podPID: Int32) {
     join("user", of: podPID, flag: Namespace.user)
-    for (kind, flag) in [("net", Namespace.net), ("uts", Namespace.uts), ("ipc", Namespace.ipc), ("mnt", Namespace.mount)] {
+    for (kind, flag) in [("net", Namespace.net), ("uts", Namespace.uts), ("ipc", Namespace.ipc), ("mnt", Namespace.mount)]
+    where !inSameNamespace(kind, as: podPID) {
         join(kind, of: podPID, flag: flag)
     }
+}
+
+/// Whether this process is already in process `pid`'s namespace `kind` (same device and
+/// inode of the /proc/PID/ns link, as `ip netns identify` compares). A hostNetwork pod
+/// of a user shares the host's network and UTS namespaces, which the user's namespace
+/// does not own: joining them again would need CAP_SYS_ADMIN over them (setns(2)), and
+/// the helper is in them already.
+func inSameNamespace(_ kind: String, as pid: Int32) -> Bool {
+    var mine = stat(), theirs = stat()
+    guard stat("/proc/self/ns/\(kind)", &mine) == 0, stat("/proc/\(pid)/ns/\(kind)", &theirs) == 0 else { return false }
+    return mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino
 }

@@ -18,6 +18,8 @@ if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "port-forward
 // D65): the holder is long-lived, and the entry runs pod-network or pod-dns inside.
 if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "user-network" { runUserNetwork(Array(CommandLine.arguments.dropFirst(2))) }
 if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "in-user-network" { runInUserNetwork(Array(CommandLine.arguments.dropFirst(2))) }
+// A non-root user's hostPorts: a long-lived forwarder started by the supervisor (HostPorts.swift, D69).
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "host-ports" { runHostPorts(Array(CommandLine.arguments.dropFirst(2))) }
 
 let plan: LaunchPlan
 do {

@@ -17,9 +17,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("  containers: [{name: app, image: busybox, ports: [{containerPort: 80, hostPort: 8080}]}]\n", "hostPort 8080"),
-        ("  initContainers: [{name: i, image: busybox, ports: [{containerPort: 80, hostPort: 9090}]}]\n  containers: [{name: app, image: busybox}]\n", "hostPort 9090"),
-        ("  hostNetwork: true\n  containers: [{name: app, image: busybox}]\n", "hostNetwork"),
+        ("  containers: [{name: app, image: busybox, ports: [{containerPort: 80, hostPort: 8080, protocol: UDP}]}]\n", "hostPort 8080/UDP"),
+        ("  containers: [{name: app, image: busybox, ports: [{containerPort: 80, hostPort: 8080, hostIP: '::1'}]}]\n", "hostIP ::1"),
         ("  hostUsers: false\n  containers: [{name: app, image: busybox}]\n", "hostUsers: false"),
         ("  hostPID: true\n  containers: [{name: app, image: busybox}]\n", "hostPID is not supported"),
         ("  hostIPC: true\n  containers: [{name: app, image: busybox}]\n", "hostIPC is not supported"),
@@ -28,6 +27,18 @@ import Testing
         let refusal = RootlessPod.refusal(try pod(spec))
         #expect(refusal?.code == .unsupported)
         #expect(refusal?.message.contains(named) == true && refusal?.message.contains("docs/rootless.md") == true, "\(refusal?.message ?? "")")
+    }
+
+    /// hostPorts from the unprivileged limit up and hostNetwork run (D69); below the limit
+    /// the refusal names the sysctl, also for a hostNetwork pod, which binds it itself.
+    @Test func hostPortsFromTheUnprivilegedLimitUpAndHostNetworkAreAllowed() throws {
+        let published = try pod("  containers: [{name: app, image: busybox, ports: [{containerPort: 80, hostPort: 8080}]}]\n")
+        #expect(RootlessPod.refusal(published, unprivilegedPortStart: 1024) == nil)
+        #expect(RootlessPod.refusal(try pod("  hostNetwork: true\n  containers: [{name: app, image: busybox, ports: [{containerPort: 8080}]}]\n"), unprivilegedPortStart: 1024) == nil)
+        let low = RootlessPod.refusal(published, unprivilegedPortStart: 8081)
+        #expect(low?.code == .invalidArgument && low?.message.contains("hostPort 8080 is below net.ipv4.ip_unprivileged_port_start (8081)") == true, "\(low?.message ?? "")")
+        let lowHost = RootlessPod.refusal(try pod("  hostNetwork: true\n  containers: [{name: app, image: busybox, ports: [{containerPort: 80, hostPort: 80}]}]\n"), unprivilegedPortStart: 1024)
+        #expect(lowHost?.message.contains("sysctl -w net.ipv4.ip_unprivileged_port_start=80") == true, "\(lowHost?.message ?? "")")
     }
 
     /// The plan of a user's pod: the mappers, no cgroups, no OOM score; the network plan

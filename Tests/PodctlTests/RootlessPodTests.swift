@@ -123,16 +123,16 @@ import Testing
         }
     }
 
-    /// What a non-root user's pod cannot have yet is refused before anything is made,
-    /// naming what is missing.
-    @Test(.needsRoot) func aHostPortIsRefusedForAUsersPodNamingWhatIsMissing() throws {
+    /// A hostPort below net.ipv4.ip_unprivileged_port_start is refused before anything is
+    /// made, naming the sysctl (D69).
+    @Test(.needsRoot) func aPrivilegedHostPortIsRefusedForAUsersPodNamingTheSysctl() throws {
         let account = try Account()
         let holder = try NamespaceHolder(["--net", "--mount", "--propagation", "private"])
         defer { holder.stop() }
-        let manifest = Self.pod.replacingOccurrences(of: "command: [sleep, '600']", with: "command: [sleep, '600'], ports: [{containerPort: 80, hostPort: 8080}]")
+        let manifest = Self.pod.replacingOccurrences(of: "command: [sleep, '600']", with: "command: [sleep, '600'], ports: [{containerPort: 80, hostPort: 80}]")
         let refused = try account.podctl(["apply", "-f", "-"], in: holder.pid, stdin: manifest)
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("hostPort 8080") && refused.stderr.contains("pasta"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("hostPort 80 ") && refused.stderr.contains("net.ipv4.ip_unprivileged_port_start"), "\(refused.stderr)")
         #expect((try? FileManager.default.contentsOfDirectory(atPath: account.data + "/podctl/pods"))?.isEmpty ?? true)
     }
 }

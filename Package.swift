@@ -185,7 +185,7 @@ let package = Package(
             name: "PodCRITests",
             dependencies: [
                 "PodCRI", "PodCRIProtocol", "PodRegistry", "PodImage", "PodCore", "PodOS", "PodTestSupport",
-                "PodModel", "PodRuntime", "CZlib",
+                "PodModel", "PodRuntime", "CZlib", "CPodShim",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             ]),

@@ -44,8 +44,14 @@ public final class StreamedExec {
                 var pair: [Int32] = [0, 0]
                 guard podshim_socketpair(&pair) == 0 else { throw PodError.system("socketpair", errno: errno) }
                 theirs.append(pair[1])
-                let running = try withExtendedLifetime(target) { () throws(PodError) in
-                    try launcher.start(.exec(launch), stdio: .init(input: null, output: null, error: null), terminalSocket: pair[1], target: target.raw)
+                let running: HelperLauncher.Running
+                do {
+                    running = try withExtendedLifetime(target) { () throws(PodError) in
+                        try launcher.start(.exec(launch), stdio: .init(input: null, output: null, error: null), terminalSocket: pair[1], target: target.raw)
+                    }
+                } catch {
+                    close(pair[0])
+                    throw error
                 }
                 close(pair[1]); theirs.removeLast()
                 let master = podshim_recv_fd(pair[0])

@@ -164,12 +164,15 @@ let package = Package(
             ]),
         // The CRI services over podctl's image store, registry client and state roots
         // (docs/cri.md). Only podctl-cri and its tests link it.
+        // The system zlib for the streaming server's SPDY header blocks (D68); PodCRI only.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "PodCRI",
             dependencies: [
                 "PodCRIProtocol", "PodCore", "PodOS", "PodStore", "PodImage", "PodRegistry", "PodRuntime", "PodNetwork", "PodCgroups",
-                "PodModel", "PodSecurity", "PodExec",
+                "PodModel", "PodSecurity", "PodExec", "CZlib",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .executableTarget(
             name: "podctl-cri",
@@ -182,7 +185,7 @@ let package = Package(
             name: "PodCRITests",
             dependencies: [
                 "PodCRI", "PodCRIProtocol", "PodRegistry", "PodImage", "PodCore", "PodOS", "PodTestSupport",
-                "PodModel", "PodRuntime",
+                "PodModel", "PodRuntime", "CZlib", "CPodShim",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             ]),

@@ -23,6 +23,8 @@ public struct CRIContext: Sendable {
     let statuses: StatusCache
     /// GetContainerEvents' listeners and what was sent (ContainerEvents.swift).
     public let events = ContainerEvents()
+    /// The streaming server's address and URL tokens (Streaming/StreamingServer.swift).
+    public let streaming = StreamingEndpoint()
 
     public init(roots: StoreRoots, cgroupRoot: String, registriesConf: String, environment: [String: String]) {
         store = Store(roots: roots)

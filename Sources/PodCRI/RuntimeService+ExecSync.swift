@@ -20,20 +20,12 @@ extension RuntimeService {
         let record = try container(request.containerID)
         guard !request.cmd.isEmpty else { throw RPCFailure.invalid("cmd", "a command is required") }
         try ContainerConfigMapping.checkWords(request.cmd, "cmd")
-        let paths = PodPaths(store: context.store, key: try record.key())
+        let store = context.store
         let command = request.cmd
         let timeout = request.timeout > 0 ? Double(request.timeout) : nil
         let outcome = try await Blocking.run { () throws(PodError) -> CapturedExec.Outcome in
-            let path = PinnedExec.directory(podRunDirectory: paths.runDirectory) + "/" + record.name
-            guard let plan = try PinnedExec.load(path, container: record.name) else {
-                throw PodError(.conflict, "container \(record.id) is not running: it has not been started")
-            }
-            switch try PinnedExec.pin(plan) {
-            case let .pinned(target):
-                return try CapturedExec(plan: plan, target: target).run(command, timeout: timeout, limit: Self.execOutputLimit)
-            case let .notRunning(why):
-                throw PodError(.conflict, "container \(record.id) is not running: \(why)")
-            }
+            let (plan, target) = try record.pinnedExec(store: store)
+            return try CapturedExec(plan: plan, target: target).run(command, timeout: timeout, limit: Self.execOutputLimit)
         }
         if outcome.timedOut {
             throw RPCError(code: .deadlineExceeded, message: "timeout \(request.timeout)s exceeded: the command was killed (SIGKILL)")

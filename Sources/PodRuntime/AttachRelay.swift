@@ -31,8 +31,7 @@ struct AttachRelay {
             let count = buffer.withUnsafeMutableBytes { read(output.fd, $0.baseAddress, $0.count) }
             if count > 0 { _ = buffer.withUnsafeBytes { Self.writeAll(output.target, UnsafeRawBufferPointer(rebasing: $0[0..<count])) }; continue }
             if count < 0 && (errno == EAGAIN || errno == EINTR) { continue }
-            close(output.fd)
-            session.outputs.remove(at: offset)
+            session.closeOutput(output.fd)
         }
         if inputOpen && fds[fds.count - 2].revents != 0, copyInput() { return .detached }
         // The supervisor hung up: it stopped (the pod is going away).
@@ -45,12 +44,8 @@ struct AttachRelay {
         let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
         if count < 0 && (errno == EAGAIN || errno == EINTR) { return false }
         guard count > 0 else {
-            // End of input: the supervisor learns it from the half-closed socket and, for
-            // stdinOnce, closes the container's stdin (the kubelet's rule).
             inputOpen = false
-            close(session.input)
-            session.input = -1
-            shutdown(session.socket, Int32(SHUT_WR))
+            session.closeInput()
             return false
         }
         var bytes = Array(buffer[0..<count])

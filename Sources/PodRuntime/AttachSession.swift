@@ -86,6 +86,29 @@ public final class AttachSession {
         }
     }
 
+    /// The streams, for a caller that copies them itself (the CRI streaming server):
+    /// the input (-1 without stdin), the output pipes, and the supervisor's socket, which
+    /// becomes readable when the supervisor hangs up.
+    public var streams: (input: Int32, outputs: [(fd: Int32, stderr: Bool)], control: Int32) {
+        (input, outputs.map { ($0.fd, $0.target == 2) }, socket)
+    }
+
+    /// End of input: the supervisor learns it from the half-closed socket and, for
+    /// stdinOnce, closes the container's stdin (the kubelet's rule).
+    public func closeInput() {
+        guard input >= 0 else { return }
+        Glibc.close(input)
+        input = -1
+        shutdown(socket, Int32(SHUT_WR))
+    }
+
+    /// One output pipe reached its end.
+    public func closeOutput(_ fd: Int32) {
+        guard let index = outputs.firstIndex(where: { $0.fd == fd }) else { return }
+        Glibc.close(fd)
+        outputs.remove(at: index)
+    }
+
     public func close() {
         for output in outputs { Glibc.close(output.fd) }
         outputs = []

@@ -15,9 +15,13 @@ struct Options {
     var runRoot: String?
     var cgroupRoot: String
     var registriesConf: String
+    /// The streaming server's address (D68): loopback, a port the kernel picks.
+    var streamingAddress = "127.0.0.1"
+    var streamingPort: UInt16 = 0
 
     static let usage = """
         usage: podctl-cri [--socket PATH] [--root DIR] [--run-root DIR] [--cgroup-root PATH] [--registries-conf FILE]
+                      [--streaming-address ADDRESS[:PORT]]
 
         Serves the Kubernetes CRI v1 (runtime.v1.RuntimeService and ImageService) on a unix
         socket, mode 0600 (docs/cri.md).
@@ -28,6 +32,9 @@ struct Options {
           --cgroup-root PATH      the pods' cgroup root (env PODCTL_CGROUP_ROOT; default \(defaultCgroupRoot))
           --registries-conf FILE  mirrors and insecure registries (env PODCTL_REGISTRIES_CONF;
                                   default \(RegistryHosts.defaultConfigFile))
+          --streaming-address ADDRESS[:PORT]
+                                  where Exec, Attach and PortForward URLs point (env
+                                  PODCTL_CRI_STREAMING_ADDRESS; default 127.0.0.1, any port)
           --version               print the version
         """
 
@@ -37,6 +44,7 @@ struct Options {
         var options = Options(socket: env("PODCTL_CRI_SOCKET") ?? defaultSocket, root: nil, runRoot: nil,
                               cgroupRoot: env("PODCTL_CGROUP_ROOT") ?? defaultCgroupRoot,
                               registriesConf: env("PODCTL_REGISTRIES_CONF") ?? RegistryHosts.defaultConfigFile)
+        if let address = env("PODCTL_CRI_STREAMING_ADDRESS") { try options.setStreamingAddress(address) }
         var rest = arguments[...]
         while let flag = rest.popFirst() {
             switch flag {
@@ -46,13 +54,14 @@ struct Options {
             case "--version":
                 print("podctl-cri \(PodctlRelease.version)")
                 return nil
-            case "--socket", "--root", "--run-root", "--cgroup-root", "--registries-conf":
+            case "--socket", "--root", "--run-root", "--cgroup-root", "--registries-conf", "--streaming-address":
                 guard let value = rest.popFirst(), !value.isEmpty else { throw PodError(.invalidArgument, "\(flag) needs a value\n\n\(usage)") }
                 switch flag {
                 case "--socket": options.socket = value
                 case "--root": options.root = value
                 case "--run-root": options.runRoot = value
                 case "--cgroup-root": options.cgroupRoot = value
+                case "--streaming-address": try options.setStreamingAddress(value)
                 default: options.registriesConf = value
                 }
             default:
@@ -63,5 +72,15 @@ struct Options {
             throw PodError(.invalidArgument, "--socket must be an absolute path shorter than 108 bytes (sun_path), not \"\(options.socket)\"")
         }
         return options
+    }
+
+    /// `ADDRESS` or `ADDRESS:PORT`, IPv4 (the kubelet's clients dial it as given).
+    mutating func setStreamingAddress(_ value: String) throws(PodError) {
+        let parts = value.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count <= 2, !parts[0].isEmpty, parts.count == 1 || UInt16(parts[1]) != nil else {
+            throw PodError(.invalidArgument, "--streaming-address: \"\(value)\" is not ADDRESS or ADDRESS:PORT (such as 127.0.0.1:10010)")
+        }
+        streamingAddress = String(parts[0])
+        streamingPort = parts.count == 2 ? UInt16(parts[1])! : 0
     }
 }

@@ -34,6 +34,11 @@ do throws(PodError) {
 }
 
 let context = CRIContext(roots: roots, cgroupRoot: options.cgroupRoot, registriesConf: options.registriesConf, environment: environment)
+do throws(PodError) {
+    try StreamingServer(context: context, address: options.streamingAddress, port: options.streamingPort).start()
+} catch {
+    fail(error)
+}
 let server = GRPCServer(
     transport: .http2NIOPosix(listeningSocketDescriptor: Int(descriptor), transportSecurity: .plaintext),
     services: CRIServices.make(context))

@@ -105,9 +105,14 @@ import Testing
     @Test func theRestIsUnimplementedAndSaysWhy() async throws {
         let daemon = try CRIDaemon()
         try await daemon.withClients { runtime, _ in
+            // The streaming RPCs are served (StreamingTests): an unknown ID is NOT_FOUND.
+            let exec = await rpcFailure { _ = try await runtime.exec(Runtime_V1_ExecRequest()) }
+            #expect(exec?.code == .notFound && exec?.message.contains("container_id") == true, "\(String(describing: exec))")
+            let attach = await rpcFailure { _ = try await runtime.attach(Runtime_V1_AttachRequest()) }
+            #expect(attach?.code == .notFound, "\(String(describing: attach))")
+            let forward = await rpcFailure { _ = try await runtime.portForward(Runtime_V1_PortForwardRequest()) }
+            #expect(forward?.code == .notFound && forward?.message.contains("pod_sandbox_id") == true, "\(String(describing: forward))")
             let calls: [(String, () async throws -> Void)] = [
-                ("Exec", { _ = try await runtime.exec(Runtime_V1_ExecRequest()) }),
-                ("PortForward", { _ = try await runtime.portForward(Runtime_V1_PortForwardRequest()) }),
                 ("ListPodSandboxMetrics", { _ = try await runtime.listPodSandboxMetrics(Runtime_V1_ListPodSandboxMetricsRequest()) }),
                 ("CheckpointContainer", { _ = try await runtime.checkpointContainer(Runtime_V1_CheckpointContainerRequest()) }),
             ]

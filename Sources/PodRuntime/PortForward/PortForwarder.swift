@@ -10,52 +10,17 @@ import PodCore
 public final class PortForwarder {
     let view: PodView
     let listeners: [ForwardListener]
-    let helper: PortForwardHelper
-    let pause: Int32
+    let connector: PodConnector
 
-    /// Checks that the pod runs, pins its pause with a pidfd before opening its network
-    /// namespace (so a reused pid cannot hand over another namespace), starts the
-    /// connector and opens the listeners.
+    /// Starts the in-pod connector (PodConnector: the pod must run) and opens the listeners.
     public init(view: PodView, specs: [PortForwardSpec], addresses: [String]) throws(PodError) {
         self.view = view
-        let record = view.status
-        guard let record, view.supervisorAlive, record.phase == "Running", record.pausePID > 0 else {
-            throw PodError(.notReady, "unable to forward port because pod is not running. Current status=\(view.isUnknown ? "Unknown" : record?.phase ?? "Pending")")
-        }
         let binding = try ForwardAddress.parse(addresses)
-        let helperPath = try ExecTarget.runPlan(view.paths).helperPath
-        let pidfd = try PortForwarder.pin(record.pausePID)
-        let network = open("/proc/\(record.pausePID)/ns/net", O_RDONLY | O_CLOEXEC)
-        guard network >= 0, !PortForwarder.exited(pidfd) else {
-            if network >= 0 { close(network) }
-            close(pidfd)
-            throw PodError(.notReady, "unable to forward port because pod is not running: its pause process is gone")
-        }
-        let connector: PortForwardHelper
-        do { connector = try PortForwardHelper(helperPath: helperPath, network: network) } catch {
-            close(network)
-            close(pidfd)
-            throw error
-        }
-        close(network)
+        connector = try PodConnector(view: view)
         do { listeners = try PortForwarder.listen(specs, binding) } catch {
             connector.stop()
-            close(pidfd)
             throw error
         }
-        helper = connector
-        pause = pidfd
-    }
-
-    private static func pin(_ pid: Int32) throws(PodError) -> Int32 {
-        let fd = podshim_pidfd_open(pid, 0)
-        guard fd >= 0 else { throw PodError(.notReady, "unable to forward port because pod is not running: its pause process \(pid) is gone", cause: .system(call: "pidfd_open", errno: errno, path: nil)) }
-        return fd
-    }
-
-    static func exited(_ pidfd: Int32) -> Bool {
-        var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
-        return poll(&entry, 1, 0) > 0
     }
 
     /// kubectl's rule: each port needs one listener on some address; an address that
@@ -94,9 +59,9 @@ public final class PortForwarder {
     public func run(say: (String) -> Void, complain: (String) -> Void) throws(PodError) -> End {
         for listener in listeners { say("Forwarding from \(listener.address.display(listener.spec.local)) -> \(listener.spec.remote)") }
         let signals = try SignalPipe.install([SIGINT, SIGTERM])
-        defer { helper.stop(); close(pause); listeners.forEach { close($0.descriptor) } }
+        defer { connector.stop(); listeners.forEach { close($0.descriptor) } }
         var entries = listeners.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
-        entries += [pollfd(fd: pause, events: Int16(POLLIN), revents: 0), pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
+        entries += [pollfd(fd: connector.pause, events: Int16(POLLIN), revents: 0), pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
         while true {
             if poll(&entries, nfds_t(entries.count), -1) < 0 {
                 if errno == EINTR { continue }
@@ -119,12 +84,12 @@ public final class PortForwarder {
         // The listener is non-blocking; the accepted socket must not be (the pumps block).
         _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) & ~O_NONBLOCK)
         say("Handling connection for \(listener.spec.local)")
-        switch try helper.connect(listener.spec.remote) {
-        case let .connected(server):
+        switch try connector.connect(listener.spec.remote) {
+        case let .success(server):
             ConnectionPump(client: client, server: server).start()
-        case let .refused(code):
+        case let .failure(failure):
             close(client)
-            complain(ForwardMessages.connectFailed(local: listener.spec.local, remote: listener.spec.remote, pod: view.key.name, errno: code))
+            complain(ForwardMessages.connectFailed(local: listener.spec.local, remote: listener.spec.remote, pod: view.key.name, errno: failure.errno))
         }
     }
 }

@@ -23,11 +23,6 @@ enum RPCFailure {
     static func invalid(_ field: String, _ problem: String) -> RPCError {
         RPCError(code: .invalidArgument, message: "\(field): \(problem)")
     }
-
-    /// An RPC of the CRI this landing does not serve yet (docs/cri.md, "What is served").
-    static func unimplemented(_ method: String, needs: String) -> RPCError {
-        RPCError(code: .unimplemented, message: "podctl-cri does not serve \(method) yet: it needs \(needs) (docs/cri.md)")
-    }
 }
 
 /// Runs podctl's blocking work (file system walks, libcurl transfers, flock waits) on a

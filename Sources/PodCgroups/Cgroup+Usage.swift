@@ -8,6 +8,11 @@ public struct CgroupUsage: Equatable, Sendable {
     /// once (cAdvisor's `container_memory_working_set_bytes`, what `kubectl top` shows
     /// and the kubelet evicts on).
     public var memoryWorkingSet: UInt64
+
+    public init(cpuNanoseconds: UInt64, memoryWorkingSet: UInt64) {
+        self.cpuNanoseconds = cpuNanoseconds
+        self.memoryWorkingSet = memoryWorkingSet
+    }
 }
 
 extension Cgroup {

@@ -152,6 +152,14 @@ import Testing
             #expect(pod.linux.cpu.usageCoreNanoSeconds.value >= running.cpu.usageCoreNanoSeconds.value)
             #expect(pod.linux.memory.workingSetBytes.value > 0)
             #expect(try await runtime.listPodSandboxStats(Runtime_V1_ListPodSandboxStatsRequest()).stats.map(\.attributes.id) == [sandbox])
+            // The same readings as metrics: the pod's own (container label empty) and the
+            // running container's only.
+            let metrics = try await runtime.listPodSandboxMetrics(Runtime_V1_ListPodSandboxMetricsRequest()).podMetrics
+            #expect(metrics.map(\.podSandboxID) == [sandbox] && metrics.first?.containerMetrics.map(\.containerID) == [sleeper])
+            let sleeperMetrics = metrics.first?.containerMetrics.first?.metrics ?? []
+            #expect(sleeperMetrics.first { $0.name == "container_memory_working_set_bytes" }.map { $0.value.value > 0 && $0.labelValues.first == "sleeper" } == true, "\(sleeperMetrics)")
+            #expect(sleeperMetrics.contains { $0.name == "container_start_time_seconds" && $0.value.value > 1_700_000_000 })
+            #expect(metrics.first?.metrics.contains { $0.name == "container_memory_working_set_bytes" && $0.labelValues.first == "" && $0.value.value > 0 } == true)
 
             // ExecSync: output, exit code; a timeout kills the command and fails the call.
             let result = try await Self.exec(runtime, sleeper, ["sh", "-c", "echo hi; echo oops >&2; exit 7"])

@@ -130,6 +130,12 @@ private func startPasta(_ arguments: UserNetworkArguments, holder: pid_t) -> pid
         var none = sigset_t()
         sigemptyset(&none)
         sigprocmask(SIG_SETMASK, &none, nil)
+        // An ignored signal stays ignored across execve (signal(7)), and whoever started
+        // podctl may ignore SIGPIPE (systemd does for every service, IgnoreSIGPIPE=yes):
+        // Debian 12's pasta (2023) then fails with "Couldn't install signal handlers", as
+        // it takes signal()'s previous disposition, SIG_IGN, for an error. pasta starts as
+        // a fresh process would.
+        for number in 1..<Int32(32) where number != SIGKILL && number != SIGSTOP { signal(number, SIG_DFL) }
         execv(arguments.pasta, cStringArray(argv))
         _exit(127)
     }

@@ -51,9 +51,12 @@ import Testing
         }
 
         /// podctl as the account, in the holder's namespaces, with its own XDG directories.
-        func podctl(_ arguments: [String], in holder: pid_t, stdin: String? = nil) throws -> CommandResult {
+        /// `ignoringSIGPIPE`: started with SIGPIPE ignored, as systemd starts every service
+        /// (IgnoreSIGPIPE=yes, the user unit's too), which an exec passes on (signal(7)).
+        func podctl(_ arguments: [String], in holder: pid_t, stdin: String? = nil, ignoringSIGPIPE: Bool = false) throws -> CommandResult {
             let environment = ["PATH": "/usr/bin:/bin", "HOME": home, "XDG_DATA_HOME": data, "XDG_RUNTIME_DIR": runtime]
-            let dropped = ["-t", String(holder), "-n", "-m", "--", "/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(gid)", "--init-groups", Harness.binary]
+            let ignoring = ignoringSIGPIPE ? ["/bin/sh", "-c", "trap '' PIPE; exec \"$@\"", "sh"] : []
+            let dropped = ["-t", String(holder), "-n", "-m", "--", "/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(gid)", "--init-groups"] + ignoring + [Harness.binary]
             return try Command.run("/usr/bin/nsenter", dropped + arguments, environment: environment, stdin: stdin)
         }
 

@@ -68,7 +68,8 @@ struct ContainerConfigMapping {
         }
         options = SandboxContainerOptions(logPath: try Self.logPath(directory: logDirectory, path: config.logPath),
                                           maskedPaths: security.maskedPaths, readOnlyPaths: security.readonlyPaths, supplementalGroups: groups,
-                                          runsInit: false, userName: try Self.userName(security))
+                                          runsInit: false, userName: try Self.userName(security),
+                                          strictGroups: security.supplementalGroupsPolicy == .strict)
         do {
             container = try JSONDecoder().decode(Container.self, from: JSONSerialization.data(withJSONObject: json))
             self.volumes = try JSONDecoder().decode([Volume].self, from: JSONSerialization.data(withJSONObject: volumes))

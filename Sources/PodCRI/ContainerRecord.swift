@@ -1,6 +1,7 @@
 import Foundation
 import PodCore
 import PodCRIProtocol
+import PodRuntime
 import PodStore
 
 /// What the CRI endpoint keeps of a container (`<root>/cri/containers/ID.json`, atomic,
@@ -25,6 +26,9 @@ struct ContainerRecord: CRIRecord {
     /// The `LinuxContainerResources` of the last UpdateContainerResources, in the wire
     /// format; nil: those of the config.
     var resources: Data?
+    /// The identity its process runs as, as the planner resolved it at the create
+    /// (ContainerStatus's `user`); nil for a record of a daemon before it was kept.
+    var user: ContainerIdentity?
 
     func key() throws(PodError) -> PodKey { try PodKey(namespace: namespace, name: podName) }
 

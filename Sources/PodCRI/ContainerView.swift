@@ -84,6 +84,11 @@ struct ContainerView {
         status.mounts = config.mounts
         status.logPath = record.logPath ?? ""
         status.resources.linux = record.currentResources()
+        if let user = record.user {
+            status.user.linux.uid = Int64(user.uid)
+            status.user.linux.gid = Int64(user.gid)
+            status.user.linux.supplementalGroups = user.allGroups.map { Int64($0) }
+        }
         return status
     }
 

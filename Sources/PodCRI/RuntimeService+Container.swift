@@ -32,11 +32,12 @@ extension RuntimeService {
             // The image must be in the store (the kubelet pulls first), as containerd's
             // "failed to resolve image" says.
             let image = try context.images.resolve(config.image.image).image.record.id.description
-            let record = ContainerRecord(id: id, sandboxID: sandbox.id, namespace: sandbox.namespace, podName: sandbox.name, name: name,
+            var record = ContainerRecord(id: id, sandboxID: sandbox.id, namespace: sandbox.namespace, podName: sandbox.name, name: name,
                                          createdAt: created, logPath: mapping.options.logPath, imageRef: image, config: configBytes)
             try context.containers.add(record)
             do throws(PodError) {
-                try PodManager(store: context.store).addContainer(try sandbox.key(), container: mapping.container, volumes: mapping.volumes, options: mapping.options)
+                record.user = try PodManager(store: context.store).addContainer(try sandbox.key(), container: mapping.container, volumes: mapping.volumes, options: mapping.options)
+                try context.containers.add(record)
             } catch {
                 try? context.containers.remove(id)
                 throw error

@@ -44,6 +44,9 @@ public struct RuntimeService: Runtime_V1_RuntimeService.SimpleServiceProtocol {
             return converted
         }
         response.runtimeHandlers = RuntimeHandlerFeatures.running().handlers
+        // Strict leaves the image's /etc/group out (RunPlanner.strictGroups), and
+        // ContainerStatus reports the process's user.
+        response.features.supplementalGroupsPolicy = true
         if request.verbose { response.info = try await Blocking.run { () throws(PodError) in try StatusInfo(context: context).info() } }
         return response
     }

@@ -274,7 +274,7 @@ extension FieldSupport {
         .init("PodSecurityContext", "sysctls", .partial, "the namespaced safe set only"),
         .init("PodSecurityContext", "seccompProfile", .supported, "podctl's default is `RuntimeDefault`"),
         .init("PodSecurityContext", "fsGroupChangePolicy", .notYet),
-        .init("PodSecurityContext", "supplementalGroupsPolicy", .notYet),
+        .init("PodSecurityContext", "supplementalGroupsPolicy", .supported, "`Strict` leaves out the user's groups in the image's /etc/group"),
         .init("PodSecurityContext", "seLinuxOptions", .notYet),
         .init("PodSecurityContext", "seLinuxChangePolicy", .notYet),
         .init("PodSecurityContext", "appArmorProfile", .notYet),

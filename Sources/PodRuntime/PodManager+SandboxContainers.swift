@@ -25,9 +25,14 @@ public struct SandboxContainerOptions: Sendable {
     /// The CRI's run_as_username: the user, looked up in the image's /etc/passwd as the
     /// image's User is (RunPlanner.userNames), when no run_as_user is given.
     public var userName: String?
+    /// The CRI's `supplemental_groups_policy: Strict`: the user's groups in the image's
+    /// /etc/group are left out (RunPlanner.strictGroups).
+    public var strictGroups: Bool
 
-    public init(logPath: String?, maskedPaths: [String] = [], readOnlyPaths: [String] = [], supplementalGroups: [UInt32] = [], runsInit: Bool = true, userName: String? = nil) {
+    public init(logPath: String?, maskedPaths: [String] = [], readOnlyPaths: [String] = [], supplementalGroups: [UInt32] = [], runsInit: Bool = true,
+                userName: String? = nil, strictGroups: Bool = false) {
         self.userName = userName
+        self.strictGroups = strictGroups
         self.logPath = logPath
         self.maskedPaths = maskedPaths
         self.readOnlyPaths = readOnlyPaths
@@ -46,11 +51,35 @@ public struct SandboxContainerOptions: Sendable {
     }
 }
 
+/// The user a container's process runs as: uid, primary gid and supplementary groups, as
+/// the planner resolved them (docs/runtime.md).
+public struct ContainerIdentity: Codable, Equatable, Sendable {
+    public var uid: UInt32
+    public var gid: UInt32
+    public var groups: [UInt32]
+
+    public init(uid: UInt32, gid: UInt32, groups: [UInt32]) {
+        self.uid = uid
+        self.gid = gid
+        self.groups = groups
+    }
+
+    /// The groups `id -G` lists: the primary group first, then the others once each (the
+    /// CRI's ContainerUser.supplemental_groups, as containerd fills it from runc's
+    /// additional GIDs, which hold the primary group too).
+    public var allGroups: [UInt32] {
+        var seen = Set<UInt32>()
+        return ([gid] + groups).filter { seen.insert($0).inserted }
+    }
+}
+
 extension PodManager {
     /// CreateContainer: `container` (with its `volumes`, hostPath volumes for the CRI's
     /// mounts) joins the sandbox's pod, created, not started; `options` go onto its plan.
-    /// The image must be in the store (the kubelet pulls first).
-    public func addContainer(_ key: PodKey, container: Container, volumes: [Volume], options: SandboxContainerOptions) throws(PodError) {
+    /// The image must be in the store (the kubelet pulls first). Returns the identity the
+    /// container's process gets (ContainerStatus reports it, as containerd does).
+    @discardableResult
+    public func addContainer(_ key: PodKey, container: Container, volumes: [Volume], options: SandboxContainerOptions) throws(PodError) -> ContainerIdentity {
         let lock = try store.lock(key)
         defer { lock.release() }
         let paths = PodPaths(store: store, key: key)
@@ -69,7 +98,7 @@ extension PodManager {
         spec.containers = (spec.containers ?? []) + [container]
         spec.volumes = (spec.volumes ?? []) + volumes
         pod.spec = spec
-        var plan = try replan(pod, key: key, previous: previous, adding: name, userName: options.userName)
+        var plan = try replan(pod, key: key, previous: previous, adding: name, userName: options.userName, strictGroups: options.strictGroups)
         // The containers already there keep what the CRI gave them; the new one gets its own.
         for index in plan.containers.indices {
             if plan.containers[index].name == name {
@@ -96,6 +125,8 @@ extension PodManager {
             try? store.write(previous, to: paths.runPlan)
             throw error
         }
+        guard let added = plan.containers.first(where: { $0.name == name }) else { return ContainerIdentity(uid: 0, gid: 0, groups: []) }
+        return ContainerIdentity(uid: added.uid, gid: added.gid, groups: added.groups)
     }
 
     /// StartContainer, StopContainer (`grace` seconds, then SIGKILL): the supervisor's word.
@@ -140,9 +171,10 @@ extension PodManager {
 
     /// The pod planned again with its network, user namespace and uid kept, as an
     /// in-place update plans it.
-    private func replan(_ pod: Pod, key: PodKey, previous: RunPlan, adding name: String, userName: String?) throws(PodError) -> RunPlan {
+    private func replan(_ pod: Pod, key: PodKey, previous: RunPlan, adding name: String, userName: String?, strictGroups: Bool) throws(PodError) -> RunPlan {
         var planner = RunPlanner(pod: pod, key: key, store: store, binaries: try Binaries.locate(), configMaps: [], secrets: [], uid: previous.uid)
         planner.userNames = userName.map { [name: $0] } ?? [:]
+        planner.strictGroups = strictGroups ? [name] : []
         planner.hostMountsChecked = [name]
         planner.network = previous.network
         planner.idMap = previous.idMap

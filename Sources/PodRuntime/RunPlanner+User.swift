@@ -43,12 +43,23 @@ extension RunPlanner {
         // A pod that reaches planning has passed userWaits; this is the last guard.
         if checkNonRoot, let problem = nonRootProblem(container, user: uid) { throw PodError(.invalidManifest, "CreateContainerConfigError: \(problem)") }
         // The user's groups in the image's /etc/group, then supplementalGroups and fsGroup
-        // (Kubernetes' `Merge` policy, containerd's additional GIDs).
-        var groups = Self.memberships(groupFile, of: Self.userName(passwd, uid: uid))
-        groups += (spec.securityContext?.supplementalGroups ?? []).map { UInt32($0) }
-        if let fsGroup = spec.securityContext?.fsGroup { groups.append(UInt32(fsGroup)) }
+        // (Kubernetes' `Merge` policy, containerd's additional GIDs); `Strict` leaves the
+        // image's out (KEP-3619).
+        let strict = spec.securityContext?.supplementalGroupsPolicy == "Strict" || strictGroups.contains(container.name ?? "")
+        let groups = Self.supplementaryGroups(groupFile: groupFile, user: Self.userName(passwd, uid: uid), strict: strict,
+                                              given: (spec.securityContext?.supplementalGroups ?? []).map { UInt32($0) },
+                                              fsGroup: spec.securityContext?.fsGroup.map { UInt32($0) })
+        return ResolvedUser(uid: uid, gid: gid ?? 0, groups: groups)
+    }
+
+    /// The user's groups in the image's /etc/group unless `strict`, then the given
+    /// supplementalGroups and fsGroup, each once.
+    static func supplementaryGroups(groupFile: String, user: String?, strict: Bool, given: [UInt32], fsGroup: UInt32?) -> [UInt32] {
+        var groups = strict ? [] : memberships(groupFile, of: user)
+        groups += given
+        if let fsGroup { groups.append(fsGroup) }
         var seen = Set<UInt32>()
-        return ResolvedUser(uid: uid, gid: gid ?? 0, groups: groups.filter { seen.insert($0).inserted })
+        return groups.filter { seen.insert($0).inserted }
     }
 
     /// A file of the image: the topmost layer that has it (whiteouts are not followed:

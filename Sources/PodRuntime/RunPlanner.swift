@@ -31,6 +31,10 @@ public struct RunPlanner {
     /// Container name → a user name that replaces the image's User (the CRI's
     /// run_as_username; a v1 Container cannot say it).
     public var userNames: [String: String] = [:]
+    /// Containers whose supplementary groups are only those given (the CRI's per-container
+    /// `supplemental_groups_policy: Strict`); a pod's `supplementalGroupsPolicy: Strict`
+    /// makes every container so.
+    public var strictGroups: Set<String> = []
     /// The containers whose propagating mounts have their host mount checked; nil: all.
     /// A CRI CreateContainer checks its new container's only: the others were checked at
     /// their create, and a host mount changed since must not refuse a new container.

@@ -57,6 +57,13 @@ struct MountAndUserNamespaceMappingTests {
         }
     }
 
+    @Test func aStrictGroupsPolicyGoesToThePlanner() throws {
+        var config = ContainerMappingTests.config()
+        #expect(try ContainerMappingTests.map(config).options.strictGroups == false)
+        config.linux.securityContext.supplementalGroupsPolicy = .strict
+        #expect(try ContainerMappingTests.map(config).options.strictGroups == true)
+    }
+
     @Test func runAsUsernameGoesToThePlannerUnlessAUserIDIsGiven() throws {
         var config = ContainerMappingTests.config()
         config.linux.securityContext.runAsUsername = "nobody"

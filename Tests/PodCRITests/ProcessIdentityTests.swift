@@ -67,6 +67,24 @@ import Testing
             #expect(try await ContainerTests.waitFor(runtime, id, .containerExited).exitCode == 0)
             let log = try String(contentsOfFile: logs + "/nobody/0.log", encoding: .utf8)
             #expect(log.split(separator: "\n").compactMap { $0.split(separator: " ").last } == ["65534", "65534"], "\(log)")
+            // ContainerStatus says who the process is, `id -G`'s list with the primary group first.
+            let user = try await ContainerTests.status(runtime, id).user.linux
+            #expect(user.uid == 65534 && user.gid == 65534 && user.supplementalGroups == [65534], "\(user)")
+            // Strict: only the given groups beside the primary one (busybox's /etc/group lists no
+            // member, so Merge would give the same here: SupplementaryGroupsTests has the difference).
+            request.config.metadata.name = "strict"
+            request.config.logPath = "strict/0.log"
+            request.config.command = ["id", "-G"]
+            request.config.linux.securityContext.supplementalGroups = [1234]
+            request.config.linux.securityContext.supplementalGroupsPolicy = .strict
+            let strict = try await runtime.createContainer(request).containerID
+            try await ContainerTests.start(runtime, strict)
+            #expect(try await ContainerTests.waitFor(runtime, strict, .containerExited).exitCode == 0)
+            let groups = try String(contentsOfFile: logs + "/strict/0.log", encoding: .utf8)
+            #expect(groups.split(separator: "\n").first.map { $0.split(separator: " ", maxSplits: 3).last.map(String.init) } == "65534 1234", "\(groups)")
+            #expect(try await ContainerTests.status(runtime, strict).user.linux.supplementalGroups == [65534, 1234])
+            request.config.linux.securityContext.supplementalGroups = []
+            request.config.linux.securityContext.supplementalGroupsPolicy = .merge
             request.config.metadata.name = "ghost"
             request.config.linux.securityContext.runAsUsername = "ghost"
             let missing = await rpcFailure { _ = try await runtime.createContainer(request) }

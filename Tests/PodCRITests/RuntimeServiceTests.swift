@@ -34,6 +34,7 @@ import Testing
             let handlers = status.runtimeHandlers
             #expect(handlers.map(\.name) == [""])
             #expect(handlers.first?.features == RuntimeHandlerFeatures.running().handlers.first?.features)
+            #expect(status.features.supplementalGroupsPolicy, "Strict is applied and ContainerStatus reports the user")
 
             #expect(try await runtime.runtimeConfig(Runtime_V1_RuntimeConfigRequest()).linux.cgroupDriver == .cgroupfs)
 

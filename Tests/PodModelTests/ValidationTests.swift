@@ -185,6 +185,8 @@ import Testing
              expected: ["spec.containers[0].securityContext.seccompProfile.type: Unsupported value: \"Strict\": supported values: \"Localhost\", \"RuntimeDefault\", \"Unconfined\""]),
         Case(rule: "Localhost seccomp needs a profile", yaml: containerYAML("securityContext: {seccompProfile: {type: Localhost}}"),
              expected: ["spec.containers[0].securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost"]),
+        Case(rule: "supplementalGroupsPolicy values", yaml: containerYAML(podSpec: "securityContext: {supplementalGroupsPolicy: Loose}\n"),
+             expected: ["spec.securityContext.supplementalGroupsPolicy: Unsupported value: \"Loose\": supported values: \"Merge\", \"Strict\""]),
         Case(rule: "only safe sysctls", yaml: containerYAML(podSpec: "securityContext: {sysctls: [{name: kernel.msgmax, value: \"1\"}]}\n"),
              expected: ["spec.securityContext.sysctls[0].name: Forbidden: \"kernel.msgmax\" is not in the safe, namespaced set that podctl allows (docs/security.md)"]),
         Case(rule: "not-yet fields are refused by name", yaml: containerYAML("volumeDevices: [{name: x, devicePath: /dev/x}]"),

@@ -14,7 +14,7 @@
 #   …/test-image-user-username                  User www-data
 #   …/test-image-user-uid-group                 User 1003:users
 #   …/test-image-user-username-group            User www-data:users
-#   …/test-image-predefined-group               User 1000 (group 50000 in /etc/group)
+#   …/test-image-predefined-group               User 1000: default-user (1000:1000), member of group 50000 in /etc/group
 #   …/test-image-1, -2, -3 :latest              three different images (a label each)
 #   …/test-image-tags:1, :2, :3                 one image under three tags
 #
@@ -70,6 +70,12 @@ variant username --config.user www-data
 variant uidgroup --config.user 1003:users
 variant usernamegroup --config.user www-data:users
 variant predefined --config.user 1000
+# As cri-tools' own image: default-user (1000:1000) is a member of group-defined-in-image
+# (50000) in /etc/group, which the SupplementalGroupsPolicy specs read.
+umoci unpack --image "$layout:predefined" "$work/predefined" >/dev/null
+printf 'default-user:x:1000:1000::/home/default-user:/bin/sh\n' >> "$work/predefined/rootfs/etc/passwd"
+printf 'default-user:x:1000:\ngroup-defined-in-image:x:50000:default-user\n' >> "$work/predefined/rootfs/etc/group"
+umoci repack --image "$layout:predefined" --history.created "$created" "$work/predefined" >/dev/null
 variant one --config.label podctl.test-image=1
 variant two --config.label podctl.test-image=2
 variant three --config.label podctl.test-image=3

@@ -3,6 +3,9 @@ public struct PodSecurityContext: Codable, Equatable, Sendable {
     public var runAsGroup: Int64?
     public var runAsNonRoot: Bool?
     public var supplementalGroups: [Int64]?
+    /// `Merge` (the default: the user's groups in the image's /etc/group too) or `Strict`
+    /// (only runAsGroup, supplementalGroups and fsGroup), Kubernetes 1.31+.
+    public var supplementalGroupsPolicy: String?
     public var fsGroup: Int64?
     public var sysctls: [Sysctl]?
     public var seccompProfile: SeccompProfile?

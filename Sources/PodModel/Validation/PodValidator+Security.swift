@@ -15,6 +15,9 @@ extension PodValidator {
         for (index, group) in (context.supplementalGroups ?? []).enumerated() {
             checkID(group, path.child("supplementalGroups").index(index))
         }
+        if let policy = context.supplementalGroupsPolicy, !["Merge", "Strict"].contains(policy) {
+            add(.unsupported(path.child("supplementalGroupsPolicy"), policy, supported: ["Merge", "Strict"]))
+        }
         if context.runAsNonRoot == true && context.runAsUser == 0 {
             add(.invalid(path.child("runAsUser"), 0, "runAsNonRoot is true, so the pod may not run as root (UID 0)"))
         }

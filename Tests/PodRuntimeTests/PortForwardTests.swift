@@ -40,7 +40,10 @@ import Testing
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         // xargs -P, not `&` and `wait`: the test runner's children inherit a blocked
         // SIGCHLD, on which dash's `wait` (sigsuspend) never wakes.
-        let script = "seq 100 | xargs -P 100 -I N busybox wget -qO \(out)/N http://127.0.0.1:\(port)/index.html"
+        // `{}`, never a letter: xargs -I replaces the string everywhere in the line, and the
+        // temporary directory's random name held an `N` in about one run in ten (6 of 62
+        // characters), so every wget wrote below a directory that did not exist.
+        let script = "seq 100 | xargs -P 100 -I {} busybox wget -qO \(out)/{} http://127.0.0.1:\(port)/index.html"
         // Its "Handling connection" lines of the waits above leave the pipe, so it never
         // blocks on a full one while the hundred connect.
         forwarder.drain()

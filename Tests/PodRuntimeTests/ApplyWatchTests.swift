@@ -34,6 +34,10 @@ import Testing
         try watcher.run()
         defer { kill(watcher.processIdentifier, SIGKILL); watcher.waitUntilExit() }
         try harness.waitFor("the stack to serve v1", seconds: 30) { try fetch(harness, "/data/version") == "v1\n" }
+        // Serving does not mean recorded: a container's PID reaches the status file a moment
+        // after pod-helper reports it, and httpd may answer before (a loaded CI run took
+        // the snapshot with only store/db in it).
+        try harness.waitFor("every container's PID in the status", seconds: 30) { try pids(harness).count == 3 }
         let before = try pids(harness)
 
         // A broken edit: the error, with its file and field path; the watch goes on.

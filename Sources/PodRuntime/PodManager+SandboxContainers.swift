@@ -79,7 +79,7 @@ extension PodManager {
     /// The image must be in the store (the kubelet pulls first). Returns the identity the
     /// container's process gets (ContainerStatus reports it, as containerd does).
     @discardableResult
-    public func addContainer(_ key: PodKey, container: Container, volumes: [Volume], options: SandboxContainerOptions) throws(PodError) -> ContainerIdentity {
+    public func addContainer(_ key: PodKey, container: Container, volumes: [Volume], options: SandboxContainerOptions) throws(PodError) -> ContainerIdentity? {
         let lock = try store.lock(key)
         defer { lock.release() }
         let paths = PodPaths(store: store, key: key)
@@ -125,8 +125,7 @@ extension PodManager {
             try? store.write(previous, to: paths.runPlan)
             throw error
         }
-        guard let added = plan.containers.first(where: { $0.name == name }) else { return ContainerIdentity(uid: 0, gid: 0, groups: []) }
-        return ContainerIdentity(uid: added.uid, gid: added.gid, groups: added.groups)
+        return plan.containers.first { $0.name == name }.map { ContainerIdentity(uid: $0.uid, gid: $0.gid, groups: $0.groups) }
     }
 
     /// StartContainer, StopContainer (`grace` seconds, then SIGKILL): the supervisor's word.

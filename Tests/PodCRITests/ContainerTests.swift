@@ -20,12 +20,19 @@ import Testing
         return try await SandboxTests.run(runtime, config)
     }
 
-    static func create(_ runtime: Runtime, sandbox: String, name: String, command: [String]) async throws -> String {
+    /// A busybox container of `sandbox` running `command`: what every CRI test's create
+    /// starts from, before it adds its own fields.
+    static func request(sandbox: String, name: String, command: [String]) -> Runtime_V1_CreateContainerRequest {
         var request = Runtime_V1_CreateContainerRequest()
         request.podSandboxID = sandbox
         request.config.metadata.name = name
         request.config.image.image = "localhost/busybox:1"
         request.config.command = command
+        return request
+    }
+
+    static func create(_ runtime: Runtime, sandbox: String, name: String, command: [String]) async throws -> String {
+        var request = request(sandbox: sandbox, name: name, command: command)
         request.config.logPath = name + "/0.log"
         request.config.labels = ["role": name]
         request.config.envs = [{ var pair = Runtime_V1_KeyValue(); pair.key = "GREETING"; pair.value = "hello world"; return pair }()]

@@ -22,11 +22,7 @@ import Testing
     }
 
     static func create(_ runtime: ContainerTests.Runtime, sandbox: String, name: String, mounts: [Runtime_V1_Mount]) async throws -> String {
-        var request = Runtime_V1_CreateContainerRequest()
-        request.podSandboxID = sandbox
-        request.config.metadata.name = name
-        request.config.image.image = "localhost/busybox:1"
-        request.config.command = ["sleep", "600"]
+        var request = ContainerTests.request(sandbox: sandbox, name: name, command: ["sleep", "600"])
         request.config.mounts = mounts
         return try await runtime.createContainer(request).containerID
     }

@@ -55,11 +55,7 @@ import Testing
     @Test func runAsUsernameIsTheImagesPasswdEntry() async throws {
         try await Self.withSandboxConfig("username") { runtime, config, logs in
             let sandbox = try await SandboxTests.run(runtime, config)
-            var request = Runtime_V1_CreateContainerRequest()
-            request.podSandboxID = sandbox
-            request.config.metadata.name = "nobody"
-            request.config.image.image = "localhost/busybox:1"
-            request.config.command = ["sh", "-c", "id -u; id -g"]
+            var request = ContainerTests.request(sandbox: sandbox, name: "nobody", command: ["sh", "-c", "id -u; id -g"])
             request.config.logPath = "nobody/0.log"
             request.config.linux.securityContext.runAsUsername = "nobody"
             let id = try await runtime.createContainer(request).containerID

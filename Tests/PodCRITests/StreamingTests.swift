@@ -27,11 +27,7 @@ import Testing
 
     /// A busybox container running `command`, with its stdin kept open when `stdin`.
     static func container(_ runtime: Runtime, sandbox: String, name: String, _ command: [String], stdin: Bool = false) async throws -> String {
-        var request = Runtime_V1_CreateContainerRequest()
-        request.podSandboxID = sandbox
-        request.config.metadata.name = name
-        request.config.image.image = "localhost/busybox:1"
-        request.config.command = command
+        var request = ContainerTests.request(sandbox: sandbox, name: name, command: command)
         request.config.stdin = stdin
         request.config.logPath = name + "/0.log"
         return try await runtime.createContainer(request).containerID
@@ -95,7 +91,11 @@ import Testing
             forward.podSandboxID = sandbox
             forward.port = [8080]
             let url = try await runtime.portForward(forward).url
-            try await Task.sleep(for: .milliseconds(500))
+            // nc listens on 8080 in the pod's network namespace (port 1F90 in state 0A, over
+            // IPv4 or IPv6).
+            #expect(try await eventually(within: 20) {
+                try await ContainerTests.exec(runtime, forwarded, ["sh", "-c", "cat /proc/net/tcp /proc/net/tcp6 | grep -q ':1F90 [0-9A-F]*:0000 0A'"]).exitCode == 0
+            }, "nc listening on 8080")
             let forwarding = try SPDYTestClient(url: url, holder: holder, protocol: "portforward.k8s.io")
             _ = try forwarding.open([("streamType", "error"), ("port", "8080"), ("requestID", "0")])
             let data = try forwarding.open([("streamType", "data"), ("port", "8080"), ("requestID", "0")])

@@ -147,11 +147,17 @@ let package = Package(
         // (docs/pause-and-init.md). The tests run the built binaries, not the module.
         .executableTarget(
             name: "pod-pause",
+            dependencies: ["CPauseRuntime"],
             swiftSettings: [
                 .enableExperimentalFeature("Embedded"), .enableExperimentalFeature("Extern"),
                 .unsafeFlags(["-wmo", "-Osize"]),
             ],
-            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-static"])]),
+            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-static", "-Xclang-linker", "-nostdlib"])]),
+        // pod-pause's own start and system calls instead of static glibc: each pod runs one
+        // pause and one pod-init per container, so its private pages count per container.
+        .target(
+            name: "CPauseRuntime",
+            cSettings: [.unsafeFlags(["-ffreestanding", "-fno-stack-protector", "-Os"])]),
         .testTarget(name: "PauseTests", dependencies: ["PodTestSupport"]),
         // The CRI v1 messages and services, generated once from k8s.io/cri-api's api.proto
         // and committed (docs/cri.md, "Regenerating"); never generated in a build.

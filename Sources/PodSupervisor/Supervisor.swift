@@ -86,6 +86,7 @@ public final class Supervisor {
         perform(pod.handle(.sandboxReady, now: Clock.now()))
         if statusDirty { writeStatus() }
         StartNotice.send(&notice)
+        StackRelease.belowCurrentFrame()
         while !pod.stopFinished {
             pollOnce()
             runTimers()

@@ -96,6 +96,13 @@ import Testing
         #expect(read(pod + "/ctr_oom/memory.events").contains("oom_kill 1"), "\(read(pod + "/ctr_oom/memory.events"))")
         let sleeper = read(pod + "/ctr_app/cgroup.procs").split(separator: "\n")
         #expect(sleeper.count >= 1, "app's processes are in its cgroup")
+        // An exec from inside the delegation joins the container's cgroup (and its cgroup
+        // namespace, rooted there); one from outside cannot (Delegation Containment) and
+        // runs in the caller's cgroup instead, as rootless runc's.
+        let inside = try account.podctl(["exec", "limited", "-c", "app", "--", "cat", "/proc/self/cgroup"], in: holder, cgroup: login)
+        #expect(inside.status == 0 && inside.stdout == "0::/\n", "\(inside.stdout)\(inside.stderr)")
+        let outside = try account.podctl(["exec", "limited", "-c", "app", "--", "true"], in: holder)
+        #expect(outside.status == 0, "\(outside.stderr)")
         let described = try account.podctl(["describe", "pod", "limited"], in: holder, cgroup: login).stdout
         #expect(described.contains("OOMKilled") && !described.contains("ResourceLimitsNotEnforced"), "\(described)")
         let top = try account.podctl(["top", "pod", "limited", "--interval", "0.5"], in: holder, cgroup: login)

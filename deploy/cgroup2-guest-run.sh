@@ -7,6 +7,9 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/sw
 export HOME=/root CI=true TMPDIR=/run
 exec >/dev/console 2>&1
 echo "guest| kernel $(uname -r), cgroup2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
+# The shared root is read-only; the rootless tests add an account (useradd, usermod
+# --add-subuids): /etc is a copy on the guest's tmpfs /run.
+cp -a /etc /run/guest-etc && mount --bind /run/guest-etc /etc
 start=$(date +%s)
 "$tests" --testing-library swift-testing --filter "$filter" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g; s/^/guest| /'
 status=${PIPESTATUS[0]}

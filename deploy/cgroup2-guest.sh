@@ -11,8 +11,10 @@
 # deploy/cgroup2-guest-run.sh, which runs the tests and prints a result line on the
 # serial console. This side reads that line; no line, a failure or the timeout fail.
 #
-#   deploy/cgroup2-guest.sh                       ResourcesIntegrationTests and DeviceTests
-#                                                 (the v2 device filter, a BPF program)
+#   deploy/cgroup2-guest.sh                       ResourcesIntegrationTests, DeviceTests
+#                                                 (the v2 device filter, a BPF program) and
+#                                                 RootlessResourcesTests (a user's delegated
+#                                                 subtree)
 #   PODCTL_GUEST_FILTER=Name deploy/cgroup2-guest.sh
 #
 # Why TCG: /dev/kvm on these machines is a PVM backend that cannot run a stock kernel.
@@ -21,7 +23,7 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 work=${PODCTL_GUEST_WORK:-$repo/.build/cgroup2-guest}
 timeout_seconds=${PODCTL_GUEST_TIMEOUT:-600}
-filter=${PODCTL_GUEST_FILTER:-ResourcesIntegrationTests|DeviceTests}
+filter=${PODCTL_GUEST_FILTER:-ResourcesIntegrationTests|DeviceTests|RootlessResourcesTests}
 tests=${PODCTL_GUEST_TESTS:-$repo/.build/debug/podctlPackageTests.xctest}
 images=${PODCTL_TEST_IMAGES:-/tmp/podctl-test-images}
 started=$(date +%s)
@@ -93,7 +95,8 @@ b=/bin/busybox
 # them later (the shared root has no /lib/modules for this kernel).
 \$b mount --bind /newroot$work/kernel/lib/modules /lib/modules
 # loop: DeviceTests aims at a real block device, and the guest has no disk.
-for module in crc32c_generic libcrc32c overlay bridge veth br_netfilter nf_tables nft_chain_nat nft_nat nft_masq nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 nft_ct nf_nat nf_conntrack nft_compat loop; do
+# tun: the rootless test's user network runs pasta, which needs /dev/net/tun.
+for module in crc32c_generic libcrc32c overlay bridge veth br_netfilter nf_tables nft_chain_nat nft_nat nft_masq nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 nft_ct nf_nat nf_conntrack nft_compat loop tun; do
   \$b modprobe \$module || echo "cgroup2-guest: cannot load \$module"
 done
 # Foundation's run loop wakes itself over a loopback UDP pair: lo must be up.

@@ -33,9 +33,14 @@ public struct Cgroup: Equatable, Sendable {
         }
         var warnings: [String] = []
         guard let limits else { return [] }
+        let offered = offeredControllers()
         for write in CgroupFiles.writes(limits, version: hierarchy.version) {
             guard let directory = directory(write.controller) else {
                 warnings.append("the \(write.controller) cgroup controller is not available on this host: \(write.file) is not set")
+                continue
+            }
+            if let offered, !offered.contains(write.controller) {
+                warnings.append("the \(write.controller) cgroup controller is not enabled for \(path) (not delegated to this user): \(write.file) is not set")
                 continue
             }
             let file = directory + "/" + write.file
@@ -45,14 +50,28 @@ public struct Cgroup: Equatable, Sendable {
         return Array(Set(warnings)).sorted()
     }
 
+    /// v2: the controllers the cgroup's parent gives it (`cgroup.controllers`); nil on
+    /// v1, or when the file does not read (every controller of the hierarchy is tried).
+    private func offeredControllers() -> [String]? {
+        guard hierarchy.version == .v2, let directory = directories.first,
+              let text = try? Files.readText(directory + "/cgroup.controllers") else { return nil }
+        return text.split(whereSeparator: \.isWhitespace).map(String.init)
+    }
+
     /// cgroup v2 gives a cgroup a controller only when every ancestor lists it in
     /// `cgroup.subtree_control`; each level from the hierarchy's root down is made and
-    /// has the controllers podctl uses turned on for its children.
+    /// has the controllers podctl uses turned on for its children. A level the effective
+    /// user may not write is above a delegated subtree (D72, CgroupDelegation): what it
+    /// gives is the delegation's, and a controller it withholds becomes a warning.
     private func createV2() throws(PodError) {
         guard let mount = hierarchy.mountPoints.first else { return }
         let parts = path.split(separator: "/").map(String.init)
         var current = mount
         for part in parts {
+            guard faccessat(AT_FDCWD, current + "/cgroup.subtree_control", W_OK, AT_EACCESS) == 0 else {
+                current += "/" + part
+                continue
+            }
             let offered = ((try? Files.readText(current + "/cgroup.controllers")) ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
             let enabled = ((try? Files.readText(current + "/cgroup.subtree_control")) ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
             for controller in CgroupHierarchy.v2Controllers where offered.contains(controller) && !enabled.contains(controller) {

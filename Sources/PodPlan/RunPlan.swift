@@ -38,6 +38,9 @@ public struct RunPlan: Codable, Equatable, Sendable {
     /// The pod's cgroups and limits (docs/resources.md); nil: run without cgroups (a plan
     /// written before resources existed).
     public var cgroups: PodCgroupPlan?
+    /// A non-root user's pod without cgroups (no delegated cgroup v2 subtree, D72): why,
+    /// and what to do, for the supervisor's once-per-pod warning; nil otherwise.
+    public var limitsNotEnforced: String?
     /// Set by `podctl restore` only: what the pod's previous run leaves to this one
     /// (RestoreRules); nil for a pod started by apply.
     public var restored: RestoredState?
@@ -57,6 +60,10 @@ public struct RunPlan: Codable, Equatable, Sendable {
     public var hostIPC: Bool { hostIPCNamespace == true }
 
     public var allContainers: [ContainerPlan] { initContainers + containers }
+
+    /// The pause's oom_score_adj, unless the pod is a non-root user's: lowering it below
+    /// the user's own needs CAP_SYS_RESOURCE, so none is asked for (docs/rootless.md).
+    public var sandboxOOMScoreAdj: Int32? { rootless == nil ? cgroups?.sandboxOOMScoreAdj : nil }
 
     // Public: the planner (PodRuntime) fills what the supervisor (PodSupervisor) reads.
     public init(namespace: String, name: String, uid: String, hostname: String, sharePID: Bool, restartPolicy: String, terminationGracePeriodSeconds: Int64, activeDeadlineSeconds: Int64? = nil, sandboxMounts: [MountSpec], sysctls: [String] = [], initContainers: [ContainerPlan], containers: [ContainerPlan], helperPath: String, pausePath: String, initPath: String, statusPath: String, logDirectory: String, containerDirectory: String, network: NetworkPlan? = nil, idMap: IDMap? = nil, cgroups: PodCgroupPlan? = nil, restored: RestoredState? = nil, seccompCache: String? = nil) {

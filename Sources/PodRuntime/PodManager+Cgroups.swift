@@ -14,13 +14,21 @@ extension PodManager {
         do { plan = try RunPlan.readIfPresent(from: paths.runPlan) } catch {
             let pause = status?.pausePID ?? 0
             guard pause > 0, isPause(pause), let text = try? Files.readText("/proc/\(pause)/cgroup"),
-                  let root = CgroupLayout.root(environment: ProcessInfo.processInfo.environment),
+                  let root = Self.cgroupRoot(environment: ProcessInfo.processInfo.environment),
                   let layout = CgroupLayout.ofSandbox(procCgroup: text, root: root) else {
                 return (nil, PodError(error.code, "\(error.message); its pause is gone, so its cgroups (under the cgroup root, named pod<UID>) could not be found: remove them by hand", cause: error.cause))
             }
             return (layout, PodError(error.code, "\(error.message); its cgroups were found through its pause (\(layout.pod))", cause: error.cause))
         }
         return (plan?.cgroups?.layout, nil)
+    }
+
+    /// The root pod cgroups are under for this user: the configured one for root, the
+    /// delegated subtree's for another user (D72; nil without a delegation).
+    static func cgroupRoot(environment: [String: String]) -> String? {
+        guard geteuid() != 0 else { return CgroupLayout.root(environment: environment) }
+        guard case let .delegated(delegation) = RootlessPod.cgroups(environment: environment) else { return nil }
+        return delegation.root
     }
 
     /// After the supervisor is gone (stopped, or crashed and killed): whatever is left in

@@ -92,7 +92,10 @@ public final class PodManager: @unchecked Sendable {
         planner.idMap = previous?.idMap
         planner.clusterNameserver = previous?.network?.hostNetwork == false ? clusterNameserver(for: pod) : nil
         var plan = try planner.plan()
-        if let mapping = previous?.rootless { RootlessPod.adapt(&plan, mapping: mapping) }
+        // The running pod's cgroups stay where its first apply put them (or it has none).
+        if let previous, let mapping = previous.rootless {
+            RootlessPod.adapt(&plan, mapping: mapping, cgroups: previous.cgroups?.layout, notice: previous.limitsNotEnforced)
+        }
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)
         let reply = try SupervisorClient(path: paths.controlSocket).send(ControlRequest(op: .reload))
@@ -131,7 +134,13 @@ public final class PodManager: @unchecked Sendable {
         }
         planner.peers = peers.filter { $0.key != key.name && $0.value != planner.network?.podIP }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         var plan = try planner.plan()
-        if let rootless { RootlessPod.adapt(&plan, mapping: rootless.0) }
+        if let rootless {
+            let place = RootlessPod.place(RootlessPod.cgroups(environment: ProcessInfo.processInfo.environment), uid: plan.uid)
+            RootlessPod.adapt(&plan, mapping: rootless.0, cgroups: place.cgroups, notice: place.notice)
+            if let notice = place.notice, RootlessPod.hasResources(pod) {
+                FileHandle.standardError.write(Data(("Warning: pod \(key): its resources are not enforced: " + notice + "\n").utf8))
+            }
+        }
         if sandbox != nil { plan.kubeletRestarts = true }
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)

@@ -1,4 +1,5 @@
 import Glibc
+import PodCgroups
 import PodCore
 import PodLaunch
 import PodModel
@@ -8,7 +9,8 @@ import PodPlan
 /// What a non-root user's pod gets today (#18, docs/rootless.md, D64, D65): the user
 /// network's user namespace mapped by newuidmap/newgidmap, its own network namespace on
 /// the user's bridge (or the user's own with hostNetwork), hostPorts by a forwarder (D69),
-/// and no cgroups (cgroup v1 has no delegation). What is not built is refused by name.
+/// and cgroups below a delegated cgroup v2 subtree, or none (D72). What is not built is
+/// refused by name.
 enum RootlessPod {
     /// The parts of `pod` a non-root user's pod cannot have yet, with what is missing;
     /// nil when it can run. `unprivilegedPortStart`: the host's net.ipv4.ip_unprivileged_port_start (the
@@ -84,13 +86,44 @@ enum RootlessPod {
         return (mapping, maps.singleIDWarning(user: name ?? String(uid)))
     }
 
-    /// A non-root user's plan: no cgroups (no delegation on cgroup v1: limits are not
-    /// enforced, the supervisor says so once), no OOM score below the user's own (the
-    /// kernel refuses lowering it without CAP_SYS_RESOURCE), and the user's mappers.
-    static func adapt(_ plan: inout RunPlan, mapping: RootlessMapping) {
+    /// Where a non-root user's pods get their cgroups (D72): below the cgroup v2 subtree
+    /// delegated to the user that podctl runs in, or nowhere, with the reason.
+    static func cgroups(environment: [String: String]) -> CgroupDelegation.Finding {
+        let configured = environment[CgroupLayout.rootVariable] == nil ? nil : CgroupLayout.root(environment: environment)
+        return CgroupDelegation.find(hierarchy: hostCgroups, procSelfCgroup: (try? Files.readText("/proc/self/cgroup")) ?? "",
+                                     configuredRoot: configured, probe: .host)
+    }
+
+    /// A non-root user's plan: its cgroups at `cgroups` (below the delegated subtree), or
+    /// none, with `notice` (limits are not enforced, the supervisor says so once, naming
+    /// the fix); no OOM score below the user's own (the kernel refuses lowering it
+    /// without CAP_SYS_RESOURCE); the user's mappers.
+    static func adapt(_ plan: inout RunPlan, mapping: RootlessMapping, cgroups: CgroupLayout?, notice: String?) {
         plan.rootless = mapping
-        plan.cgroups = nil
+        if let cgroups {
+            plan.cgroups?.layout = cgroups
+            plan.limitsNotEnforced = nil
+        } else {
+            plan.cgroups = nil
+            plan.limitsNotEnforced = notice
+        }
         for index in plan.initContainers.indices { plan.initContainers[index].oomScoreAdj = nil }
         for index in plan.containers.indices { plan.containers[index].oomScoreAdj = nil }
+    }
+
+    /// The first apply's place for the pod `uid`'s cgroups, from the finding.
+    static func place(_ finding: CgroupDelegation.Finding, uid: String) -> (cgroups: CgroupLayout?, notice: String?) {
+        switch finding {
+        case let .delegated(delegation): return (CgroupLayout(root: delegation.root, podUID: uid), nil)
+        case let .notDelegated(reason): return (nil, reason)
+        }
+    }
+
+    /// A pod with limits or requests whose user has no delegation is told at apply too.
+    static func hasResources(_ pod: Pod) -> Bool {
+        let spec = pod.spec ?? PodSpec()
+        return ((spec.containers ?? []) + (spec.initContainers ?? [])).contains {
+            !($0.resources?.limits ?? [:]).isEmpty || !($0.resources?.requests ?? [:]).isEmpty
+        }
     }
 }

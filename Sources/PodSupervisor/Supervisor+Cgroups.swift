@@ -17,7 +17,7 @@ extension Supervisor {
     /// filesystem runs the pod unlimited, with a warning event.
     func prepareSandboxCgroups(_ launch: inout SandboxLaunch) -> Bool {
         guard let cgroups = plan.cgroups else { return true }
-        launch.placement.oomScoreAdj = cgroups.sandboxOOMScoreAdj
+        launch.placement.oomScoreAdj = plan.sandboxOOMScoreAdj
         guard let pod = podCgroup else {
             status.record(.warning, "CgroupsUnavailable", "no cgroup filesystem with the cpu, memory or pids controller is mounted: the pod runs without resource limits")
             return true
@@ -50,8 +50,14 @@ extension Supervisor {
         let cgroup = hierarchy.cgroup(layout.container(container.name))
         if cgroup.exists { try cgroup.destroy() }
         for warning in try cgroup.create(limits) { status.record(.warning, "CgroupLimitNotSet", warning, object: fieldPath(index)) }
-        let devices = DeviceAllowList.rules(privileged: container.confinement.privileged, bounding: container.confinement.capabilities.bounding)
-        for warning in try cgroup.restrictDevices(devices) { status.record(.warning, "DevicesNotRestricted", warning, object: fieldPath(index)) }
+        // A non-root user's pod gets no device filter, as rootless runc and crun give
+        // none: loading a BPF_CGROUP_DEVICE program needs CAP_SYS_ADMIN, and the user
+        // namespace confines devices already (no mknod; /dev's nodes are the host's,
+        // opened with the user's own rights; docs/rootless.md).
+        if plan.rootless == nil {
+            let devices = DeviceAllowList.rules(privileged: container.confinement.privileged, bounding: container.confinement.capabilities.bounding)
+            for warning in try cgroup.restrictDevices(devices) { status.record(.warning, "DevicesNotRestricted", warning, object: fieldPath(index)) }
+        }
         launch.placement.cgroupProcs = cgroup.procsFiles
     }
 

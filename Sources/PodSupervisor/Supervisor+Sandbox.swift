@@ -17,7 +17,7 @@ extension Supervisor {
                 switch report {
                 case let .started(pid):
                     status.pausePID = pid
-                    checkOOMScore(pid: pid, wanted: plan.cgroups?.sandboxOOMScoreAdj, object: nil)
+                    checkOOMScore(pid: pid, wanted: plan.sandboxOOMScoreAdj, object: nil)
                 case let .failed(failure):
                     return failSandbox("\(failure.message) (\(failure.call) \(failure.path))")
                 }
@@ -27,9 +27,10 @@ extension Supervisor {
         }
         guard status.pausePID > 0 else { return failSandbox("the namespace helper reported no pause process") }
         status.sandboxReady = true
-        // Once per pod: a new sandbox is a new pod (docs/rootless.md).
-        if plan.rootless != nil {
-            status.record(.warning, "ResourceLimitsNotEnforced", RootlessNotice.limits)
+        // Once per pod: a new sandbox is a new pod (docs/rootless.md). A user's pod in a
+        // delegated cgroup v2 subtree has its cgroups as root's pods have (D72).
+        if plan.rootless != nil && plan.cgroups == nil {
+            status.record(.warning, "ResourceLimitsNotEnforced", plan.limitsNotEnforced.map(RootlessNotice.limits) ?? RootlessNotice.limits)
         }
         status.record(.normal, "SandboxReady", "Pod sandbox created (pause pid \(status.pausePID))")
         log("sandbox started: pause pid \(status.pausePID)")

@@ -34,7 +34,11 @@ if let field = plan.fieldWithNUL {
 }
 
 // Cgroups before namespaces (Cgroups.swift); the seccomp and network modes start nothing.
-enterCgroups(plan.placement)
+if case let .exec(exec) = plan, exec.joinsPodUserNamespace {
+    enterCgroups(plan.placement, refusalTolerated: true)
+} else {
+    enterCgroups(plan.placement)
+}
 applyOOMScore(plan.placement)
 
 switch plan {

@@ -1,4 +1,5 @@
 import Foundation
+import PodCgroups
 import PodCore
 import PodLaunch
 import PodModel
@@ -41,7 +42,8 @@ import Testing
         #expect(lowHost?.message.contains("sysctl -w net.ipv4.ip_unprivileged_port_start=80") == true, "\(lowHost?.message ?? "")")
     }
 
-    /// The plan of a user's pod: the mappers, no cgroups, no OOM score; the network plan
+    /// The plan of a user's pod: the mappers, no OOM score, and its cgroups below the
+    /// delegated subtree or none, with the reason for the warning (D72); the network plan
     /// stays (the pod is on the user network's bridge, D65).
     @Test func theRunPlanOfAUsersPod() {
         let container = ContainerPlan(name: "app", image: "busybox", imageID: "x", argv: ["sh"], env: [], cwd: "/", uid: 0, gid: 0, groups: [],
@@ -51,9 +53,19 @@ import Testing
                            terminationGracePeriodSeconds: 30, sandboxMounts: [], initContainers: [], containers: [container],
                            helperPath: "", pausePath: "", initPath: "", statusPath: "", logDirectory: "", containerDirectory: "",
                            network: NetworkPlan(hostNetwork: false, root: "/r", bridge: "podctl0", subnet: "10.88.0.0/16", podIP: "10.88.0.2", ports: []))
+        plan.cgroups = PodCgroupPlan(layout: CgroupLayout(root: "/podctl", podUID: "u"), limits: CgroupLimits(memoryMax: 1 << 20), sandboxOOMScoreAdj: -998)
+        let planned = plan
         let mapping = RootlessMapping(uidMapper: ["/usr/bin/newuidmap", "0", "1000", "1"], gidMapper: ["/usr/bin/newgidmap", "0", "1000", "1"])
-        RootlessPod.adapt(&plan, mapping: mapping)
+        let delegated = CgroupDelegation.Finding.delegated(CgroupDelegation(top: "/u@1000.service", root: "/u@1000.service/podctl", controllers: ["memory", "pids"]))
+        let place = RootlessPod.place(delegated, uid: plan.uid)
+        RootlessPod.adapt(&plan, mapping: mapping, cgroups: place.cgroups, notice: place.notice)
+        #expect(plan.cgroups?.layout.pod == "/u@1000.service/podctl/podu" && plan.cgroups?.limits.memoryMax == 1 << 20 && plan.limitsNotEnforced == nil)
+        #expect(plan.sandboxOOMScoreAdj == nil && planned.sandboxOOMScoreAdj == -998)
+        plan = planned
+        let none = RootlessPod.place(.notDelegated("no delegation; do this"), uid: plan.uid)
+        RootlessPod.adapt(&plan, mapping: mapping, cgroups: none.cgroups, notice: none.notice)
         #expect(plan.rootless == mapping && plan.cgroups == nil && plan.network?.podIP == "10.88.0.2" && plan.containers[0].oomScoreAdj == nil)
+        #expect(plan.limitsNotEnforced == "no delegation; do this")
         #expect(RootlessMapping.command(mapping.uidMapper, pid: 42) == ["/usr/bin/newuidmap", "42", "0", "1000", "1"])
     }
 }

@@ -53,11 +53,15 @@ import Testing
         /// podctl as the account, in the holder's namespaces, with its own XDG directories.
         /// `ignoringSIGPIPE`: started with SIGPIPE ignored, as systemd starts every service
         /// (IgnoreSIGPIPE=yes, the user unit's too), which an exec passes on (signal(7)).
-        func podctl(_ arguments: [String], in holder: pid_t, stdin: String? = nil, ignoringSIGPIPE: Bool = false) throws -> CommandResult {
+        /// `cgroup`: a cgroup directory podctl starts in (root moves it there first), as
+        /// systemd starts a user's processes in their delegated user@UID.service.
+        func podctl(_ arguments: [String], in holder: pid_t, stdin: String? = nil, ignoringSIGPIPE: Bool = false, cgroup: String? = nil) throws -> CommandResult {
             let environment = ["PATH": "/usr/bin:/bin", "HOME": home, "XDG_DATA_HOME": data, "XDG_RUNTIME_DIR": runtime]
             let ignoring = ignoringSIGPIPE ? ["/bin/sh", "-c", "trap '' PIPE; exec \"$@\"", "sh"] : []
             let dropped = ["-t", String(holder), "-n", "-m", "--", "/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(gid)", "--init-groups"] + ignoring + [Harness.binary]
-            return try Command.run("/usr/bin/nsenter", dropped + arguments, environment: environment, stdin: stdin)
+            guard let cgroup else { return try Command.run("/usr/bin/nsenter", dropped + arguments, environment: environment, stdin: stdin) }
+            let moved = ["-c", "echo $$ > \"$1/cgroup.procs\" && shift && exec \"$@\"", "sh", cgroup, "/usr/bin/nsenter"]
+            return try Command.run("/bin/sh", moved + dropped + arguments, environment: environment, stdin: stdin)
         }
 
         @discardableResult

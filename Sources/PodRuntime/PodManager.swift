@@ -4,6 +4,7 @@ import Glibc
 import PodCore
 import PodModel
 import PodOS
+import PodLaunch
 import PodPlan
 import PodStore
 import PodSupervisor
@@ -92,7 +93,7 @@ public final class PodManager: @unchecked Sendable {
         planner.idMap = previous?.idMap
         planner.clusterNameserver = previous?.network?.hostNetwork == false ? clusterNameserver(for: pod) : nil
         var plan = try planner.plan()
-        if let mapping = previous?.rootless { RootlessPod.adapt(&plan, mapping: mapping) }
+        if let mapping = previous?.rootless { RootlessPod.adapt(&plan, mapping: mapping, overlay: previous?.rootlessOverlay ?? RootlessOverlay()) }
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)
         let reply = try SupervisorClient(path: paths.controlSocket).send(ControlRequest(op: .reload))
@@ -115,6 +116,7 @@ public final class PodManager: @unchecked Sendable {
         }
         try leaveWaiting(paths)
         var rootless = geteuid() == 0 ? nil : try RootlessPod.mapping(uid: geteuid(), gid: getegid())
+        let overlay = rootless == nil ? nil : try RootlessPod.overlay(setting: ProcessInfo.processInfo.environment["PODCTL_ROOTLESS_OVERLAY"])
         if let warning = rootless?.warning { FileHandle.standardError.write(Data(("Warning: " + warning + "\n").utf8)) }
         // A non-root user's pod joins the user's network (D65), held until its state is
         // written, so a concurrent delete of the user's last other pod cannot stop it.
@@ -131,7 +133,7 @@ public final class PodManager: @unchecked Sendable {
         }
         planner.peers = peers.filter { $0.key != key.name && $0.value != planner.network?.podIP }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         var plan = try planner.plan()
-        if let rootless { RootlessPod.adapt(&plan, mapping: rootless.0) }
+        if let rootless, let overlay { RootlessPod.adapt(&plan, mapping: rootless.0, overlay: overlay) }
         if sandbox != nil { plan.kubeletRestarts = true }
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)

@@ -4,6 +4,7 @@ import PodLaunch
 import PodModel
 import PodPlan
 @testable import PodRuntime
+import PodTestSupport
 import Testing
 
 /// #18: what a non-root user's pod may have today and how its plan differs; no root needed.
@@ -17,7 +18,6 @@ import Testing
     }
 
     @Test(arguments: [
-        ("  containers: [{name: app, image: busybox, ports: [{containerPort: 80, hostPort: 8080, protocol: UDP}]}]\n", "hostPort 8080/UDP"),
         ("  containers: [{name: app, image: busybox, ports: [{containerPort: 80, hostPort: 8080, hostIP: '::1'}]}]\n", "hostIP ::1"),
         ("  hostUsers: false\n  containers: [{name: app, image: busybox}]\n", "hostUsers: false"),
         ("  hostPID: true\n  containers: [{name: app, image: busybox}]\n", "hostPID is not supported"),
@@ -29,11 +29,12 @@ import Testing
         #expect(refusal?.message.contains(named) == true && refusal?.message.contains("docs/rootless.md") == true, "\(refusal?.message ?? "")")
     }
 
-    /// hostPorts from the unprivileged limit up and hostNetwork run (D69); below the limit
+    /// TCP and UDP hostPorts from the unprivileged limit up and hostNetwork run (D69); below the limit
     /// the refusal names the sysctl, also for a hostNetwork pod, which binds it itself.
     @Test func hostPortsFromTheUnprivilegedLimitUpAndHostNetworkAreAllowed() throws {
         let published = try pod("  containers: [{name: app, image: busybox, ports: [{containerPort: 80, hostPort: 8080}]}]\n")
         #expect(RootlessPod.refusal(published, unprivilegedPortStart: 1024) == nil)
+        #expect(RootlessPod.refusal(try pod("  containers: [{name: app, image: busybox, ports: [{containerPort: 53, hostPort: 5353, protocol: UDP}]}]\n"), unprivilegedPortStart: 1024) == nil)
         #expect(RootlessPod.refusal(try pod("  hostNetwork: true\n  containers: [{name: app, image: busybox, ports: [{containerPort: 8080}]}]\n"), unprivilegedPortStart: 1024) == nil)
         let low = RootlessPod.refusal(published, unprivilegedPortStart: 8081)
         #expect(low?.code == .invalidArgument && low?.message.contains("hostPort 8080 is below net.ipv4.ip_unprivileged_port_start (8081)") == true, "\(low?.message ?? "")")
@@ -43,7 +44,7 @@ import Testing
 
     /// The plan of a user's pod: the mappers, no cgroups, no OOM score; the network plan
     /// stays (the pod is on the user network's bridge, D65).
-    @Test func theRunPlanOfAUsersPod() {
+    @Test func theRunPlanOfAUsersPod() throws {
         let container = ContainerPlan(name: "app", image: "busybox", imageID: "x", argv: ["sh"], env: [], cwd: "/", uid: 0, gid: 0, groups: [],
                                       lowerDirs: [], mounts: [], readOnlyRoot: false, useInit: false, isSidecar: false, stopSignal: 15,
                                       stdin: false, tty: false, specHash: "h", oomScoreAdj: -997)
@@ -52,8 +53,37 @@ import Testing
                            helperPath: "", pausePath: "", initPath: "", statusPath: "", logDirectory: "", containerDirectory: "",
                            network: NetworkPlan(hostNetwork: false, root: "/r", bridge: "podctl0", subnet: "10.88.0.0/16", podIP: "10.88.0.2", ports: []))
         let mapping = RootlessMapping(uidMapper: ["/usr/bin/newuidmap", "0", "1000", "1"], gidMapper: ["/usr/bin/newgidmap", "0", "1000", "1"])
-        RootlessPod.adapt(&plan, mapping: mapping)
+        let overlay = RootlessOverlay(forceFuse: true, fuseProgram: "/usr/bin/fuse-overlayfs")
+        RootlessPod.adapt(&plan, mapping: mapping, overlay: overlay)
         #expect(plan.rootless == mapping && plan.cgroups == nil && plan.network?.podIP == "10.88.0.2" && plan.containers[0].oomScoreAdj == nil)
         #expect(RootlessMapping.command(mapping.uidMapper, pid: 42) == ["/usr/bin/newuidmap", "42", "0", "1000", "1"])
+        // Every container start carries the choice to pod-helper, and it survives the wire.
+        let launch = try? plan.containerLaunch(container, pausePID: 7)
+        #expect(launch?.rootlessOverlay == overlay)
+        if let launch { #expect((try? LaunchPlan.decode(LaunchPlan.container(launch).encoded())) == .container(launch)) }
+    }
+
+    /// PODCTL_ROOTLESS_OVERLAY (D71): unset or auto tries the kernel's overlay first;
+    /// fuse forces fuse-overlayfs and fails at apply, naming the package, without it; any
+    /// other value is refused naming the variable.
+    @Test func theOverlaySettingOfAUsersPods() throws {
+        let empty = TemporaryDirectory("podctl-no-fuse")
+        #expect(try RootlessPod.overlay(setting: nil, directories: [empty.path]) == RootlessOverlay(forceFuse: false, fuseProgram: ""))
+        #expect(try RootlessPod.overlay(setting: "auto", directories: [empty.path]).forceFuse == false)
+        #expect(throws: PodError.self) { try RootlessPod.overlay(setting: "fuse", directories: [empty.path]) }
+        do { _ = try RootlessPod.overlay(setting: "fuse", directories: [empty.path]) } catch { #expect(error.message.contains("install the fuse-overlayfs package")) }
+        do { _ = try RootlessPod.overlay(setting: "kernel,fuse", directories: [empty.path]) } catch { #expect(error.message.contains("PODCTL_ROOTLESS_OVERLAY must be auto or fuse")) }
+        let bin = TemporaryDirectory("podctl-fuse-bin")
+        #expect(FileManager.default.createFile(atPath: bin.file("fuse-overlayfs"), contents: Data(), attributes: [.posixPermissions: 0o755]))
+        #expect(try RootlessPod.overlay(setting: "fuse", directories: [bin.path]) == RootlessOverlay(forceFuse: true, fuseProgram: bin.file("fuse-overlayfs")))
+    }
+
+    /// fuse-overlayfs's -o string splits at ',' and its lowerdir at ':': a state path
+    /// holding either, or the '\' that escapes them, is refused by name, never spliced.
+    @Test func pathsThatFuseOverlayfsOptionsCannotCarryAreRefused() {
+        #expect(RootlessOverlay.optionProblem("/home/u/.local/share/podctl/store/layers/ab12/diff") == nil)
+        #expect(RootlessOverlay.optionProblem("/root,upperdir=/etc") == "a ','")
+        #expect(RootlessOverlay.optionProblem("/a:/b") == "a ':'")
+        #expect(RootlessOverlay.optionProblem("/a\\,b")?.isEmpty == false)
     }
 }

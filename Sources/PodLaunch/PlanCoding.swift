@@ -275,7 +275,8 @@ extension RootlessOverlay {
 
     init(_ fields: WireFields<Field>) throws(PodError) {
         let program = try fields.string(.fuseProgram) ?? ""
-        guard program.isEmpty || program.hasPrefix("/") else { throw fields.malformed("fuse-overlayfs must be an absolute path") }
+        // Bytes, not characters: "/" and a combining mark after it are one Character.
+        guard program.isEmpty || program.utf8.first == UInt8(ascii: "/") else { throw fields.malformed("fuse-overlayfs must be an absolute path") }
         self.init(forceFuse: try fields.bool(.forceFuse) ?? false, fuseProgram: program)
     }
 }

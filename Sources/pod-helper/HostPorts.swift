@@ -40,7 +40,7 @@ func runHostPorts(_ arguments: [String]) -> Never {
         for index in listeners.count..<polled.count where polled[index].revents != 0 { flows.fromPod(index - listeners.count, now: now) }
         for (index, forward) in ports.forwards.enumerated() where polled[index].revents != 0 {
             if forward.udp {
-                flows.fromClient(listeners[index], to: ports.podIP, port: forward.containerPort, now: now)
+                flows.fromClients(listeners[index], to: ports.podIP, port: forward.containerPort, now: now)
                 continue
             }
             // accept4 is not imported; single-threaded, nothing can exec between the two calls.

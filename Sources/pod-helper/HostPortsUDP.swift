@@ -31,19 +31,26 @@ struct UDPFlows {
 
     var descriptors: [Int32] { flows.map(\.upstream) }
 
-    /// A datagram from a client on `listener` (bound on the host) to the pod, through the
-    /// client's flow, opened when it has none. Linear lookup: at most `maximum` flows.
-    mutating func fromClient(_ listener: Int32, to podIP: in_addr, port: UInt16, now: Double) {
+    /// The datagrams waiting on `listener` (bound on the host), up to 64 a wakeup so a
+    /// burst is not left to overflow the socket's buffer while the loop polls again.
+    mutating func fromClients(_ listener: Int32, to podIP: in_addr, port: UInt16, now: Double) {
+        for _ in 0..<64 where fromClient(listener, to: podIP, port: port, now: now) {}
+    }
+
+    /// A datagram from a client to the pod, through the client's flow, opened when it has
+    /// none; false when none was waiting. Linear lookup: at most `maximum` flows.
+    private mutating func fromClient(_ listener: Int32, to podIP: in_addr, port: UInt16, now: Double) -> Bool {
         var client = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let count = buffer.withUnsafeMutableBytes { bytes in
             withUnsafeMutablePointer(to: &client) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(listener, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), $0, &length) } }
         }
-        guard count >= 0 else { return }
+        guard count >= 0 else { return false }
         let index = flows.firstIndex { $0.listener == listener && Self.same($0.client, client) } ?? open(listener, client, podIP, port, now: now)
-        guard let index else { return }
+        guard let index else { return true }
         flows[index].lastActive = now
         _ = buffer.withUnsafeBytes { send(flows[index].upstream, $0.baseAddress, count, Int32(MSG_DONTWAIT)) }
+        return true
     }
 
     /// What the pod sent on flow `index` goes back to its client from the hostPort.

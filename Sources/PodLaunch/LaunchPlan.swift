@@ -1,3 +1,5 @@
+import Glibc
+
 /// What the namespace helper (`pod-helper`) is asked to do: one payload per mode, each
 /// holding what its mode uses and nothing else. The supervisor (or the CLI, for exec)
 /// writes a plan on the helper's plan descriptor; the helper is a separate,
@@ -163,6 +165,15 @@ public struct RootlessOverlay: Codable, Equatable, Sendable {
     public init(forceFuse: Bool = false, fuseProgram: String = "") {
         self.forceFuse = forceFuse
         self.fuseProgram = fuseProgram
+    }
+
+    /// Whether the kernel's overlay failing with `code` means the kernel refuses overlayfs
+    /// in a user namespace, so fuse-overlayfs is tried: EPERM (before Linux 5.11 overlayfs
+    /// is not FS_USERNS_MOUNT), ENODEV (no overlay module) or EINVAL (an option or an
+    /// upper filesystem it will not take there). Anything else (ENOENT, ENOSPC, …) is the
+    /// container's error, which fuse-overlayfs would only repeat.
+    public static func kernelRefused(_ code: Int32) -> Bool {
+        code == EPERM || code == EINVAL || code == ENODEV
     }
 
     /// The character of `path` that fuse-overlayfs's `-o` string would read as syntax, or

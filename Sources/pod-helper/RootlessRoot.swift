@@ -26,7 +26,7 @@ func mountRootlessRoot(_ plan: ContainerLaunch, _ overlay: RootlessOverlay) {
             return
         }
         let code = errno
-        guard code == EPERM || code == EINVAL || code == ENODEV else {
+        guard RootlessOverlay.kernelRefused(code) else {
             check(-1, "mount", plan.rootfs, "cannot mount the container's overlay root")
             return
         }
@@ -83,7 +83,10 @@ private func runFuseOverlayfs(_ program: String, options: String, target: String
     let child = fork()
     if child < 0 { check(-1, "fork", program, "cannot run fuse-overlayfs") }
     if child == 0 {
-        _ = podshim_close_range(3, UInt32.max, 0)
+        // close_range is Linux 5.9; the kernels that need fuse-overlayfs may be older.
+        if podshim_close_range(3, UInt32.max, 0) != 0 {
+            for fd in 3..<Int32(min(max(sysconf(Int32(_SC_OPEN_MAX)), 1024), 1 << 20)) { close(fd) }
+        }
         execv(program, cStringArray([program, "-o", options, target]))
         _exit(127)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import PodCore
 import PodLaunch
 import PodModel
@@ -85,5 +86,12 @@ import Testing
         #expect(RootlessOverlay.optionProblem("/root,upperdir=/etc") == "a ','")
         #expect(RootlessOverlay.optionProblem("/a:/b") == "a ':'")
         #expect(RootlessOverlay.optionProblem("/a\\,b")?.isEmpty == false)
+    }
+
+    /// The kernel's refusals fall back to fuse-overlayfs; a missing directory or a full
+    /// disk is the container's own error.
+    @Test func whichKernelErrorsFallBackToFuseOverlayfs() {
+        #expect([EPERM, EINVAL, ENODEV].allSatisfy(RootlessOverlay.kernelRefused))
+        #expect(![ENOENT, ENOSPC, EACCES, ENOTDIR].contains(where: RootlessOverlay.kernelRefused))
     }
 }

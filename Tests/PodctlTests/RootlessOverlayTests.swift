@@ -27,7 +27,10 @@ import Testing
                                               "mknod -m 666 \(uplink.base.path)/fuse c 10 229 && mount --bind \(uplink.base.path)/fuse /dev/fuse"])
         let loaded = try account.podctl(["image", "load", "-i", try Harness.testImages() + "/busybox-docker.tar"], in: holder)
         try #require(loaded.status == 0, "\(loaded.stderr)")
-        let applied = try account.podctl(["apply", "-f", "-"], in: holder, stdin: RootlessPodTests.pod, environment: ["PODCTL_ROOTLESS_OVERLAY": "fuse"])
+        // A second container as another user: a FUSE mount serves only its mounter unless
+        // allow_other (fuse(4)), and container IDs 1… are the account's subordinate IDs.
+        let manifest = RootlessPodTests.pod + "\n  - {name: guest, image: localhost/busybox:1, command: [sleep, '600'], securityContext: {runAsUser: 1000}}\n"
+        let applied = try account.podctl(["apply", "-f", "-"], in: holder, stdin: manifest, environment: ["PODCTL_ROOTLESS_OVERLAY": "fuse"])
         try #require(applied.status == 0, "\(applied.stderr)")
         try waitUntil("the user's pod to run", timeout: 20) { try account.podctl(["get", "pods"], in: holder).stdout.contains("Running") }
 
@@ -38,12 +41,14 @@ import Testing
         #expect(wrote.status == 0 && wrote.stdout == "on-fuse\n", "\(wrote.stdout)\(wrote.stderr)")
         let upper = account.data + "/podctl/pods/default/web/containers/app/upper/etc/written"
         #expect((try? String(contentsOfFile: upper, encoding: .utf8)) == "on-fuse\n", "\(upper)")
+        let guest = try account.podctl(["exec", "web", "-c", "guest", "--", "sh", "-c", "id -u; head -1 /etc/passwd; touch /etc/denied"], in: holder)
+        #expect(guest.stdout == "1000\nroot:x:0:0:root:/root:/bin/sh\n" && guest.stderr.contains("Permission denied"), "\(guest.stdout)\(guest.stderr)")
         // Said once, naming the driver and why.
         let described = try account.podctl(["describe", "pod", "web"], in: holder).stdout
         #expect(described.components(separatedBy: "RootFilesystem").count == 2, "\(described)")
         #expect(described.contains("fuse-overlayfs") && described.contains("PODCTL_ROOTLESS_OVERLAY=fuse"), "\(described)")
-        // One daemon, the container's, outside the pod's containers' PID namespaces.
-        #expect(Self.fuseDaemons(of: account.uid).count == 1, "\(Harness.describe(Account.processes(of: account.uid)))")
+        // One daemon per container, outside the containers' PID namespaces.
+        #expect(Self.fuseDaemons(of: account.uid).count == 2, "\(Harness.describe(Account.processes(of: account.uid)))")
 
         let deleted = try account.podctl(["delete", "pod", "web"], in: holder)
         #expect(deleted.status == 0, "\(deleted.stderr)")

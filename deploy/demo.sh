@@ -4,11 +4,24 @@
 # sidecar that writes its page into a shared emptyDir), published on hostPort 8080
 # (podctl makes the podctl0 bridge and its nftables table). The pod keeps running;
 # `podctl delete pod web` removes it.
+#
+# As an ordinary user (docs/rootless.md): run `sudo bash deploy/install.sh` once, then
+# `bash deploy/demo.sh` as yourself. The script then installs nothing, builds the image
+# into ~/.cache/podctl-demo-images and runs the pod with your own state
+# (~/.local/share/podctl); hostPort 8080 answers on 127.0.0.1 through your forwarder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash deploy/install.sh
 
-images=/var/lib/podctl-demo-images
+if [ "$(id -u)" -eq 0 ]; then
+  bash deploy/install.sh
+  images=/var/lib/podctl-demo-images
+else
+  if ! command -v podctl >/dev/null 2>&1; then
+    echo "demo: podctl is not installed: run 'sudo bash deploy/install.sh' once (it also installs uidmap, passt and fuse-overlayfs), then 'bash deploy/demo.sh' again as yourself" >&2
+    exit 1
+  fi
+  images=${XDG_CACHE_HOME:-$HOME/.cache}/podctl-demo-images
+fi
 bash deploy/images/build-test-images.sh "$images" >/dev/null
 step() { echo; echo "\$ $*"; "$@"; }
 
@@ -21,7 +34,12 @@ for _ in $(seq 100); do
 done
 step podctl get pods -o wide
 step podctl exec web -c content -- wget -qO- http://127.0.0.1/
-step busybox wget -qO- http://127.0.0.1:8080/      # the hostPort, through podctl's nftables map
+# The hostPort: root's through podctl's nftables map, a user's through the user's forwarder.
+for _ in $(seq 50); do
+  busybox wget -qO /dev/null http://127.0.0.1:8080/ 2>/dev/null && break
+  sleep 0.1
+done
+step busybox wget -qO- http://127.0.0.1:8080/
 step podctl logs web -c httpd --timestamps
 step podctl exec web -c httpd -- ps
 echo

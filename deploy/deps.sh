@@ -13,6 +13,7 @@ packages=(
   gcc libc6-dev                                                         # critest's nonewprivs stand-in, a static C program (deploy/cri/e2e-images.sh)
   uidmap                                                                # newuidmap/newgidmap: a non-root user's pod (RootlessPodTests, docs/rootless.md)
   passt                                                                 # pasta: a non-root user's pod network, outbound (D65, RootlessNetworkTests, docs/rootless.md)
+  fuse-overlayfs                                                        # a user's container root where the kernel refuses overlayfs in a user namespace (D71, RootlessOverlayTests)
   qemu-system-x86                                                       # the cgroup v2 test guest (deploy/cgroup2-guest.sh)
 )
 

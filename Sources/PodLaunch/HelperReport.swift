@@ -5,6 +5,7 @@ import PodCore
 ///
 ///     pid 4242                                   the process it started (host PID)
 ///     failure: kind, call, errno, path, message  why it could not start it
+///     root filesystem: driver, reason            how a user's container root was mounted (D71)
 ///
 /// The message and path name manifest strings (a program, a working directory), so they
 /// are framed like the plan, never spliced into a line a caller splits.
@@ -14,14 +15,20 @@ import PodCore
 public enum HelperReport: Equatable, Sendable {
     case started(pid: Int32)
     case failed(HelperFailure)
+    /// A non-root user's container root: `overlay` (the kernel's) or `fuse-overlayfs`,
+    /// and why; sent before `started` (D71).
+    case rootFilesystem(driver: String, reason: String)
 
-    enum Field: UInt16 { case pid = 1, kind, call, errno, path, message }
+    enum Field: UInt16 { case pid = 1, kind, call, errno, path, message, driver, reason }
 
     public var encoded: [UInt8] {
         WireWriter.message(.report) { out in
             switch self {
             case let .started(pid):
                 out.int32(Field.pid.rawValue, pid)
+            case let .rootFilesystem(driver, reason):
+                out.string(Field.driver.rawValue, driver)
+                out.string(Field.reason.rawValue, reason)
             case let .failed(failure):
                 out.string(Field.kind.rawValue, failure.kind.rawValue)
                 out.string(Field.call.rawValue, failure.call)
@@ -35,6 +42,7 @@ public enum HelperReport: Equatable, Sendable {
     static func decode(_ body: ArraySlice<UInt8>) throws(PodError) -> HelperReport {
         let fields = try WireFields<Field>(body, what: "a report of pod-helper")
         if let pid = try fields.int32(.pid) { return .started(pid: pid) }
+        if let driver = try fields.string(.driver) { return .rootFilesystem(driver: driver, reason: try fields.string(.reason) ?? "") }
         let name = try fields.string(.kind) ?? ""
         guard let kind = HelperFailure.Kind(rawValue: name) else { throw fields.malformed("an unknown failure kind \"\(name)\"") }
         return .failed(HelperFailure(kind: kind, call: try fields.string(.call) ?? "", errno: try fields.int32(.errno) ?? 0,

@@ -1,3 +1,5 @@
+import Glibc
+
 /// What the namespace helper (`pod-helper`) is asked to do: one payload per mode, each
 /// holding what its mode uses and nothing else. The supervisor (or the CLI, for exec)
 /// writes a plan on the helper's plan descriptor; the helper is a separate,
@@ -143,9 +145,48 @@ public struct ContainerLaunch: Equatable, Sendable {
     /// A non-root user's pod: join the pause's user namespace first, then the others
     /// (setns(2): an unprivileged process has no right over them until it is in their owner).
     public var joinsPodUserNamespace = false
+    /// A non-root user's pod: how its root is mounted (the kernel's overlay, or
+    /// fuse-overlayfs where the kernel refuses it, D71); nil for root's pods.
+    public var rootlessOverlay: RootlessOverlay?
     public var placement = Placement()
 
     public init() {}
+}
+
+/// How a non-root user's container root is mounted (#18 item 3, D71): the kernel's
+/// overlayfs inside the user namespace (Linux 5.11 and later), else fuse-overlayfs, as
+/// rootless Podman's containers/storage falls back to its mount_program.
+public struct RootlessOverlay: Codable, Equatable, Sendable {
+    /// Skip the kernel's overlay (PODCTL_ROOTLESS_OVERLAY=fuse at apply).
+    public var forceFuse: Bool
+    /// fuse-overlayfs, found at apply; empty when it is not installed.
+    public var fuseProgram: String
+
+    public init(forceFuse: Bool = false, fuseProgram: String = "") {
+        self.forceFuse = forceFuse
+        self.fuseProgram = fuseProgram
+    }
+
+    /// Whether the kernel's overlay failing with `code` means the kernel refuses overlayfs
+    /// in a user namespace, so fuse-overlayfs is tried: EPERM (before Linux 5.11 overlayfs
+    /// is not FS_USERNS_MOUNT), ENODEV (no overlay module) or EINVAL (an option or an
+    /// upper filesystem it will not take there). Anything else (ENOENT, ENOSPC, …) is the
+    /// container's error, which fuse-overlayfs would only repeat.
+    public static func kernelRefused(_ code: Int32) -> Bool {
+        code == EPERM || code == EINVAL || code == ENODEV
+    }
+
+    /// The character of `path` that fuse-overlayfs's `-o` string would read as syntax, or
+    /// nil. libfuse splits the options at ',' and fuse-overlayfs the lowerdir at ':'
+    /// (fuse-overlayfs(1)), '\' escaping, so a path holding one would add an option or a
+    /// layer: refused rather than escaped (whether an escape holds depends on the
+    /// version's parser), as the kernel overlay's mount(2) path refuses them
+    /// (OverlayMount.mountLegacy). The paths are podctl's store and state paths (a --root
+    /// may hold anything); no image or manifest string is part of them.
+    public static func optionProblem(_ path: String) -> String? {
+        for (character, name) in [(",", "a ','"), (":", "a ':'"), ("\\", "a '\\'")] where path.contains(character) { return name }
+        return nil
+    }
 }
 
 public struct ExecLaunch: Equatable, Sendable {

@@ -11,7 +11,7 @@ extension LaunchPlan {
         case mode = 1, hostname, podPID, sharePID, targetPID, lowerDirs, upperDir, workDir, rootfs, readOnlyRoot
         case mounts, argv, env, cwd, uid, gid, groups, initPath, tty, hostNetwork, interface, confinement
         case sysctls, idMap, cgroupProcs, oomScoreAdj, targetPinned, rootless, joinsPodUserNamespace
-        case hostPID, hostIPC
+        case hostPID, hostIPC, rootlessOverlay
     }
 
     static let processFields: Set<Field> = [.argv, .env, .cwd, .uid, .gid, .groups, .tty, .confinement]
@@ -22,7 +22,7 @@ extension LaunchPlan {
         let own: Set<Field>
         switch mode {
         case .sandbox: own = [.hostname, .initPath, .mounts, .sysctls, .hostNetwork, .hostPID, .hostIPC, .idMap, .rootless]
-        case .container: own = Set<Field>([.podPID, .sharePID, .hostPID, .lowerDirs, .upperDir, .workDir, .rootfs, .readOnlyRoot, .mounts, .initPath, .idMap, .joinsPodUserNamespace]).union(processFields)
+        case .container: own = Set<Field>([.podPID, .sharePID, .hostPID, .lowerDirs, .upperDir, .workDir, .rootfs, .readOnlyRoot, .mounts, .initPath, .idMap, .joinsPodUserNamespace, .rootlessOverlay]).union(processFields)
         case .exec: own = Set<Field>([.targetPID, .targetPinned, .idMap, .joinsPodUserNamespace]).union(processFields)
         case .seccomp: return [.confinement]
         case .network: return [.podPID, .interface, .joinsPodUserNamespace]
@@ -56,6 +56,7 @@ extension LaunchPlan {
                 out.records(Field.mounts.rawValue, plan.mounts) { $0.encode(into: &$1) }
                 out.string(Field.initPath.rawValue, plan.initPath)
                 if plan.joinsPodUserNamespace { out.bool(Field.joinsPodUserNamespace.rawValue, true) }
+                if let overlay = plan.rootlessOverlay { out.record(Field.rootlessOverlay.rawValue) { overlay.encode(into: &$0) } }
                 plan.process.encode(into: &out)
                 Self.encode(plan.idMap, plan.placement, into: &out)
             case let .exec(plan):
@@ -114,6 +115,7 @@ extension LaunchPlan {
             plan.mounts = try fields.mounts()
             plan.initPath = try fields.string(.initPath) ?? ""
             plan.joinsPodUserNamespace = try fields.bool(.joinsPodUserNamespace) ?? false
+            plan.rootlessOverlay = try fields.record(.rootlessOverlay, as: RootlessOverlay.Field.self).map { (record) throws(PodError) in try RootlessOverlay(record) }
             plan.process = try ProcessSpec(fields)
             plan.idMap = try fields.idMap()
             plan.placement = try fields.placement()
@@ -260,5 +262,21 @@ extension RootlessMapping {
         let holder = try fields.int32(.userNetworkPID) ?? 0
         guard holder >= 0 else { throw fields.malformed("a rootless mapping's user network holder must be a PID") }
         self.init(uidMapper: uids, gidMapper: gids, userNetworkPID: holder)
+    }
+}
+
+extension RootlessOverlay {
+    enum Field: UInt16 { case forceFuse = 1, fuseProgram }
+
+    func encode(into out: inout WireWriter) {
+        out.bool(Field.forceFuse.rawValue, forceFuse)
+        out.string(Field.fuseProgram.rawValue, fuseProgram)
+    }
+
+    init(_ fields: WireFields<Field>) throws(PodError) {
+        let program = try fields.string(.fuseProgram) ?? ""
+        // Bytes, not characters: "/" and a combining mark after it are one Character.
+        guard program.isEmpty || program.utf8.first == UInt8(ascii: "/") else { throw fields.malformed("fuse-overlayfs must be an absolute path") }
+        self.init(forceFuse: try fields.bool(.forceFuse) ?? false, fuseProgram: program)
     }
 }

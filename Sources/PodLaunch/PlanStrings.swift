@@ -43,6 +43,7 @@ extension LaunchPlan {
             add("rootfs", plan.rootfs)
             add("initPath", plan.initPath)
             add("lowerDirs", plan.lowerDirs)
+            add("rootlessOverlay.fuseProgram", plan.rootlessOverlay?.fuseProgram ?? "")
             add(plan.process)
             add(plan.mounts)
         case let .exec(plan):

@@ -42,6 +42,7 @@ extension RunPlan {
         launch.process = try process(of: container, argv: container.argv, tty: container.tty)
         launch.idMap = idMap
         launch.joinsPodUserNamespace = rootless != nil
+        launch.rootlessOverlay = rootless == nil ? nil : rootlessOverlay ?? RootlessOverlay()
         return launch
     }
 

@@ -35,6 +35,9 @@ public struct RunPlan: Codable, Equatable, Sendable {
     public var idMap: IDMap?
     /// A non-root user's pod (#18): its user namespace's mappers; nil: a pod of root.
     public var rootless: RootlessMapping?
+    /// A non-root user's pod: how its containers' roots are mounted (D71); nil, in a
+    /// user's plan written before fuse-overlayfs, is the kernel's overlay first.
+    public var rootlessOverlay: RootlessOverlay?
     /// The pod's cgroups and limits (docs/resources.md); nil: run without cgroups (a plan
     /// written before resources existed).
     public var cgroups: PodCgroupPlan?

@@ -54,6 +54,7 @@ extension PodManager {
         for report in reports {
             switch report {
             case let .started(holder): return holder
+            case .rootFilesystem: continue  // a container start's only
             case let .failed(failure):
                 throw PodError(.system, "the user's pod network could not start: \(failure.message)\(logTail())")
             }

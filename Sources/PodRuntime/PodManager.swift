@@ -4,6 +4,7 @@ import Glibc
 import PodCore
 import PodModel
 import PodOS
+import PodLaunch
 import PodPlan
 import PodStore
 import PodSupervisor
@@ -92,9 +93,11 @@ public final class PodManager: @unchecked Sendable {
         planner.idMap = previous?.idMap
         planner.clusterNameserver = previous?.network?.hostNetwork == false ? clusterNameserver(for: pod) : nil
         var plan = try planner.plan()
-        // The running pod's cgroups stay where its first apply put them (or it has none).
+        // The running pod's cgroups stay where its first apply put them (or it has none), and
+        // its roots are mounted as they were.
         if let previous, let mapping = previous.rootless {
-            RootlessPod.adapt(&plan, mapping: mapping, cgroups: previous.cgroups?.layout, notice: previous.limitsNotEnforced)
+            RootlessPod.adapt(&plan, mapping: mapping, cgroups: previous.cgroups?.layout, notice: previous.limitsNotEnforced,
+                              overlay: previous.rootlessOverlay ?? RootlessOverlay())
         }
         try store.write(pod, to: paths.manifest)
         try store.write(plan, to: paths.runPlan)
@@ -118,6 +121,7 @@ public final class PodManager: @unchecked Sendable {
         }
         try leaveWaiting(paths)
         var rootless = geteuid() == 0 ? nil : try RootlessPod.mapping(uid: geteuid(), gid: getegid())
+        let overlay = rootless == nil ? nil : try RootlessPod.overlay(setting: ProcessInfo.processInfo.environment["PODCTL_ROOTLESS_OVERLAY"])
         if let warning = rootless?.warning { FileHandle.standardError.write(Data(("Warning: " + warning + "\n").utf8)) }
         // A non-root user's pod joins the user's network (D65), held until its state is
         // written, so a concurrent delete of the user's last other pod cannot stop it.
@@ -134,9 +138,9 @@ public final class PodManager: @unchecked Sendable {
         }
         planner.peers = peers.filter { $0.key != key.name && $0.value != planner.network?.podIP }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         var plan = try planner.plan()
-        if let rootless {
+        if let rootless, let overlay {
             let place = RootlessPod.place(RootlessPod.cgroups(environment: ProcessInfo.processInfo.environment), uid: plan.uid)
-            RootlessPod.adapt(&plan, mapping: rootless.0, cgroups: place.cgroups, notice: place.notice)
+            RootlessPod.adapt(&plan, mapping: rootless.0, cgroups: place.cgroups, notice: place.notice, overlay: overlay)
             if let notice = place.notice, RootlessPod.hasResources(pod) {
                 FileHandle.standardError.write(Data(("Warning: pod \(key): its resources are not enforced: " + notice + "\n").utf8))
             }

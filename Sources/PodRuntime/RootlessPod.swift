@@ -39,7 +39,7 @@ enum RootlessPod {
         return nil
     }
 
-    /// A hostPort the user's forwarder cannot publish (D69): not TCP, not on an IPv4
+    /// A hostPort the user's forwarder cannot publish (D69): not TCP or UDP, not on an IPv4
     /// address, or below the unprivileged limit. With hostNetwork the pod listens on the
     /// host itself, so only the limit applies.
     static func hostPortRefusal(_ port: ContainerPort, hostNetwork: Bool, unprivilegedPortStart: Int) -> PodError? {
@@ -52,10 +52,10 @@ enum RootlessPod {
                 """)
         }
         if hostNetwork { return nil }
-        if (port.protocol ?? "TCP") != "TCP" {
+        if !["TCP", "UDP"].contains(port.protocol ?? "TCP") {
             return PodError(.unsupported, """
                 hostPort \(hostPort)/\(port.protocol ?? "") cannot be published by a non-root user's pod: its forwarder \
-                carries TCP only (docs/rootless.md); use TCP, or run the pod as root
+                carries TCP and UDP only (docs/rootless.md); use TCP or UDP, or run the pod as root
                 """)
         }
         var parsed = in_addr()
@@ -86,6 +86,29 @@ enum RootlessPod {
         return (mapping, maps.singleIDWarning(user: name ?? String(uid)))
     }
 
+    /// How the user's container roots are mounted (D71): `PODCTL_ROOTLESS_OVERLAY` unset
+    /// or `auto`, the kernel's overlay and fuse-overlayfs where the kernel refuses it;
+    /// `fuse`, fuse-overlayfs always (for kernels whose overlay misbehaves, and the tests).
+    /// fuse-overlayfs is looked up now, so a forced choice without it fails at apply.
+    static func overlay(setting: String?, directories: [String] = ["/usr/bin", "/bin", "/usr/local/bin"]) throws(PodError) -> RootlessOverlay {
+        var program = ""
+        for directory in directories where program.isEmpty && access(directory + "/fuse-overlayfs", X_OK) == 0 { program = directory + "/fuse-overlayfs" }
+        switch setting ?? "" {
+        case "", "auto":
+            return RootlessOverlay(forceFuse: false, fuseProgram: program)
+        case "fuse":
+            guard !program.isEmpty else {
+                throw PodError(.notFound, """
+                    PODCTL_ROOTLESS_OVERLAY=fuse, but fuse-overlayfs was not found (in \(directories.joined(separator: ", "))): \
+                    install the fuse-overlayfs package (apt-get install fuse-overlayfs), or unset PODCTL_ROOTLESS_OVERLAY
+                    """)
+            }
+            return RootlessOverlay(forceFuse: true, fuseProgram: program)
+        default:
+            throw PodError(.invalidArgument, "PODCTL_ROOTLESS_OVERLAY must be auto or fuse, not \"\(setting ?? "")\" (docs/rootless.md)")
+        }
+    }
+
     /// Where a non-root user's pods get their cgroups (D72): below the cgroup v2 subtree
     /// delegated to the user that podctl runs in, or nowhere, with the reason.
     static func cgroups(environment: [String: String]) -> CgroupDelegation.Finding {
@@ -97,9 +120,10 @@ enum RootlessPod {
     /// A non-root user's plan: its cgroups at `cgroups` (below the delegated subtree), or
     /// none, with `notice` (limits are not enforced, the supervisor says so once, naming
     /// the fix); no OOM score below the user's own (the kernel refuses lowering it
-    /// without CAP_SYS_RESOURCE); the user's mappers.
-    static func adapt(_ plan: inout RunPlan, mapping: RootlessMapping, cgroups: CgroupLayout?, notice: String?) {
+    /// without CAP_SYS_RESOURCE); the user's mappers; how its roots are mounted (D71).
+    static func adapt(_ plan: inout RunPlan, mapping: RootlessMapping, cgroups: CgroupLayout?, notice: String?, overlay: RootlessOverlay) {
         plan.rootless = mapping
+        plan.rootlessOverlay = overlay
         if let cgroups {
             plan.cgroups?.layout = cgroups
             plan.limitsNotEnforced = nil

@@ -71,6 +71,7 @@ extension Supervisor {
         for report in reports {
             switch report {
             case let .started(pid): commandPID = pid
+            case .rootFilesystem: continue  // a container start's only
             case let .failed(failure):
                 // The helper exits on its own; its exit is reaped with the other children.
                 close(output.read)

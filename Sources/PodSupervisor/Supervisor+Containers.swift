@@ -72,6 +72,8 @@ extension Supervisor {
                 updateStatus(index) { $0.state = .waiting(reason: "ContainerCreating", message: nil); $0.started = false; $0.ready = false; $0.pid = pid }
                 log("container \(containers[index].plan.name) started: pid \(pid)")
                 perform(actions)
+            case let .rootFilesystem(driver, reason):
+                recordRootFilesystem(index, driver: driver, reason: reason)
             case let .failed(failure):
                 // The process may have been forked before it failed; its exit is reaped as usual.
                 let notFound = failure.kind == .notFound || failure.kind == .notExecutable
@@ -79,6 +81,16 @@ extension Supervisor {
                 startFailed(index, reason: notFound ? "StartError" : "CreateContainerError", message: failure.message, exitCode: notFound ? 128 : nil)
             }
         }
+    }
+
+    /// A non-root user's container root was mounted by `driver` (the kernel's overlay or
+    /// fuse-overlayfs, D71): a Normal event names it and why, once per pod (again only
+    /// if a later start chose otherwise), as Podman reports its storage driver in `info`.
+    private func recordRootFilesystem(_ index: Int, driver: String, reason: String) {
+        guard rootFilesystemDriver != driver else { return }
+        rootFilesystemDriver = driver
+        status.record(.normal, "RootFilesystem", "Container roots are mounted with \(driver): \(reason)", object: fieldPath(index))
+        log("container \(containers[index].plan.name): root mounted with \(driver): \(reason)")
     }
 
     /// A container that could not start: a StartError terminates it (exit code 128, as

@@ -14,7 +14,7 @@ extension Supervisor {
     func startHostPortForwarder(_ network: NetworkPlan, podIP: String) -> (reason: String, message: String)? {
         guard let holder = network.userNetworkPID else { return nil }
         var arguments = ["host-ports", String(holder), podIP]
-        for port in network.ports { arguments += [port.hostIP ?? "", String(port.hostPort), String(port.containerPort)] }
+        for port in network.ports { arguments += [port.hostIP ?? "", String(port.hostPort), String(port.containerPort), port.proto == "UDP" ? "udp" : "tcp"] }
         let reports: [HelperReport]
         do {
             let pipe = try makePipe()
@@ -39,6 +39,8 @@ extension Supervisor {
             case .started:
                 log("hostPorts \(network.ports.map { String($0.hostPort) }.joined(separator: ", ")) forwarded by pid \(hostPortForwarder)")
                 return nil
+            case .rootFilesystem:
+                continue  // a container start's only
             case let .failed(failure):
                 stopHostPortForwarder()
                 return (failure.errno == EADDRINUSE ? NetworkReply.hostPortConflict : "NetworkSetupError", failure.message)

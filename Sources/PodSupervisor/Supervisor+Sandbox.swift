@@ -18,6 +18,8 @@ extension Supervisor {
                 case let .started(pid):
                     status.pausePID = pid
                     checkOOMScore(pid: pid, wanted: plan.sandboxOOMScoreAdj, object: nil)
+                case .rootFilesystem:
+                    continue  // a container start's only
                 case let .failed(failure):
                     return failSandbox("\(failure.message) (\(failure.call) \(failure.path))")
                 }

@@ -40,6 +40,8 @@ public final class Supervisor {
     var podLimits: CgroupLimits?
     /// A non-root user's hostPort forwarder (Supervisor+HostPorts.swift, D69), 0 when none.
     var hostPortForwarder: pid_t = 0
+    /// How a non-root user's container roots are mounted, once reported (D71).
+    var rootFilesystemDriver: String?
 
     public init(plan: RunPlan, planPath: String) {
         self.plan = plan

@@ -22,10 +22,13 @@ func startContainer(_ plan: ContainerLaunch) -> Never {
             join(kind, of: plan.podPID, flag: flag)
         }
     }
+    // A user's container: its mount namespace and overlay first (RootlessRoot.swift, D71).
+    let rootless = plan.joinsPodUserNamespace ? plan.rootlessOverlay ?? RootlessOverlay() : nil
+    if let rootless { mountRootlessRoot(plan, rootless) }
     if plan.sharePID { join("pid", of: plan.podPID, flag: Namespace.pid) }
     let userNamespace = openUserNamespace(of: plan.podPID, plan.idMap)
     // hostPID: the helper runs in the host's PID namespace, and the container stays there.
-    unshareNamespaces(Namespace.mount | Namespace.cgroup | (plan.sharePID || plan.hostPID ? 0 : Namespace.pid), "container's mount, cgroup and PID")
+    unshareNamespaces((rootless == nil ? Namespace.mount : 0) | Namespace.cgroup | (plan.sharePID || plan.hostPID ? 0 : Namespace.pid), "container's mount, cgroup and PID")
     // Opened now, while the host's files are visible; exec'd by descriptor after pivot_root.
     let initDescriptor = plan.initPath.isEmpty ? -1 : check(open(plan.initPath, openPathOnly | O_CLOEXEC), "open", plan.initPath, "cannot open the container init")
     let pid = fork()
@@ -34,7 +37,7 @@ func startContainer(_ plan: ContainerLaunch) -> Never {
         report(.started(pid: pid))
         exit(0)
     }
-    buildRoot(plan, userNamespace: userNamespace, hostTrees: hostTrees)
+    buildRoot(plan, userNamespace: userNamespace, hostTrees: hostTrees, overlayMounted: rootless != nil)
     let program = resolveProgram(plan.process)
     enterWorkingDirectory(plan.process.cwd)
     if plan.process.tty { takeConsole() }

@@ -1,22 +1,24 @@
 import CPodShim
 import Glibc
 import PodLaunch
+import PodOS
 
-/// `pod-helper host-ports HOLDER POD-IP [HOST-IP HOST-PORT CONTAINER-PORT]…`: the hostPorts
+/// `pod-helper host-ports HOLDER POD-IP [HOST-IP HOST-PORT CONTAINER-PORT tcp|udp]…`: the hostPorts
 /// of a non-root user's pod (#18 item 4, D69), as rootless Podman's rootlessport. A user
 /// has no nftables on the host, and pasta's port list is fixed when the user network
 /// starts, so this process of the user, started by the pod's supervisor, listens on each
-/// host port (TCP) in the host's network namespace, where it starts, then joins the user
+/// host port (TCP or UDP) in the host's network namespace, where it starts, then joins the user
 /// network (the holder's user and network namespaces, D65) and connects each accepted
 /// connection to POD-IP:CONTAINER-PORT from there: a socket keeps the namespace it was
-/// made in (socket(7)), so the listeners stay on the host after the join. Each
+/// made in (socket(7)), so the listeners stay on the host after the join. Each TCP
 /// connection is copied by a child of its own (at most 1024 at once), which dies with this
-/// process, which dies with the supervisor (PR_SET_PDEATHSIG). It reports `started` on descriptor 4 once
-/// every port listens, or `failed` naming the port.
+/// process, which dies with the supervisor (PR_SET_PDEATHSIG); UDP datagrams are carried
+/// by this process, a flow per client (HostPortsUDP.swift). It reports `started` on
+/// descriptor 4 once every port listens, or `failed` naming the port.
 func runHostPorts(_ arguments: [String]) -> Never {
     _ = podshim_set_parent_death_signal(SIGKILL)
     guard let ports = HostPortArguments(arguments) else {
-        fail(.plan, "parse", EINVAL, "", "usage: pod-helper host-ports HOLDER POD-IP [HOST-IP HOST-PORT CONTAINER-PORT]…")
+        fail(.plan, "parse", EINVAL, "", "usage: pod-helper host-ports HOLDER POD-IP [HOST-IP HOST-PORT CONTAINER-PORT tcp|udp]…")
     }
     let listeners = ports.forwards.map(listen(on:))
     join("user", of: ports.holder, flag: Namespace.user)
@@ -24,22 +26,31 @@ func runHostPorts(_ arguments: [String]) -> Never {
     report(.started(pid: getpid()))
     close(HelperDescriptors.report)
     signal(SIGPIPE, SIG_IGN)
-    var polled = listeners.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+    var flows = UDPFlows()
     var live = 0
     while true {
-        // Connection children are reaped at least once a second, and counted: past the
-        // bound a new connection is closed at once instead of costing a process.
+        // Connection children are reaped and UDP flows expired at least once a second;
+        // past the bound a new connection is closed at once instead of costing a process.
+        var polled = (listeners + flows.descriptors).map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         if poll(&polled, nfds_t(polled.count), 1000) < 0 && errno != EINTR { exit(1) }
+        let now = monotonicSeconds()
         var status: Int32 = 0
         while live > 0 && waitpid(-1, &status, WNOHANG) > 0 { live -= 1 }
-        for index in polled.indices where polled[index].revents != 0 {
+        // The flows' replies first: a new flow appended below does not shift their indices.
+        for index in listeners.count..<polled.count where polled[index].revents != 0 { flows.fromPod(index - listeners.count, now: now) }
+        for (index, forward) in ports.forwards.enumerated() where polled[index].revents != 0 {
+            if forward.udp {
+                flows.fromClients(listeners[index], to: ports.podIP, port: forward.containerPort, now: now)
+                continue
+            }
             // accept4 is not imported; single-threaded, nothing can exec between the two calls.
-            let client = accept(polled[index].fd, nil, nil)
+            let client = accept(listeners[index], nil, nil)
             if client < 0 { continue }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            if live < maximumConnections && relay(client, to: ports.podIP, port: ports.forwards[index].containerPort, listeners: listeners) { live += 1 }
+            if live < maximumConnections && relay(client, to: ports.podIP, port: forward.containerPort, inherited: listeners + flows.descriptors) { live += 1 }
             close(client)
         }
+        flows.expire(now: now)
     }
 }
 
@@ -51,6 +62,7 @@ struct HostPortForward {
     var hostPort: UInt16
     var containerPort: UInt16
     var hostIPText: String
+    var udp: Bool
 }
 
 struct HostPortArguments {
@@ -59,15 +71,16 @@ struct HostPortArguments {
     var forwards: [HostPortForward] = []
 
     init?(_ arguments: [String]) {
-        guard arguments.count >= 5, (arguments.count - 2) % 3 == 0, let holder = Int32(arguments[0]), holder > 0,
+        guard arguments.count >= 6, (arguments.count - 2) % 4 == 0, let holder = Int32(arguments[0]), holder > 0,
               let podIP = Self.address(arguments[1]) else { return nil }
         self.holder = holder
         self.podIP = podIP
-        for start in stride(from: 2, to: arguments.count, by: 3) {
+        for start in stride(from: 2, to: arguments.count, by: 4) {
             let text = arguments[start].isEmpty ? "0.0.0.0" : arguments[start]
             guard let hostIP = Self.address(text), let hostPort = UInt16(arguments[start + 1]), hostPort > 0,
-                  let containerPort = UInt16(arguments[start + 2]), containerPort > 0 else { return nil }
-            forwards.append(HostPortForward(hostIP: hostIP, hostPort: hostPort, containerPort: containerPort, hostIPText: text))
+                  let containerPort = UInt16(arguments[start + 2]), containerPort > 0,
+                  ["tcp", "udp"].contains(arguments[start + 3]) else { return nil }
+            forwards.append(HostPortForward(hostIP: hostIP, hostPort: hostPort, containerPort: containerPort, hostIPText: text, udp: arguments[start + 3] == "udp"))
         }
     }
 
@@ -77,13 +90,16 @@ struct HostPortArguments {
     }
 }
 
-/// A TCP listener on the host's HOST-IP:HOST-PORT. A port taken, below the unprivileged
-/// limit or on an address the host does not have fails the start with what to do.
+/// A TCP listener, or a bound UDP socket, on the host's HOST-IP:HOST-PORT. A port taken,
+/// below the unprivileged limit or on an address the host does not have fails the start
+/// with what to do. SO_REUSEADDR for TCP only: on UDP it would let a second pod bind the
+/// same port beside this one (socket(7)) instead of failing as taken.
 private func listen(on forward: HostPortForward) -> Int32 {
-    let where_ = "\(forward.hostIPText):\(forward.hostPort)"
-    let fd = check(socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0), "socket", where_)
+    let where_ = "\(forward.hostIPText):\(forward.hostPort)/\(forward.udp ? "UDP" : "TCP")"
+    let type = forward.udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue
+    let fd = check(socket(AF_INET, Int32(type) | Int32(SOCK_CLOEXEC.rawValue), 0), "socket", where_)
     var one: Int32 = 1
-    _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+    if !forward.udp { _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = forward.hostPort.bigEndian
@@ -104,6 +120,7 @@ private func listen(on forward: HostPortForward) -> Int32 {
         }
         fail(.setup, "bind", code, where_, message)
     }
+    if forward.udp { return fd }
     check(Glibc.listen(fd, 128), "listen", where_, "cannot listen on hostPort \(forward.hostPort)")
     return fd
 }
@@ -111,13 +128,14 @@ private func listen(on forward: HostPortForward) -> Int32 {
 /// Forks the child that connects `client` to POD-IP:PORT inside the user network and
 /// copies both ways until both ends are done.
 /// False when no child could be forked (the connection is then closed).
-private func relay(_ client: Int32, to podIP: in_addr, port: UInt16, listeners: [Int32]) -> Bool {
+/// `inherited`: the parent's listeners and flows, closed in the child.
+private func relay(_ client: Int32, to podIP: in_addr, port: UInt16, inherited: [Int32]) -> Bool {
     let parent = getpid()
     let child = fork()
     if child != 0 { return child > 0 }
     _ = podshim_set_parent_death_signal(SIGKILL)
     if getppid() != parent { _exit(0) }
-    listeners.forEach { close($0) }
+    inherited.forEach { close($0) }
     let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)

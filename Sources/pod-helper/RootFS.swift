@@ -9,12 +9,15 @@ import PodOS
 /// Every mount lives and dies with the container's mount namespace: nothing reaches
 /// the host's mount table. Every path below the root is resolved through the root's
 /// descriptor (RootPaths.swift), never joined to it as a string.
-func buildRoot(_ plan: ContainerLaunch, userNamespace: Int32, hostTrees: [Int: Int32]) {
+/// `overlayMounted`: a non-root user's root is mounted already (RootlessRoot.swift).
+func buildRoot(_ plan: ContainerLaunch, userNamespace: Int32, hostTrees: [Int: Int32], overlayMounted: Bool) {
     let root = plan.rootfs
-    check(mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil), "mount", "/", "cannot make the container's mounts private")
-    idmapLayers(plan, userNamespace: userNamespace)
-    let options = "lowerdir=\(plan.lowerDirs.joined(separator: ":")),upperdir=\(plan.upperDir),workdir=\(plan.workDir)"
-    check(mount("overlay", root, "overlay", 0, options), "mount", root, "cannot mount the container's overlay root")
+    if !overlayMounted {
+        check(mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil), "mount", "/", "cannot make the container's mounts private")
+        idmapLayers(plan, userNamespace: userNamespace)
+        let options = "lowerdir=\(plan.lowerDirs.joined(separator: ":")),upperdir=\(plan.upperDir),workdir=\(plan.workDir)"
+        check(mount("overlay", root, "overlay", 0, options), "mount", root, "cannot mount the container's overlay root")
+    }
     // The root's own path is podctl's; opened after the overlay, the descriptor is the overlay.
     let rootFD = check(open(root, podshim_O_PATH | O_DIRECTORY | O_CLOEXEC), "open", root, "cannot open the container's root")
     mountKernelFilesystems(rootFD, plan)

@@ -82,6 +82,10 @@ import Testing
         // container cannot be in both the pod's PID namespace and the host's.
         #expect(problem(message { $0.string(1, "container"); $0.bool(31, true) }).contains("a container plan takes no hostIPC"))
         #expect(problem(message { $0.string(1, "container"); $0.bool(4, true); $0.bool(30, true) }).contains("both shares the pod's PID namespace and the host's"))
+        // The rootless overlay (32, D71) is a container's only, and names fuse-overlayfs by
+        // an absolute path: a relative one would be looked up in whatever directory the helper is in.
+        #expect(problem(message { $0.string(1, "exec"); $0.record(32) { $0.bool(1, true) } }).contains("plan takes no rootlessOverlay"))
+        #expect(problem(message { $0.string(1, "container"); $0.record(32) { $0.string(2, "fuse-overlayfs") } }).contains("must be an absolute path"))
         #expect(problem(message { $0.string(1, "warp") }).contains("an unknown mode warp"))
         #expect(problem(message { $0.uint32(15, 0) }).contains("names no mode"))
         // A list that claims more elements than it holds, and one past the cap.
@@ -98,7 +102,8 @@ import Testing
             let failure = HelperFailure(kind: [.notFound, .notExecutable, .setup, .plan][Int.random(in: 0...3, using: &random)],
                                         call: random.string(), errno: Int32.random(in: .min ... .max, using: &random),
                                         path: random.string(), message: random.string() + "\npid 1\n\t")
-            let reports: [HelperReport] = [.started(pid: Int32.random(in: 1 ... .max, using: &random)), .failed(failure)]
+            let reports: [HelperReport] = [.rootFilesystem(driver: random.string(), reason: random.string()),
+                                           .started(pid: Int32.random(in: 1 ... .max, using: &random)), .failed(failure)]
             #expect(HelperReport.parseAll(reports.flatMap(\.encoded)) == reports)
         }
         #expect(HelperReport.parseAll([]) == [])
@@ -176,6 +181,7 @@ struct SeededRandom: RandomNumberGenerator {
             plan.process = process()
             plan.idMap = idMap()
             plan.joinsPodUserNamespace = bool()
+            plan.rootlessOverlay = bool() ? RootlessOverlay(forceFuse: bool(), fuseProgram: bool() ? "/" + string() : "") : nil
             plan.placement = placement()
             return .container(plan)
         case 2:

@@ -104,6 +104,9 @@ extension Bench {
         guard let text = ProcFS.read(file), let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1,
               ProcFS.realUID(pid) == user.uid, ProcFS.comm(pid) == "catatonit" else { return }
         kill(pid, SIGKILL)
+        // SIGKILL is delivered when the process next runs: on a loaded machine the user's
+        // teardown would otherwise still find it alive and count it as left behind.
+        try? waitGone([pid], deadline: Clock.now() + 5)
     }
 
     /// The user's processes as /proc shows them now.

@@ -101,6 +101,7 @@ final class BenchUser {
         for path in [directory, runtime] where FileManager.default.fileExists(atPath: path) {
             do { try FileManager.default.removeItem(atPath: path) } catch { problems.append("remove \(path): \(error)") }
         }
+        chmod((directory as NSString).deletingLastPathComponent, 0o700)
         if created {
             // userdel takes the /etc/subuid and /etc/subgid lines with it; --force because
             // this machine's PID 1 does not reap, and the user's zombies count as its processes.

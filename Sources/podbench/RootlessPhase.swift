@@ -14,9 +14,13 @@ extension Bench {
     static let rootlessDelete = "rootless: delete pod → every process gone"
 
     func rootless() throws {
-        let host = try RootlessHost(directory: "/run/podbench-rootless/host")
-        defer { notes += host.tearDown() }
-        let user = try BenchUser(directory: work + "/rootless", runtimeBase: "/run/podbench-rootless/user")
+        let base = "/run/podbench-rootless"
+        let host = try RootlessHost(directory: base + "/host")
+        defer {
+            notes += host.tearDown()
+            try? FileManager.default.removeItem(atPath: base)
+        }
+        let user = try BenchUser(directory: work + "/rootless", runtimeBase: base + "/user")
         defer { notes += user.tearDown() }
         let ours = Podctl(binary: podctl.binary, user: user, registry: registry)
         let theirs = try Podman(user: user, registry: registry)

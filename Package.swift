@@ -197,5 +197,7 @@ let package = Package(
             ]),
         // The benchmark: drives both systems through their command lines (Foundation only).
         .executableTarget(name: "podbench"),
+        // podbench's arithmetic and parsing, without root (the rootless phase's process roles).
+        .testTarget(name: "PodbenchTests", dependencies: ["podbench"]),
     ]
 )

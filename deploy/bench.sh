@@ -14,7 +14,9 @@ bash "$here/deploy/deps.sh"
 
 # containerd, runc and the CNI plugins are the CRI phase's other side (podctl-cri against
 # containerd through crictl, which Debian 12 does not package: without it that phase is a note).
-packages=(podman crun conmon catatonit netavark aardvark-dns golang-github-containers-common containerd runc containernetworking-plugins)
+# The rootless phase runs Podman as an ordinary user: newuidmap/newgidmap (uidmap, also in
+# deps.sh, as passt is for podctl's user network) and slirp4netns, Podman 4.3's rootless network.
+packages=(podman crun conmon catatonit netavark aardvark-dns golang-github-containers-common containerd runc containernetworking-plugins uidmap passt slirp4netns)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f '${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

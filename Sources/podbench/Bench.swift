@@ -22,6 +22,11 @@ final class Bench {
     var criFigures: [String: Figure] = [:]
     var criOrder: [String] = []
     var criVersions: [String] = []
+    /// The rootless phase's figures (podctl in `podctl`, rootless Podman in `podman`),
+    /// their order, and memory by process role at each checkpoint (pods, table).
+    var rootlessFigures: [String: Figure] = [:]
+    var rootlessOrder: [String] = []
+    var rootlessRoles: [(Int, [RootlessRole: (count: Int, memory: Memory)])] = []
     let started = Date()
     var loadStart = ""
 
@@ -62,7 +67,7 @@ final class Bench {
         defer { cleanUp() }
         try prepare()
         let phases: [(String, () throws -> Void)] = [
-            ("lifecycle", lifecycle), ("memory", memory), ("scale", scale), ("logs", logs), ("cri", cri),
+            ("lifecycle", lifecycle), ("memory", memory), ("scale", scale), ("logs", logs), ("cri", cri), ("rootless", rootless),
         ]
         for (phase, body) in phases where options.phases.contains(phase) {
             say("== \(phase)")
@@ -82,12 +87,16 @@ final class Bench {
         let archive = try Self.testImage()
         try podctl.loadImage(archive)
         try podman.loadImage(archive)
-        for system in systems(0) {
-            let file = try manifest("warmup-\(system.name)", Manifests.webPod("warmup", port: system === podctl ? 17080 : 17081))
-            try system.apply(file: file)
-            try system.waitRunning(pods: ["warmup"], deadline: Clock.now() + 60)
-            try system.delete(file: file, pods: ["warmup"])
-        }
+        for system in systems(0) { try warmUp(system, name: "warmup-\(system.name)", port: system === podctl ? 17080 : 17081) }
+    }
+
+    /// One pod applied until it runs and deleted, untimed; `running` sees its processes.
+    func warmUp(_ system: PodSystem, name: String, port: Int, running: () -> Void = {}) throws {
+        let file = try manifest(name, Manifests.webPod("warmup", port: port))
+        try system.apply(file: file)
+        try system.waitRunning(pods: ["warmup"], deadline: Clock.now() + 60)
+        running()
+        try system.delete(file: file, pods: ["warmup"])
     }
 
     static func testImage() throws -> String {

@@ -28,17 +28,9 @@ extension Bench {
     func cycle(_ system: PodSystem) throws {
         let port = system === podctl ? 18080 : 18081
         let file = try manifest("web-\(system.name)", Manifests.webPod("web", port: port))
-        let start = Clock.now()
-        try system.apply(file: file)
-        try system.waitRunning(pods: ["web"], deadline: start + 60)
-        let running = Clock.now()
-        while !HTTPProbe.answers(port: port) {
-            guard Clock.now() < start + 60 else { throw BenchError("\(system.name): hostPort \(port) never answered") }
-            Clock.nap(0.001)
-        }
-        let answered = Clock.now()
-        record(Self.applyRunning, "ms", system: system, (running - start) * 1000)
-        record(Self.applyHTTP, "ms", .atMost(0.1), system: system, (answered - start) * 1000)
+        let (running, answered) = try applyUntilAnswering(system, file: file, pod: "web", port: port)
+        record(Self.applyRunning, "ms", system: system, running * 1000)
+        record(Self.applyHTTP, "ms", .atMost(0.1), system: system, answered * 1000)
 
         for _ in 0..<options.execRuns {
             let t0 = Clock.now()
@@ -63,10 +55,29 @@ extension Bench {
         // Delete a settled pod: the status of the restart is written before we go on.
         try system.waitRunning(pods: ["web"], deadline: Clock.now() + 30)
 
-        let pids = try system.processes(of: "web")
+        record(Self.deletePod, "ms", .atMost(0.1), system: system, try deleteUntilGone(system, file: file, pod: "web") * 1000)
+    }
+
+    /// Applies `file` and waits until `pod` runs and its hostPort answers HTTP on
+    /// 127.0.0.1; the seconds from the apply's start to each.
+    func applyUntilAnswering(_ system: PodSystem, file: String, pod: String, port: Int) throws -> (running: Double, answered: Double) {
+        let start = Clock.now()
+        try system.apply(file: file)
+        try system.waitRunning(pods: [pod], deadline: start + 60)
+        let running = Clock.now()
+        while !HTTPProbe.answers(port: port) {
+            guard Clock.now() < start + 60 else { throw BenchError("\(system.name): hostPort \(port) never answered") }
+            Clock.nap(0.001)
+        }
+        return (running - start, Clock.now() - start)
+    }
+
+    /// Deletes `pod` (of `file`) and waits until every process it had is gone; the seconds.
+    func deleteUntilGone(_ system: PodSystem, file: String, pod: String) throws -> Double {
+        let pids = try system.processes(of: pod)
         let t0 = Clock.now()
-        try system.delete(file: file, pods: ["web"])
+        try system.delete(file: file, pods: [pod])
         try waitGone(pids, deadline: t0 + 60)
-        record(Self.deletePod, "ms", .atMost(0.1), system: system, (Clock.now() - t0) * 1000)
+        return Clock.now() - t0
     }
 }

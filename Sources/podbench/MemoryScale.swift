@@ -63,12 +63,8 @@ extension Bench {
         }
         for i in 0..<count {
             for system in systems(i) {
-                let file = files[system.name]![i]
-                let pids = try system.processes(of: "mem\(i + 1)")
-                let t0 = Clock.now()
-                try system.delete(file: file, pods: ["mem\(i + 1)"])
-                try waitGone(pids, deadline: t0 + 60)
-                record("delete pod → every process gone, with up to \(count) pods", "ms", .atMost(0.1), system: system, (Clock.now() - t0) * 1000)
+                let seconds = try deleteUntilGone(system, file: files[system.name]![i], pod: "mem\(i + 1)")
+                record("delete pod → every process gone, with up to \(count) pods", "ms", .atMost(0.1), system: system, seconds * 1000)
             }
         }
     }

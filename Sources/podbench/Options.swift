@@ -1,7 +1,8 @@
 import Foundation
 
 /// The benchmark's knobs: `podbench [--runs N] [--exec-runs N] [--scale N] [--memory-pods N]
-/// [--log-lines N] [--log-runs N] [--phases lifecycle,memory,scale,logs,cri] [--docs DIR] [--podctl PATH] [--crictl PATH]`.
+/// [--log-lines N] [--log-runs N] [--rootless-pods N] [--phases lifecycle,memory,scale,logs,cri,rootless] [--docs DIR]
+/// [--podctl PATH] [--crictl PATH]`.
 struct Options {
     var runs = 7
     var execRuns = 5
@@ -9,8 +10,10 @@ struct Options {
     var memoryPods = 100
     var logLines = 5_000_000
     var logRuns = 3
+    /// Pods of each system at the rootless phase's second memory checkpoint.
+    var rootlessPods = 10
     var phases: Set<String> = Options.allPhases
-    static let allPhases: Set<String> = ["lifecycle", "memory", "scale", "logs", "cri"]
+    static let allPhases: Set<String> = ["lifecycle", "memory", "scale", "logs", "cri", "rootless"]
     var docs: String?
     var podctl: String?
     var crictl: String?
@@ -19,11 +22,12 @@ struct Options {
 
     static let usage = """
         usage: podbench [--runs N] [--exec-runs N] [--scale N] [--memory-pods N] [--log-lines N]
-                        [--log-runs N] [--phases lifecycle,memory,scale,logs,cri] [--docs DIR] [--podctl PATH]
-                        [--crictl PATH]
+                        [--log-runs N] [--rootless-pods N] [--phases lifecycle,memory,scale,logs,cri,rootless]
+                        [--docs DIR] [--podctl PATH] [--crictl PATH]
         Runs podctl and Podman (kube play, crun) interleaved in a throwaway network namespace,
         as root, prints the figures and writes DIR/benchmarks.md and DIR/benchmarks.svg. The
-        cri phase runs podctl-cri against containerd (runc) through crictl.
+        cri phase runs podctl-cri against containerd (runc) through crictl; the rootless phase
+        runs podctl and rootless Podman as one ordinary user the phase makes.
         """
 
     static func parse(_ arguments: [String]) throws -> Options {
@@ -46,6 +50,7 @@ struct Options {
             case "--memory-pods": options.memoryPods = try number(flag)
             case "--log-lines": options.logLines = try number(flag)
             case "--log-runs": options.logRuns = try number(flag)
+            case "--rootless-pods": options.rootlessPods = try number(flag)
             case "--phases": options.phases = Set(try value(flag).split(separator: ",").map(String.init))
             case "--docs": options.docs = try value(flag)
             case "--podctl": options.podctl = try value(flag)
@@ -64,7 +69,7 @@ struct Options {
     /// The same options, spelled for the inner process.
     var arguments: [String] {
         var list = ["--runs", "\(runs)", "--exec-runs", "\(execRuns)", "--scale", "\(scale)", "--memory-pods", "\(memoryPods)",
-                    "--log-lines", "\(logLines)", "--log-runs", "\(logRuns)", "--phases", phases.sorted().joined(separator: ",")]
+                    "--log-lines", "\(logLines)", "--log-runs", "\(logRuns)", "--rootless-pods", "\(rootlessPods)", "--phases", phases.sorted().joined(separator: ",")]
         if let docs { list += ["--docs", docs] }
         if let podctl { list += ["--podctl", podctl] }
         if let crictl { list += ["--crictl", crictl] }

@@ -9,6 +9,8 @@ final class Podctl: PodSystem {
     let runRoot: String
     let environment: [String: String]
     let registry: Registry
+    /// What runs podctl: nothing for root, setpriv for the rootless phase's user.
+    let launcher: [String]
 
     init(binary: String, work: String, registry: Registry) {
         self.binary = binary
@@ -19,9 +21,21 @@ final class Podctl: PodSystem {
         // A subnet of its own, away from Podman's 10.88/16 and 10.89.0/24.
         environment = ["PODCTL_ROOT": root, "PODCTL_RUN_ROOT": runRoot, "PODCTL_SUBNET": "10.77.0.0/16"]
         self.registry = registry
+        launcher = []
     }
 
-    func command(_ arguments: [String]) throws { try Spawn.check([binary] + arguments, environment: environment) }
+    /// podctl as the rootless phase's user, on the user's own roots (D64: XDG_DATA_HOME
+    /// and XDG_RUNTIME_DIR), its pods in the user network (D65).
+    init(binary: String, user: BenchUser, registry: Registry) {
+        self.binary = binary
+        root = user.data + "/podctl"
+        runRoot = user.runtime + "/podctl"
+        environment = user.environment
+        self.registry = registry
+        launcher = user.asUser
+    }
+
+    func command(_ arguments: [String]) throws { try Spawn.check(launcher + [binary] + arguments, environment: environment) }
 
     func loadImage(_ archive: String) throws { try command(["image", "load", "-i", archive]) }
 
@@ -102,7 +116,7 @@ final class Podctl: PodSystem {
     func removeAll() {
         let directory = "\(runRoot)/pods/default"
         for pod in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
-            if let result = try? Spawn.run([binary, "delete", "pod", pod, "--now", "--ignore-not-found"], environment: environment), !result.ok {
+            if let result = try? Spawn.run(launcher + [binary, "delete", "pod", pod, "--now", "--ignore-not-found"], environment: environment), !result.ok {
                 say("cleanup: podctl delete pod \(pod): \(result.stderr)")
             }
         }

@@ -50,6 +50,32 @@ final class Podman: PodSystem {
             """
     }
 
+    /// Rootless Podman as the rootless phase's user: its storage under the user's
+    /// XDG_DATA_HOME (overlay, the kernel's, in the user namespace of Podman's pause
+    /// process), its run root and tmpdir under XDG_RUNTIME_DIR, kube play's network
+    /// through slirp4netns and rootlessport (Podman 4.3 has no pasta), containers.conf and
+    /// storage.conf of the benchmark's. No --root/--runroot: the user's defaults are these.
+    init(user: BenchUser, registry: Registry) throws {
+        let networks = user.config + "/podbench-networks"
+        try FileManager.default.createDirectory(atPath: networks, withIntermediateDirectories: true)
+        chown(networks, user.uid, user.gid)
+        let conf = user.directory + "/containers.conf", storage = user.directory + "/storage.conf"
+        try Self.configuration(networks: networks).write(toFile: conf, atomically: true, encoding: .utf8)
+        try Self.storage.write(toFile: storage, atomically: true, encoding: .utf8)
+        for file in [conf, storage] { chmod(file, 0o644) }
+        base = user.asUser + ["podman", "--cgroup-manager", "cgroupfs", "--events-backend", "file", "--runtime", "crun"]
+        environment = user.environment.merging(["CONTAINERS_CONF": conf, "CONTAINERS_STORAGE_CONF": storage]) { $1 }
+        self.registry = registry
+    }
+
+    /// Without it Podman 4.3 chose vfs for the user here (a full copy of every layer per
+    /// container); overlay in a user namespace is the kernel's since 5.11, as podctl uses.
+    static let storage = """
+        [storage]
+        driver = "overlay"
+
+        """
+
     @discardableResult
     func command(_ arguments: [String]) throws -> CommandResult { try Spawn.check(base + arguments, environment: environment) }
 

@@ -35,6 +35,17 @@ enum ProcFS {
         return state != "Z" && state != "X"
     }
 
+    /// The real UID (the first number of status's `Uid:` line, proc(5)).
+    static func realUID(_ pid: pid_t) -> uid_t? {
+        let line = (read("/proc/\(pid)/status") ?? "").split(separator: "\n").first { $0.hasPrefix("Uid:") }
+        return line?.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { uid_t($0) }
+    }
+
+    /// The command line's words (NUL-separated in /proc/PID/cmdline).
+    static func arguments(_ pid: pid_t) -> [String] {
+        (read("/proc/\(pid)/cmdline") ?? "").split(separator: "\0").map(String.init)
+    }
+
     static func parent(_ pid: pid_t) -> pid_t? { statFields(pid).flatMap { pid_t($0[1]) } }
 
     /// Start time in clock ticks since boot: with the PID it names one process for good.

@@ -10,12 +10,16 @@ struct Report {
     static let header = ["figure", "unit", "podctl min / median / max", "Podman min / median / max", "podctl/Podman", "target", "met"]
     static let criHeader = ["figure", "unit", "podctl-cri min / median / max", "containerd min / median / max", "podctl-cri/containerd", "target", "met"]
 
+    static let rootlessHeader = ["figure", "unit", "podctl min / median / max", "rootless Podman min / median / max", "podctl/Podman", "target", "met"]
+
     var criRows: [[String]] { bench.criOrder.compactMap { bench.criFigures[$0]?.row } }
+    var rootlessRows: [[String]] { bench.rootlessOrder.compactMap { bench.rootlessFigures[$0]?.row } }
 
     func write() throws {
         let rows = bench.order.compactMap { bench.figures[$0]?.row }
         if !rows.isEmpty { say("\n" + Self.text([Self.header] + rows)) }
         if !criRows.isEmpty { say("\n" + Self.text([Self.criHeader] + criRows)) }
+        if !rootlessRows.isEmpty { say("\n" + Self.text([Self.rootlessHeader] + rootlessRows) + "\n\n" + Self.text(rootlessRoleTable())) }
         for note in bench.notes { say("note: \(note)") }
         guard let docs = bench.options.docs else { return }
         try FileManager.default.createDirectory(atPath: docs, withIntermediateDirectories: true)
@@ -56,7 +60,8 @@ struct Report {
             "- machine: \(cpu), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) CPUs, \(Int(memory / 1024 / 1024)) GiB, Linux \(kernel)",
             "- load average (1, 5, 15 min) at the start: \(bench.loadStart), at the end: \(load) (other builds share the 2 cores; both systems ran interleaved in the same load)",
             "- \(bench.podctl.version()) (release build); \(bench.podman.version())",
-            "- runs: \(bench.options.runs) lifecycle cycles with \(bench.options.execRuns) execs each, \(bench.options.memoryPods) pods for memory, \(bench.options.scale) for scale, \(bench.options.logRuns) log runs of \(bench.options.logLines) lines",
+            "- runs: \(bench.options.runs) lifecycle cycles with \(bench.options.execRuns) execs each, \(bench.options.memoryPods) pods for memory, \(bench.options.scale) for scale, \(bench.options.logRuns) log runs of \(bench.options.logLines) lines"
+                + (bench.options.phases.contains("rootless") ? ", \(bench.options.rootlessPods) pods of each system for rootless memory" : ""),
         ]
     }
 
@@ -67,6 +72,12 @@ struct Report {
             text += "### CRI: podctl-cri against containerd, the same crictl calls\n\n"
             text += "- \(bench.criVersions.joined(separator: "; ")); \(bench.options.runs) runs, interleaved\n\n"
             text += Self.markdownTable([Self.criHeader] + criRows) + "\n"
+        }
+        if !rootlessRows.isEmpty {
+            text += "### Rootless: podctl against rootless Podman, as one ordinary user\n\n"
+            text += "- \(bench.options.runs) runs, interleaved; memory at 1 and \(bench.options.rootlessPods) pods of each system side by side\n\n"
+            text += Self.markdownTable([Self.rootlessHeader] + rootlessRows) + "\n"
+            text += Self.markdownTable(rootlessRoleTable()) + "\n"
         }
         if !bench.memoryRoles.isEmpty {
             text += "### Memory at 1 pod, by process\n\n"
@@ -85,6 +96,19 @@ struct Report {
         }
         if !bench.notes.isEmpty { text += "\n" + bench.notes.map { "- \($0)" }.joined(separator: "\n") + "\n" }
         return text
+    }
+
+    /// The rootless phase's counted processes at each memory checkpoint, by role.
+    func rootlessRoleTable() -> [[String]] {
+        var table = [["pods", "system", "process", "kind", "count", "RSS MiB each", "PSS MiB each", "PSS MiB in all"]]
+        for (pods, roles) in bench.rootlessRoles {
+            for (role, entry) in roles.sorted(by: { ($0.key.system, $0.key.role) < ($1.key.system, $1.key.role) }) {
+                let n = Double(entry.count)
+                table.append(["\(pods)", role.system, role.role, role.kind.rawValue, "\(entry.count)", Figure.format(entry.memory.rss / 1024 / n),
+                              Figure.format(entry.memory.pss / 1024 / n), Figure.format(entry.memory.pss / 1024)])
+            }
+        }
+        return table
     }
 
     func plot() -> String {

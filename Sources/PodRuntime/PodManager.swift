@@ -93,8 +93,7 @@ public final class PodManager: @unchecked Sendable {
         planner.clusterNameserver = previous?.network?.hostNetwork == false ? clusterNameserver(for: pod) : nil
         var plan = try planner.plan()
         if let mapping = previous?.rootless { RootlessPod.adapt(&plan, mapping: mapping) }
-        try store.write(pod, to: paths.manifest)
-        try store.write(plan, to: paths.runPlan)
+        try store.write([(pod, paths.manifest), (plan, paths.runPlan)])
         let reply = try SupervisorClient(path: paths.controlSocket).send(ControlRequest(op: .reload))
         guard reply.ok else { throw PodError(.system, "the pod's supervisor refused the update: \(reply.message)") }
     }
@@ -133,8 +132,7 @@ public final class PodManager: @unchecked Sendable {
         var plan = try planner.plan()
         if let rootless { RootlessPod.adapt(&plan, mapping: rootless.0) }
         if sandbox != nil { plan.kubeletRestarts = true }
-        try store.write(pod, to: paths.manifest)
-        try store.write(plan, to: paths.runPlan)
+        try store.write([(pod, paths.manifest), (plan, paths.runPlan)])
         // pod-dns, if this pod needs it and none runs, starts beside the sandbox (D67).
         let responder = rootless == nil ? launchResponderEarly(pod) : nil
         userNetwork?.unlock()

@@ -82,7 +82,7 @@ let package = Package(
                           linkerSettings: [.unsafeFlags(["-static-executable"])]),
         // Wires one pod's network (veth, lease, hostPorts) and exits: libnftables and
         // Foundation are not resident in every supervisor (D56).
-        .executableTarget(name: "pod-network", dependencies: ["PodNetwork", "PodStore", "PodPlan", "PodJSON", "PodCore"]),
+        .executableTarget(name: "pod-network", dependencies: ["PodNetwork", "PodStore", "PodPlan", "PodJSON", "PodCore", "PodNetlink", "CPodShim"]),
         .target(name: "PodOS", dependencies: ["PodCore", "CPodShim"]),
         .target(name: "PodModel", dependencies: ["PodCore", "Yams"]),
         .target(name: "PodStore", dependencies: ["PodCore", "PodOS"]),

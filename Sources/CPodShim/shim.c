@@ -112,3 +112,7 @@ int podshim_mount_setattr(int fd, int recursive, uint64_t attr_set, uint64_t att
 int podshim_malloc_trim(void) {
     return malloc_trim(0);
 }
+
+int podshim_start_writeback(int fd) {
+    return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}

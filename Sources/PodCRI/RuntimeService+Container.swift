@@ -34,10 +34,15 @@ extension RuntimeService {
             let image = try context.images.resolve(config.image.image).image.record.id.description
             var record = ContainerRecord(id: id, sandboxID: sandbox.id, namespace: sandbox.namespace, podName: sandbox.name, name: name,
                                          createdAt: created, logPath: mapping.options.logPath, imageRef: image, config: configBytes)
-            try context.containers.add(record)
             do throws(PodError) {
-                record.user = try PodManager(store: context.store).addContainer(try sandbox.key(), container: mapping.container, volumes: mapping.volumes, options: mapping.options)
-                try context.containers.add(record)
+                // The record, with the user the planner resolved, is written once, before
+                // the pod changes: a daemon killed mid-create leaves a container the kubelet
+                // can still see and remove, never one in the pod that no record names.
+                try PodManager(store: context.store).addContainer(try sandbox.key(), container: mapping.container, volumes: mapping.volumes,
+                                                                  options: mapping.options) { user throws(PodError) in
+                    record.user = user
+                    try context.containers.add(record)
+                }
             } catch {
                 try? context.containers.remove(id)
                 throw error

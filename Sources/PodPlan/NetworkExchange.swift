@@ -21,8 +21,14 @@ public struct NetworkRequest: Codable, Equatable, Sendable {
     /// detach: the attach succeeded, so the plan's hostPorts are what was published and
     /// their map elements are deleted by key, without listing the ruleset (#15 item 7).
     public var portsPublished: Bool?
+    /// attach: pod-network also configures `eth0` (address, up, default route) from inside
+    /// the pause's network namespace, instead of the supervisor running pod-helper for it:
+    /// one process start less per pod. Not for a non-root user's pod, whose namespace
+    /// belongs to the user network's user namespace (pod-helper joins that first).
+    public var configuresInterface: Bool?
 
-    public init(op: Operation, namespace: String, name: String, pausePID: Int32, network: NetworkPlan, portsPublished: Bool? = nil) {
+    public init(op: Operation, namespace: String, name: String, pausePID: Int32, network: NetworkPlan, portsPublished: Bool? = nil, configuresInterface: Bool? = nil) {
+        self.configuresInterface = configuresInterface
         self.op = op
         self.namespace = namespace
         self.name = name
@@ -45,8 +51,12 @@ public struct NetworkReply: Codable, Equatable, Sendable {
     public var podIP: String?
     public var hostInterface: String?
     public var interface: String?
+    /// attach: `eth0` is configured already (the request's `configuresInterface`); nil or
+    /// false: the supervisor has pod-helper do it.
+    public var interfaceConfigured: Bool?
 
-    public init(failureReason: String?, message: String, podIP: String? = nil, hostInterface: String? = nil, interface: String? = nil) {
+    public init(failureReason: String?, message: String, podIP: String? = nil, hostInterface: String? = nil, interface: String? = nil, interfaceConfigured: Bool? = nil) {
+        self.interfaceConfigured = interfaceConfigured
         self.failureReason = failureReason
         self.message = message
         self.podIP = podIP

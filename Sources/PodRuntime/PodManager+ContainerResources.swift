@@ -34,8 +34,7 @@ extension PodManager {
             cgroups.limits = CgroupLimits(pod: pod, pidsMax: cgroups.limits.pidsMax)
             plan.cgroups = cgroups
         }
-        try store.write(pod, to: paths.manifest)
-        try store.write(plan, to: paths.runPlan)
+        try store.write([(pod, paths.manifest), (plan, paths.runPlan)])
         guard supervisorAlive(try readStatus(paths)) else { return plan.containers[planIndex].limits }
         do throws(PodError) {
             try control(paths, ControlRequest(op: .updateResources, container: name))

@@ -55,7 +55,10 @@ extension PodManager {
             guard let address = leases[key] else { continue }
             rows.append((address.description, PodNames.names(name: key.name, namespace: key.namespace, hostname: pod.spec?.hostname, subdomain: pod.spec?.subdomain)))
         }
-        try AtomicFile.write(PodNameTable.render(rows), to: namesFile, mode: 0o644)
+        // Not fsynced: derived from the leases and manifests, and rebuilt here before any
+        // pod-dns is started, so after a power cut nothing reads it before it is written
+        // again (a pod-dns that survives only a crash of podctl reads the page cache).
+        try AtomicFile.write(Array(PodNameTable.render(rows).utf8), to: namesFile, mode: 0o644, durable: false)
         if needed {
             try startResponder(config, bridgeReady: bridgeReady, early: early, userNetwork: userNetwork)
         } else {

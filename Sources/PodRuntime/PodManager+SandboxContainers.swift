@@ -76,10 +76,13 @@ public struct ContainerIdentity: Codable, Equatable, Sendable {
 extension PodManager {
     /// CreateContainer: `container` (with its `volumes`, hostPath volumes for the CRI's
     /// mounts) joins the sandbox's pod, created, not started; `options` go onto its plan.
-    /// The image must be in the store (the kubelet pulls first). Returns the identity the
-    /// container's process gets (ContainerStatus reports it, as containerd does).
-    @discardableResult
-    public func addContainer(_ key: PodKey, container: Container, volumes: [Volume], options: SandboxContainerOptions) throws(PodError) -> ContainerIdentity? {
+    /// The image must be in the store (the kubelet pulls first). `recording` gets the
+    /// identity the container's process will have (ContainerStatus reports it, as
+    /// containerd does) once the pod is planned, before the pod's state changes: the
+    /// caller's record of the container is then written once, complete, and a daemon
+    /// killed after it finds a record for every container it may have added.
+    public func addContainer(_ key: PodKey, container: Container, volumes: [Volume], options: SandboxContainerOptions,
+                             recording: (ContainerIdentity?) throws(PodError) -> Void = { _ in }) throws(PodError) {
         let lock = try store.lock(key)
         defer { lock.release() }
         let paths = PodPaths(store: store, key: key)
@@ -114,18 +117,16 @@ extension PodManager {
                 plan.containers[index].confinement.readOnlyPaths = earlier.confinement.readOnlyPaths
             }
         }
-        try store.write(pod, to: paths.manifest)
-        try store.write(plan, to: paths.runPlan)
+        try recording(plan.containers.first { $0.name == name }.map { ContainerIdentity(uid: $0.uid, gid: $0.gid, groups: $0.groups) })
+        try store.write([(pod, paths.manifest), (plan, paths.runPlan)])
         do {
             try control(paths, ControlRequest(op: .addContainer, container: name))
         } catch {
             // The supervisor did not take it: the pod is as it was, so a retry or a remove
             // meets no half-added container.
-            try? store.write(before, to: paths.manifest)
-            try? store.write(previous, to: paths.runPlan)
+            try? store.write([(before, paths.manifest), (previous, paths.runPlan)])
             throw error
         }
-        return plan.containers.first { $0.name == name }.map { ContainerIdentity(uid: $0.uid, gid: $0.gid, groups: $0.groups) }
     }
 
     /// StartContainer, StopContainer (`grace` seconds, then SIGKILL): the supervisor's word.
@@ -163,8 +164,7 @@ extension PodManager {
         pod.spec?.containers?.removeAll { $0.name == name }
         pod.spec?.volumes?.removeAll { mounts.contains($0.name ?? "") }
         plan.containers.removeAll { $0.name == name }
-        try store.write(pod, to: paths.manifest)
-        try store.write(plan, to: paths.runPlan)
+        try store.write([(pod, paths.manifest), (plan, paths.runPlan)])
         try? Files.removeTree(paths.containers + "/" + name)
     }
 

@@ -99,8 +99,7 @@ public final class PodManager: @unchecked Sendable {
             RootlessPod.adapt(&plan, mapping: mapping, cgroups: previous.cgroups?.layout, notice: previous.limitsNotEnforced,
                               overlay: previous.rootlessOverlay ?? RootlessOverlay())
         }
-        try store.write(pod, to: paths.manifest)
-        try store.write(plan, to: paths.runPlan)
+        try store.write([(pod, paths.manifest), (plan, paths.runPlan)])
         let reply = try SupervisorClient(path: paths.controlSocket).send(ControlRequest(op: .reload))
         guard reply.ok else { throw PodError(.system, "the pod's supervisor refused the update: \(reply.message)") }
     }
@@ -146,8 +145,7 @@ public final class PodManager: @unchecked Sendable {
             }
         }
         if sandbox != nil { plan.kubeletRestarts = true }
-        try store.write(pod, to: paths.manifest)
-        try store.write(plan, to: paths.runPlan)
+        try store.write([(pod, paths.manifest), (plan, paths.runPlan)])
         // pod-dns, if this pod needs it and none runs, starts beside the sandbox (D67).
         let responder = rootless == nil ? launchResponderEarly(pod) : nil
         userNetwork?.unlock()

@@ -7,10 +7,13 @@ import PodOS
 extension RunPlanner {
     /// /etc/hosts, /etc/hostname and /etc/resolv.conf of the pod, bind-mounted into every
     /// container as the kubelet does.
+    /// A file whose content is already what it would be is left alone: a CRI
+    /// CreateContainer plans the pod again, and its /etc files do not change with it.
+    /// The others are written together, with one directory fsync (AtomicFile's grouped write).
     func writeEtcFiles() throws(PodError) -> [MountSpec] {
-        try AtomicFile.write(hostsFile(), to: paths.etc + "/hosts", mode: 0o644)
-        try AtomicFile.write(hostname + "\n", to: paths.etc + "/hostname", mode: 0o644)
-        try AtomicFile.write(resolvConf(), to: paths.etc + "/resolv.conf", mode: 0o644)
+        let wanted = [("hosts", hostsFile()), ("hostname", hostname + "\n"), ("resolv.conf", resolvConf())]
+        let changed = wanted.filter { name, text in (try? Files.read(paths.etc + "/" + name)) != Array(text.utf8) }
+        try AtomicFile.write(changed.map { AtomicFile.Replacement(path: paths.etc + "/" + $0.0, bytes: Array($0.1.utf8), mode: 0o644) })
         return ["hosts", "hostname", "resolv.conf"].map {
             MountSpec(kind: .bind, source: paths.etc + "/" + $0, target: "/etc/" + $0)
         }

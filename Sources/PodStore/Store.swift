@@ -115,15 +115,29 @@ public final class Store: Sendable {
 
     /// Writes a record as JSON, atomically: readers see the old record or the new one.
     public func write<T: Encodable>(_ record: T, to path: String) throws(PodError) {
+        let bytes = try encode(record, for: path)
+        try Files.makeDirectories(Files.dirname(of: path), mode: 0o700)
+        try AtomicFile.write(bytes, to: path, mode: 0o600)
+    }
+
+    /// Records that change together (a pod's manifest and run plan), each replaced
+    /// atomically, with one directory fsync for the group (AtomicFile's grouped write).
+    public func write(_ records: [(record: any Encodable, path: String)]) throws(PodError) {
+        var files: [AtomicFile.Replacement] = []
+        for (record, path) in records {
+            files.append(AtomicFile.Replacement(path: path, bytes: try encode(record, for: path)))
+            try Files.makeDirectories(Files.dirname(of: path), mode: 0o700)
+        }
+        try AtomicFile.write(files)
+    }
+
+    private func encode(_ record: any Encodable, for path: String) throws(PodError) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         encoder.dateEncodingStrategy = .iso8601
-        let data: Data
-        do { data = try encoder.encode(record) } catch {
+        do { return Array(try encoder.encode(record)) } catch {
             throw PodError(.internal, "cannot encode the record for \(path)", cause: .text("\(error)"))
         }
-        try Files.makeDirectories(Files.dirname(of: path), mode: 0o700)
-        try AtomicFile.write(Array(data), to: path, mode: 0o600)
     }
 
     /// Reads a record; nil when there is none. A record that does not decode is an

@@ -7,15 +7,17 @@ import PodOS
 import PodPlan
 
 extension Supervisor {
-    /// Wires the pod's network after pause started: the veth, the address lease and the
-    /// hostPorts by `pod-network` (a short-lived process, so libnftables and Foundation are
-    /// not resident in every supervisor; D56), then `eth0`'s address and route by
-    /// pod-helper inside the pod's namespace.
+    /// Wires the pod's network after pause started: the veth, the address lease, the
+    /// hostPorts and `eth0`'s address and route by `pod-network` (a short-lived process,
+    /// so libnftables and Foundation are not resident in every supervisor; D56, D74); a
+    /// non-root user's pod has pod-helper configure `eth0` (it enters the user network's
+    /// user namespace first).
     func attachNetwork() -> Bool {
         guard let network = plan.network, !network.hostNetwork else { return true }
         let reply: NetworkReply
         do {
-            reply = try runNetworkProcess(NetworkRequest(op: .attach, namespace: plan.namespace, name: plan.name, pausePID: status.pausePID, network: bridgeSide(network)))
+            reply = try runNetworkProcess(NetworkRequest(op: .attach, namespace: plan.namespace, name: plan.name, pausePID: status.pausePID, network: bridgeSide(network),
+                                                         configuresInterface: plan.rootless == nil))
         } catch {
             return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
         }
@@ -23,7 +25,7 @@ extension Supervisor {
         guard let podIP = reply.podIP, let interface = reply.interface else {
             return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: pod-network answered without an address")
         }
-        do { try configureInterface(interface) } catch {
+        do { if reply.interfaceConfigured != true { try configureInterface(interface) } } catch {
             return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
         }
         status.podIP = podIP

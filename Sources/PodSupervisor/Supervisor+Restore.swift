@@ -1,3 +1,4 @@
+import PodJSON
 import PodOS
 import PodPlan
 
@@ -7,10 +8,20 @@ import PodPlan
 extension Supervisor {
     /// Copies the status to `last-status.json` in the pod's state directory when what
     /// restore reads of it changed (phase, each container's state and restart count):
-    /// a few writes per container start and exit, not one per probe.
-    func writeDurableStatus(_ data: [UInt8]) {
+    /// a few writes per container start and exit, not one per probe. Called at the top
+    /// of the supervisor's loop and when it ends, after the start notice and the control
+    /// replies went out: the fsynced write is off apply's and the CRI calls' path, and
+    /// still done before the supervisor waits for anything else.
+    func flushDurableStatus() {
+        guard durableDue else { return }
+        durableDue = false
         let fingerprint = DurableStatus.fingerprint(status)
         guard fingerprint != durableFingerprint else { return }
+        let data: [UInt8]
+        do { data = try PodJSON.encode(status) } catch {
+            log("supervisor: cannot encode the status: \(error)")
+            return
+        }
         do {
             try AtomicFile.write(data, to: plan.lastStatusPath, mode: 0o600)
             durableFingerprint = fingerprint

@@ -31,6 +31,8 @@ public final class Supervisor {
     var nextCheckID = 0
     /// What of the status was last written to the state root (Supervisor+Restore.swift).
     var durableFingerprint = ""
+    /// The status changed since last-status.json was written (Supervisor+Restore.swift).
+    var durableDue = false
     /// podctl attach sessions (Supervisor+Attach.swift).
     var attachments: [Attachment] = []
     /// apply's start notice pipe (Supervisor+Notice.swift), -1 once sent or without one.
@@ -61,6 +63,7 @@ public final class Supervisor {
 
     /// Runs the pod until it is stopped; returns the process exit code.
     public func run() -> Int32 {
+        defer { flushDurableStatus() }
         // Orphans of the pod (a container's init, once its helper exits) come to us.
         _ = podshim_set_subreaper()
         signals = makeSignalDescriptor([SIGCHLD, SIGTERM, SIGINT, SIGHUP])
@@ -90,6 +93,7 @@ public final class Supervisor {
         StartNotice.send(&notice)
         StackRelease.belowCurrentFrame()
         while !pod.stopFinished {
+            flushDurableStatus()
             pollOnce()
             runTimers()
             if statusDirty { writeStatus() }
@@ -192,7 +196,9 @@ public final class Supervisor {
         do { try AtomicFile.write(data, to: plan.statusPath, mode: 0o600) } catch {
             log("supervisor: cannot write \(plan.statusPath): \(error)")
         }
-        writeDurableStatus(data)
+        // The copy in the state root waits until the start notice or the control reply
+        // has gone (the next turn of the loop): its fsyncs are not the caller's wait.
+        durableDue = true
         // One supervisor runs per pod, so its idle heap is paid per pod: give back what
         // the starts and the encoding freed (glibc keeps it otherwise; malloc_trim(3)).
         _ = podshim_malloc_trim()

@@ -3,9 +3,11 @@
 // NetworkRequest (JSON) on standard input; answers one NetworkReply on standard output.
 // It holds what the supervisor must not keep resident: libnftables, the IPAM's records,
 // Foundation.
+import CPodShim
 import Glibc
 import PodCore
 import PodJSON
+import PodNetlink
 import PodNetwork
 import PodPlan
 import PodStore
@@ -49,11 +51,30 @@ func attach(_ request: NetworkRequest) -> NetworkReply {
             // conflict apply reports when it sees it first, in the same words.
             return NetworkReply(failureReason: NetworkReply.hostPortConflict, message: error.description)
         }
+        if request.configuresInterface == true { try configureInterface(attachment.interface, pausePID: request.pausePID) }
         return NetworkReply(failureReason: nil, message: "attached", podIP: attachment.podIP.description,
-                            hostInterface: attachment.hostInterface, interface: attachment.interface.encoded)
+                            hostInterface: attachment.hostInterface, interface: attachment.interface.encoded,
+                            interfaceConfigured: request.configuresInterface == true)
     } catch {
         return NetworkReply(failureReason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
     }
+}
+
+/// `eth0`'s address, route and `lo`, as pod-helper's network mode configures them, from
+/// inside the pause's network namespace. setns(CLONE_NEWNET) moves only this thread, the
+/// one that then opens the netlink socket (a socket stays in the namespace it was made
+/// in); this is the last step, so nothing after it needs the host's namespace. The pause
+/// is the supervisor's child and not reaped while it waits for us: its PID is its own.
+func configureInterface(_ config: PodInterfaceConfig, pausePID: Int32) throws(PodError) {
+    let path = "/proc/\(pausePID)/ns/net"
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw PodError.system("open", errno: errno, path: path, "cannot open the network namespace of the pod's pause \(pausePID)") }
+    defer { close(fd) }
+    // CLONE_NEWNET (sched.h), which Swift does not import.
+    guard podshim_setns(fd, 0x4000_0000) == 0 else {
+        throw PodError.system("setns", errno: errno, path: path, "cannot join the network namespace of the pod's pause \(pausePID)")
+    }
+    try PodInterface.configure(config)
 }
 
 func detach(_ request: NetworkRequest) -> NetworkReply {

@@ -76,6 +76,12 @@ import Testing
     }
 
     /// Zombies that share `pid`'s PID namespace.
+    /// The inode number of `path`, 0 when it cannot be read: a rewrite renames a new file in.
+    static func inode(_ path: String) -> UInt64 {
+        var info = stat()
+        return stat(path, &info) == 0 ? UInt64(info.st_ino) : 0
+    }
+
     static func zombies(inPIDNamespaceOf pid: Int32) -> [String] {
         guard pid > 0, let namespace = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/pid") else { return ["no namespace of \(pid)"] }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
@@ -100,9 +106,16 @@ import Testing
         let logs = daemon.directory.file("pod-logs")
         try await daemon.withClients { runtime, _ in
             let sandbox = try await Self.sandbox(runtime, logs: logs)
+            let pods = daemon.root + "/pods/cri-test"
+            let etc = try pods + "/" + #require(try FileManager.default.contentsOfDirectory(atPath: pods).first) + "/etc/"
+            let etcFiles = ["hosts", "hostname", "resolv.conf"]
+            let inodesBefore = etcFiles.map { Self.inode(etc + $0) }
             let failing = try await Self.create(runtime, sandbox: sandbox, name: "failing", command: ["sh", "-c", "echo out; echo err >&2; sleep 1; exit 3"])
             let done = try await Self.create(runtime, sandbox: sandbox, name: "done", command: ["sh", "-c", "echo $GREETING"])
             let sleeper = try await Self.create(runtime, sandbox: sandbox, name: "sleeper", command: ["sleep", "600"])
+            // Each create plans the pod again; the /etc files it would write are the same
+            // bytes, so they are left alone (no rename, no fsync: D74).
+            #expect(etcFiles.map { Self.inode(etc + $0) } == inodesBefore && !inodesBefore.contains(0))
             let created = try await Self.status(runtime, failing)
             #expect(created.state == .containerCreated && created.createdAt > 0 && created.startedAt == 0)
             #expect(created.logPath == logs + "/failing/0.log")

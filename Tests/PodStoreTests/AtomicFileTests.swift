@@ -65,6 +65,36 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         #expect(torn == 0)
         #expect(try Files.list(roots.base) == ["state.json"], "no temporary file may stay behind")
     }
+
+    @Test func aGroupedWriteReplacesEveryFileAndLeavesNoTemporary() throws {
+        let roots = try TemporaryRoots()
+        try Files.makeDirectories(roots.base + "/other", mode: 0o700)
+        let paths = [roots.base + "/manifest.json", roots.base + "/runplan.json", roots.base + "/other/hosts"]
+        try AtomicFile.write(paths[0], to: paths[0])
+        try AtomicFile.write(paths.map { AtomicFile.Replacement(path: $0, bytes: Array("new \($0)".utf8), mode: 0o644) })
+        for path in paths {
+            #expect(try Files.readText(path) == "new \(path)")
+            var info = stat()
+            #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o644)
+        }
+        #expect(try Files.list(roots.base).sorted() == ["manifest.json", "other", "runplan.json"])
+        #expect(try Files.list(roots.base + "/other") == ["hosts"])
+        try AtomicFile.write([])
+    }
+
+    @Test func aGroupedWriteThatFailsLeavesNoTemporary() throws {
+        let roots = try TemporaryRoots()
+        let path = roots.base + "/state.json"
+        try AtomicFile.write("old", to: path)
+        // A directory where the second file should go: its rename fails (EISDIR).
+        try Files.makeDirectories(roots.base + "/taken", mode: 0o700)
+        try Files.makeDirectories(roots.base + "/taken/inside", mode: 0o700)
+        #expect(throws: PodError.self) {
+            try AtomicFile.write([AtomicFile.Replacement(path: path, bytes: Array("new".utf8)), AtomicFile.Replacement(path: roots.base + "/taken", bytes: [1])])
+        }
+        #expect(try Files.list(roots.base).sorted() == ["state.json", "taken"])
+    }
+
 }
 
 @Suite struct LockTests {

@@ -93,4 +93,10 @@ enum { PODSHIM_MOUNT_ATTR_RDONLY = 0x00000001, PODSHIM_MOVE_MOUNT_T_EMPTY_PATH =
  * not include <malloc.h>). */
 int podshim_malloc_trim(void);
 
+/* sync_file_range(2) with SYNC_FILE_RANGE_WRITE over the whole file: starts the writeback
+ * of its dirty pages (allocating their blocks) without waiting, so a later fsync of
+ * another file of the group commits them in the same journal transaction. A hint only:
+ * durability still comes from each file's fsync. */
+int podshim_start_writeback(int fd);
+
 #endif

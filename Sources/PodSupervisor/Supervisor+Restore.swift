@@ -1,4 +1,3 @@
-import PodJSON
 import PodOS
 import PodPlan
 
@@ -6,22 +5,18 @@ import PodPlan
 /// root (status.json lives in the run root, which a reboot empties, and restore must
 /// know after a reboot which pods had finished), and the state a restored pod takes over.
 extension Supervisor {
-    /// Copies the status to `last-status.json` in the pod's state directory when what
+    /// Copies the status last written to status.json (its bytes, kept by writeStatus) to
+    /// `last-status.json` in the pod's state directory when what
     /// restore reads of it changed (phase, each container's state and restart count):
     /// a few writes per container start and exit, not one per probe. Called at the top
     /// of the supervisor's loop and when it ends, after the start notice and the control
     /// replies went out: the fsynced write is off apply's and the CRI calls' path, and
     /// still done before the supervisor waits for anything else.
     func flushDurableStatus() {
-        guard durableDue else { return }
-        durableDue = false
+        guard let data = pendingDurableStatus else { return }
+        pendingDurableStatus = nil
         let fingerprint = DurableStatus.fingerprint(status)
         guard fingerprint != durableFingerprint else { return }
-        let data: [UInt8]
-        do { data = try PodJSON.encode(status) } catch {
-            log("supervisor: cannot encode the status: \(error)")
-            return
-        }
         do {
             try AtomicFile.write(data, to: plan.lastStatusPath, mode: 0o600)
             durableFingerprint = fingerprint

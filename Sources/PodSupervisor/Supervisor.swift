@@ -31,8 +31,8 @@ public final class Supervisor {
     var nextCheckID = 0
     /// What of the status was last written to the state root (Supervisor+Restore.swift).
     var durableFingerprint = ""
-    /// The status changed since last-status.json was written (Supervisor+Restore.swift).
-    var durableDue = false
+    /// status.json's bytes, written since last-status.json was (Supervisor+Restore.swift).
+    var pendingDurableStatus: [UInt8]?
     /// podctl attach sessions (Supervisor+Attach.swift).
     var attachments: [Attachment] = []
     /// apply's start notice pipe (Supervisor+Notice.swift), -1 once sent or without one.
@@ -198,7 +198,7 @@ public final class Supervisor {
         }
         // The copy in the state root waits until the start notice or the control reply
         // has gone (the next turn of the loop): its fsyncs are not the caller's wait.
-        durableDue = true
+        pendingDurableStatus = data
         // One supervisor runs per pod, so its idle heap is paid per pod: give back what
         // the starts and the encoding freed (glibc keeps it otherwise; malloc_trim(3)).
         _ = podshim_malloc_trim()

@@ -137,14 +137,19 @@ private func relay(_ client: Int32, to podIP: in_addr, port: UInt16, inherited: 
     if getppid() != parent { _exit(0) }
     inherited.forEach { close($0) }
     let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    guard upstream >= 0, connectToPod(upstream, podIP, port) else { _exit(1) }
+    copyBothWays(client, upstream)
+    _exit(0)
+}
+
+/// connect(2)s `fd`, made inside the user network, to POD-IP:PORT: a TCP relay's
+/// upstream, or a UDP flow's (HostPortsUDP.swift).
+func connectToPod(_ fd: Int32, _ podIP: in_addr, _ port: UInt16) -> Bool {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = port.bigEndian
     address.sin_addr = podIP
-    let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    guard upstream >= 0, connected == 0 else { _exit(1) }
-    copyBothWays(client, upstream)
-    _exit(0)
+    return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
 }
 
 /// Copies bytes between `a` and `b` until both directions reached end-of-file; an end

@@ -82,12 +82,7 @@ struct UDPFlows {
         guard flows.count < Self.maximum else { return nil }
         let upstream = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard upstream >= 0 else { return nil }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr = podIP
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard connected == 0 else {
+        guard connectToPod(upstream, podIP, port) else {
             close(upstream)
             return nil
         }

@@ -55,7 +55,7 @@ public struct Cgroup: Equatable, Sendable {
     private func offeredControllers() -> [String]? {
         guard hierarchy.version == .v2, let directory = directories.first,
               let text = try? Files.readText(directory + "/cgroup.controllers") else { return nil }
-        return text.split(whereSeparator: \.isWhitespace).map(String.init)
+        return CgroupFiles.names(text)
     }
 
     /// cgroup v2 gives a cgroup a controller only when every ancestor lists it in
@@ -72,8 +72,8 @@ public struct Cgroup: Equatable, Sendable {
                 current += "/" + part
                 continue
             }
-            let offered = ((try? Files.readText(current + "/cgroup.controllers")) ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
-            let enabled = ((try? Files.readText(current + "/cgroup.subtree_control")) ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+            let offered = CgroupFiles.names(try? Files.readText(current + "/cgroup.controllers"))
+            let enabled = CgroupFiles.names(try? Files.readText(current + "/cgroup.subtree_control"))
             for controller in CgroupHierarchy.v2Controllers where offered.contains(controller) && !enabled.contains(controller) {
                 try CgroupFiles.write("+" + controller, to: current + "/cgroup.subtree_control")
             }
@@ -89,6 +89,12 @@ public struct Cgroup: Equatable, Sendable {
 
 /// The files behind each limit, v1 and v2 (docs/resources.md has the table).
 public enum CgroupFiles {
+    /// The names in a cgroup list file (cgroup.controllers, cgroup.subtree_control,
+    /// cgroup.procs: separated by spaces or newlines); none for a file that did not read.
+    static func names(_ text: String?) -> [String] {
+        (text ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+    }
+
     public struct Write: Equatable, Sendable {
         public let controller: String
         public let file: String

@@ -98,7 +98,7 @@ public struct CgroupDelegation: Equatable, Sendable {
                 "Delegation Containment"); set it below \(top), or \(fix)
                 """)
         }
-        let offered = words(probe.read(directory(top) + "/cgroup.controllers"))
+        let offered = CgroupFiles.names(probe.read(directory(top) + "/cgroup.controllers"))
         let controllers = CgroupHierarchy.v2Controllers.filter(offered.contains)
         let missing = required.filter { !controllers.contains($0) }
         guard missing.isEmpty else {
@@ -120,12 +120,12 @@ public struct CgroupDelegation: Equatable, Sendable {
     /// Constraint"), which is why systemd's user manager runs in user@UID.service/init.scope.
     static func busyLevel(from top: String, to root: String, controllers: [String], probe: Probe, directory: (String) -> String) -> String? {
         for level in ancestors(of: root) where level == top || top == "/" || level.hasPrefix(top + "/") {
-            guard let enabled = probe.read(directory(level) + "/cgroup.subtree_control").map(words) else { return nil }
+            guard let enabled = probe.read(directory(level) + "/cgroup.subtree_control").map(CgroupFiles.names) else { return nil }
             guard probe.writable(directory(level)) else {
                 return "the cgroup \(level) below the one delegated to you (\(top)) is not yours to write; \(fix)"
             }
             let toEnable = controllers.filter { !enabled.contains($0) }
-            let processes = words(probe.read(directory(level) + "/cgroup.procs"))
+            let processes = CgroupFiles.names(probe.read(directory(level) + "/cgroup.procs"))
             // The root cgroup is exempt from the rule (it always holds processes).
             if level != "/" && !toEnable.isEmpty && !processes.isEmpty {
                 return """
@@ -160,9 +160,5 @@ public struct CgroupDelegation: Equatable, Sendable {
             levels.append(current)
         }
         return levels
-    }
-
-    private static func words(_ text: String?) -> [String] {
-        (text ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
     }
 }

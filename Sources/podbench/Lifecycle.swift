@@ -10,6 +10,9 @@ extension Bench {
     static let execVersusCrun = "exec <ctr> true, against crun exec alone"
     static let firstRestart = "first restart after SIGKILL → new process"
     static let deletePod = "delete pod → every process gone"
+    /// The kernel's floor under a pod start (KernelFloor), measured right before each apply.
+    static let migrationFloor = "kernel floor: first cgroup.procs write after an idle spell (one RCU grace period)"
+    static let applyHTTPBeyondFloor = "apply → hostPort answers HTTP, less the kernel floor"
 
     /// apply → running → HTTP, exec, first restart and delete of the 3-container pod, in
     /// the same cycle for each run: a restart is only the first one on a fresh pod.
@@ -28,9 +31,14 @@ extension Bench {
     func cycle(_ system: PodSystem) throws {
         let port = system === podctl ? 18080 : 18081
         let file = try manifest("web-\(system.name)", Manifests.webPod("web", port: port))
+        let floor = try KernelFloor.firstCgroupMigration()
+        Clock.nap(KernelFloor.idle)
         let (running, answered) = try applyUntilAnswering(system, file: file, pod: "web", port: port)
         record(Self.applyRunning, "ms", system: system, running * 1000)
-        record(Self.applyHTTP, "ms", .atMost(0.1), system: system, answered * 1000)
+        // #15: at most 0.15x (0.1x the goal).
+        record(Self.applyHTTP, "ms", .atMost(0.15), system: system, answered * 1000)
+        record(Self.migrationFloor, "ms", system: system, floor)
+        record(Self.applyHTTPBeyondFloor, "ms", .atMost(0.15), system: system, answered * 1000 - floor)
 
         for _ in 0..<options.execRuns {
             let t0 = Clock.now()
@@ -51,7 +59,7 @@ extension Bench {
         let killed = Clock.now()
         kill(old, SIGKILL)
         try system.waitNewWorkload(pod: "web", container: "side1", old: old, command: "sh", deadline: killed + 30)
-        record(Self.firstRestart, "ms", .atMost(0.5), system: system, (Clock.now() - killed) * 1000)
+        record(Self.firstRestart, "ms", .atMost(0.2), system: system, (Clock.now() - killed) * 1000)
         // Delete a settled pod: the status of the restart is written before we go on.
         try system.waitRunning(pods: ["web"], deadline: Clock.now() + 30)
 

@@ -26,6 +26,8 @@ public final class Supervisor {
     /// What decides: restarts, back-off, ordering, phase (PodLifecycle.swift).
     var pod: PodLifecycle
     var statusDirty = true
+    /// When the start-up's program pages are unmapped (ImageRelease), once.
+    var imageReleaseAt: Double?
     /// Probes and hooks in flight (Supervisor+Checks.swift).
     var checks: [HealthCheck] = []
     var nextCheckID = 0
@@ -92,6 +94,7 @@ public final class Supervisor {
         if statusDirty { writeStatus() }
         StartNotice.send(&notice)
         StackRelease.belowCurrentFrame()
+        imageReleaseAt = Clock.monotonic() + ImageRelease.delay
         while !pod.stopFinished {
             flushDurableStatus()
             pollOnce()
@@ -171,6 +174,7 @@ public final class Supervisor {
         if let lifecycle = pod.nextDeadline { deadlines.append(lifecycle) }
         deadlines += checks.map(\.deadline)
         if let probe = nextProbeTime { deadlines.append(probe) }
+        if let release = imageReleaseAt { deadlines.append(release) }
         return deadlines.min() ?? Clock.monotonic() + 1
     }
 
@@ -182,6 +186,10 @@ public final class Supervisor {
         if let due = pod.nextDeadline, due <= now { perform(pod.handle(.timerFired, now: Clock.now())) }
         expireChecks(now: now)
         runDueProbes(now: now)
+        if let due = imageReleaseAt, due <= now {
+            imageReleaseAt = nil
+            ImageRelease.ownFileMappings()
+        }
     }
 
     func writeStatus() {

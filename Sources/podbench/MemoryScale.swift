@@ -19,6 +19,10 @@ extension Bench {
     /// Waits until neither system has transient processes (Podman's `container cleanup`,
     /// podctl's pod-helper) and memory is what the pods keep: at most 5 s.
     func settle() {
+        // Steady state: a second for what each system does once after a start (conmon's
+        // and the supervisor's first status writes; the supervisor unmaps its start-up
+        // code 0.25 s after its start notice, ImageRelease), then no transient process.
+        Clock.nap(1)
         let deadline = Clock.now() + 5
         let transient = ["podman", "pod-helper", "crun"]
         while Clock.now() < deadline {

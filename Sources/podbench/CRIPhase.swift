@@ -12,8 +12,8 @@ extension Bench {
     static let criDown = "CRI: stopp + rmp"
     /// The floor under every row: crictl's own start and one trivial RPC (Version).
     static let criFloor = "CRI: crictl version (the floor of one call)"
-    /// Each row less the floor once per crictl call in it, the floor measured right before
-    /// in the same cycle: what the runtime itself adds to crictl's start (a Go binary of
+    /// Each row less the floor once per crictl call in it, the floor (each cycle's first
+    /// call) measured in the same run: what the runtime itself adds to crictl's start (a Go binary of
     /// 30-odd MiB that connects and reads the runtime's Version before every call), which
     /// neither runtime controls and which leaves ExecSync 3 ms of a 0.5x budget here.
     static let criBeyondFloor: [(row: String, calls: Double, name: String)] = [
@@ -47,33 +47,36 @@ extension Bench {
                 return String(format: "%.0f/%.0f ms", f?.podctl.last ?? .nan, f?.podman.last ?? .nan)
             }.joined(separator: "  "))
         }
+        recordBeyondFloor()
     }
 
     func criCycle(_ endpoint: CRIEndpoint, run: Int, isPodctl: Bool) throws {
         let (pod, first, second) = try criConfigs(endpoint, run: run)
-        let floor = criTimed(Self.criFloor, endpoint, isPodctl: isPodctl, ["version"])
-        var rows: [String: Double] = [:]
-        defer { if let floor { recordBeyondFloor(rows, floor: floor, isPodctl: isPodctl) } }
+        criTimed(Self.criFloor, endpoint, isPodctl: isPodctl, ["version"])
         let start = Clock.now()
         let sandbox = try endpoint.crictl(["runp", pod])
         let a = try endpoint.crictl(["create", sandbox, first, pod])
         let b = try endpoint.crictl(["create", sandbox, second, pod])
         try endpoint.crictl(["start", a])
         try endpoint.crictl(["start", b])
-        rows[Self.criUp] = (Clock.now() - start) * 1000
-        recordCRI(Self.criUp, isPodctl: isPodctl, rows[Self.criUp]!)
-        rows[Self.criExec] = criTimed(Self.criExec, endpoint, isPodctl: isPodctl, ["exec", a, "true"])
-        rows[Self.criExecSync] = criTimed(Self.criExecSync, endpoint, isPodctl: isPodctl, ["exec", "-s", a, "true"])
+        recordCRI(Self.criUp, isPodctl: isPodctl, (Clock.now() - start) * 1000)
+        criTimed(Self.criExec, endpoint, isPodctl: isPodctl, ["exec", a, "true"])
+        criTimed(Self.criExecSync, endpoint, isPodctl: isPodctl, ["exec", "-s", a, "true"])
         let stopping = Clock.now()
         try endpoint.crictl(["stopp", sandbox])
         try endpoint.crictl(["rmp", sandbox])
-        rows[Self.criDown] = (Clock.now() - stopping) * 1000
-        recordCRI(Self.criDown, isPodctl: isPodctl, rows[Self.criDown]!)
+        recordCRI(Self.criDown, isPodctl: isPodctl, (Clock.now() - stopping) * 1000)
     }
 
-    func recordBeyondFloor(_ rows: [String: Double], floor: Double, isPodctl: Bool) {
-        for (row, calls, name) in Self.criBeyondFloor {
-            if let value = rows[row] { recordCRI(name, isPodctl: isPodctl, value - calls * floor) }
+    /// Every sample of a row less the system's median floor of the phase once per call: one
+    /// crictl start's own jitter (24 to 63 ms in one loaded run) would swamp a row of one call.
+    func recordBeyondFloor() {
+        for isPodctl in [true, false] {
+            let samples = { (name: String) in isPodctl ? self.criFigures[name]?.podctl ?? [] : self.criFigures[name]?.podman ?? [] }
+            guard let floor = Figure.median(samples(Self.criFloor)) else { continue }
+            for (row, calls, name) in Self.criBeyondFloor {
+                for value in samples(row) { recordCRI(name, isPodctl: isPodctl, value - calls * floor) }
+            }
         }
     }
 

@@ -148,11 +148,32 @@ extension Supervisor {
     }
 
     /// A fresh writable layer for every start: a restarted container is a new container
-    /// in Kubernetes, and does not see what the last one wrote to its root.
+    /// in Kubernetes, and does not see what the last one wrote to its root. The last
+    /// start's layer is renamed aside and removed once the new process runs (LayerRemoval):
+    /// removing it first put every rmdir on the restart's path, 3 to 27 ms each on ext4
+    /// while the dead container's overlay mount was still being torn down (strace -T), as
+    /// the kubelet leaves a dead container's layer to its garbage collection.
     func prepareRoot(_ container: ContainerPlan) throws(PodError) {
         let base = "\(plan.containerDirectory)/\(container.name)"
-        try Files.removeTree(base + "/upper")
-        try Files.removeTree(base + "/work")
+        for directory in ["upper", "work"] {
+            let path = base + "/" + directory
+            guard Files.exists(path) else { continue }
+            let aside = LayerRemoval.asidePath(path)
+            // Left by a removal that failed or a supervisor that died before it ran.
+            try Files.removeTree(aside)
+            guard rename(path, aside) == 0 else {
+                throw PodError.system("rename", errno: errno, path: path, "cannot move the last writable layer of container \(container.name) aside")
+            }
+            layerRemoval.schedule(aside, now: Clock.monotonic())
+        }
         for directory in ["upper", "work", "rootfs"] { try Files.makeDirectories(base + "/" + directory, mode: 0o755) }
+    }
+
+    /// Removes the layers set aside whose time has come; an error is logged and the
+    /// directory is left to the pod's removal, which takes the container directory whole.
+    func removeAsideLayers(now: Double) {
+        for path in layerRemoval.due(now: now) {
+            do { try Files.removeTree(path) } catch { log("cannot remove the last writable layer \(path): \(error)") }
+        }
     }
 }

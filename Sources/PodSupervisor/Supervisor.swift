@@ -28,6 +28,8 @@ public final class Supervisor {
     var statusDirty = true
     /// When the start-up's program pages are unmapped (ImageRelease), once.
     var imageReleaseAt: Double?
+    /// Writable layers of earlier starts, removed after the new process runs.
+    var layerRemoval = LayerRemoval()
     /// Probes and hooks in flight (Supervisor+Checks.swift).
     var checks: [HealthCheck] = []
     var nextCheckID = 0
@@ -175,6 +177,7 @@ public final class Supervisor {
         deadlines += checks.map(\.deadline)
         if let probe = nextProbeTime { deadlines.append(probe) }
         if let release = imageReleaseAt { deadlines.append(release) }
+        if let removal = layerRemoval.nextDeadline { deadlines.append(removal) }
         return deadlines.min() ?? Clock.monotonic() + 1
     }
 
@@ -186,6 +189,7 @@ public final class Supervisor {
         if let due = pod.nextDeadline, due <= now { perform(pod.handle(.timerFired, now: Clock.now())) }
         expireChecks(now: now)
         runDueProbes(now: now)
+        removeAsideLayers(now: now)
         if let due = imageReleaseAt, due <= now {
             imageReleaseAt = nil
             ImageRelease.ownFileMappings()

@@ -98,7 +98,7 @@ import Testing
               containers:
               - name: c
                 image: localhost/busybox:1
-                command: ["sh", "-c", "echo attempt; exit 3"]
+                command: ["sh", "-c", "test -e /mark && echo stale; echo attempt; touch /mark; exit 3"]
             """)
         // The first restart is immediate; the second waits 10 s: CrashLoopBackOff.
         try harness.waitFor("CrashLoopBackOff") {
@@ -113,7 +113,15 @@ import Testing
         #expect(waiting?["message"]?.hasPrefix("back-off 10s restarting failed container=c pod=crash_default(") == true)
         let last = ((container["lastState"] as? [String: Any])?["terminated"] as? [String: Any])
         #expect(last?["exitCode"] as? Int == 3 && last?["reason"] as? String == "Error")
+        // Each start has a fresh root: the restarted container did not see /mark.
         #expect(try harness.run(["logs", "crash", "--previous"]).stdout == "attempt\n")
+        #expect(try harness.run(["logs", "crash"]).stdout == "attempt\n")
+        // The first start's layer, set aside by the restart, is removed a moment later.
+        let layers = harness.base + "/lib/pods/default/crash/containers/c"
+        try harness.waitFor("the set-aside layer removed") {
+            !FileManager.default.fileExists(atPath: layers + "/upper.previous") && !FileManager.default.fileExists(atPath: layers + "/work.previous")
+        }
+        #expect(FileManager.default.fileExists(atPath: layers + "/upper/mark"))
         try harness.run(["delete", "pod", "crash"])
     }
 

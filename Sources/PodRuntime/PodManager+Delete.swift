@@ -48,27 +48,12 @@ extension PodManager {
         let release = ended.network
         let network = ConcurrentWork { [self] in releaseNetwork(key, release).map { [$0] } ?? [] }
         let rangeError = releaseUserNamespace(key)
-        var stateError = removeContainerDirectories(paths).first
-        do { try store.removeState(key) } catch { stateError = stateError ?? error }
+        var stateError: PodError?
+        do { try store.removeState(key) } catch { stateError = error }
         let later = meanwhile(ended)
         let networkError = network.finish().first
         if let error = stateError ?? networkError ?? rangeError { throw error }
         return ended.warnings + later
-    }
-
-    /// Removes each container's directory (its overlay's upper and work directories, most
-    /// of the pod's entries) on a thread of its own, and waits for them: on ext4 an unlink
-    /// or rmdir may wait for the journal, and waits in different directories overlap
-    /// (D79). Returns the errors; `removeState` then removes the rest.
-    private func removeContainerDirectories(_ paths: PodPaths) -> [PodError] {
-        let directory = paths.containers
-        let removals = Files.subdirectories(directory).map { name in
-            ConcurrentWork {
-                do throws(PodError) { try Files.removeTree(directory + "/" + name) } catch { return [error] }
-                return []
-            }
-        }
-        return removals.flatMap { $0.finish() }
     }
 
     /// Ends every process of the pod: its supervisor's stop within `grace`, then what is

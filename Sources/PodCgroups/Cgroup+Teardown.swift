@@ -20,7 +20,8 @@ extension Cgroup {
     /// no such file, and a fork bomb outruns a kill by listing: every round freezes the
     /// cgroup first, so no task can fork while `cgroup.procs` is read, sends SIGKILL to
     /// each task and thaws it so they die — runc's `signalAllProcesses`, repeated until
-    /// the cgroup is seen empty twice. Returns whether the cgroup is empty.
+    /// the cgroup is seen empty as often as `emptyRoundsNeeded` says. Returns whether the
+    /// cgroup is empty.
     @discardableResult
     public func killAll(seconds: Double = 10) -> Bool {
         guard exists else { return true }
@@ -29,24 +30,40 @@ extension Cgroup {
         var emptyRounds = 0
         let empty = Self.waitUntil(seconds: seconds) {
             if let kill { try? CgroupFiles.write("1", to: kill) }
-            if let freezer { freeze(freezer, seconds: 1) }
+            let frozen = freezer.map { freeze($0, seconds: 1) } ?? false
             let left = processes()
             left.forEach { Glibc.kill($0, SIGKILL) }
             if let freezer { try? CgroupFiles.write("THAWED", to: freezer + "/freezer.state") }
             emptyRounds = left.isEmpty ? emptyRounds + 1 : 0
-            return emptyRounds >= 2
+            return emptyRounds >= Self.emptyRoundsNeeded(frozen: frozen, killedByKernel: kill != nil)
         }
         // Never leave a cgroup frozen: its tasks could not even die of the SIGKILL.
         if let freezer { try? CgroupFiles.write("THAWED", to: freezer + "/freezer.state") }
         return empty
     }
 
+    /// How many empty listings in a row prove the cgroup empty. One, when no task could
+    /// fork while it was read: the cgroup was FROZEN (a task forking as the freeze began
+    /// has its child in the cgroup, frozen too), or `cgroup.kill` was written (the kernel
+    /// kills what forks after it, cgroup-v2(7)): an empty listing then leaves no task
+    /// that could add one. Otherwise a task may have forked between the listing and its
+    /// exit, and a second listing, 5 ms later, looks for its child (D79).
+    public static func emptyRoundsNeeded(frozen: Bool, killedByKernel: Bool) -> Int {
+        frozen || killedByKernel ? 1 : 2
+    }
+
     /// FROZEN is reached once every task has stopped; until then the state reads FREEZING.
-    private func freeze(_ freezer: String, seconds: Double) {
+    /// Returns whether it was seen reached within `seconds` (a state that does not read,
+    /// the cgroup gone meanwhile, ends the wait but proves nothing).
+    private func freeze(_ freezer: String, seconds: Double) -> Bool {
+        var frozen = false
         _ = Self.waitUntil(seconds: seconds) {
             try? CgroupFiles.write("FROZEN", to: freezer + "/freezer.state")
-            return (try? Files.readText(freezer + "/freezer.state"))?.hasPrefix("FROZEN") ?? true
+            guard let state = try? Files.readText(freezer + "/freezer.state") else { return true }
+            frozen = state.hasPrefix("FROZEN")
+            return frozen
         }
+        return frozen
     }
 
     /// Kills what is in the cgroup and removes it (every cgroup below it, deepest first,
@@ -86,12 +103,12 @@ extension Cgroup {
                               "cannot remove the cgroup directories \(left.map(\.directory).joined(separator: ", ")) within \(Int(seconds)) s; processes in them: \(pids.isEmpty ? "none" : pids)")
     }
 
-    /// A directory and every directory below it, parents before children.
+    /// A directory and every directory below it, parents before children. The children
+    /// come from getdents' types, not a stat of each of a cgroup's dozens of files.
     static func tree(_ directory: String) -> [String] {
         guard Files.isDirectory(directory) else { return [] }
         var result = [directory]
-        let children = ((try? Files.list(directory)) ?? []).sorted()
-        for child in children where Files.isDirectory(directory + "/" + child) {
+        for child in Files.subdirectories(directory) {
             result += tree(directory + "/" + child)
         }
         return result

@@ -91,11 +91,24 @@ public final class FileLock: @unchecked Sendable {
         unlock()
     }
 
+    /// Writes the holder's PID over the last holder's, padded with spaces to one width
+    /// (readers trim it), without ftruncate: on ext4 a truncate to zero marks the file for
+    /// a forced flush at close (auto_da_alloc, ext4(5)), and the next holder's truncate
+    /// then waits for that writeback (5.7 ms measured in a delete; D79).
     private func recordHolder() {
         guard let descriptor else { return }
-        _ = ftruncate(descriptor.raw, 0)
-        let text = Array("\(getpid())\n".utf8)
+        let text = Array(Self.holderRecord(getpid()).utf8)
         _ = text.withUnsafeBytes { pwrite(descriptor.raw, $0.baseAddress, $0.count, 0) }
+        // Only a file someone else wrote is longer; cut to the record, not to zero.
+        var info = stat()
+        if fstat(descriptor.raw, &info) == 0 && Int(info.st_size) > text.count { _ = ftruncate(descriptor.raw, off_t(text.count)) }
+    }
+
+    /// The PID, left-aligned in 11 characters (a PID has at most 7 digits, pid_max 2^22)
+    /// and a newline: every holder's record has the same length.
+    static func holderRecord(_ pid: Int32) -> String {
+        let digits = String(pid)
+        return digits + String(repeating: " ", count: max(0, 11 - digits.count)) + "\n"
     }
 
     private static func sameInode(_ file: FileDescriptor, _ path: String) throws(PodError) -> Bool {

@@ -59,6 +59,30 @@ public enum Files {
         return names.sorted()
     }
 
+    /// The directories in a directory (not following symlinks), by the type getdents(2)
+    /// gives with each name: no stat(2) per entry, where a cgroup directory holds dozens
+    /// of files beside its few children. A file system that gives no type (DT_UNKNOWN)
+    /// has the entry looked up. A missing directory has none.
+    public static func subdirectories(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_DIR): names.append(name)
+            case Int32(DT_UNKNOWN):
+                var info = stat()
+                if lstat(path + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { names.append(name) }
+            default: break
+            }
+        }
+        return names.sorted()
+    }
+
     /// Removes a directory tree without following symlinks out of it.
     public static func removeTree(_ path: String) throws(PodError) {
         var info = stat()

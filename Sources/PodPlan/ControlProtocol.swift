@@ -36,12 +36,16 @@ public struct ControlRequest: Codable, Equatable, Sendable {
     /// attach: the container (default: the first app container), and whether to pass input.
     public var container: String?
     public var stdin: Bool?
+    /// stop: the pod is being deleted, so its state goes once it stopped: its status is
+    /// not made durable on the way out (D79).
+    public var deleting: Bool?
 
-    public init(op: Operation, grace: Double? = nil, container: String? = nil, stdin: Bool? = nil) {
+    public init(op: Operation, grace: Double? = nil, container: String? = nil, stdin: Bool? = nil, deleting: Bool? = nil) {
         self.op = op
         self.grace = grace
         self.container = container
         self.stdin = stdin
+        self.deleting = deleting
     }
 }
 

@@ -10,8 +10,13 @@ extension PodManager {
     /// the plan does not read, the pause's own cgroup names it, and the damage is a
     /// warning that names the file, so that delete still leaves nothing behind.
     func podCgroupLayout(_ paths: PodPaths, status: PodStatusRecord?) -> (layout: CgroupLayout?, damage: PodError?) {
+        podCgroupLayout(Result { () throws(PodError) in try RunPlan.readIfPresent(from: paths.runPlan) }, status: status)
+    }
+
+    /// As above, from the run plan as it was read (or the error reading it gave).
+    func podCgroupLayout(_ read: Result<RunPlan?, PodError>, status: PodStatusRecord?) -> (layout: CgroupLayout?, damage: PodError?) {
         let plan: RunPlan?
-        do { plan = try RunPlan.readIfPresent(from: paths.runPlan) } catch {
+        do { plan = try read.get() } catch {
             let pause = status?.pausePID ?? 0
             guard pause > 0, isPause(pause), let text = try? Files.readText("/proc/\(pause)/cgroup"),
                   let root = Self.cgroupRoot(environment: ProcessInfo.processInfo.environment),

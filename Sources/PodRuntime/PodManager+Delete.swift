@@ -19,13 +19,19 @@ extension PodManager {
         guard Files.exists(paths.manifest) || Files.exists(paths.runDirectory) else {
             throw PodError(.notFound, "pods \"\(key.name)\" not found in namespace \(key.namespace)")
         }
-        var warnings = try stopAndRemove(key, paths: paths, grace: grace)
-        // The pod is gone whatever happens here; a names file left behind is a warning.
-        // Before the user network goes: a user's pod-dns runs inside it (D69).
-        do {
-            try syncPodNames()
-        } catch {
-            warnings.append("pod names (docs/network.md, \"Names\") not updated: \(error)")
+        // The pod's state is gone whatever happens to its names; a names file left behind
+        // is a warning. Before the user network goes: a user's pod-dns runs inside it (D69).
+        var warnings = try stopAndRemove(key, paths: paths, grace: grace) { [self] ended in
+            do {
+                if let plan = ended.plan {
+                    try dropPodNames(key, address: plan.network.map { $0.hostNetwork ? nil : $0.podIP ?? ended.status?.podIP } ?? nil)
+                } else {
+                    try syncPodNames()
+                }
+                return []
+            } catch {
+                return ["pod names (docs/network.md, \"Names\") not updated: \(error)"]
+            }
         }
         if let warning = releaseUserNetworkIfUnused() { warnings.append(warning) }
         return warnings
@@ -33,40 +39,53 @@ extension PodManager {
 
     /// Stops whatever runs of the pod and removes its state; errors are collected. The
     /// cgroups go first: on v1 only the freezer stops a fork bomb, and the state goes
-    /// only once they are gone or recorded as leftovers.
+    /// only once they are gone or recorded as leftovers. Once every process is gone the
+    /// network is given back on a thread of its own while the state is removed and
+    /// `meanwhile` runs (D79); both finish before this returns. Returns the warnings.
     @discardableResult
-    func stopAndRemove(_ key: PodKey, paths: PodPaths, grace: Double?) throws(PodError) -> [String] {
-        let warnings = try endProcesses(paths, grace: grace)
-        let networkError = releaseNetwork(key)
+    func stopAndRemove(_ key: PodKey, paths: PodPaths, grace: Double?, meanwhile: (EndedProcesses) -> [String] = { _ in [] }) throws(PodError) -> [String] {
+        let ended = try endProcesses(paths, grace: grace, removingState: true)
+        let release = ended.network
+        let network = ConcurrentWork { [self] in releaseNetwork(key, release).map { [$0] } ?? [] }
         let rangeError = releaseUserNamespace(key)
-        try store.removeState(key)
-        if let error = networkError ?? rangeError { throw error }
-        return warnings
+        var stateError: PodError?
+        do { try store.removeState(key) } catch { stateError = error }
+        let later = meanwhile(ended)
+        let networkError = network.finish().first
+        if let error = stateError ?? networkError ?? rangeError { throw error }
+        return ended.warnings + later
     }
 
     /// Ends every process of the pod: its supervisor's stop within `grace`, then what is
-    /// left in its cgroups and network namespace. Returns the warnings: a damaged run plan
-    /// (the cgroups were found through the pause) and cgroups left.
-    func endProcesses(_ paths: PodPaths, grace: Double?) throws(PodError) -> [String] {
+    /// left in its cgroups and network namespace. Returns the warnings (a damaged run plan,
+    /// whose cgroups were found through the pause, and cgroups left) and how its network
+    /// is to be given back, decided from the plan and status read before the stop.
+    /// `removingState`: the pod's state goes right after (delete, a pod made anew).
+    func endProcesses(_ paths: PodPaths, grace: Double?, removingState: Bool = false) throws(PodError) -> EndedProcesses {
         let status = try? readStatus(paths)
+        let plan = Result { () throws(PodError) in try RunPlan.readIfPresent(from: paths.runPlan) }
         var warnings: [String] = []
         // Held from before the stop, which ends the pause they are found through, to the
         // last kill, and no longer: the function's scope closes the namespace.
         let namespace = holdNetworkNamespace(status)
-        let cgroups = podCgroupLayout(paths, status: status)
-        stopSupervisor(status, paths: paths, grace: grace)
+        let cgroups = podCgroupLayout(plan, status: status)
+        stopSupervisor(status, paths: paths, grace: grace, deleting: removingState)
         if let damage = cgroups.damage { warnings.append(damage.message) }
         if let warning = try destroyCgroups(cgroups.layout) { warnings.append(warning) }
         killLeftovers(namespace)
-        return warnings
+        let read = try? plan.get()
+        return EndedProcesses(warnings: warnings, network: .decide(plan: read ?? nil, planReadable: read != nil, status: status),
+                              plan: read ?? nil, status: status)
     }
 
     /// The control socket first; SIGTERM (with the grace period in a file) if it does not
     /// answer; SIGKILL when it has not finished 10 s after the grace period. With a
     /// damaged status record the supervisor is found by its command line.
-    private func stopSupervisor(_ status: PodStatusRecord?, paths: PodPaths, grace: Double?) {
+    /// `deleting`: the state goes after the stop, so the supervisor need not make its
+    /// last status durable.
+    private func stopSupervisor(_ status: PodStatusRecord?, paths: PodPaths, grace: Double?, deleting: Bool) {
         guard let pid = status.map(\.supervisorPID) ?? runningSupervisor(paths), supervisorAlive(pid: pid) else { return }
-        if (try? SupervisorClient(path: paths.controlSocket).send(ControlRequest(op: .stop, grace: grace)))?.ok != true {
+        if (try? SupervisorClient(path: paths.controlSocket).send(ControlRequest(op: .stop, grace: grace, deleting: deleting ? true : nil)))?.ok != true {
             if let grace { try? AtomicFile.write(String(grace), to: paths.gracePeriod) }
             kill(pid, SIGTERM)
         }
@@ -136,6 +155,15 @@ extension PodManager {
         let alive = supervisorAlive(status) || isWaitingToCreate(paths)
         return PodView(key: key, manifest: manifest, status: withPullEvents(status, paths), supervisorAlive: alive, paths: paths)
     }
+}
+
+/// What ending a pod's processes leaves for the rest of its removal.
+struct EndedProcesses {
+    var warnings: [String]
+    var network: NetworkRelease
+    /// The run plan and status as read before the stop (nil: absent or damaged).
+    var plan: RunPlan?
+    var status: PodStatusRecord?
 }
 
 public struct PodListing: Sendable {

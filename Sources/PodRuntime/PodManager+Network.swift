@@ -63,8 +63,9 @@ extension PodManager {
     }
 
     /// Removes the pod's veth, published ports and lease, if it has a lease. Returns the
-    /// error instead of throwing, so the rest of the cleanup still runs.
-    func releaseNetwork(_ key: PodKey) -> PodError? {
+    /// error instead of throwing, so the rest of the cleanup still runs. `release`: what
+    /// is known of its published ports (NetworkRelease; unknown lists the maps).
+    func releaseNetwork(_ key: PodKey, _ release: NetworkRelease = .unknown) -> PodError? {
         do {
             let network = PodNetwork(config: try networkConfig)
             guard try network.ipam.address(of: key) != nil else { return nil }
@@ -74,7 +75,7 @@ extension PodManager {
                 _ = try network.ipam.release(key)
                 return nil
             }
-            try network.detach(pod: key)
+            try network.detach(pod: key, published: release.known)
             return nil
         } catch {
             return error

@@ -56,8 +56,8 @@ extension PodManager {
         defer { lock.release() }
         let paths = PodPaths(store: store, key: key)
         guard Files.exists(paths.manifest) || Files.exists(paths.runDirectory) else { return }
-        _ = try endProcesses(paths, grace: grace)
-        if let error = releaseNetwork(key) { throw error }
+        let ended = try endProcesses(paths, grace: grace)
+        if let error = releaseNetwork(key, ended.network) { throw error }
     }
 
     /// RemovePodSandbox: as delete, and a pod already gone is no error.

@@ -65,6 +65,7 @@ extension Supervisor {
         case .ping:
             return ControlReply(ok: true, message: "pod \(plan.namespace)/\(plan.name): \(status.phase)")
         case .stop:
+            if request.deleting == true { deleting = true }
             beginStop(grace: request.grace ?? Double(plan.terminationGracePeriodSeconds))
             return ControlReply(ok: true, message: "stopping")
         case .reload:

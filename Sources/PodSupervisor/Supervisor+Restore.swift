@@ -15,6 +15,7 @@ extension Supervisor {
     func flushDurableStatus() {
         guard let data = pendingDurableStatus else { return }
         pendingDurableStatus = nil
+        if deleting { return }
         let fingerprint = DurableStatus.fingerprint(status)
         guard fingerprint != durableFingerprint else { return }
         do {

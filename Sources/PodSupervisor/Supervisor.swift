@@ -37,6 +37,9 @@ public final class Supervisor {
     var durableFingerprint = ""
     /// status.json's bytes, written since last-status.json was (Supervisor+Restore.swift).
     var pendingDurableStatus: [UInt8]?
+    /// A delete stops the pod: its state directory goes right after, last-status.json with
+    /// it, so the status is not made durable (fsynced) any more (D79).
+    var deleting = false
     /// podctl attach sessions (Supervisor+Attach.swift).
     var attachments: [Attachment] = []
     /// apply's start notice pipe (Supervisor+Notice.swift), -1 once sent or without one.

@@ -1,4 +1,5 @@
 import Glibc
+import PodCore
 import PodOS
 import PodTestSupport
 import Testing
@@ -26,6 +27,19 @@ import Testing
         let path = directory.file("responder.lock")
         let lock = try #require(try FileLock.acquire(path, wait: .no))
         #expect(FileLock.holder(of: path) == getpid())
+        withExtendedLifetime(lock) {}
+    }
+
+    /// The holder's PID is written over the last one in place, one width for every PID
+    /// (no truncate to zero, D79), and a longer text left by someone else is cut.
+    @Test func theRecordIsWrittenInPlaceAndReadBack() throws {
+        let directory = TemporaryDirectory("filelock")
+        let path = directory.file("state.lock")
+        try AtomicFile.write("not a pid, and longer than any record\n", to: path)
+        let lock = try #require(try FileLock.acquire(path, wait: .no))
+        let text = try Files.readText(path)
+        #expect(text.count == 12 && text.hasSuffix("\n"))
+        #expect(Int32(text.trimmingWhitespace()) == getpid())
         withExtendedLifetime(lock) {}
     }
 }

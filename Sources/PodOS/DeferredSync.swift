@@ -15,7 +15,8 @@ import PodCore
 /// (docs/state.md, "Crashes").
 ///
 /// Per thread (pthread_getspecific(3)): podctl-cri serves requests on several threads, and
-/// one request's collector must not take another's writes.
+/// one request's collector must not take another's writes. So `begin` and `sync` belong in
+/// one synchronous stretch of code (apply's command, `create`), never split by an `await`.
 public final class DeferredSync: @unchecked Sendable {
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
@@ -26,11 +27,14 @@ public final class DeferredSync: @unchecked Sendable {
     private var files: [String] = []
     private var directories: [String] = []
     private var collecting: Bool
+    /// The collector this one was begun inside, whose pending files its `sync` makes durable.
+    private let outer: DeferredSync?
     /// Files fsynced by `sync` (tests).
     public private(set) var syncedFiles = 0
 
-    private init(collecting: Bool) {
+    private init(collecting: Bool, outer: DeferredSync? = nil) {
         self.collecting = collecting
+        self.outer = outer
     }
 
     /// The collector of the calling thread, if one was begun and not yet synced.
@@ -39,10 +43,12 @@ public final class DeferredSync: @unchecked Sendable {
         return Unmanaged<DeferredSync>.fromOpaque(raw).takeUnretainedValue()
     }
 
-    /// Starts collecting this thread's durable writes. Inside another collector the new one
-    /// collects nothing: the outer one's `sync` makes the writes durable.
+    /// Starts collecting this thread's durable writes. Inside another collector (the apply
+    /// command's, around every pod's create) the new one collects nothing of its own: its
+    /// `sync` makes what the outer one collected so far durable (the leases apply reserved
+    /// before the pods, then this pod's records), and the outer one's `sync` ends it all.
     public static func begin() -> DeferredSync {
-        if current != nil { return DeferredSync(collecting: false) }
+        if let current { return DeferredSync(collecting: false, outer: current) }
         let collector = DeferredSync(collecting: true)
         pthread_setspecific(key, Unmanaged.passRetained(collector).toOpaque())
         return collector
@@ -55,16 +61,26 @@ public final class DeferredSync: @unchecked Sendable {
         if !directories.contains(directory) { directories.append(directory) }
     }
 
-    /// Ends the collection and makes every collected file durable: the writeback of all of
+    /// Ends the collection and makes every collected file durable (inside another collector:
+    /// the outer one's files so far, and the collection goes on): the writeback of all of
     /// them is started first (sync_file_range, as AtomicFile's grouped write does), then each
     /// file and each directory is fsynced once. A file removed since its rename (a pod
     /// deleted on a failed apply) is skipped; other failures are collected and the first is
     /// thrown after every file was tried. Calling it again does nothing.
     public func sync() throws(PodError) {
+        if let outer {
+            if outer.collecting { try outer.flush() }
+            return
+        }
         guard collecting else { return }
         collecting = false
         pthread_setspecific(Self.key, nil)
         Unmanaged.passUnretained(self).release()
+        try flush()
+    }
+
+    /// Makes every file collected so far durable and forgets them; collecting goes on.
+    private func flush() throws(PodError) {
         var failure: PodError?
         var opened: [FileDescriptor] = []
         for path in files {

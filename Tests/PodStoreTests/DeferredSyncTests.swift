@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import Testing
@@ -31,14 +32,20 @@ import PodCore
         #expect(collector.syncedFiles == 3)
     }
 
-    @Test func anotherThreadsWritesAreNotCollected() async throws {
+    // Synchronous, as every user is: a collector belongs to its thread, so begin and sync
+    // must not be split by an await (another task could run on the thread in between).
+    @Test func anotherThreadsWritesAreNotCollected() throws {
         let roots = try TemporaryRoots()
         let base = roots.base
         let collector = DeferredSync.begin()
-        let collectedElsewhere = await onThread { () -> Bool in
-            (try? AtomicFile.write("other", to: base + "/other")) != nil && DeferredSync.current == nil
-        }
-        #expect(collectedElsewhere)
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var collectedElsewhere = true
+        Thread {
+            collectedElsewhere = (try? AtomicFile.write("other", to: base + "/other")) == nil || DeferredSync.current != nil
+            done.signal()
+        }.start()
+        done.wait()
+        #expect(!collectedElsewhere)
         try AtomicFile.write("mine", to: base + "/mine")
         try collector.sync()
         #expect(collector.syncedFiles == 1)
@@ -55,15 +62,20 @@ import PodCore
         #expect(collector.syncedFiles == 1)
     }
 
-    @Test func anInnerCollectorLeavesTheSyncToTheOuterOne() throws {
+    @Test func anInnerSyncMakesTheOuterCollectionDurableSoFar() throws {
         let roots = try TemporaryRoots()
+        // apply: the leases reserved before the pods, then one pod's create.
         let outer = DeferredSync.begin()
+        try AtomicFile.write("lease", to: roots.base + "/leases.json")
         let inner = DeferredSync.begin()
-        try AtomicFile.write("a", to: roots.base + "/a")
+        try AtomicFile.write("plan", to: roots.base + "/runplan.json")
         try inner.sync()
-        #expect(inner.syncedFiles == 0)
+        #expect(outer.syncedFiles == 2)
+        // The outer collection goes on until its own sync.
         #expect(DeferredSync.current === outer)
+        try AtomicFile.write("status", to: roots.base + "/status.json")
         try outer.sync()
-        #expect(outer.syncedFiles == 1)
+        #expect(outer.syncedFiles == 3)
+        #expect(DeferredSync.current == nil)
     }
 }

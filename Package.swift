@@ -104,7 +104,10 @@ let package = Package(
         // debug builds (the tests) keep the checks.
         .target(name: "PodLogs", dependencies: ["PodCore", "PodOS"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         // libarchive reads every tar podctl meets (plain, gzip, zstd); see docs/images.md.
-        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        // Opened on first use, not at the start (D78): the forwarders in lazy.c; zlib is linked.
+        .target(name: "CArchive", dependencies: ["CLazyLoad"], linkerSettings: [.linkedLibrary("z")]),
+        // dlopen on first use for CArchive, CCurl and CNftables (D78).
+        .target(name: "CLazyLoad"),
         .target(
             name: "PodImage",
             dependencies: [
@@ -115,11 +118,11 @@ let package = Package(
         // Foundation-free so pod-helper can configure eth0 after setns; bridge, IPAM and
         // nftables (libnftables) in PodNetwork.
         .systemLibrary(name: "CMnl", pkgConfig: "libmnl", providers: [.apt(["libmnl-dev"])]),
-        .systemLibrary(name: "CNftables", pkgConfig: "libnftables", providers: [.apt(["libnftables-dev"])]),
+        .target(name: "CNftables", dependencies: ["CLazyLoad"]),
         .target(name: "PodNetlink", dependencies: ["PodCore", "CMnl"]),
         .target(name: "PodNetwork", dependencies: ["PodCore", "PodOS", "PodStore", "PodNetlink", "CNftables"]),
         // Registry pulls (docs/images.md, "Pulls"): the distribution API over libcurl (D30).
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CCurl", dependencies: ["CLazyLoad"]),
         .target(name: "PodRegistry", dependencies: ["PodCore", "PodOS", "PodImage", "CCurl"]),
         // The full command line (its sources stay in Sources/podctl); `podctl` execs it.
         .executableTarget(
@@ -152,7 +155,7 @@ let package = Package(
         .testTarget(name: "PodctlTests", dependencies: ["PodModel", "PodTestSupport"]),
         .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", "PodTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PodSecurityTests", dependencies: ["PodSecurity", "PodLaunch"]),
-        .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "CArchive", "PodTestSupport"]),
+        .testTarget(name: "PodImageTests", dependencies: ["PodImage", "PodCore", "PodOS", "PodStore", "CArchive", "CLazyLoad", "PodTestSupport"]),
         .testTarget(name: "PodNetworkTests", dependencies: ["PodNetwork", "PodNetlink", "PodCore", "PodOS", "PodStore", "CPodShim", "PodTestSupport"], exclude: ["Golden"]),
         // Pause and container init: Embedded Swift, statically linked, under 1 MiB RSS
         // (docs/pause-and-init.md). The tests run the built binaries, not the module.

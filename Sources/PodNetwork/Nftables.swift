@@ -1,6 +1,7 @@
 import CNftables
 import Foundation
 import PodCore
+import PodOS
 
 /// libnftables, in the network namespace of the calling thread. One context per call
 /// (the library opens its netlink socket in the caller's namespace), and one call at a
@@ -14,6 +15,7 @@ enum Nftables {
     static func run(_ commands: String, json: Bool = false, terse: Bool = false, what: @autoclosure () -> String) throws(PodError) -> String {
         lock.lock()
         defer { lock.unlock() }
+        try SharedLibrary.require(podnft_load())
         guard let context = nft_ctx_new(UInt32(NFT_CTX_DEFAULT)) else {
             throw PodError(.system, "\(what()): cannot create an nftables context")
         }

@@ -169,6 +169,9 @@ public struct PodNetwork: Sendable {
     /// Refuses ports that another pod has published or a host process holds, naming the
     /// holder; changes nothing. `publish` runs the same checks under the lock.
     public func checkPorts(_ ports: [HostPort], for pod: PodKey) throws(PodError) {
+        // No hostPort, nothing to check: apply of such a pod neither lists the maps nor
+        // loads libnftables (D78).
+        if ports.isEmpty { return }
         _ = try newEntries(ports, for: pod, podIP: IPv4Address(0), published: try publishedPorts())
     }
 

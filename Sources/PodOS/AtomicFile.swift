@@ -16,15 +16,23 @@ public enum AtomicFile {
     /// after a reboot before podctl writes them again (the names file of pod-dns, which
     /// is rebuilt from the leases and manifests before pod-dns is started); readers still
     /// see the old file or the new one, never a mix.
+    ///
+    /// Under a `DeferredSync` of this thread, a durable write is renamed into place at once
+    /// and fsynced (with its directory) at the collector's `sync` (D78).
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600, durable: Bool = true) throws(PodError) {
-        let temporary = try writeTemporary(bytes, for: path, mode: mode, sync: durable)
+        let deferred = durable ? DeferredSync.current : nil
+        let temporary = try writeTemporary(bytes, for: path, mode: mode, sync: durable && deferred == nil)
         do {
             try syscall("rename", path: path) { rename(temporary, path) }
         } catch {
             try? Files.remove(temporary)
             throw error
         }
-        if durable { try syncDirectory(Files.dirname(of: path)) }
+        if let deferred {
+            deferred.record(path)
+        } else if durable {
+            try syncDirectory(Files.dirname(of: path))
+        }
     }
 
     /// One file of a grouped write.
@@ -49,6 +57,7 @@ public enum AtomicFile {
     /// atomically and durably; a crash before the directory fsync leaves each file old or
     /// new, as a crash between two single writes does.
     public static func write(_ files: [Replacement]) throws(PodError) {
+        if let deferred = DeferredSync.current { return try write(files, deferredTo: deferred) }
         var temporaries: [String] = []
         do {
             for file in files { temporaries.append(try writeTemporary(file.bytes, for: file.path, mode: file.mode, sync: false)) }
@@ -67,6 +76,21 @@ public enum AtomicFile {
         var synced = Set<String>()
         for file in files where synced.insert(Files.dirname(of: file.path)).inserted {
             try syncDirectory(Files.dirname(of: file.path))
+        }
+    }
+
+    /// The grouped write under a `DeferredSync`: every file replaced now, fsynced at its `sync`.
+    private static func write(_ files: [Replacement], deferredTo deferred: DeferredSync) throws(PodError) {
+        var temporaries: [String] = []
+        do {
+            for file in files { temporaries.append(try writeTemporary(file.bytes, for: file.path, mode: file.mode, sync: false)) }
+            for (file, temporary) in zip(files, temporaries) {
+                try syscall("rename", path: file.path) { rename(temporary, file.path) }
+                deferred.record(file.path)
+            }
+        } catch {
+            for temporary in temporaries { unlink(temporary) }
+            throw error
         }
     }
 

@@ -1,6 +1,7 @@
 import CCurl
 import Glibc
 import PodCore
+import PodOS
 
 /// One HTTP request through libcurl (docs/architecture.md, D30: URLSession on Linux
 /// cannot trust a per-registry CA). A transfer runs on the calling thread; pulls run
@@ -81,6 +82,7 @@ enum HTTPTransfer {
     /// body is collected (it is the registry's error). Throws `TransportFailure` when no
     /// complete response came, or what the sink threw.
     static func perform(_ request: HTTPRequest, sink: BodySink? = nil) throws -> HTTPResponse {
+        try SharedLibrary.require(podcurl_load())
         guard initialized, let handle = curl_easy_init() else {
             throw PodError(.system, "libcurl could not be initialised")
         }

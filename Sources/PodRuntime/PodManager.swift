@@ -106,6 +106,10 @@ public final class PodManager: @unchecked Sendable {
 
     /// `sandbox`: a CRI sandbox's own settings (PodManager+Sandbox.swift); nil for apply.
     func create(_ pod: Pod, key: PodKey, paths: PodPaths, configMaps given: [ConfigMap], secrets givenSecrets: [Secret], peers: [String: String], pulled: Bool = false, sandbox: SandboxOptions? = nil) throws(PodError) {
+        // The pod's records are renamed into place as they are made and fsynced together
+        // once the supervisor is spawned, while it starts (D78); every way out syncs them.
+        let durability = DeferredSync.begin()
+        defer { try? durability.sync() }
         let (configMaps, secrets) = try configObjects(namespace: pod.namespace, configMaps: given, secrets: givenSecrets)
         let failures = pulled ? [] : try pullImages(pod, key: key)
         guard failures.isEmpty else {
@@ -149,8 +153,12 @@ public final class PodManager: @unchecked Sendable {
         // pod-dns, if this pod needs it and none runs, starts beside the sandbox (D67).
         let responder = rootless == nil ? launchResponderEarly(pod) : nil
         userNetwork?.unlock()
-        do {
+        do throws(PodError) {
             let supervisor = try spawnSupervisor(binaries.supervisor, plan: paths.runPlan, log: paths.supervisorLog)
+            do throws(PodError) { try durability.sync() } catch {
+                close(supervisor.notice)
+                throw error
+            }
             try waitForSandbox(paths, supervisor: supervisor)
         } catch {
             // The caller removes the pod, then its names step stops the responder if no

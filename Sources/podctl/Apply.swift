@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PodCore
 import PodModel
+import PodOS
 import PodRuntime
 import PodStore
 
@@ -121,6 +122,10 @@ struct Apply: ParsableCommand {
                 failures.append(error)
             }
         }
+        // The leases, and every pod's records, are fsynced together when each pod's
+        // supervisor has been spawned, and the rest before apply exits (D78).
+        let durability = DeferredSync.begin()
+        defer { try? durability.sync() }
         let peers = context.manager.reserveAddresses(for: set.pods)
         var applied = Set<PodKey>()
         for object in set.objects {
@@ -141,6 +146,7 @@ struct Apply: ParsableCommand {
         // Lists the maps and links only when a gone pod's lease shows something went
         // without podctl, as delete's does (docs/network.md, "Teardown"): ~100 ms less.
         context.reclaimGonePods(thorough: false)
+        try durability.sync()
         if let first = failures.first { throw PodError(first.code, "\(failures.count) object(s) were not applied") }
     }
 }

@@ -64,6 +64,7 @@ final class TarReader {
         var info = stat()
         try syscall("fstat", path: path) { fstat(file.raw, &info) }
         try budget?.charge(Int64(info.st_size))
+        try SharedLibrary.require(podarchive_load())
         guard let reader = archive_read_new() else { throw PodError(.system, "libarchive cannot allocate a reader for \(what)") }
         inner = reader
         archive_read_support_filter_none(reader)
@@ -73,6 +74,7 @@ final class TarReader {
 
     /// Only the OCI encodings gzip leaves over: no external programs, no other formats.
     private func openDecompressor() throws(PodError) {
+        try SharedLibrary.require(podarchive_load())
         guard let raw = archive_read_new() else { throw PodError(.system, "libarchive cannot allocate a reader for \(what)") }
         source = .archive(raw)
         archive_read_support_filter_none(raw)
@@ -84,6 +86,7 @@ final class TarReader {
     }
 
     private func openFromSource() throws(PodError) {
+        try SharedLibrary.require(podarchive_load())
         guard let tar = archive_read_new() else { throw PodError(.system, "libarchive cannot allocate a reader for \(what)") }
         inner = tar
         archive_read_support_format_tar(tar)

@@ -25,6 +25,7 @@ public struct CopyExtractor {
 
     /// Reads the plain tar on `input` to its end (or to the first error).
     public func extract(from input: Int32) throws(PodError) {
+        try SharedLibrary.require(podarchive_load())
         guard let reader = archive_read_new() else { throw PodError(.system, "libarchive cannot allocate a reader") }
         defer { archive_read_free(reader) }
         archive_read_support_filter_none(reader)

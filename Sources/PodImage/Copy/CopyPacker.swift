@@ -20,6 +20,7 @@ public struct CopyPacker {
 
     /// Writes the whole tar to `output` (a file or pipe).
     public func pack(to output: Int32) throws(PodError) {
+        try SharedLibrary.require(podarchive_load())
         guard let writer = archive_write_new() else { throw PodError(.system, "libarchive cannot allocate a writer") }
         defer { archive_write_free(writer) }
         archive_write_set_format_pax_restricted(writer)

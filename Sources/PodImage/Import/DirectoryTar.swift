@@ -41,6 +41,7 @@ final class DirectoryTar {
         self.writer = writer
         self.what = what
         self.excluded = excluded
+        try SharedLibrary.require(podarchive_load())
         guard let archive = archive_write_new() else { throw PodError(.system, "libarchive cannot allocate a writer for \(what)") }
         self.archive = archive
         archive_write_set_format_pax_restricted(archive)

@@ -140,7 +140,7 @@ public struct PodNetwork: Sendable {
                 if let stale = try netlink.link(named: name) {
                     // Left by an earlier sandbox of this pod (a dead namespace takes its veth
                     // with it, but asynchronously), or a clash of names.
-                    guard stale.alias == nil || stale.alias == Self.alias(for: pod) else {
+                    guard Self.isOwned(stale, by: pod) else {
                         throw PodError(.alreadyExists, "interface \(name) for pod \(pod) exists and belongs to \(stale.alias ?? "?")")
                     }
                     try netlink.deleteLink(named: name)
@@ -252,10 +252,27 @@ public struct PodNetwork: Sendable {
                     try unpublishLocked(pod: pod, podIP: podIP)
                 }
             } catch { errors.append(error) }
-            do throws(PodError) { try NetlinkSocket().deleteLink(named: Self.hostInterfaceName(for: pod)) } catch { errors.append(error) }
+            do throws(PodError) { try deleteHostEnd(of: pod) } catch { errors.append(error) }
             do throws(PodError) { try ipam.release(pod) } catch { errors.append(error) }
             try Self.throwing(errors, "cleaning up the network of pod \(pod)")
         }
+    }
+
+    /// Deletes the host end of the pod's veth, if it is this pod's. Its name is a 32-bit
+    /// hash of the pod's key, so another pod's key can name the same interface: attach
+    /// then refuses the clash, and the cleanup of that failed attach (or the delete of
+    /// that pod) must not take the other pod's veth with it. The alias says whose it is;
+    /// a link without one is treated as attach treats it (an earlier sandbox's, removable).
+    func deleteHostEnd(of pod: PodKey) throws(PodError) {
+        let netlink = try NetlinkSocket()
+        let name = Self.hostInterfaceName(for: pod)
+        guard let link = try netlink.link(named: name), Self.isOwned(link, by: pod) else { return }
+        try netlink.deleteLink(named: name)
+    }
+
+    /// Whether `link`, named after `pod`, is that pod's (or no pod's): see deleteHostEnd.
+    static func isOwned(_ link: LinkInfo, by pod: PodKey) -> Bool {
+        link.alias == nil || link.alias == alias(for: pod)
     }
 
     /// Cleans up after pods that are gone (deleted while podctl could not clean up):

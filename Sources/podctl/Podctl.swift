@@ -18,7 +18,7 @@ struct Podctl: AsyncParsableCommand {
         RegistryPulling.install()
         do {
             let arguments = normalize(Array(CommandLine.arguments.dropFirst()))
-            if var exec = fastExec(arguments) { return try exec.run() }
+            if let exec = fastExec(arguments) { return try exec.run() }
             var command = try parseAsRoot(arguments)
             if var asynchronous = command as? AsyncParsableCommand {
                 try await asynchronous.run()

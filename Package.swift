@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(name: "PodRuntimeTests", dependencies: ["PodRuntime", "PodPlan", "PodJSON", "PodSupervisor", "PodImage", "PodRegistry", "PodModel", "PodSecurity", "PodCgroups", "PodTestSupport"]),
         // The standing hostile-input suite (docs/security.md, "Threat model"): every hole
         // found is a regression test here; each checks a sentinel outside every root.
-        .testTarget(name: "HostileInputTests", dependencies: ["PodTestSupport", "PodJSON", "PodDNS", "PodModel", "PodLaunch", "PodImage", "PodCore", "PodOS", "PodStore", "PodCgroups", "CArchive"]),
+        .testTarget(name: "HostileInputTests", dependencies: ["PodTestSupport", "PodJSON", "PodDNS", "PodModel", "PodLaunch", "PodImage", "PodCore", "PodOS", "PodStore", "PodCgroups", "PodNetwork", "CArchive"]),
         .testTarget(name: "PodCgroupsTests", dependencies: ["PodCgroups", "PodCore"]),
         .testTarget(name: "PodctlTests", dependencies: ["PodModel", "PodTestSupport"]),
         .testTarget(name: "PodRegistryTests", dependencies: ["PodRegistry", "PodImage", "PodCore", "PodOS", "CCurl", "PodTestSupport", .product(name: "Crypto", package: "swift-crypto")]),

@@ -39,10 +39,6 @@ func inPrivateMountNamespace<T: Sendable>(_ body: @escaping @Sendable () throws 
     return try box.result!.get()
 }
 
-final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
-}
-
 func mountInfo(_ file: String) -> String { readText(file) ?? "" }
 
 @Suite(.serialized) struct OverlayMountTests {

@@ -231,29 +231,4 @@ import PodStore
         #expect(try other.ipam.leases().isEmpty)
         #expect(!(try host.command(["ip", "link", "show"]).contains("podv")))
     }
-
-    /// A host veth's name is a 32-bit hash of the pod's key, so two keys can name the same
-    /// interface: the pod that finds its name taken by another pod's veth is refused, and
-    /// its cleanup (detach) leaves the other pod's veth where it is.
-    @Test(.needsRoot("needs root (network namespaces, netlink, nftables)")) func anotherPodsVethUnderTheSameNameSurvivesADetach() throws {
-        let state = TemporaryDirectory("podctl-net")
-        let host = try NamespaceHolder(), pod = try NamespaceHolder()
-        defer { for holder in [pod, host] { holder.stop() } }
-        let network = PodNetwork(config: try NetworkConfig(root: state.path))
-        let late = key("late")
-        let name = PodNetwork.hostInterfaceName(for: late)
-        try host.run {
-            _ = try network.ensureBridge()
-            let netlink = try NetlinkSocket()
-            try netlink.createVeth(name, master: nil, mtu: 1500, peer: "early0", peerNamespacePID: nil)
-            let link = try #require(try netlink.link(named: name))
-            try netlink.setAlias(index: link.index, name: name, alias: "podctl pod default/early")
-        }
-        let refused = #expect(throws: PodError.self) { try host.run { try network.attach(pod: late, pausePID: pod.pid) } }
-        #expect(refused?.code == .alreadyExists)
-        try host.run { try network.detach(pod: late) }
-        #expect(try host.command(["ip", "-d", "link", "show", name]).contains("alias podctl pod default/early"))
-        #expect(try network.ipam.leases().isEmpty)
-        try host.run { try network.removeBridge() }
-    }
 }

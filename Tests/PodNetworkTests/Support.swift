@@ -3,11 +3,6 @@ import Glibc
 import PodCore
 import PodStore
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 func key(_ name: String, _ namespace: String = "default") -> PodKey {
     try! PodKey(namespace: namespace, name: name)
 }

@@ -24,8 +24,9 @@ public struct HelperLauncher: Sendable {
     }
 
     /// Starts the helper and returns its pid once the plan is written; `finish` reads the report.
-    /// `target`: exec's pidfd of the container's process (`HelperDescriptors.target`).
-    public func start(_ plan: LaunchPlan, stdio: Stdio, terminalSocket: Int32? = nil, target: Int32? = nil) throws(PodError) -> Running {
+    /// `target`: exec's pidfd of the container's process (`HelperDescriptors.target`);
+    /// `startGate`: the read end the container waits on before its exec (`HelperDescriptors.startGate`).
+    public func start(_ plan: LaunchPlan, stdio: Stdio, terminalSocket: Int32? = nil, target: Int32? = nil, startGate: Int32? = nil) throws(PodError) -> Running {
         let planPipe = try makePipe()
         let reportPipe = try makePipe()
         var descriptors: [(source: Int32, target: Int32)] = [
@@ -34,6 +35,7 @@ public struct HelperLauncher: Sendable {
         ]
         if let terminalSocket { descriptors.append((terminalSocket, HelperDescriptors.terminal)) }
         if let target { descriptors.append((target, HelperDescriptors.target)) }
+        if let startGate { descriptors.append((startGate, HelperDescriptors.startGate)) }
         let pid: pid_t
         do {
             pid = try spawnProcess(helperPath, arguments: [], descriptors: descriptors)

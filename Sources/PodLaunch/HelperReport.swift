@@ -104,4 +104,9 @@ public enum HelperDescriptors {
     public static let terminal: Int32 = 5
     /// exec with `targetPinned`: a pidfd of the container's process.
     public static let target: Int32 = 6
+    /// A container start held until the pod's network is ready: the read end of a pipe.
+    /// The container's process, its root built, reads one byte before it execs the init
+    /// (end-of-file instead: the network failed, it exits). Present only when passed:
+    /// spawnProcess closes every descriptor above the highest it passes.
+    public static let startGate: Int32 = 7
 }

@@ -17,7 +17,7 @@ enum NetworkRelease: Equatable, Sendable {
 
     /// Decided from the run plan (`planReadable` false: it is damaged) and the status the
     /// supervisor last wrote: its pod address is set once the attach, publish included,
-    /// succeeded (Supervisor.attachNetwork). A pod on the host's network publishes nothing.
+    /// succeeded (Supervisor.completeNetworkAttach). A pod on the host's network publishes nothing.
     static func decide(plan: RunPlan?, planReadable: Bool, status: PodStatusRecord?) -> NetworkRelease {
         guard planReadable, let plan, let network = plan.network else { return .unknown }
         if network.hostNetwork { return .published([]) }

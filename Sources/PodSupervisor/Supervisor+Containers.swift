@@ -16,6 +16,9 @@ extension Supervisor {
     /// instead of adding up (app containers start together in Kubernetes too).
     func start(_ indices: [Int]) {
         let launched = indices.compactMap { index in launch(index).map { (index, $0) } }
+        // A held start (the pod's first): the helpers are past the spawn; their reports end
+        // at the exec, so the gate opens before they are read.
+        releaseStartGate()
         for (index, running) in launched {
             let (reports, _) = running.finish()
             adoptTerminal(index)
@@ -41,7 +44,9 @@ extension Supervisor {
             defer { console.childEnds.forEach { close($0) }; close(output.write); close(errors.write) }
             var launch = try plan.containerLaunch(container, pausePID: status.pausePID)
             try prepareContainerCgroup(index, &launch)
-            let running = try launcher.start(.container(launch), stdio: .init(input: console.input, output: output.write, error: errors.write), terminalSocket: console.terminalSocket)
+            let running = try launcher.start(.container(launch), stdio: .init(input: console.input, output: output.write, error: errors.write),
+                                             terminalSocket: console.terminalSocket, startGate: startGate?.pipe.read)
+            if startGate != nil { startGate?.held += 1 }
             containers[index].pipes = [.stdout: output.read, .stderr: errors.read]
             // A 1 MiB pipe (F_SETPIPE_SZ, 1031: fcntl(2)) lets a fast writer go on while the
             // log is written, so the supervisor wakes and copies in larger pieces.

@@ -7,33 +7,42 @@ import PodOS
 import PodPlan
 
 extension Supervisor {
-    /// Wires the pod's network after pause started: the veth, the address lease, the
-    /// hostPorts and `eth0`'s address and route by `pod-network` (a short-lived process,
-    /// so libnftables and Foundation are not resident in every supervisor; D56, D74); a
-    /// non-root user's pod has pod-helper configure `eth0` (it enters the user network's
-    /// user namespace first).
-    func attachNetwork() -> Bool {
-        guard let network = plan.network, !network.hostNetwork else { return true }
-        let reply: NetworkReply
+    /// Starts wiring the pod's network after pause started: the veth, the address lease,
+    /// the hostPorts and `eth0`'s address and route by `pod-network` (a short-lived
+    /// process, so libnftables and Foundation are not resident in every supervisor; D56,
+    /// D74). Returns once the request is written: the first containers' start runs beside
+    /// it, held before their exec (StartGate, D80). Nil when the pod has no network of its own.
+    func beginNetworkAttach() throws(NetworkFailure) -> NetworkProcess? {
+        guard let network = plan.network, !network.hostNetwork else { return nil }
         do {
-            reply = try runNetworkProcess(NetworkRequest(op: .attach, namespace: plan.namespace, name: plan.name, pausePID: status.pausePID, network: bridgeSide(network),
-                                                         configuresInterface: plan.rootless == nil))
+            return try spawnNetworkProcess(NetworkRequest(op: .attach, namespace: plan.namespace, name: plan.name, pausePID: status.pausePID,
+                                                          network: bridgeSide(network), configuresInterface: plan.rootless == nil))
         } catch {
-            return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
+            throw NetworkFailure(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
         }
-        if let reason = reply.failureReason { return failNetwork(reason: reason, message: reply.message) }
+    }
+
+    /// Reads pod-network's reply to the attach and finishes what the supervisor does
+    /// itself: a non-root user's pod has pod-helper configure `eth0` (it enters the user
+    /// network's user namespace first) and its hostPorts forwarded (D69).
+    func completeNetworkAttach(_ process: NetworkProcess) throws(NetworkFailure) {
+        guard let network = plan.network else { return }
+        let reply: NetworkReply
+        do { reply = try process.reply() } catch {
+            throw NetworkFailure(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
+        }
+        if let reason = reply.failureReason { throw NetworkFailure(reason: reason, message: reply.message) }
         guard let podIP = reply.podIP, let interface = reply.interface else {
-            return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: pod-network answered without an address")
+            throw NetworkFailure(reason: "NetworkSetupError", message: "cannot set up the pod's network: pod-network answered without an address")
         }
         do { if reply.interfaceConfigured != true { try configureInterface(interface) } } catch {
-            return failNetwork(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
+            throw NetworkFailure(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
         }
         status.podIP = podIP
         if network.userNetworkPID != nil && !network.ports.isEmpty {
-            if let failure = startHostPortForwarder(network, podIP: podIP) { return failNetwork(reason: failure.reason, message: failure.message) }
+            if let failure = startHostPortForwarder(network, podIP: podIP) { throw NetworkFailure(reason: failure.reason, message: failure.message) }
         }
         status.record(.normal, "NetworkReady", "Pod address \(podIP) on \(network.bridge) (\(reply.hostInterface ?? "?"))")
-        return true
     }
 
     /// A pod that ended on its own gives back its address, hostPorts and host veth, as the
@@ -61,23 +70,31 @@ extension Supervisor {
         return bridge
     }
 
-    func failNetwork(reason: String, message: String) -> Bool {
+    func failNetwork(_ failure: NetworkFailure) {
         status.phase = "Failed"
-        status.reason = reason
-        status.message = message
-        status.record(.warning, "FailedCreatePodSandBox", message)
-        log(message)
-        return false
+        status.reason = failure.reason
+        status.message = failure.message
+        status.record(.warning, "FailedCreatePodSandBox", failure.message)
+        log(failure.message)
     }
 
     /// pod-network beside pod-helper (one install directory, Binaries.locate).
     var networkProcessPath: String { Files.dirname(of: plan.helperPath) + "/pod-network" }
 
-    /// Runs pod-network with one request and reads its one reply. The supervisor waits for
-    /// it here, as for pod-helper's network mode: the pod's start is not done before it.
+    /// Runs pod-network with one request and reads its one reply.
     func runNetworkProcess(_ request: NetworkRequest) throws(PodError) -> NetworkReply {
+        try spawnNetworkProcess(request).reply()
+    }
+
+    /// Starts pod-network and writes its one request (a few hundred bytes: the pipe takes
+    /// them whole, so this does not wait on pod-network's start).
+    func spawnNetworkProcess(_ request: NetworkRequest) throws(PodError) -> NetworkProcess {
         let input = try makePipe()
-        let output = try makePipe()
+        let output: (read: Int32, write: Int32)
+        do { output = try makePipe() } catch {
+            [input.read, input.write].forEach { close($0) }
+            throw error
+        }
         let pid: pid_t
         do {
             // A non-root user's pod-network runs in the user network (D65), entered by
@@ -94,7 +111,12 @@ extension Supervisor {
         }
         close(input.read)
         close(output.write)
-        let sent = try PodJSON.encode(request)
+        let sent: [UInt8]
+        do { sent = try PodJSON.encode(request) } catch {
+            close(input.write)
+            _ = NetworkProcess(pid: pid, output: output.read, path: networkProcessPath).finish()
+            throw error
+        }
         var offset = 0
         while offset < sent.count {
             let written = sent[offset...].withUnsafeBytes { write(input.write, $0.baseAddress, $0.count) }
@@ -103,14 +125,7 @@ extension Supervisor {
             offset += written
         }
         close(input.write)
-        let answer = readToEnd(output.read, limit: 1 << 20)
-        close(output.read)
-        let code = HelperLauncher.waitFor(pid)
-        do {
-            return try PodJSON.decode(NetworkReply.self, from: answer, source: "the reply of \(networkProcessPath)")
-        } catch {
-            throw PodError(.system, "\(networkProcessPath) exited with \(code) and no reply (see supervisor.log)", cause: .error(error))
-        }
+        return NetworkProcess(pid: pid, output: output.read, path: networkProcessPath)
     }
 
     /// pod-helper joins the pause's network namespace and configures `eth0` there.
@@ -123,5 +138,34 @@ extension Supervisor {
             throw PodError(.system, failure.message, cause: .system(call: failure.call, errno: failure.errno, path: failure.path))
         }
         guard code == 0 else { throw PodError(.system, "pod-helper exited with \(code ?? -1) while configuring eth0") }
+    }
+}
+
+/// Why the pod's network could not be set up: the pod's reason and message.
+struct NetworkFailure: Error {
+    let reason: String
+    let message: String
+}
+
+/// A running pod-network whose request was written; its reply is read once.
+struct NetworkProcess {
+    let pid: pid_t
+    let output: Int32
+    let path: String
+
+    /// Reads the reply to end-of-file (at most 1 MiB), reaps the process and decodes it.
+    func reply() throws(PodError) -> NetworkReply {
+        let (answer, code) = finish()
+        do {
+            return try PodJSON.decode(NetworkReply.self, from: answer, source: "the reply of \(path)")
+        } catch {
+            throw PodError(.system, "\(path) exited with \(code) and no reply (see supervisor.log)", cause: .error(error))
+        }
+    }
+
+    func finish() -> (answer: [UInt8], code: Int32) {
+        let answer = readToEnd(output, limit: 1 << 20)
+        close(output)
+        return (answer, HelperLauncher.waitFor(pid))
     }
 }

@@ -51,6 +51,10 @@ public final class Supervisor {
     var hostPortForwarder: pid_t = 0
     /// How a non-root user's container roots are mounted, once reported (D71).
     var rootFilesystemDriver: String?
+    /// The first containers' start, held until pod-network answers (Supervisor+StartGate.swift).
+    var startGate: StartGate?
+    /// Why the pod's network could not be set up, once the gate found out.
+    var networkFailure: NetworkFailure?
 
     public init(plan: RunPlan, planPath: String) {
         self.plan = plan
@@ -84,8 +88,15 @@ public final class Supervisor {
             writeStatus()
             return 1
         }
-        guard attachNetwork() else {
-            // Nothing runs in the sandbox yet: take pause down with it.
+        do throws(NetworkFailure) { try beginNetworkAndGate() } catch { networkFailure = error }
+        if networkFailure == nil {
+            perform(pod.handle(.sandboxReady, now: Clock.now()))
+            releaseStartGate()  // when no container was launched through it
+        }
+        if let failure = networkFailure {
+            // No workload ran: held containers exit at the gate's end-of-file. Take pause
+            // down, and whatever is left in the pod's cgroups with it.
+            failNetwork(failure)
             kill(status.pausePID, SIGKILL)
             var raw: Int32 = 0
             waitpid(status.pausePID, &raw, 0)
@@ -95,7 +106,6 @@ public final class Supervisor {
             writeStatus()
             return 1
         }
-        perform(pod.handle(.sandboxReady, now: Clock.now()))
         if statusDirty { writeStatus() }
         StartNotice.send(&notice)
         StackRelease.belowCurrentFrame()

@@ -43,8 +43,24 @@ func startContainer(_ plan: ContainerLaunch) -> Never {
     if plan.process.tty { takeConsole() }
     enterUserNamespace(userNamespace)
     dropPrivileges(plan.process)
+    awaitStartGate()
     closeReportOnExec()
     execute(program: program, plan.process, initPath: plan.initPath, initDescriptor: initDescriptor)
+}
+
+/// The first start of a pod's containers overlaps the network's set-up (pod-network) with
+/// everything before the exec: cgroups, namespaces, the root. The workload still starts
+/// only once the pod's network is there, as the kubelet starts containers only after the
+/// CNI ADD returned. No gate passed (a restart, a container added later): nothing to wait.
+func awaitStartGate() {
+    guard fcntl(HelperDescriptors.startGate, F_GETFD) >= 0 else { return }
+    var byte: UInt8 = 0
+    var count: Int
+    repeat { count = read(HelperDescriptors.startGate, &byte, 1) } while count < 0 && errno == EINTR
+    let code = errno
+    close(HelperDescriptors.startGate)
+    if count == 1 { return }
+    fail(.setup, "read", count < 0 ? code : 0, "", "the pod's network was not set up; the container was not started")
 }
 
 /// The working directory comes from the manifest or the image: it is resolved inside the

@@ -56,6 +56,7 @@ extension RuntimeService {
 
     public func startContainer(request: Runtime_V1_StartContainerRequest, context _: ServerContext) async throws -> Runtime_V1_StartContainerResponse {
         let record = try container(request.containerID)
+        Self.warmMigrationLock()  // the supervisor's helper joins the container's cgroups
         try await onContainer(record) { manager, key, name throws(PodError) in try manager.startContainer(key, name: name) }
         sendEvent(.containerStartedEvent, id: record.id, sandboxID: record.sandboxID)
         return Runtime_V1_StartContainerResponse()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PodCgroups
 import PodCore
 import PodModel
 import PodOS
@@ -49,6 +50,11 @@ struct Apply: ParsableCommand {
     func run() throws {
         _ = try StoreRoots.resolve(root: global.root, runRoot: global.runRoot)
         if watch { return try ApplyWatch(apply: self).run() }
+        // The sandbox helper joins the pod's cgroups after the planning: the migration
+        // lock's grace period (cgroup v1) runs meanwhile (PodCgroups.MigrationLockWarmth).
+        if !dryRun && MigrationLockWarmth.ofThisProcess.procsFile != nil {
+            Thread.detachNewThread { MigrationLockWarmth.ofThisProcess.touch() }
+        }
         try applyOnce()
     }
 

@@ -46,7 +46,7 @@ extension Supervisor {
             try prepareContainerCgroup(index, &launch)
             let running = try launcher.start(.container(launch), stdio: .init(input: console.input, output: output.write, error: errors.write),
                                              terminalSocket: console.terminalSocket, startGate: startGate?.pipe.read)
-            if startGate != nil { startGate?.held += 1 }
+            startGate?.held += 1
             containers[index].pipes = [.stdout: output.read, .stderr: errors.read]
             // A 1 MiB pipe (F_SETPIPE_SZ, 1031: fcntl(2)) lets a fast writer go on while the
             // log is written, so the supervisor wakes and copies in larger pieces.

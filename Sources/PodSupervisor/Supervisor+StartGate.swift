@@ -1,5 +1,6 @@
 import Glibc
 import PodExec
+import PodOS
 
 /// The pod's first containers start beside pod-network (D80). Until pod-network answers,
 /// each one's helper does everything up to the exec (cgroup join, namespaces, the root:
@@ -33,20 +34,14 @@ extension Supervisor {
     func releaseStartGate() {
         guard let gate = startGate else { return }
         startGate = nil
+        close(gate.pipe.read)
+        let go = FileDescriptor(raw: gate.pipe.write)  // closed when dropped: end-of-file for who is left
         do throws(NetworkFailure) {
             try completeNetworkAttach(gate.network)
-            let go = [UInt8](repeating: 1, count: gate.held)
-            var offset = 0
-            while offset < go.count {
-                let written = go[offset...].withUnsafeBytes { write(gate.pipe.write, $0.baseAddress, $0.count) }
-                if written < 0 && errno == EINTR { continue }
-                if written <= 0 { break }
-                offset += written
-            }
+            // A held process that is gone already (EPIPE once all are) needs no byte.
+            try? go.writeAll([UInt8](repeating: 1, count: gate.held))
         } catch {
             networkFailure = error
         }
-        close(gate.pipe.write)
-        close(gate.pipe.read)
     }
 }

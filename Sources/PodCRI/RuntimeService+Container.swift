@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import PodCgroups
 import PodCore
 import PodCRIProtocol
 import PodRuntime
@@ -56,7 +57,7 @@ extension RuntimeService {
 
     public func startContainer(request: Runtime_V1_StartContainerRequest, context _: ServerContext) async throws -> Runtime_V1_StartContainerResponse {
         let record = try container(request.containerID)
-        Self.warmMigrationLock()  // the supervisor's helper joins the container's cgroups
+        MigrationLockWarmth.startInBackground()  // the supervisor's helper joins the container's cgroups (D81)
         try await onContainer(record) { manager, key, name throws(PodError) in try manager.startContainer(key, name: name) }
         sendEvent(.containerStartedEvent, id: record.id, sandboxID: record.sandboxID)
         return Runtime_V1_StartContainerResponse()

@@ -1,8 +1,8 @@
-import Foundation
 import GRPCCore
 import PodCgroups
 import PodCore
 import PodCRIProtocol
+import PodRuntime
 
 /// Exec, Attach and PortForward: each checks its request and answers with a one-time URL
 /// on the streaming server (Streaming/StreamingServer.swift, D68), as containerd does
@@ -15,7 +15,7 @@ extension RuntimeService {
         try ContainerConfigMapping.checkWords(request.cmd, "cmd")
         try Self.checkStreams(tty: request.tty, stdin: request.stdin, stdout: request.stdout, stderr: request.stderr)
         try running(record)
-        Self.warmMigrationLock()
+        MigrationLockWarmth.startInBackground()  // the helper joins once crictl's streams are made (D81)
         var response = Runtime_V1_ExecResponse()
         response.url = try streamingURL(.exec(containerID: record.id, command: request.cmd, stdin: request.stdin, stdout: request.stdout, stderr: request.stderr, tty: request.tty))
         return response
@@ -40,15 +40,6 @@ extension RuntimeService {
         var response = Runtime_V1_PortForwardResponse()
         response.url = try streamingURL(.portForward(sandboxID: record.id))
         return response
-    }
-
-    /// A helper is about to join cgroups (Exec: once the client is connected to the streaming
-    /// server and its streams are made; RunPodSandbox and StartContainer: after the records
-    /// and the supervisor's round trip): the lock's grace period (cgroup v1, one per idle
-    /// spell) runs meanwhile on a thread of its own (PodCgroups.MigrationLockWarmth).
-    static func warmMigrationLock() {
-        guard MigrationLockWarmth.ofThisProcess.procsFile != nil else { return }
-        Thread.detachNewThread { MigrationLockWarmth.ofThisProcess.touch() }
     }
 
     /// The kubelet's rules (streaming/server.go, validateExecRequest): some stream is

@@ -52,9 +52,7 @@ struct Apply: ParsableCommand {
         if watch { return try ApplyWatch(apply: self).run() }
         // The sandbox helper joins the pod's cgroups after the planning: the migration
         // lock's grace period (cgroup v1) runs meanwhile (PodCgroups.MigrationLockWarmth).
-        if !dryRun && MigrationLockWarmth.ofThisProcess.procsFile != nil {
-            Thread.detachNewThread { MigrationLockWarmth.ofThisProcess.touch() }
-        }
+        if !dryRun { MigrationLockWarmth.startInBackground() }
         try applyOnce()
     }
 

@@ -19,6 +19,8 @@ struct ContainerRun {
     var stopSignal: Int32?
     /// Why the last instance was stopped by podctl (a failed probe or hook), for its status.
     var stopCause: String?
+    /// Created through the CRI and prepared, waiting for StartContainer (D82).
+    var prestarted: PrestartedHelper?
 
     init(plan: ContainerPlan, isInit: Bool) {
         self.plan = plan

@@ -15,7 +15,7 @@ extension Supervisor {
     /// are read, so the helpers' namespace and mount work (about 10 ms each) overlaps
     /// instead of adding up (app containers start together in Kubernetes too).
     func start(_ indices: [Int]) {
-        let launched = indices.compactMap { index in launch(index).map { (index, $0) } }
+        let launched = indices.compactMap { index in (takePrestarted(index) ?? launch(index)).map { (index, $0) } }
         // A held start (the pod's first): the helpers are past the spawn; their reports end
         // at the exec, so the gate opens before they are read.
         releaseStartGate()
@@ -31,34 +31,46 @@ extension Supervisor {
     /// that failed (the failure is recorded and the restart policy decides).
     private func launch(_ index: Int) -> HelperLauncher.Running? {
         guard !pod.stopping, status.sandboxReady else { return nil }
-        let container = containers[index].plan
-        let before = pod.containers[index].restartCount
-        _ = pod.handle(.launching(index), now: Clock.now())
-        let restarts = pod.containers[index].restartCount
-        if restarts != before { updateStatus(index) { $0.restartCount = restarts } }
+        markLaunching(index)
         do {
-            try prepareRoot(container)
-            let output = try makePipe()
-            let errors = try makePipe()
-            let console = try makeConsoleStdio(index)
-            defer { console.childEnds.forEach { close($0) }; close(output.write); close(errors.write) }
-            var launch = try plan.containerLaunch(container, pausePID: status.pausePID)
-            try prepareContainerCgroup(index, &launch)
-            let running = try launcher.start(.container(launch), stdio: .init(input: console.input, output: output.write, error: errors.write),
-                                             terminalSocket: console.terminalSocket, startGate: startGate?.pipe.read)
-            startGate?.held += 1
-            containers[index].pipes = [.stdout: output.read, .stderr: errors.read]
-            // A 1 MiB pipe (F_SETPIPE_SZ, 1031: fcntl(2)) lets a fast writer go on while the
-            // log is written, so the supervisor wakes and copies in larger pieces.
-            for fd in [output.read, errors.read] { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, 1031, 1 << 20) }
-            containers[index].writer = try? container.logPath.map { path throws(PodError) in try ContainerLogWriter(file: path) }
-                ?? ContainerLogWriter(directory: "\(plan.logDirectory)/\(container.name)", restartCount: restarts)
-            return running
+            return try spawnHelper(index, startGate: startGate?.pipe.read)
         } catch {
             startFailed(index, reason: "CreateContainerError", message: error.description, exitCode: nil)
             statusDirty = true
             return nil
         }
+    }
+
+    /// The lifecycle's word that this start is an attempt (a restart counts from the second).
+    func markLaunching(_ index: Int) {
+        let before = pod.containers[index].restartCount
+        _ = pod.handle(.launching(index), now: Clock.now())
+        let restarts = pod.containers[index].restartCount
+        if restarts != before { updateStatus(index) { $0.restartCount = restarts } }
+    }
+
+    /// The container's root, pipes, log and cgroup, and its helper launched through
+    /// `startGate` (its process waits there before the exec) when there is one.
+    func spawnHelper(_ index: Int, startGate gate: Int32?) throws(PodError) -> HelperLauncher.Running {
+        let container = containers[index].plan
+        let restarts = pod.containers[index].restartCount
+        try prepareRoot(container)
+        let output = try makePipe()
+        let errors = try makePipe()
+        let console = try makeConsoleStdio(index)
+        defer { console.childEnds.forEach { close($0) }; close(output.write); close(errors.write) }
+        var launch = try plan.containerLaunch(container, pausePID: status.pausePID)
+        try prepareContainerCgroup(index, &launch)
+        let running = try launcher.start(.container(launch), stdio: .init(input: console.input, output: output.write, error: errors.write),
+                                         terminalSocket: console.terminalSocket, startGate: gate)
+        if gate != nil, gate == startGate?.pipe.read { startGate?.held += 1 }
+        containers[index].pipes = [.stdout: output.read, .stderr: errors.read]
+        // A 1 MiB pipe (F_SETPIPE_SZ, 1031: fcntl(2)) lets a fast writer go on while the
+        // log is written, so the supervisor wakes and copies in larger pieces.
+        for fd in [output.read, errors.read] { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, 1031, 1 << 20) }
+        containers[index].writer = try? container.logPath.map { path throws(PodError) in try ContainerLogWriter(file: path) }
+            ?? ContainerLogWriter(directory: "\(plan.logDirectory)/\(container.name)", restartCount: restarts)
+        return running
     }
 
     private func handleStartReports(_ index: Int, _ reports: [HelperReport]) {

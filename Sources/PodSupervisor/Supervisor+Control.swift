@@ -57,6 +57,7 @@ extension Supervisor {
             }
             _ = Self.sendReply(client, reply)
             close(client)
+            runDuePrestarts()
         }
     }
 

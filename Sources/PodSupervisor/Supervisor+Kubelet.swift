@@ -35,6 +35,7 @@ extension Supervisor {
         containers.append(ContainerRun(plan: container, isInit: false))
         status.containers.append(ContainerStatusRecord(name: container.name, image: container.image, imageID: container.imageID))
         perform(pod.handle(.added(name: name), now: Clock.now()))
+        prestartsDue.append(name)
         statusDirty = true
         log("container \(name) created")
         return ControlReply(ok: true, message: "created")
@@ -73,6 +74,7 @@ extension Supervisor {
         guard let index = containerIndex(name) else { return ControlReply(ok: true, message: "container \(name) is not there") }
         let actions = pod.handle(.removed(index), now: Clock.now())
         guard actions.contains(.forget(index)) else { return ControlReply(ok: false, message: "container \(name) is running: stop it first") }
+        discardPrestarted(index)
         closeLogs(index)
         perform(actions)
         statusDirty = true

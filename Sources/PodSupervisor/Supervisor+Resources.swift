@@ -5,7 +5,8 @@ extension Supervisor {
     /// CRI UpdateContainerResources (PodManager+ContainerResources.swift wrote the run
     /// plan): the container's new limits and the pod's new sums go into the cgroups in an
     /// order the kernel takes (Cgroup.update); a container that is not running has no
-    /// cgroup yet or any more, and gets its limits when it starts. Refused, the old limits
+    /// cgroup yet or any more, and gets its limits when it starts, unless it was prepared
+    /// at its create (D82): its cgroup is there and takes them now. Refused, the old limits
     /// are written back and the reply says why.
     func updateResources(_ name: String) -> ControlReply {
         guard let index = containerIndex(name) else { return ControlReply(ok: false, message: "container \(name) not found") }
@@ -18,7 +19,7 @@ extension Supervisor {
         if let pod = podCgroup, let layout = plan.cgroups?.layout, let hierarchy = hostCgroups,
            let oldPod = old.pod, let newPod = fresh.cgroups?.limits, let limits = planned.limits {
             let cgroup = hierarchy.cgroup(layout.container(name))
-            let running = containers[index].isRunning && cgroup.exists ? cgroup : nil
+            let running = (containers[index].isRunning || containers[index].prestarted != nil) && cgroup.exists ? cgroup : nil
             do {
                 try Cgroup.update(pod: pod, from: oldPod, to: newPod, container: running, limits: limits)
             } catch {

@@ -42,7 +42,7 @@ extension Supervisor {
     }
 
     func finishStop() {
-        for index in containers.indices { closeLogs(index) }
+        for index in containers.indices { discardPrestarted(index); closeLogs(index) }
         removeCgroups()
         stopHostPortForwarder()
         // A delete releases the network itself; a completed pod stays listed without it.

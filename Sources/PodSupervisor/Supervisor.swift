@@ -55,6 +55,8 @@ public final class Supervisor {
     var startGate: StartGate?
     /// Why the pod's network could not be set up, once the gate found out.
     var networkFailure: NetworkFailure?
+    /// Containers created through the CRI whose helpers are launched once the reply went (D82).
+    var prestartsDue: [String] = []
 
     public init(plan: RunPlan, planPath: String) {
         self.plan = plan

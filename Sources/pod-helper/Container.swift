@@ -51,7 +51,10 @@ func startContainer(_ plan: ContainerLaunch) -> Never {
 /// The first start of a pod's containers overlaps the network's set-up (pod-network) with
 /// everything before the exec: cgroups, namespaces, the root. The workload still starts
 /// only once the pod's network is there, as the kubelet starts containers only after the
-/// CNI ADD returned. No gate passed (a restart, a container added later): nothing to wait.
+/// CNI ADD returned (D80). A container created through the CRI waits here from its
+/// CreateContainer to its StartContainer (D82). End-of-file: the start was called off (the
+/// network failed, the container was removed or the sandbox stopped first). No gate passed
+/// (a restart, a container added by apply): nothing to wait for.
 func awaitStartGate() {
     guard fcntl(HelperDescriptors.startGate, F_GETFD) >= 0 else { return }
     var byte: UInt8 = 0
@@ -60,7 +63,7 @@ func awaitStartGate() {
     let code = errno
     close(HelperDescriptors.startGate)
     if count == 1 { return }
-    fail(.setup, "read", count < 0 ? code : 0, "", "the pod's network was not set up; the container was not started")
+    fail(.setup, "read", count < 0 ? code : 0, "", "the container's start was called off (the pod's network was not set up, or the container was removed first); it did not run")
 }
 
 /// The working directory comes from the manifest or the image: it is resolved inside the

@@ -271,6 +271,58 @@ import Testing
         #expect(try daemon.harness.podProcesses().isEmpty)
     }
 
+    /// D82: CreateContainer prepares the container's process (cgroups, namespaces, root)
+    /// and StartContainer lets it run: before the start it waits, in the container's
+    /// cgroup, without having run anything; removed or with its sandbox stopped before the
+    /// start, it goes and nothing of it is left; one whose program cannot be found fails
+    /// the start, as before.
+    @Test func aCreatedContainerIsPreparedAndRunsOnlyAtItsStart() async throws {
+        let daemon = try CRIDaemon(isolatedNetwork: true)
+        let harness = daemon.harness
+        try harness.loadBusybox()
+        let logs = daemon.directory.file("pod-logs")
+        func heldProcesses() throws -> [pid_t] {
+            try harness.podProcesses().filter { (try? String(contentsOfFile: "/proc/\($0)/comm", encoding: .utf8)) == "pod-helper\n" }
+        }
+        try await daemon.withClients { runtime, _ in
+            let sandbox = try await Self.sandbox(runtime, logs: logs)
+            let held = try await Self.create(runtime, sandbox: sandbox, name: "held", command: ["sh", "-c", "echo ran; sleep 600"])
+            #expect(try await eventually(within: 10) { try heldProcesses().count == 1 }, "the created container's process waits at its gate")
+            #expect(try await holdsThroughout(1) { try await Self.status(runtime, held).state == .containerCreated })
+            let log = logs + "/held/0.log"
+            #expect(((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").isEmpty, "nothing ran before the start")
+            try await Self.start(runtime, held)
+            #expect(try await Self.waitFor(runtime, held, .containerRunning).startedAt > 0)
+            #expect(try await eventually(within: 10) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains(" stdout F ran") })
+            #expect(try heldProcesses().isEmpty)
+
+            let removed = try await Self.create(runtime, sandbox: sandbox, name: "removed", command: ["sh", "-c", "echo ran; sleep 600"])
+            #expect(try await eventually(within: 10) { try heldProcesses().count == 1 })
+            var remove = Runtime_V1_RemoveContainerRequest()
+            remove.containerID = removed
+            _ = try await runtime.removeContainer(remove)
+            #expect(try await eventually(within: 10) { try heldProcesses().isEmpty }, "a container removed before its start leaves no process")
+            #expect(((try? String(contentsOfFile: logs + "/removed/0.log", encoding: .utf8)) ?? "").isEmpty, "and it ran nothing")
+
+            let missing = try await Self.create(runtime, sandbox: sandbox, name: "missing", command: ["/no/such/program"])
+            let failure = await rpcFailure { try await Self.start(runtime, missing) }
+            #expect(failure?.message.contains("/no/such/program") == true, "\(String(describing: failure))")
+            let ended = try await Self.status(runtime, missing)
+            #expect(ended.state == .containerExited && ended.exitCode == 128 && ended.reason == "StartError", "\(ended)")
+
+            _ = try await Self.create(runtime, sandbox: sandbox, name: "never", command: ["sh", "-c", "echo ran; sleep 600"])
+            #expect(try await eventually(within: 10) { try heldProcesses().count == 1 })
+            var stop = Runtime_V1_StopPodSandboxRequest()
+            stop.podSandboxID = sandbox
+            _ = try await runtime.stopPodSandbox(stop)
+            #expect(try harness.podProcesses().isEmpty, "a sandbox stopped with a created container leaves no process")
+            var removeSandbox = Runtime_V1_RemovePodSandboxRequest()
+            removeSandbox.podSandboxID = sandbox
+            _ = try await runtime.removePodSandbox(removeSandbox)
+        }
+        #expect(try harness.podProcesses().isEmpty)
+    }
+
     @Test func createInAnUnknownOrStoppedSandboxFails() async throws {
         let daemon = try CRIDaemon(isolatedNetwork: true)
         try daemon.harness.loadBusybox()

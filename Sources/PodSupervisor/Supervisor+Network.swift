@@ -7,15 +7,24 @@ import PodOS
 import PodPlan
 
 extension Supervisor {
+    /// pod-network started ahead of the sandbox (see startNetworkProcess); nil when the pod
+    /// has no network of its own, or when it cannot be started now (beginNetworkAttach
+    /// tries again and reports why).
+    func startNetworkProcessEarly() -> IdleNetworkProcess? {
+        guard let network = plan.network, !network.hostNetwork else { return nil }
+        return try? startNetworkProcess(userNetworkPID: network.userNetworkPID)
+    }
+
     /// Starts wiring the pod's network after pause started: the veth, the address lease,
     /// the hostPorts and `eth0`'s address and route by `pod-network` (a short-lived
     /// process, so libnftables and Foundation are not resident in every supervisor; D56,
     /// D74). Returns once the request is written: the first containers' start runs beside
     /// it, held before their exec (StartGate, D80). Nil when the pod has no network of its own.
-    func beginNetworkAttach() throws(NetworkFailure) -> NetworkProcess? {
-        guard let network = plan.network, !network.hostNetwork else { return nil }
+    func beginNetworkAttach(_ started: IdleNetworkProcess?) throws(NetworkFailure) -> NetworkProcess? {
+        guard let network = plan.network, !network.hostNetwork else { started?.callOff(); return nil }
         do {
-            return try spawnNetworkProcess(NetworkRequest(op: .attach, namespace: plan.namespace, name: plan.name, pausePID: status.pausePID,
+            let idle = try started ?? startNetworkProcess(userNetworkPID: network.userNetworkPID)
+            return try idle.send(NetworkRequest(op: .attach, namespace: plan.namespace, name: plan.name, pausePID: status.pausePID,
                                                           network: bridgeSide(network), configuresInterface: plan.rootless == nil))
         } catch {
             throw NetworkFailure(reason: "NetworkSetupError", message: "cannot set up the pod's network: \(error)")
@@ -86,9 +95,15 @@ extension Supervisor {
         try spawnNetworkProcess(request).reply()
     }
 
-    /// Starts pod-network and writes its one request (a few hundred bytes: the pipe takes
-    /// them whole, so this does not wait on pod-network's start).
+    /// Starts pod-network and writes its one request.
     func spawnNetworkProcess(_ request: NetworkRequest) throws(PodError) -> NetworkProcess {
+        try startNetworkProcess(userNetworkPID: request.network.userNetworkPID).send(request)
+    }
+
+    /// Starts pod-network, which reads its request to end-of-file before it does anything:
+    /// started before pause, its own start (a large static executable) overlaps the
+    /// sandbox's, and the request follows once pause's PID is known.
+    func startNetworkProcess(userNetworkPID: Int32?) throws(PodError) -> IdleNetworkProcess {
         let input = try makePipe()
         let output: (read: Int32, write: Int32)
         do { output = try makePipe() } catch {
@@ -99,7 +114,7 @@ extension Supervisor {
         do {
             // A non-root user's pod-network runs in the user network (D65), entered by
             // the single-threaded helper: pod-network links Foundation.
-            if let holder = request.network.userNetworkPID {
+            if let holder = userNetworkPID {
                 pid = try spawnProcess(plan.helperPath, arguments: ["in-user-network", String(holder), networkProcessPath],
                                        descriptors: [(input.read, 0), (output.write, 1), (2, 2)])
             } else {
@@ -111,21 +126,7 @@ extension Supervisor {
         }
         close(input.read)
         close(output.write)
-        let sent: [UInt8]
-        do { sent = try PodJSON.encode(request) } catch {
-            close(input.write)
-            _ = NetworkProcess(pid: pid, output: output.read, path: networkProcessPath).finish()
-            throw error
-        }
-        var offset = 0
-        while offset < sent.count {
-            let written = sent[offset...].withUnsafeBytes { write(input.write, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            if written <= 0 { break }
-            offset += written
-        }
-        close(input.write)
-        return NetworkProcess(pid: pid, output: output.read, path: networkProcessPath)
+        return IdleNetworkProcess(process: NetworkProcess(pid: pid, output: output.read, path: networkProcessPath), input: input.write)
     }
 
     /// pod-helper joins the pause's network namespace and configures `eth0` there.
@@ -145,6 +146,38 @@ extension Supervisor {
 struct NetworkFailure: Error {
     let reason: String
     let message: String
+}
+
+/// A running pod-network that waits for its request.
+struct IdleNetworkProcess {
+    let process: NetworkProcess
+    let input: Int32
+
+    /// Writes the request (a few hundred bytes: the pipe takes them whole, so this does not
+    /// wait on pod-network) and closes the input: pod-network reads to end-of-file.
+    func send(_ request: NetworkRequest) throws(PodError) -> NetworkProcess {
+        let sent: [UInt8]
+        do { sent = try PodJSON.encode(request) } catch {
+            callOff()
+            throw error
+        }
+        var offset = 0
+        while offset < sent.count {
+            let written = sent[offset...].withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { break }
+            offset += written
+        }
+        close(input)
+        return process
+    }
+
+    /// No request after all (the sandbox did not start): pod-network reads an empty input
+    /// and exits without touching anything; it is reaped here.
+    func callOff() {
+        close(input)
+        _ = process.finish()
+    }
 }
 
 /// A running pod-network whose request was written; its reply is read once.

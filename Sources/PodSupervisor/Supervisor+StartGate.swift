@@ -20,8 +20,8 @@ extension Supervisor {
     /// Starts the network's attach and, when there is one to wait for, opens the gate the
     /// first containers are launched through. A pipe that cannot be made: the attach is
     /// finished here, before any container, as it was before D80.
-    func beginNetworkAndGate() throws(NetworkFailure) {
-        guard let network = try beginNetworkAttach() else { return }
+    func beginNetworkAndGate(_ started: IdleNetworkProcess?) throws(NetworkFailure) {
+        guard let network = try beginNetworkAttach(started) else { return }
         do {
             startGate = StartGate(network: network, pipe: try makePipe())
         } catch {

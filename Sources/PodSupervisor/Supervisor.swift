@@ -85,12 +85,14 @@ public final class Supervisor {
         status.startTime = Clock.rfc3339()
         perform(pod.handle(.podStarted, now: Clock.now()))
         writeStatus()
+        let networkProcess = startNetworkProcessEarly()
         guard startSandbox() else {
+            networkProcess?.callOff()
             removeCgroups()
             writeStatus()
             return 1
         }
-        do throws(NetworkFailure) { try beginNetworkAndGate() } catch { networkFailure = error }
+        do throws(NetworkFailure) { try beginNetworkAndGate(networkProcess) } catch { networkFailure = error }
         if networkFailure == nil {
             perform(pod.handle(.sandboxReady, now: Clock.now()))
             releaseStartGate()  // when no container was launched through it

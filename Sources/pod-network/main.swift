@@ -15,7 +15,7 @@ import PodStore
 /// The request is a few hundred bytes; a megabyte bounds a hostile or broken writer.
 let maxRequest = 1 << 20
 
-func readRequest() throws(PodError) -> NetworkRequest {
+func readRequest() throws(PodError) -> NetworkRequest? {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
     while bytes.count <= maxRequest {
@@ -25,6 +25,7 @@ func readRequest() throws(PodError) -> NetworkRequest {
         if count == 0 { break }
         bytes += chunk[0..<count]
     }
+    if bytes.isEmpty { return nil }
     return try PodJSON.decode(NetworkRequest.self, from: bytes, source: "the network request on standard input",
                               limits: JSONLimits(maxBytes: maxRequest))
 }
@@ -103,7 +104,9 @@ func answer(_ reply: NetworkReply) -> Int32 {
 }
 
 do {
-    let request = try readRequest()
+    // No request at all: the supervisor started this process ahead of the sandbox, which
+    // then failed; nothing was asked, nothing is done.
+    guard let request = try readRequest() else { exit(0) }
     exit(answer(request.op == .attach ? attach(request) : detach(request)))
 } catch {
     exit(answer(NetworkReply(failureReason: "NetworkSetupError", message: "pod-network: \(error)")))

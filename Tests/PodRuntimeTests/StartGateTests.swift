@@ -5,21 +5,30 @@ import Testing
 /// D80: a pod's first containers are started beside pod-network and held before their
 /// exec; no workload runs before the network is there, and none runs at all when it fails.
 @Suite(.serialized) struct StartGateTests {
-    /// podctl's helper programs in a directory of their own, with a pod-network that waits
-    /// (so the containers reach the gate first) and then refuses the attach.
-    static func libexecWithRefusingNetwork(_ harness: Harness) throws -> String {
+    /// podctl's helper programs in a directory of their own, `scripts` in place of some.
+    static func libexec(_ harness: Harness, replacing scripts: [String: String]) throws -> String {
         let directory = harness.base + "/libexec"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for name in ["pod-helper", "pod-pause", "pod-init", "pod-supervisor", "pod-dns"] {
+        for name in ["pod-helper", "pod-pause", "pod-init", "pod-supervisor", "pod-dns", "pod-network"] {
+            let path = directory + "/" + name
+            if let script = scripts[name] {
+                try script.write(toFile: path, atomically: true, encoding: .utf8)
+                chmod(path, 0o755)
+                continue
+            }
             let built = try #require(Harness.built(name), "\(name) is built beside the tests")
             // A hard link keeps the directory the supervisor finds pod-network in (a
             // symbolic link could be resolved to the build directory); a copy elsewhere.
-            do { try FileManager.default.linkItem(atPath: built, toPath: directory + "/" + name) } catch {
-                try FileManager.default.copyItem(atPath: built, toPath: directory + "/" + name)
+            do { try FileManager.default.linkItem(atPath: built, toPath: path) } catch {
+                try FileManager.default.copyItem(atPath: built, toPath: path)
             }
         }
-        let network = directory + "/pod-network"
-        try """
+        return directory
+    }
+
+    /// A pod-network that waits (so the containers reach the gate first) and then refuses the attach.
+    static func libexecWithRefusingNetwork(_ harness: Harness) throws -> String {
+        try libexec(harness, replacing: ["pod-network": """
             #!/bin/sh
             cat > /dev/null
             sleep 1
@@ -29,9 +38,31 @@ import Testing
             done > \(harness.base)/seen-at-answer
             printf '%s' '{"failureReason":"NetworkSetupError","message":"the test refuses the attach"}'
 
-            """.write(toFile: network, atomically: true, encoding: .utf8)
-        chmod(network, 0o755)
-        return directory
+            """])
+    }
+
+    /// pod-network starts before the sandbox, to have its own start done when pause is
+    /// there; when the sandbox fails it gets no request (end-of-file) and is reaped.
+    @Test(.needsRoot) func aFailedSandboxCallsOffTheNetworkProcessStartedAhead() throws {
+        let harness = try Harness()
+        try harness.loadBusybox()
+        harness.environment["PODCTL_LIBEXEC"] = try Self.libexec(harness, replacing: [
+            "pod-pause": "",  // executable, but not a program: execve fails with ENOEXEC
+            "pod-network": "#!/bin/sh\ncat > \(harness.base)/network-input\necho ended > \(harness.base)/network-ended\n",
+        ])
+        let result = try harness.run(["apply", "-f", "-"], stdin: """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: nosandbox}
+            spec:
+              containers:
+              - {name: a, image: localhost/busybox:1, command: ["sleep", "1000"]}
+            """)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("cannot create the pod sandbox"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: harness.base + "/network-input", encoding: .utf8).isEmpty, "pod-network was asked nothing")
+        #expect(FileManager.default.fileExists(atPath: harness.base + "/network-ended"), "pod-network ended before the supervisor did")
+        #expect(try harness.podProcesses().isEmpty)
     }
 
     @Test(.needsRoot) func aFailedAttachRunsNoWorkloadAndLeavesNoProcess() throws {

@@ -1,6 +1,5 @@
 import Foundation
 import GRPCCore
-import PodCgroups
 import PodCore
 import PodCRIProtocol
 import PodRuntime
@@ -57,8 +56,6 @@ extension RuntimeService {
 
     public func startContainer(request: Runtime_V1_StartContainerRequest, context _: ServerContext) async throws -> Runtime_V1_StartContainerResponse {
         let record = try container(request.containerID)
-        // No MigrationLockWarmth (D81) here: the container's process joined its cgroups
-        // after CreateContainer (D82), and StartContainer only lets it run.
         try await onContainer(record) { manager, key, name throws(PodError) in try manager.startContainer(key, name: name) }
         sendEvent(.containerStartedEvent, id: record.id, sandboxID: record.sandboxID)
         return Runtime_V1_StartContainerResponse()

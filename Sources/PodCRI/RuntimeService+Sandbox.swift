@@ -1,7 +1,6 @@
 import Foundation
 import Glibc
 import GRPCCore
-import PodCgroups
 import PodCore
 import PodCRIProtocol
 import PodRuntime
@@ -19,7 +18,6 @@ extension RuntimeService {
         guard request.runtimeHandler.isEmpty else {
             throw RPCFailure.invalid("runtime_handler", "\(SandboxConfigMapping.quoted(request.runtimeHandler)): podctl has one runtime, the default (empty) handler")
         }
-        MigrationLockWarmth.startInBackground()  // the sandbox helper joins the pod's cgroups after the records (D81)
         let id = SandboxRecord.newID()
         // A malformed podctl entry of /etc/subuid is apply's error to report (it reads the pool for its own pods).
         let pool = request.config.linux.securityContext.namespaceOptions.hasUsernsOptions ? try? UserNamespaceRanges.configuredPool() : nil

@@ -1,8 +1,6 @@
 import GRPCCore
-import PodCgroups
 import PodCore
 import PodCRIProtocol
-import PodRuntime
 
 /// Exec, Attach and PortForward: each checks its request and answers with a one-time URL
 /// on the streaming server (Streaming/StreamingServer.swift, D68), as containerd does
@@ -15,7 +13,6 @@ extension RuntimeService {
         try ContainerConfigMapping.checkWords(request.cmd, "cmd")
         try Self.checkStreams(tty: request.tty, stdin: request.stdin, stdout: request.stdout, stderr: request.stderr)
         try running(record)
-        MigrationLockWarmth.startInBackground()  // the helper joins once crictl's streams are made (D81)
         var response = Runtime_V1_ExecResponse()
         response.url = try streamingURL(.exec(containerID: record.id, command: request.cmd, stdin: request.stdin, stdout: request.stdout, stderr: request.stderr, tty: request.tty))
         return response

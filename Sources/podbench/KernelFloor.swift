@@ -11,8 +11,9 @@ import Glibc
 /// the first writer after an idle spell waits one RCU grace period for it to switch
 /// (rcu_sync_enter from GP_IDLE); writers while it is switched, or within one grace period
 /// after the last one left (GP_EXIT), do not wait. A pod start on cgroup v1 makes at least
-/// one such first write: the first process of the pod's cgroup has to be moved there
-/// (v1 has no clone3(CLONE_INTO_CGROUP)). Podman's crun pays it too.
+/// one such first write when it moves the pod's first process with `cgroup.procs`
+/// (v1 has no clone3(CLONE_INTO_CGROUP)): Podman's crun does. podctl's helpers write "0"
+/// to `tasks` instead, which moves the single-threaded writer without the lock (D84).
 enum KernelFloor {
     /// The idle spell before the timed write: several grace periods (~15 ms each here),
     /// so the rcu_sync is back to GP_IDLE and the write is a first one.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import PodCgroups
 import PodCore
 import PodModel
 import PodOS
@@ -50,9 +49,6 @@ struct Apply: ParsableCommand {
     func run() throws {
         _ = try StoreRoots.resolve(root: global.root, runRoot: global.runRoot)
         if watch { return try ApplyWatch(apply: self).run() }
-        // The sandbox helper joins the pod's cgroups after the planning: the migration
-        // lock's grace period (cgroup v1) runs meanwhile (PodCgroups.MigrationLockWarmth).
-        if !dryRun { MigrationLockWarmth.startInBackground() }
         try applyOnce()
     }
 

@@ -133,8 +133,10 @@ let package = Package(
             ],
             path: "Sources/podctl", linkerSettings: staticFoundation),
         // `podctl`: exec without Foundation, everything else handed to podctl-cli (D59).
+        // A static executable, as pod-supervisor: no dynamic loader, libstdc++ or libc to
+        // map and relocate before it execs podctl-cli or the exec's helper (D85).
         .executableTarget(name: "podctl", dependencies: ["PodCore", "PodOS", "PodLaunch", "PodExec"], path: "Sources/podctl-lean",
-                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+                          linkerSettings: [.unsafeFlags(["-static-executable"])]),
         .testTarget(name: "PodModelTests", dependencies: ["PodModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PodDNSTests", dependencies: ["PodDNS"]),
         .testTarget(name: "PodJSONTests", dependencies: ["PodJSON", "PodCore"]),

@@ -1,14 +1,13 @@
 import Glibc
 import PodExec
-import PodLaunch
 
 /// A container created through the CRI is prepared at CreateContainer and let go at
 /// StartContainer (D82), as CRI-O does with `runc create` and `runc start` (the OCI
 /// runtime spec's create/start split: the container's process exists, in its cgroups and
 /// namespaces, and waits before it runs the user's program). Everything up to the exec
 /// (root, cgroup and its join, namespaces, pivot) happens after CreateContainer has
-/// answered, while the kubelet goes on; on cgroup v1 that takes the join's RCU grace
-/// period off StartContainer's path. The process waits on a gate of its own
+/// answered, while the kubelet goes on, and StartContainer only lets it run. The
+/// process waits on a gate of its own
 /// (HelperDescriptors.startGate): one byte at StartContainer, end-of-file when the
 /// container is removed or the sandbox stops first, and it then exits without running
 /// anything.

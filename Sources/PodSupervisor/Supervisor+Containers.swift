@@ -56,7 +56,14 @@ extension Supervisor {
         let restarts = pod.containers[index].restartCount
         try prepareRoot(container)
         let output = try makePipe()
-        let errors = try makePipe()
+        let errors: (read: Int32, write: Int32)
+        do { errors = try makePipe() } catch {
+            [output.read, output.write].forEach { close($0) }
+            throw error
+        }
+        var handedOver = false
+        // The read ends stay only with a launched helper (they become the container's log pipes).
+        defer { if !handedOver { close(output.read); close(errors.read) } }
         let console = try makeConsoleStdio(index)
         defer { console.childEnds.forEach { close($0) }; close(output.write); close(errors.write) }
         var launch = try plan.containerLaunch(container, pausePID: status.pausePID)
@@ -64,6 +71,7 @@ extension Supervisor {
         let running = try launcher.start(.container(launch), stdio: .init(input: console.input, output: output.write, error: errors.write),
                                          terminalSocket: console.terminalSocket, startGate: gate)
         if gate != nil, gate == startGate?.pipe.read { startGate?.held += 1 }
+        handedOver = true
         containers[index].pipes = [.stdout: output.read, .stderr: errors.read]
         // A 1 MiB pipe (F_SETPIPE_SZ, 1031: fcntl(2)) lets a fast writer go on while the
         // log is written, so the supervisor wakes and copies in larger pieces.

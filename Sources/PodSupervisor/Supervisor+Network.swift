@@ -161,14 +161,9 @@ struct IdleNetworkProcess {
             callOff()
             throw error
         }
-        var offset = 0
-        while offset < sent.count {
-            let written = sent[offset...].withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            if written <= 0 { break }
-            offset += written
-        }
-        close(input)
+        // Closed when dropped, before the reply is read: pod-network reads to end-of-file.
+        // A write that fails leaves pod-network a broken request, which it answers as such.
+        try? FileDescriptor(raw: input).writeAll(sent)
         return process
     }
 

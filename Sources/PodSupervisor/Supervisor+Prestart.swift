@@ -1,5 +1,6 @@
 import Glibc
 import PodExec
+import PodOS
 
 /// A container created through the CRI is prepared at CreateContainer and let go at
 /// StartContainer (D82), as CRI-O does with `runc create` and `runc start` (the OCI
@@ -51,9 +52,8 @@ extension Supervisor {
         containers[index].prestarted = nil
         markLaunching(index)
         // A process that is gone already (EPIPE: SIGPIPE is ignored) said why in its report.
-        var go: UInt8 = 1
-        while write(held.gate, &go, 1) < 0 && errno == EINTR {}
-        close(held.gate)
+        let gate = FileDescriptor(raw: held.gate)  // closed when dropped
+        try? gate.writeAll([1])
         return held.running
     }
 

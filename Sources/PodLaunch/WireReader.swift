@@ -55,19 +55,23 @@ public enum WireReader {
 
 /// The fields of one body by tag. Getters return nil for an absent field; a present
 /// field of the wrong shape is an error.
+///
+/// Names (`what`, a field's) are autoclosures, built only for an error: interpolating a
+/// tag prints an enum case through reflection, and doing it for every field on success
+/// was a third of a pod-helper's plan decode (perf, docs/benchmarks.md).
 public struct WireFields<Tag: RawRepresentable & Hashable> where Tag.RawValue == UInt16 {
-    let what: String
+    let what: () -> String
     private var payloads: [Tag: ArraySlice<UInt8>] = [:]
 
-    public init(_ body: ArraySlice<UInt8>, what: String) throws(PodError) {
+    public init(_ body: ArraySlice<UInt8>, what: @autoclosure @escaping () -> String) throws(PodError) {
         self.what = what
-        var cursor = WireCursor(body, what: what)
+        var cursor = WireCursor(body, what: what())
         while !cursor.atEnd {
             let number = try cursor.u16("a tag")
-            guard let tag = Tag(rawValue: number) else { throw WireReader.malformed(what, "an unknown field \(number)") }
+            guard let tag = Tag(rawValue: number) else { throw WireReader.malformed(what(), "an unknown field \(number)") }
             let length = try cursor.u32("the length of \(tag)")
             let payload = try cursor.take(Int(length), "\(tag)")
-            guard payloads.updateValue(payload, forKey: tag) == nil else { throw WireReader.malformed(what, "\(tag) appears twice") }
+            guard payloads.updateValue(payload, forKey: tag) == nil else { throw WireReader.malformed(what(), "\(tag) appears twice") }
         }
     }
 
@@ -75,8 +79,8 @@ public struct WireFields<Tag: RawRepresentable & Hashable> where Tag.RawValue ==
 
     /// Refuses a field that `kind` does not take (a launch plan's mode): a plan says
     /// only what its mode uses.
-    public func refuse(allBut allowed: Set<Tag>, _ kind: String) throws(PodError) {
-        if let extra = payloads.keys.first(where: { !allowed.contains($0) }) { throw malformed("\(kind) takes no \(extra)") }
+    public func refuse(allBut allowed: Set<Tag>, _ kind: @autoclosure () -> String) throws(PodError) {
+        if let extra = payloads.keys.first(where: { !allowed.contains($0) }) { throw malformed("\(kind()) takes no \(extra)") }
     }
 
     public func string(_ tag: Tag) throws(PodError) -> String? {
@@ -96,7 +100,8 @@ public struct WireFields<Tag: RawRepresentable & Hashable> where Tag.RawValue ==
 
     public func record<Inner>(_ tag: Tag, as: Inner.Type) throws(PodError) -> WireFields<Inner>? {
         guard let payload = payloads[tag] else { return nil }
-        return try WireFields<Inner>(payload, what: "\(what), \(tag)")
+        let what = self.what
+        return try WireFields<Inner>(payload, what: "\(what()), \(tag)")
     }
 
     public func strings(_ tag: Tag) throws(PodError) -> [String] {
@@ -107,14 +112,16 @@ public struct WireFields<Tag: RawRepresentable & Hashable> where Tag.RawValue ==
 
     public func records<Inner>(_ tag: Tag, as: Inner.Type) throws(PodError) -> [WireFields<Inner>] {
         var result: [WireFields<Inner>] = []
-        for (index, element) in try list(tag).enumerated() { result.append(try WireFields<Inner>(element, what: "\(what), \(tag)[\(index)]")) }
+        let what = self.what
+        for (index, element) in try list(tag).enumerated() { result.append(try WireFields<Inner>(element, what: "\(what()), \(tag)[\(index)]")) }
         return result
     }
 
     /// The elements of a list; an absent list is empty.
     func list(_ tag: Tag) throws(PodError) -> [ArraySlice<UInt8>] {
         guard let payload = payloads[tag] else { return [] }
-        var cursor = WireCursor(payload, what: "\(what), \(tag)")
+        let what = self.what
+        var cursor = WireCursor(payload, what: "\(what()), \(tag)")
         let count = Int(try cursor.u32("the count"))
         guard count <= WireReader.maxCount else { throw malformed("\(tag) has \(count) elements, more than \(WireReader.maxCount)") }
         var elements: [ArraySlice<UInt8>] = []
@@ -132,21 +139,21 @@ public struct WireFields<Tag: RawRepresentable & Hashable> where Tag.RawValue ==
         return WireCursor.littleEndian(payload)
     }
 
-    private func decodeString(_ payload: ArraySlice<UInt8>, _ name: String) throws(PodError) -> String {
-        guard let text = String(validating: payload, as: UTF8.self) else { throw malformed("\(name) is not UTF-8") }
+    private func decodeString(_ payload: ArraySlice<UInt8>, _ name: @autoclosure () -> String) throws(PodError) -> String {
+        guard let text = String(validating: payload, as: UTF8.self) else { throw malformed("\(name()) is not UTF-8") }
         return text
     }
 
-    public func malformed(_ problem: String) -> PodError { WireReader.malformed(what, problem) }
+    public func malformed(_ problem: String) -> PodError { WireReader.malformed(what(), problem) }
 }
 
 /// A position in a frame; every read checks the bytes are there.
 struct WireCursor {
     private let bytes: ArraySlice<UInt8>
     private var offset: Int
-    let what: String
+    let what: () -> String
 
-    init(_ bytes: ArraySlice<UInt8>, what: String) {
+    init(_ bytes: ArraySlice<UInt8>, what: @autoclosure @escaping () -> String) {
         self.bytes = bytes
         offset = bytes.startIndex
         self.what = what
@@ -154,15 +161,15 @@ struct WireCursor {
 
     var atEnd: Bool { offset == bytes.endIndex }
 
-    mutating func take(_ count: Int, _ name: String) throws(PodError) -> ArraySlice<UInt8> {
+    mutating func take(_ count: Int, _ name: @autoclosure () -> String) throws(PodError) -> ArraySlice<UInt8> {
         let left = bytes.endIndex - offset
-        guard count <= left else { throw WireReader.malformed(what, "\(name) needs \(count) bytes, \(left) are left (truncated)") }
+        guard count <= left else { throw WireReader.malformed(what(), "\(name()) needs \(count) bytes, \(left) are left (truncated)") }
         defer { offset += count }
         return bytes[offset..<offset + count]
     }
 
-    mutating func u16(_ name: String) throws(PodError) -> UInt16 { Self.littleEndian(try take(2, name)) }
-    mutating func u32(_ name: String) throws(PodError) -> UInt32 { Self.littleEndian(try take(4, name)) }
+    mutating func u16(_ name: @autoclosure () -> String) throws(PodError) -> UInt16 { Self.littleEndian(try take(2, name())) }
+    mutating func u32(_ name: @autoclosure () -> String) throws(PodError) -> UInt32 { Self.littleEndian(try take(4, name())) }
 
     static func littleEndian<T: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>) -> T {
         bytes.reversed().reduce(T.zero) { $0 << 8 | T(truncatingIfNeeded: $1) }

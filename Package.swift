@@ -59,8 +59,11 @@ let package = Package(
         // The launch plan and report protocol shared by the supervisor and pod-helper (stdlib only).
         .target(name: "PodLaunch", dependencies: ["PodCore"]),
         // The single-threaded namespace helper: no Foundation, no Dispatch (docs/architecture.md, D13).
+        // A static executable (D86), as pod-supervisor: every container's start runs one,
+        // and the dynamic loader's mapping and binding of libstdc++, libseccomp and libc was
+        // most of its cost to start.
         .executableTarget(name: "pod-helper", dependencies: ["PodLaunch", "CPodShim", "CSeccomp", "PodNetlink", "PodOS"],
-                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+                          linkerSettings: [.unsafeFlags(["-static-executable"])]),
         // libseccomp builds and loads the filters; only pod-helper links it (docs/security.md).
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         // Confinement computed from the security context: capability sets, the default
@@ -118,12 +121,13 @@ let package = Package(
                 "PodCore", "PodOS", "PodStore", "CPodShim", "CArchive",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        // Pod networking (docs/network.md): rtnetlink through libmnl in PodNetlink, which is
-        // Foundation-free so pod-helper can configure eth0 after setns; bridge, IPAM and
-        // nftables (libnftables) in PodNetwork.
-        .systemLibrary(name: "CMnl", pkgConfig: "libmnl", providers: [.apt(["libmnl-dev"])]),
+        // Pod networking (docs/network.md): rtnetlink framed in PodNetlink itself over the
+        // UAPI headers (CRtnetlink, no library), Foundation-free so pod-helper can configure
+        // eth0 after setns and be one static executable (D86); bridge, IPAM and nftables
+        // (libnftables) in PodNetwork.
+        .systemLibrary(name: "CRtnetlink"),
         .target(name: "CNftables", dependencies: ["CLazyLoad"]),
-        .target(name: "PodNetlink", dependencies: ["PodCore", "CMnl"]),
+        .target(name: "PodNetlink", dependencies: ["PodCore", "CRtnetlink"]),
         .target(name: "PodNetwork", dependencies: ["PodCore", "PodOS", "PodStore", "PodNetlink", "CNftables"]),
         // Registry pulls (docs/images.md, "Pulls"): the distribution API over libcurl (D30).
         .target(name: "CCurl", dependencies: ["CLazyLoad"]),

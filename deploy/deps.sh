@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  libarchive-dev libseccomp-dev libmnl-dev libnftables-dev libcap-dev   # libraries podctl links
+  libarchive-dev libseccomp-dev libnftables-dev libcap-dev              # libraries podctl links
   libcurl4-openssl-dev                                                  # registry pulls (libcurl, D30)
   zlib1g-dev                                                            # podctl-cri: grpc-swift-nio-transport links zlib (D61)
   docker-registry apache2-utils openssl curl                            # pull tests: a loopback registry, htpasswd, a test CA

@@ -1,4 +1,4 @@
-import CMnl
+import CRtnetlink
 import Glibc
 import PodCore
 

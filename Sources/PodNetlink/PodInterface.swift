@@ -40,7 +40,7 @@ public enum PodInterface {
     /// Brings `lo` and the pod's interface up, gives it its address and adds the default
     /// route via the gateway. Call it in the pod's network namespace (pod-helper after
     /// `setns(CLONE_NEWNET)` into the pause's namespace), after `PodNetwork.attach` made
-    /// the interface there. Standard library and libmnl only; safe in a single-threaded
+    /// the interface there. Standard library and Glibc only; safe in a single-threaded
     /// helper. An address or route that is already there as asked is not an error, so a
     /// retry after a partial failure completes the work.
     public static func configure(_ config: PodInterfaceConfig) throws(PodError) {

@@ -138,7 +138,7 @@ public enum Manifest {
     /// Decodes one object, then judges every key the model did not read (docs/pod-spec.md).
     static func decode<T: Decodable>(_ type: T.Type, _ document: Value) -> (T?, [FieldError], [String]) {
         let record = DecodeRecord()
-        let decoder = ValueDecoder(value: document, path: FieldPath(), record: record, typeName: String(describing: type))
+        let decoder = ValueDecoder(value: document, path: FieldPath(), record: record, typeName: _typeName(type, qualified: false))
         var result: T?
         do { result = try T(from: decoder) } catch { recordFailure(error, at: FieldPath(), in: record) }
         for (path, typeName, key) in record.unreadKeys {

@@ -6,6 +6,7 @@ import PodRegistry
 
 struct Login: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "login",
         abstract: "Log in to a registry: check the credential and store it for pulls.",
         discussion: """
             The credential is written to $REGISTRY_AUTH_FILE, or $XDG_RUNTIME_DIR/containers/auth.json \
@@ -55,7 +56,7 @@ struct Login: ParsableCommand {
 }
 
 struct Logout: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Remove the stored credential of a registry.")
+    static let configuration = CommandConfiguration(commandName: "logout", abstract: "Remove the stored credential of a registry.")
 
     @Argument(help: ArgumentHelp("The registry, HOST[:PORT].", valueName: "registry"))
     var registry: String

@@ -18,13 +18,8 @@ struct Podctl: AsyncParsableCommand {
         RegistryPulling.install()
         do {
             let arguments = normalize(Array(CommandLine.arguments.dropFirst()))
-            if let exec = fastExec(arguments) { return try exec.run() }
-            var command = try parseAsRoot(arguments)
-            if var asynchronous = command as? AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
+            if let alone = parsedAlone(arguments) { return try await run(alone) }
+            try await run(try parseAsRoot(arguments))
         } catch let error as PodError {
             Terminal.error(error.description)
             Foundation.exit(error.code.exitCode)
@@ -33,15 +28,36 @@ struct Podctl: AsyncParsableCommand {
         }
     }
 
-    /// `exec` parsed on its own: building the whole command tree took a third of an
-    /// exec's instructions (callgrind, docs/benchmarks.md), and exec is the command whose
-    /// latency users feel. Help, and anything the command alone does not parse, take the
-    /// full path, so usage and error messages stay those of `podctl exec`.
-    static func fastExec(_ arguments: [String]) -> Exec? {
-        guard arguments.first == "exec" else { return nil }
+    static func run(_ parsed: sending ParsableCommand) async throws {
+        var command = parsed
+        if var asynchronous = command as? AsyncParsableCommand {
+            try await asynchronous.run()
+        } else {
+            try command.run()
+        }
+    }
+
+    /// The commands whose latency users feel, parsed on their own: building the whole
+    /// command tree took a third of an exec's instructions (callgrind, docs/benchmarks.md),
+    /// and 2.9 of the 7 ms of CPU of an `apply --dry-run` (perf, D87), most of it
+    /// ArgumentParser's check for a completion-script request, which visits every
+    /// command's arguments. Help, and anything the command alone does not parse (a
+    /// root-only flag such as --version, a typo), take the full path, so usage and error
+    /// messages stay those of `podctl <command>`.
+    static func parsedAlone(_ arguments: [String]) -> ParsableCommand? {
         let options = arguments.prefix { $0 != "--" }
         guard !options.contains(where: { $0 == "-h" || $0 == "--help" || $0.hasPrefix("--help-") }) else { return nil }
-        return try? Exec.parse(Array(arguments.dropFirst()))
+        let rest = Array(arguments.dropFirst())
+        switch arguments.first {
+        case "exec": return try? Exec.parseAsRoot(rest)
+        case "apply": return try? Apply.parseAsRoot(rest)
+        case "delete": return try? Delete.parseAsRoot(rest)
+        case "get": return try? Get.parseAsRoot(rest)
+        case "describe": return try? Describe.parseAsRoot(rest)
+        case "logs": return try? Logs.parseAsRoot(rest)
+        case "wait": return try? Wait.parseAsRoot(rest)
+        default: return nil
+        }
     }
 
     /// kubectl's `--dry-run=client` (and `=server`, which means the same here) become the

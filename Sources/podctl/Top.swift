@@ -5,6 +5,7 @@ import PodRuntime
 
 struct Top: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "top",
         abstract: "Show the CPU and memory use of running pods, as kubectl top.",
         discussion: "CPU is the CPU time used over --interval, in millicores; memory is the working set (usage less inactive file pages), as the kubelet reports it. podctl top pod; podctl top pod web --containers",
         subcommands: [TopPod.self])

@@ -12,7 +12,7 @@ struct ListContainer: UnkeyedDecodingContainer {
     var isAtEnd: Bool { currentIndex >= elements.count }
 
     private func element<T>(_ type: T.Type, _ index: Int) -> ValueDecoder {
-        ValueDecoder(value: elements[index], path: path.index(index), record: record, typeName: String(describing: type))
+        ValueDecoder(value: elements[index], path: path.index(index), record: record, typeName: _typeName(type, qualified: false))
     }
 
     mutating func decodeNil() throws -> Bool {

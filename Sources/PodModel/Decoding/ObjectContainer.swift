@@ -25,14 +25,14 @@ struct ObjectContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
             record.errors.append(.required(childPath))
             throw RecordedFailure()
         }
-        return try T(from: ValueDecoder(value: value, path: childPath, record: record, typeName: String(describing: type)))
+        return try T(from: ValueDecoder(value: value, path: childPath, record: record, typeName: _typeName(type, qualified: false)))
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let value = lookup(key), value != .null else { return nil }
         let childPath = path.child(key.stringValue)
         do {
-            return try T(from: ValueDecoder(value: value, path: childPath, record: record, typeName: String(describing: type)))
+            return try T(from: ValueDecoder(value: value, path: childPath, record: record, typeName: _typeName(type, qualified: false)))
         } catch {
             recordFailure(error, at: childPath, in: record)
             return nil

@@ -28,7 +28,7 @@ struct ValueDecoder: Decoder {
     }
 
     func child<T: Decodable>(_ type: T.Type, _ value: Value, _ path: FieldPath) -> ValueDecoder {
-        ValueDecoder(value: value, path: path, record: record, typeName: String(describing: type))
+        ValueDecoder(value: value, path: path, record: record, typeName: _typeName(type, qualified: false))
     }
 }
 

@@ -79,7 +79,11 @@ let package = Package(
         // names file and its zone rules. Standard library only, pure, so the parser of
         // what containers send is tested without root; pod-dns is its one server.
         .target(name: "PodDNS"),
-        .executableTarget(name: "pod-dns", dependencies: ["PodDNS", "PodCore", "PodOS"]),
+        // A static executable, as pod-supervisor (D57): it is started with a pod that needs it
+        // and stays resident; dynamically linked it mapped and bound the Swift runtime,
+        // libdispatch and libstdc++ at every start (D87).
+        .executableTarget(name: "pod-dns", dependencies: ["PodDNS", "PodCore", "PodOS"],
+                          linkerSettings: [.unsafeFlags(["-static-executable"])]),
         // Running pod-helper from a caller (posix_spawn, the report), exec sessions and the
         // exec plan pinned with a pidfd: standard library only, so the lean podctl and the
         // supervisor link it (D59).

@@ -102,9 +102,12 @@ let package = Package(
         // smallest private dirty memory and PSS per pod of the three ways measured (D57).
         .executableTarget(name: "pod-supervisor", dependencies: ["PodSupervisor", "PodPlan"],
                           linkerSettings: [.unsafeFlags(["-static-executable"])]),
-        // Wires one pod's network (veth, lease, hostPorts) and exits: libnftables and
-        // Foundation are not resident in every supervisor (D56).
-        .executableTarget(name: "pod-network", dependencies: ["PodNetwork", "PodStore", "PodPlan", "PodJSON", "PodCore", "PodNetlink", "CPodShim"], linkerSettings: staticFoundation),
+        // Wires one pod's network (veth, lease, hostPorts) and exits: libnftables is not
+        // resident in every supervisor (D56). No Foundation (D87): the leases and the
+        // nftables listings go through PodJSON. Not a static executable: libnftables is
+        // opened with dlopen (D78), which a static glibc cannot do for a shared library.
+        .executableTarget(name: "pod-network", dependencies: ["PodNetwork", "PodPlan", "PodJSON", "PodCore", "PodNetlink", "CPodShim"],
+                          linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"])]),
         .target(name: "PodOS", dependencies: ["PodCore", "CPodShim"]),
         .target(name: "PodModel", dependencies: ["PodCore", "Yams"]),
         .target(name: "PodStore", dependencies: ["PodCore", "PodOS"]),
@@ -132,7 +135,7 @@ let package = Package(
         .systemLibrary(name: "CRtnetlink"),
         .target(name: "CNftables", dependencies: ["CLazyLoad"]),
         .target(name: "PodNetlink", dependencies: ["PodCore", "CRtnetlink"]),
-        .target(name: "PodNetwork", dependencies: ["PodCore", "PodOS", "PodStore", "PodNetlink", "CNftables"]),
+        .target(name: "PodNetwork", dependencies: ["PodCore", "PodOS", "PodJSON", "PodNetlink", "CNftables"]),
         // Registry pulls (docs/images.md, "Pulls"): the distribution API over libcurl (D30).
         .target(name: "CCurl", dependencies: ["CLazyLoad"]),
         .target(name: "PodRegistry", dependencies: ["PodCore", "PodOS", "PodImage", "CCurl"]),

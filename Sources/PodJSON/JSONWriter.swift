@@ -34,6 +34,34 @@ enum JSONWriter {
         }
     }
 
+    /// `write`'s layout with a member or element per line, indented by two spaces a
+    /// level; empty arrays and objects stay `[]` and `{}`.
+    static func writePretty(_ node: JSONNode, indent: Int, into out: inout [UInt8]) {
+        let inner = [UInt8](repeating: UInt8(ascii: " "), count: indent + 2)
+        switch node {
+        case let .array(items) where !items.isEmpty:
+            out += Array("[\n".utf8)
+            for (offset, item) in items.enumerated() {
+                if offset > 0 { out += Array(",\n".utf8) }
+                out += inner
+                writePretty(item, indent: indent + 2, into: &out)
+            }
+            out.append(0x0A)
+            out += [UInt8](repeating: UInt8(ascii: " "), count: indent) + [UInt8(ascii: "]")]
+        case let .object(members) where !members.isEmpty:
+            out += Array("{\n".utf8)
+            for (offset, key) in members.keys.sorted().enumerated() {
+                if offset > 0 { out += Array(",\n".utf8) }
+                out += inner + string(key) + Array(" : ".utf8)
+                writePretty(members[key]!, indent: indent + 2, into: &out)
+            }
+            out.append(0x0A)
+            out += [UInt8](repeating: UInt8(ascii: " "), count: indent) + [UInt8(ascii: "}")]
+        default:
+            write(node, into: &out)
+        }
+    }
+
     static func string(_ text: String) -> [UInt8] {
         var out: [UInt8] = [UInt8(ascii: "\"")]
         let hex = Array("0123456789abcdef".utf8)

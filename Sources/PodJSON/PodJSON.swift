@@ -12,6 +12,14 @@ public enum PodJSON {
         JSONWriter.write(try tree(value))
     }
 
+    /// Indented JSON, as Foundation's `[.prettyPrinted, .sortedKeys]` writes it (two
+    /// spaces, `"key" : value`), for the files people read, such as the leases.
+    public static func encodePretty<T: Encodable>(_ value: T) throws(PodError) -> [UInt8] {
+        var out: [UInt8] = []
+        JSONWriter.writePretty(try tree(value), indent: 0, into: &out)
+        return out
+    }
+
     /// The tree of `value`, as `encode` writes it.
     public static func tree<T: Encodable>(_ value: T) throws(PodError) -> JSONNode {
         do { return try JSONTreeEncoder.slot(value, at: []).node } catch {

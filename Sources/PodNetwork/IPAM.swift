@@ -1,7 +1,7 @@
-import Foundation
+import Glibc
 import PodCore
+import PodJSON
 import PodOS
-import PodStore
 
 /// The address allocator of the pod subnet: one JSON file of leases
 /// (`<root>/network/leases.json`, written atomically) and a `flock` beside it
@@ -91,7 +91,11 @@ public struct IPAM: Sendable {
         try load().taken
     }
 
-    static func now() -> Double { Date().timeIntervalSince1970 }
+    static func now() -> Double {
+        var clock = timespec()
+        clock_gettime(CLOCK_REALTIME, &clock)
+        return Double(clock.tv_sec) + Double(clock.tv_nsec) / 1e9
+    }
 
     /// Every lease, read without the lock (the file is replaced atomically).
     public func leases() throws(PodError) -> [PodKey: IPv4Address] {
@@ -144,9 +148,10 @@ public struct IPAM: Sendable {
         let bytes = try Files.read(leaseFile)
         let record: Record
         do {
-            record = try JSONDecoder().decode(Record.self, from: Data(bytes))
+            // The standard library's codec (PodJSON): pod-network links no Foundation (D87).
+            record = try PodJSON.decode(Record.self, from: bytes, source: leaseFile)
         } catch {
-            throw PodError(.corruptState, "the lease file \(leaseFile) cannot be read", cause: .text("\(error)"))
+            throw PodError(.corruptState, "the lease file \(leaseFile) cannot be read", cause: .error(error))
         }
         var leases: [PodKey: IPv4Address] = [:]
         var taken: [PodKey: Double] = [:]
@@ -174,14 +179,7 @@ public struct IPAM: Sendable {
         let leases = state.leases.sorted { $0.value < $1.value }.map {
             Record.Lease(namespace: $0.key.namespace, name: $0.key.name, address: $0.value, taken: state.taken[$0.key])
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data: Data
-        do {
-            data = try encoder.encode(Record(subnet: state.subnet, last: state.last, leases: leases))
-        } catch {
-            throw PodError(.internal, "cannot encode the leases", cause: .text("\(error)"))
-        }
-        try AtomicFile.write(Array(data) + [0x0a], to: leaseFile)
+        let bytes = try PodJSON.encodePretty(Record(subnet: state.subnet, last: state.last, leases: leases))
+        try AtomicFile.write(bytes + [0x0a], to: leaseFile)
     }
 }

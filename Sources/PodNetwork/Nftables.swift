@@ -1,20 +1,23 @@
 import CNftables
-import Foundation
+import Glibc
 import PodCore
+import PodJSON
 import PodOS
 
 /// libnftables, in the network namespace of the calling thread. One context per call
 /// (the library opens its netlink socket in the caller's namespace), and one call at a
 /// time per process: libnftables keeps global state of its own.
 enum Nftables {
-    private static let lock = NSLock()
+    private static let lock = ProcessMutex()
 
     /// Runs `commands` as one transaction and returns what nft printed (JSON with `json`).
     /// A failure applies nothing and throws with libnftables' message.
     @discardableResult
     static func run(_ commands: String, json: Bool = false, terse: Bool = false, what: @autoclosure () -> String) throws(PodError) -> String {
-        lock.lock()
-        defer { lock.unlock() }
+        try lock.holding { () throws(PodError) in try runLocked(commands, json: json, terse: terse, what: what()) }
+    }
+
+    private static func runLocked(_ commands: String, json: Bool, terse: Bool, what: @autoclosure () -> String) throws(PodError) -> String {
         try SharedLibrary.require(podnft_load())
         guard let context = nft_ctx_new(UInt32(NFT_CTX_DEFAULT)) else {
             throw PodError(.system, "\(what()): cannot create an nftables context")
@@ -27,7 +30,7 @@ enum Nftables {
         let output = nft_ctx_get_output_buffer(context).map { String(cString: $0) } ?? ""
         if status != 0 {
             let message = nft_ctx_get_error_buffer(context).map { String(cString: $0) } ?? ""
-            throw PodError(.system, what(), cause: .text("nftables: " + message.trimmingCharacters(in: .whitespacesAndNewlines)))
+            throw PodError(.system, what(), cause: .text("nftables: " + message.trimmedOfSpaces))
         }
         return output
     }
@@ -41,16 +44,16 @@ enum Nftables {
         } catch where "\(error)".contains("No such file or directory") {
             return nil
         }
-        guard let root = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              let items = root["nftables"] as? [[String: Any]]
-        else { throw PodError(.corruptState, "cannot read nftables table \(NftRuleset.qualifiedTable): not the JSON libnftables writes") }
+        guard let items = items(of: text) else {
+            throw PodError(.corruptState, "cannot read nftables table \(NftRuleset.qualifiedTable): not the JSON libnftables writes")
+        }
         var rules: [String: [String]] = [:]
         for item in items {
-            if let chain = item["chain"] as? [String: Any], let name = chain["name"] as? String {
+            if let name = item["chain"]?["name"]?.text {
                 rules[name, default: []] += []
             }
-            if let rule = item["rule"] as? [String: Any], let chain = rule["chain"] as? String {
-                rules[chain, default: []].append(rule["comment"] as? String ?? "")
+            if let rule = item["rule"], let chain = rule["chain"]?.text {
+                rules[chain, default: []].append(rule["comment"]?.text ?? "")
             }
         }
         return rules
@@ -74,37 +77,69 @@ enum Nftables {
         func bad(_ why: String) -> PodError {
             PodError(.corruptState, "cannot read the elements of nftables table \(NftRuleset.qualifiedTable): \(why)")
         }
-        guard let root = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              let items = root["nftables"] as? [[String: Any]]
-        else { throw bad("not the JSON libnftables writes") }
+        guard let items = items(of: text) else { throw bad("not the JSON libnftables writes") }
         var entries: [PortMapEntry] = []
         for item in items {
-            guard let map = item["map"] as? [String: Any], let elements = map["elem"] as? [Any] else { continue }
+            guard case let .array(elements)? = item["map"]?["elem"] else { continue }
             for element in elements {
-                guard let pair = element as? [Any], pair.count == 2 else { throw bad("an element is not a key and a value") }
+                guard case let .array(pair) = element, pair.count == 2 else { throw bad("an element is not a key and a value") }
                 var key = pair[0]
                 var comment = ""
-                if let wrapped = (key as? [String: Any])?["elem"] as? [String: Any] {
-                    key = wrapped["val"] as Any
-                    comment = wrapped["comment"] as? String ?? ""
+                if let wrapped = key["elem"] {
+                    key = wrapped["val"] ?? .null
+                    comment = wrapped["comment"]?.text ?? ""
                 }
-                guard let keyParts = (key as? [String: Any])?["concat"] as? [Any],
-                      let valueParts = (pair[1] as? [String: Any])?["concat"] as? [Any], valueParts.count == 2,
-                      let podIP = (valueParts[0] as? String).flatMap({ IPv4Address($0) }),
-                      let containerPort = (valueParts[1] as? NSNumber)?.uint16Value
+                guard case let .array(keyParts)? = key["concat"],
+                      case let .array(valueParts)? = pair[1]["concat"], valueParts.count == 2,
+                      let podIP = valueParts[0].text.flatMap({ IPv4Address($0) }),
+                      let containerPort = valueParts[1].port
                 else { throw bad("an element is not proto . port : address . port") }
                 var parts = keyParts[...]
                 var address: IPv4Address?
                 if hostIP {
-                    guard let text = parts.popFirst() as? String, let parsed = IPv4Address(text) else { throw bad("a key has no host address") }
+                    guard let text = parts.popFirst()?.text, let parsed = IPv4Address(text) else { throw bad("a key has no host address") }
                     address = parsed
                 }
-                guard parts.count == 2, let protoName = parts.first as? String, let proto = PortProtocol(rawValue: protoName),
-                      let port = (parts.last as? NSNumber)?.uint16Value
+                guard parts.count == 2, let protoName = parts.first?.text, let proto = PortProtocol(rawValue: protoName),
+                      let port = parts.last?.port
                 else { throw bad("a key is not proto . port") }
                 entries.append(PortMapEntry(port: HostPort(proto, hostIP: address, hostPort: port, containerPort: containerPort), podIP: podIP, pod: comment))
             }
         }
         return entries
+    }
+
+    /// The `nftables` list of libnftables' JSON output; nil for anything else. The output
+    /// is bounded by what this process asked to list (podctl's own table).
+    static func items(of text: String) -> [JSONNode]? {
+        guard let root = try? PodJSON.parse(Array(text.utf8)), case let .array(items)? = root["nftables"] else { return nil }
+        return items
+    }
+}
+
+extension JSONNode {
+    /// A member of an object; nil for a missing one or another kind of node.
+    subscript(_ key: String) -> JSONNode? {
+        guard case let .object(members) = self else { return nil }
+        return members[key]
+    }
+
+    var text: String? {
+        guard case let .string(value) = self else { return nil }
+        return value
+    }
+
+    /// A port number: an integer literal from 0 to 65535.
+    var port: UInt16? {
+        guard case let .number(literal) = self else { return nil }
+        return UInt16(literal)
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and newlines (libnftables' messages end with one).
+    var trimmedOfSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
     }
 }

@@ -1,7 +1,7 @@
 import Glibc
 import PodCore
 import PodOS
-import PodStore
+
 
 /// What `attach` made for a pod: its address, the host end of its veth, and the
 /// configuration pod-helper applies inside the pod (`PodInterface.configure`).

@@ -1,3 +1,4 @@
+import PodCore
 import PodStore
 
 /// What a delete changes of the names (docs/network.md, "Names"; D79), from the two files

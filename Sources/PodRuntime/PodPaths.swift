@@ -1,3 +1,4 @@
+import PodCore
 import PodStore
 
 /// The files of one pod (docs/state.md).

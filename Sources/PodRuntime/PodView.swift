@@ -1,3 +1,4 @@
+import PodCore
 import Foundation
 import PodModel
 import PodPlan

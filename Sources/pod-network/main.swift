@@ -1,8 +1,8 @@
 // pod-network: wires one pod's network on the host and exits (docs/runtime.md, "The
 // network of a pod"; docs/architecture.md, D56). Started by the pod's supervisor with one
 // NetworkRequest (JSON) on standard input; answers one NetworkReply on standard output.
-// It holds what the supervisor must not keep resident: libnftables, the IPAM's records,
-// Foundation.
+// It holds what the supervisor must not keep resident: libnftables and the IPAM's
+// records. It links no Foundation (D87).
 import CPodShim
 import Glibc
 import PodCore
@@ -10,7 +10,6 @@ import PodJSON
 import PodNetlink
 import PodNetwork
 import PodPlan
-import PodStore
 
 /// The request is a few hundred bytes; a megabyte bounds a hostile or broken writer.
 let maxRequest = 1 << 20

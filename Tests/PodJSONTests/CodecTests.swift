@@ -62,6 +62,32 @@ private let sample = Sample(
         #expect(text == #"{"a":1,"b":"x\u0000\n\""}"#)
     }
 
+    /// The leases file's layout (D87): Foundation's `[.prettyPrinted, .sortedKeys]`, so
+    /// the file reads as before; both codecs read it back.
+    @Test func prettyOutputIsIndentedAsFoundationWritesIt() throws {
+        struct Lease: Codable, Equatable { var name: String; var taken: Double? }
+        struct File: Codable, Equatable { var subnet: String; var leases: [Lease]; var none: [Int] }
+        let file = File(subnet: "10.88.0.0/16", leases: [Lease(name: "a", taken: 1.5), Lease(name: "b", taken: nil)], none: [])
+        let bytes = try PodJSON.encodePretty(file)
+        #expect(String(decoding: bytes, as: UTF8.self) == """
+            {
+              "leases" : [
+                {
+                  "name" : "a",
+                  "taken" : 1.5
+                },
+                {
+                  "name" : "b"
+                }
+              ],
+              "none" : [],
+              "subnet" : "10.88.0.0/16"
+            }
+            """)
+        #expect(try PodJSON.decode(File.self, from: bytes, source: "test") == file)
+        #expect(try JSONDecoder().decode(File.self, from: Data(bytes)) == file)
+    }
+
     @Test func escapesDecode() throws {
         let bytes = Array(#"["\u00e9\uD83D\uDE00\/\b\f\n\r\t\"\\"]"#.utf8)
         #expect(try PodJSON.decode([String].self, from: bytes, source: "test") == ["é😀/\u{8}\u{c}\n\r\t\"\\"])

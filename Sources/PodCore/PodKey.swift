@@ -1,4 +1,3 @@
-import PodCore
 
 /// A pod's identity on this host: namespace and name, both checked against the
 /// Kubernetes name rules before any path is built from them, so no name can reach
@@ -22,7 +21,7 @@ public struct PodKey: Hashable, Sendable, Codable, CustomStringConvertible, Comp
     public var description: String { "\(namespace)/\(name)" }
 
     /// The single path component for this pod; `_` appears in neither part, so it is unambiguous.
-    var fileName: String { "\(namespace)_\(name)" }
+    public var fileName: String { "\(namespace)_\(name)" }
 
     public static func < (lhs: PodKey, rhs: PodKey) -> Bool {
         (lhs.namespace, lhs.name) < (rhs.namespace, rhs.name)

@@ -18,22 +18,18 @@ struct Podctl: AsyncParsableCommand {
         RegistryPulling.install()
         do {
             let arguments = normalize(Array(CommandLine.arguments.dropFirst()))
-            if let alone = parsedAlone(arguments) { return try await run(alone) }
-            try await run(try parseAsRoot(arguments))
+            var command: ParsableCommand
+            if let alone = parsedAlone(arguments) { command = alone } else { command = try parseAsRoot(arguments) }
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let error as PodError {
             Terminal.error(error.description)
             Foundation.exit(error.code.exitCode)
         } catch {
             exit(withError: error)
-        }
-    }
-
-    static func run(_ parsed: sending ParsableCommand) async throws {
-        var command = parsed
-        if var asynchronous = command as? AsyncParsableCommand {
-            try await asynchronous.run()
-        } else {
-            try command.run()
         }
     }
 
@@ -44,7 +40,7 @@ struct Podctl: AsyncParsableCommand {
     /// command's arguments. Help, and anything the command alone does not parse (a
     /// root-only flag such as --version, a typo), take the full path, so usage and error
     /// messages stay those of `podctl <command>`.
-    static func parsedAlone(_ arguments: [String]) -> ParsableCommand? {
+    nonisolated static func parsedAlone(_ arguments: [String]) -> ParsableCommand? {
         let options = arguments.prefix { $0 != "--" }
         guard !options.contains(where: { $0 == "-h" || $0 == "--help" || $0.hasPrefix("--help-") }) else { return nil }
         let rest = Array(arguments.dropFirst())

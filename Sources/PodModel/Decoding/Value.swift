@@ -63,7 +63,9 @@ extension Value {
         var result: [Value] = []
         // The sequence ends quietly on a syntax error and keeps the error in itself,
         // so iterate it in place (a for-in loop would iterate a copy) and then ask.
-        var nodes = try Yams.compose_all(yaml: text)
+        // Plain scalars are tagged by YAMLScalarTag, not by the default resolver's regular
+        // expressions (D88); tags written in the text still come through.
+        var nodes = try Yams.compose_all(yaml: text, .basic)
         while let node = nodes.next() {
             let value = try Value(node: node)
             if value != .null { result.append(value) }
@@ -91,7 +93,10 @@ extension Value {
     }
 
     private static func scalar(_ scalar: Node.Scalar, node: Node) -> Value {
-        switch Tag.Name(rawValue: node.tag.rawValue) {
+        // The scalar's own tag, read before `node.tag` resolves it: empty for a plain
+        // scalar that names none, which YAML 1.1 resolves by its text.
+        let tag = scalar.tag.rawValue.isEmpty ? YAMLScalarTag.name(of: scalar.string) : Tag.Name(rawValue: node.tag.rawValue)
+        switch tag {
         case .null: return .null
         case .bool: return node.bool.map(Value.bool) ?? .string(scalar.string)
         case .int:

@@ -30,7 +30,7 @@ enum Nftables {
         let output = nft_ctx_get_output_buffer(context).map { String(cString: $0) } ?? ""
         if status != 0 {
             let message = nft_ctx_get_error_buffer(context).map { String(cString: $0) } ?? ""
-            throw PodError(.system, what(), cause: .text("nftables: " + message.trimmedOfSpaces))
+            throw PodError(.system, what(), cause: .text("nftables: " + message.trimmingWhitespace()))
         }
         return output
     }
@@ -133,13 +133,5 @@ extension JSONNode {
     var port: UInt16? {
         guard case let .number(literal) = self else { return nil }
         return UInt16(literal)
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces, tabs and newlines (libnftables' messages end with one).
-    var trimmedOfSpaces: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
     }
 }
